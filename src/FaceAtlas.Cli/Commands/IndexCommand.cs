@@ -1,0 +1,81 @@
+using System.CommandLine;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Indexing;
+using FaceAtlas.Storage;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Cli.Commands;
+
+/// <summary><c>faceatlas index PATH...</c>: brings the catalog in step with photo folders.</summary>
+public static class IndexCommand
+{
+    static readonly Argument<string[]> Paths = new("PATH")
+    {
+        Description = "Photo folders (searched recursively) or single photos",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    static readonly Option<int> Threads = new("--threads")
+    {
+        Description = "Photos analysed at once (default: one per core)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("index", "Find, align and embed every face in photo folders; only new or changed photos are analysed");
+        command.Arguments.Add(Paths);
+        command.Options.Add(Threads);
+        Threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 256) r.AddError("--threads must be between 1 and 256");
+        });
+        command.SetAction((parse, cancel) => RunAsync(parse, Console.Out, Console.Error, cancel));
+        return command;
+    }
+
+    static async Task<int> RunAsync(ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var catalogPath = GlobalOptions.CatalogPath(parse);
+        var roots = parse.GetValue(Paths)!;
+        using var writerLock = CatalogLock.Acquire(EnsureFolder(catalogPath));
+        using var catalog = SqliteCatalog.Open(catalogPath);
+        using var analyzer = new FaceAnalyzer();
+        var progress = new ConsoleProgress(stderr, interactive: !Console.IsErrorRedirected);
+        var indexer = new PhotoIndexer(catalog, analyzer, new IndexOptions { Threads = parse.GetValue(Threads) });
+        IndexSummary summary;
+        try
+        {
+            summary = await indexer.RunAsync(roots, progress, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            progress.Finish();
+            stderr.WriteLine($"index: interrupted; {progress.Last.PhotosDone} photos were saved, run the same command to resume");
+            return ExitCodes.Interrupted;
+        }
+        progress.Finish();
+        Report(summary, catalog.Counts(), catalogPath, stdout);
+        return summary.HasFailures ? ExitCodes.SomeFailed : ExitCodes.Success;
+    }
+
+    static string EnsureFolder(string catalogPath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(catalogPath)!);
+        return catalogPath;
+    }
+
+    static void Report(IndexSummary s, CatalogCounts counts, string catalogPath, TextWriter stdout)
+    {
+        double rate = s.Elapsed.TotalSeconds > 0 ? s.PhotosAnalysed / s.Elapsed.TotalSeconds : 0;
+        stdout.WriteLine($"Indexed {s.PhotosSeen} photos in {ConsoleProgress.Format(s.Elapsed)} ({rate:F1} photos/s analysed)");
+        stdout.WriteLine($"  analysed   {s.PhotosAnalysed}");
+        stdout.WriteLine($"  unchanged  {s.PhotosUnchanged}");
+        stdout.WriteLine($"  faces      {s.FacesFound} found now; {counts.Faces} in the catalog, in {counts.PhotosWithFaces} of {counts.Photos} photos");
+        stdout.WriteLine($"  removed    {s.PhotosRemoved} (files gone)");
+        stdout.WriteLine($"  failed     {s.Failed.Count}");
+        foreach (var f in s.Failed)
+            stdout.WriteLine($"    {f.Path}: {f.Reason}");
+        stdout.WriteLine($"  catalog    {catalogPath}");
+    }
+}

@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace FaceAtlas.Cli;
+
+/// <summary>Options every command accepts.</summary>
+public static class GlobalOptions
+{
+    public static readonly Option<string?> Catalog = new("--catalog")
+    {
+        Description = $"The catalog file (default: ${CatalogLocation.EnvironmentVariable}, else ~/.local/share/faceatlas/catalog.db)",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public static string CatalogPath(ParseResult parse) => CatalogLocation.Resolve(parse.GetValue(Catalog));
+}

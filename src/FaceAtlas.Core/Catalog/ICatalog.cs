@@ -1,0 +1,24 @@
+namespace FaceAtlas.Core.Catalog;
+
+/// <summary>The face catalog as the core sees it. Implementations keep every write atomic.</summary>
+public interface ICatalog : IDisposable
+{
+    /// <summary>Where the catalog lives, for messages.</summary>
+    string Location { get; }
+
+    /// <summary>Every photo whose path lies under <paramref name="root"/> (a folder or a file).</summary>
+    IReadOnlyList<KnownPhoto> PhotosUnder(string root);
+
+    /// <summary>Writes the outcomes in one transaction: all of them land, or none.</summary>
+    void Commit(IReadOnlyList<PhotoOutcome> outcomes);
+
+    /// <summary>Forgets photos whose files are gone, with their faces. Returns how many were removed.</summary>
+    int RemovePhotos(IReadOnlyCollection<long> photoIds);
+
+    /// <summary>Faces in a stable order (by id); embeddings only when asked, since they are most of the bytes.</summary>
+    IEnumerable<FaceRecord> Faces(bool withEmbeddings);
+
+    CatalogCounts Counts();
+}
+
+public readonly record struct CatalogCounts(int Photos, int PhotosWithFaces, int Faces, int FailedPhotos);

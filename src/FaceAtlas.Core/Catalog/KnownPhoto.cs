@@ -1,0 +1,4 @@
+namespace FaceAtlas.Core.Catalog;
+
+/// <summary>A photo the catalog already holds: enough to tell whether its file changed.</summary>
+public sealed record KnownPhoto(long Id, string Path, long Size, long ModifiedTicks, byte[] ContentHash);

@@ -1,0 +1,16 @@
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Core.Catalog;
+
+/// <summary>What indexing one photo file produced, ready to be written in one transaction with others.</summary>
+public abstract record PhotoOutcome(PhotoFile File)
+{
+    /// <summary>The photo was analysed: its faces replace whatever the catalog had for this path.</summary>
+    public sealed record Analysed(PhotoFile File, byte[] ContentHash, PhotoAnalysis Analysis) : PhotoOutcome(File);
+
+    /// <summary>The file's date or size changed but its content did not: only the file facts are updated.</summary>
+    public sealed record Unchanged(PhotoFile File, long PhotoId) : PhotoOutcome(File);
+
+    /// <summary>The file could not be used; remembered so an unchanged bad file is not retried on every run.</summary>
+    public sealed record Failed(PhotoFile File, byte[]? ContentHash, string Reason) : PhotoOutcome(File);
+}

@@ -1,0 +1,16 @@
+namespace FaceAtlas.Core.Indexing;
+
+public sealed record IndexOptions
+{
+    /// <summary>Photos analysed side by side; each uses one core.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Photos written per transaction: larger batches write faster, smaller ones lose less work to a crash.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Longest a finished photo waits before its batch is written.</summary>
+    public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Files larger than this are not read (no photo is this large; a sparse or bogus file may be).</summary>
+    public long MaxFileBytes { get; init; } = 512L * 1024 * 1024;
+}

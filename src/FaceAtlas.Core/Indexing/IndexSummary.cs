@@ -1,0 +1,14 @@
+namespace FaceAtlas.Core.Indexing;
+
+/// <summary>What an index run did.</summary>
+public sealed record IndexSummary(
+    int PhotosSeen,
+    int PhotosAnalysed,
+    int PhotosUnchanged,
+    int FacesFound,
+    int PhotosRemoved,
+    IReadOnlyList<PathProblem> Failed,
+    TimeSpan Elapsed)
+{
+    public bool HasFailures => Failed.Count > 0;
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Core.Indexing;
+
+/// <summary>
+/// Brings the catalog in step with photo folders: analyses new and changed photos on all cores, writes them in
+/// batched transactions, and forgets photos whose files are gone. Safe to kill at any moment: a photo is written
+/// with all its faces or not at all, and a re-run picks up what is missing.
+/// </summary>
+public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexOptions? options = null)
+{
+    readonly IndexOptions _options = options ?? new IndexOptions();
+
+    /// <summary>Times spent per stage, summed over threads (for the benchmark).</summary>
+    public StageClock Clock { get; } = new();
+
+    public async Task<IndexSummary> RunAsync(IReadOnlyList<string> roots, IProgress<IndexProgress>? progress = null,
+        CancellationToken cancel = default)
+    {
+        var started = Stopwatch.StartNew();
+        var scan = PhotoScanner.Scan(roots, cancel);
+        var known = new Dictionary<string, KnownPhoto>(StringComparer.Ordinal);
+        foreach (var root in roots)
+            foreach (var photo in catalog.PhotosUnder(Path.GetFullPath(root)))
+                known[photo.Path] = photo;
+
+        var work = new List<(PhotoFile File, KnownPhoto? Known)>();
+        int unchanged = 0;
+        foreach (var file in scan.Photos)
+        {
+            known.TryGetValue(file.Path, out var k);
+            if (k is not null && k.Size == file.Size && k.ModifiedTicks == file.ModifiedTicks)
+                unchanged++;
+            else
+                work.Add((file, k));
+        }
+
+        var tally = new Tally(work.Count);
+        var failures = new List<PathProblem>(scan.Problems);
+        await AnalyseAllAsync(work, tally, failures, started, progress, cancel);
+
+        // Photos the catalog has under these roots whose files are gone; not under folders we could not list.
+        var seen = new HashSet<string>(scan.Photos.Select(p => p.Path), StringComparer.Ordinal);
+        var gone = known.Values
+            .Where(k => !seen.Contains(k.Path) && !scan.UnreadableFolders.Any(u => k.Path.StartsWith(u + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            .Select(k => k.Id).ToList();
+        int removed = gone.Count > 0 ? catalog.RemovePhotos(gone) : 0;
+
+        return new IndexSummary(scan.Photos.Count, tally.Analysed, unchanged + tally.SameContent, tally.Faces, removed,
+            failures, started.Elapsed);
+    }
+
+    async Task AnalyseAllAsync(List<(PhotoFile File, KnownPhoto? Known)> work, Tally tally, List<PathProblem> failures,
+        Stopwatch started, IProgress<IndexProgress>? progress, CancellationToken cancel)
+    {
+        int threads = Math.Max(1, _options.Threads);
+        // Bounded both ways: memory holds at most a few photos per thread, however large the folder.
+        var results = Channel.CreateBounded<PhotoOutcome>(new BoundedChannelOptions(threads * 4) { SingleReader = true });
+        var writer = Task.Run(() => WriteAllAsync(results.Reader, tally, failures, started, progress), CancellationToken.None);
+
+        try
+        {
+            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel },
+                async (item, ct) => await results.Writer.WriteAsync(Analyse(item.File, item.Known), ct));
+        }
+        finally
+        {
+            results.Writer.TryComplete();
+            await writer;
+        }
+    }
+
+    PhotoOutcome Analyse(PhotoFile file, KnownPhoto? known)
+    {
+        byte[] bytes;
+        using (Clock.Measure(Stage.Read))
+        {
+            if (file.Size > _options.MaxFileBytes)
+                return new PhotoOutcome.Failed(file, null, $"file too large ({file.Size / (1024 * 1024)} MB; limit {_options.MaxFileBytes / (1024 * 1024)} MB)");
+            try
+            {
+                bytes = ReadReadOnly(file.Path, _options.MaxFileBytes);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return new PhotoOutcome.Failed(file, null, $"cannot read: {e.Message}");
+            }
+        }
+        var hash = SHA256.HashData(bytes);
+        if (known is not null && hash.AsSpan().SequenceEqual(known.ContentHash))
+            return new PhotoOutcome.Unchanged(file, known.Id);
+        try
+        {
+            return new PhotoOutcome.Analysed(file, hash, analyzer.Analyze(bytes, Clock));
+        }
+        catch (PhotoDecodeException e)
+        {
+            return new PhotoOutcome.Failed(file, hash, e.Message);
+        }
+    }
+
+    /// <summary>Opens the original read-only and shared, and never reads more than <paramref name="limit"/> bytes.</summary>
+    static byte[] ReadReadOnly(string path, long limit)
+    {
+        using var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan,
+        });
+        long length = stream.Length;
+        if (length > limit)
+            throw new IOException($"file grew beyond {limit / (1024 * 1024)} MB while being read");
+        var buffer = new byte[length];
+        stream.ReadExactly(buffer);
+        return buffer;
+    }
+
+    async Task WriteAllAsync(ChannelReader<PhotoOutcome> reader, Tally tally, List<PathProblem> failures, Stopwatch started,
+        IProgress<IndexProgress>? progress)
+    {
+        var batch = new List<PhotoOutcome>(_options.BatchSize);
+        var batchStarted = Stopwatch.StartNew();
+        // Each photo is written once whatever happens to the run; a cancelled run still writes what it finished.
+        await foreach (var outcome in reader.ReadAllAsync(CancellationToken.None))
+        {
+            batch.Add(outcome);
+            tally.Count(outcome, failures);
+            progress?.Report(tally.Snapshot(started.Elapsed));
+            if (batch.Count >= _options.BatchSize || batchStarted.Elapsed >= _options.MaxBatchDelay)
+            {
+                Flush(batch);
+                batchStarted.Restart();
+            }
+        }
+        Flush(batch);
+        progress?.Report(tally.Snapshot(started.Elapsed));
+    }
+
+    void Flush(List<PhotoOutcome> batch)
+    {
+        if (batch.Count == 0) return;
+        using (Clock.Measure(Stage.Store))
+            catalog.Commit(batch);
+        batch.Clear();
+    }
+
+    /// <summary>Counters written by the single writer task only.</summary>
+    sealed class Tally(int total)
+    {
+        public int Done, Analysed, SameContent, Faces, Failed;
+
+        public void Count(PhotoOutcome outcome, List<PathProblem> failures)
+        {
+            Done++;
+            switch (outcome)
+            {
+                case PhotoOutcome.Analysed a: Analysed++; Faces += a.Analysis.Faces.Count; break;
+                case PhotoOutcome.Unchanged: SameContent++; break;
+                case PhotoOutcome.Failed f: Failed++; failures.Add(new PathProblem(f.File.Path, f.Reason)); break;
+            }
+        }
+
+        public IndexProgress Snapshot(TimeSpan elapsed) => new(Done, total, Faces, Failed, elapsed);
+    }
+}

@@ -1,0 +1,118 @@
+using FaceAtlas.Core.Catalog;
+
+namespace FaceAtlas.Core.Indexing;
+
+/// <summary>The photo files under some roots, and the paths that could not be read.</summary>
+public sealed record ScanResult(IReadOnlyList<PhotoFile> Photos, IReadOnlyList<PathProblem> Problems, IReadOnlyList<string> UnreadableFolders);
+
+/// <summary>
+/// Walks folders recursively for photo files. Follows symbolic links to folders but never enters the same
+/// folder twice, so a link loop is reported, not followed forever.
+/// </summary>
+public static class PhotoScanner
+{
+    /// <summary>Extensions looked at. The content decides the format; the name only decides what is a photo at all.</summary>
+    public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".bmp", ".dib", ".gif", ".tif", ".tiff",
+    };
+
+    public static ScanResult Scan(IEnumerable<string> roots, CancellationToken cancel = default)
+    {
+        var photos = new List<PhotoFile>();
+        var problems = new List<PathProblem>();
+        var unreadable = new List<string>();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var root in roots)
+        {
+            var full = Path.GetFullPath(root);
+            if (File.Exists(full))
+                AddFile(new FileInfo(full), photos, problems, explicitlyNamed: true);
+            else if (Directory.Exists(full))
+                Walk(new DirectoryInfo(full), photos, problems, unreadable, visited, cancel);
+            else
+                problems.Add(new PathProblem(full, "no such file or folder"));
+        }
+        photos.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return new ScanResult(photos, problems, unreadable);
+    }
+
+    static void Walk(DirectoryInfo root, List<PhotoFile> photos, List<PathProblem> problems, List<string> unreadable,
+        HashSet<string> visited, CancellationToken cancel)
+    {
+        var pending = new Stack<DirectoryInfo>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var dir = pending.Pop();
+            string real;
+            try
+            {
+                real = RealPath(dir);
+            }
+            catch (IOException e)
+            {
+                problems.Add(new PathProblem(dir.FullName, $"cannot resolve link: {e.Message}"));
+                continue;
+            }
+            if (!visited.Add(real))
+            {
+                problems.Add(new PathProblem(dir.FullName, $"folder already scanned as {real} (symbolic link loop or duplicate); skipped"));
+                continue;
+            }
+            FileSystemInfo[] entries;
+            try
+            {
+                entries = dir.GetFileSystemInfos();
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                problems.Add(new PathProblem(dir.FullName, $"cannot list folder: {e.Message}"));
+                unreadable.Add(dir.FullName);
+                continue;
+            }
+            foreach (var entry in entries)
+            {
+                if (entry is DirectoryInfo sub)
+                    pending.Push(sub);
+                else if (entry is FileInfo file && Extensions.Contains(file.Extension))
+                    AddFile(file, photos, problems, explicitlyNamed: false);
+            }
+        }
+    }
+
+    static void AddFile(FileInfo file, List<PhotoFile> photos, List<PathProblem> problems, bool explicitlyNamed)
+    {
+        try
+        {
+            if (file.LinkTarget is not null)
+            {
+                var target = file.ResolveLinkTarget(returnFinalTarget: true);
+                if (target is null || !target.Exists)
+                {
+                    problems.Add(new PathProblem(file.FullName, "broken symbolic link"));
+                    return;
+                }
+            }
+            if (!explicitlyNamed && !Extensions.Contains(file.Extension))
+                return;
+            // Size and time of the file the link points to, since that is what gets read.
+            file.Refresh();
+            photos.Add(new PhotoFile(file.FullName, file.Length, file.LastWriteTimeUtc.Ticks));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new PathProblem(file.FullName, $"cannot read file information: {e.Message}"));
+        }
+    }
+
+    static string RealPath(DirectoryInfo dir)
+    {
+        var target = dir.LinkTarget is null ? null : dir.ResolveLinkTarget(returnFinalTarget: true);
+        if (target is null) return Path.TrimEndingDirectorySeparator(dir.FullName);
+        if (!target.Exists) throw new IOException("broken symbolic link");
+        // The target itself may sit below other links; resolve its parents too by walking up.
+        return Path.TrimEndingDirectorySeparator(Path.GetFullPath(target.FullName));
+    }
+}

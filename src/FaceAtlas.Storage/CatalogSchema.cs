@@ -1,0 +1,67 @@
+using Microsoft.Data.Sqlite;
+
+namespace FaceAtlas.Storage;
+
+/// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
+internal static class CatalogSchema
+{
+    public const int Version = 1;
+
+    const string V1 = """
+        CREATE TABLE photos(
+            id         INTEGER PRIMARY KEY,
+            path       TEXT NOT NULL UNIQUE,
+            size       INTEGER NOT NULL,
+            mtime      INTEGER NOT NULL,      -- last write, .NET ticks UTC
+            hash       BLOB,                  -- SHA-256 of the file's bytes
+            width      INTEGER,               -- upright, full size
+            height     INTEGER,
+            format     TEXT,
+            failure    TEXT,                  -- why the photo could not be used; NULL when it was
+            indexed_at TEXT NOT NULL
+        );
+        -- AUTOINCREMENT: a face id is never reused, since scripts keep face ids.
+        CREATE TABLE faces(
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            photo_id  INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL,
+            score     REAL NOT NULL,
+            points    BLOB NOT NULL,          -- 5 (x, y) float32 pairs
+            person_id INTEGER
+        );
+        CREATE INDEX faces_by_photo ON faces(photo_id);
+        CREATE INDEX faces_by_person ON faces(person_id);
+        -- Kept apart from faces: most queries never need the 2 KB vector.
+        CREATE TABLE embeddings(
+            face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE,
+            model   TEXT NOT NULL,
+            vector  BLOB NOT NULL             -- float32, L2-normalised
+        );
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """;
+
+    public static void Apply(SqliteConnection connection, string location)
+    {
+        int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
+        if (version > Version)
+            throw new InvalidDataException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
+        if (version == Version) return;
+        if (version == 0 && Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master")) > 0)
+            throw new InvalidDataException($"{location} is an SQLite database but not a FaceAtlas catalog");
+        using var tx = connection.BeginTransaction();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = V1 + $"\nPRAGMA user_version = {Version};";
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
+    static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+}

@@ -1,0 +1,150 @@
+using System.Runtime.InteropServices;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Vision;
+using Microsoft.Data.Sqlite;
+
+namespace FaceAtlas.Storage;
+
+/// <summary>
+/// The face catalog in one SQLite file (WAL mode: readers never block the writer, and a killed writer loses
+/// only its open transaction). Owns one connection; use one instance per thread.
+/// </summary>
+public sealed class SqliteCatalog : ICatalog
+{
+    readonly SqliteConnection _connection;
+
+    SqliteCatalog(SqliteConnection connection, string location)
+    {
+        _connection = connection;
+        Location = location;
+    }
+
+    public string Location { get; }
+
+    /// <summary>Opens the catalog at <paramref name="path"/>, creating it when <paramref name="create"/> is set.</summary>
+    public static SqliteCatalog Open(string path, bool create = true)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new InvalidDataException($"{full} is a folder; --catalog wants a file");
+        if (!create && !File.Exists(full))
+            throw new FileNotFoundException($"no catalog at {full}; run 'faceatlas index PATH' first");
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 10000");
+            Execute(connection, "PRAGMA journal_mode = WAL");
+            // NORMAL is durable against a process crash in WAL mode; only a power cut may lose the last commit.
+            Execute(connection, "PRAGMA synchronous = NORMAL");
+            Execute(connection, "PRAGMA foreign_keys = ON");
+            CatalogSchema.Apply(connection, full);
+            return new SqliteCatalog(connection, full);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 26 /* SQLITE_NOTADB */ or 11 /* SQLITE_CORRUPT */)
+        {
+            connection.Dispose();
+            throw new InvalidDataException($"{full} is not a FaceAtlas catalog (not an SQLite database, or damaged): {e.Message}");
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<KnownPhoto> PhotosUnder(string root)
+    {
+        using var cmd = _connection.CreateCommand();
+        // Binary order: every path below "root/" sorts between "root/" and "root0" ('0' follows '/').
+        cmd.CommandText = "SELECT id, path, size, mtime, hash FROM photos WHERE path = $root OR (path >= $lo AND path < $hi)";
+        var trimmed = Path.TrimEndingDirectorySeparator(root);
+        cmd.Parameters.AddWithValue("$root", trimmed);
+        cmd.Parameters.AddWithValue("$lo", trimmed + "/");
+        cmd.Parameters.AddWithValue("$hi", trimmed + "0");
+        using var reader = cmd.ExecuteReader();
+        var photos = new List<KnownPhoto>();
+        while (reader.Read())
+            photos.Add(new KnownPhoto(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
+                reader.IsDBNull(4) ? [] : (byte[])reader[4]));
+        return photos;
+    }
+
+    public void Commit(IReadOnlyList<PhotoOutcome> outcomes)
+    {
+        using var tx = _connection.BeginTransaction();
+        using var writer = new OutcomeWriter(_connection, tx);
+        foreach (var outcome in outcomes)
+            writer.Write(outcome);
+        tx.Commit();
+    }
+
+    public int RemovePhotos(IReadOnlyCollection<long> photoIds)
+    {
+        using var tx = _connection.BeginTransaction();
+        using var cmd = _connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "DELETE FROM photos WHERE id = $id";
+        var id = cmd.Parameters.Add("$id", SqliteType.Integer);
+        int removed = 0;
+        foreach (var photoId in photoIds)
+        {
+            id.Value = photoId;
+            removed += cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+        return removed;
+    }
+
+    public IEnumerable<FaceRecord> Faces(bool withEmbeddings)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height{(withEmbeddings ? ", e.vector" : "")}
+            FROM faces f JOIN photos p ON p.id = f.photo_id
+            {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
+            ORDER BY f.id
+            """;
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            var box = new FaceBox(reader.GetFloat(3), reader.GetFloat(4), reader.GetFloat(5), reader.GetFloat(6));
+            var points = FivePoints.FromArray(MemoryMarshal.Cast<byte, float>((byte[])reader[8]));
+            float[]? embedding = withEmbeddings && !reader.IsDBNull(12)
+                ? MemoryMarshal.Cast<byte, float>((byte[])reader[12]).ToArray()
+                : null;
+            var photo = new PhotoRef(reader.GetInt64(1), reader.GetString(2), reader.GetInt32(10), reader.GetInt32(11));
+            yield return new FaceRecord(reader.GetInt64(0), photo, box, reader.GetFloat(7), points,
+                reader.IsDBNull(9) ? null : reader.GetInt64(9), embedding);
+        }
+    }
+
+    public CatalogCounts Counts()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT (SELECT count(*) FROM photos),
+                   (SELECT count(DISTINCT photo_id) FROM faces),
+                   (SELECT count(*) FROM faces),
+                   (SELECT count(*) FROM photos WHERE failure IS NOT NULL)
+            """;
+        using var reader = cmd.ExecuteReader();
+        reader.Read();
+        return new CatalogCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+    }
+
+    static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _connection.Dispose();
+}

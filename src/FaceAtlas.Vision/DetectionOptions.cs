@@ -1,0 +1,22 @@
+namespace FaceAtlas.Vision;
+
+/// <summary>How hard to look for faces. The defaults were chosen by measurement (docs/QUALITY.md).</summary>
+public sealed record DetectionOptions
+{
+    /// <summary>Face probability a detection needs.</summary>
+    public float MinScore { get; init; } = 0.65f;
+
+    /// <summary>Overlap above which two detections are the same face.</summary>
+    public float NmsIoU { get; init; } = 0.4f;
+
+    /// <summary>Smallest face, in pixels of the full-size photo, that must be found whatever the photo's size.</summary>
+    public float MinFaceSize { get; init; } = 40;
+
+    /// <summary>Smallest face, in pixels of the detector's 320x240 input, that it finds reliably.</summary>
+    public float DetectorMinFace { get; init; } = 14;
+
+    /// <summary>Scale step between pyramid levels: each level finds faces this many times smaller than the last.</summary>
+    public float LevelRatio { get; init; } = 3;
+
+    public static DetectionOptions Default { get; } = new();
+}

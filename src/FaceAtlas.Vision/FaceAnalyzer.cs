@@ -1,0 +1,108 @@
+using System.Numerics;
+using SkiaSharp;
+
+namespace FaceAtlas.Vision;
+
+/// <summary>A face found in a photo: box and points in pixels of the upright full-size photo, and its embedding.</summary>
+public sealed record FaceObservation(FaceBox Box, float Score, FivePoints Points, float[] Embedding);
+
+/// <summary>What a photo holds: its upright full-size dimensions, its format, and its faces.</summary>
+public sealed record PhotoAnalysis(int Width, int Height, string Format, IReadOnlyList<FaceObservation> Faces);
+
+/// <summary>
+/// The whole vision pipeline for one photo: decode, detect, locate landmarks, align, embed. Safe to call from
+/// several threads at once; each call uses one core.
+/// </summary>
+public sealed class FaceAnalyzer : IDisposable
+{
+    /// <summary>Faces at least this many pixels tall in the decoded image; a smaller decode would blur them.</summary>
+    const double MinFaceDecodedPx = 24;
+
+    readonly UltraFaceDetector _detector;
+    readonly LandmarkModel _landmarks;
+    readonly FaceEmbedder _embedder;
+    readonly FaceFinder _finder;
+    readonly DetectionOptions _options;
+    readonly DecodeLimits _limits;
+
+    public FaceAnalyzer(string? modelDirectory = null, DetectionOptions? options = null, DecodeLimits? limits = null)
+    {
+        var dir = modelDirectory ?? ModelCatalog.FindDirectory();
+        using var sessionOptions = ModelCatalog.CreateOptions();
+        _detector = new UltraFaceDetector(Path.Combine(dir, ModelCatalog.Detector), sessionOptions);
+        _landmarks = new LandmarkModel(Path.Combine(dir, ModelCatalog.Landmarks), sessionOptions);
+        _embedder = new FaceEmbedder(Path.Combine(dir, ModelCatalog.Embedder), sessionOptions);
+        _options = options ?? DetectionOptions.Default;
+        _limits = limits ?? DecodeLimits.Default;
+        _finder = new FaceFinder(_detector, _options);
+    }
+
+    public DetectionOptions Options => _options;
+
+    /// <summary>Decodes <paramref name="encoded"/> and analyses it. Throws <see cref="PhotoDecodeException"/> for a bad photo.</summary>
+    public PhotoAnalysis Analyze(ReadOnlySpan<byte> encoded, StageClock? clock = null)
+    {
+        DecodedPhoto photo;
+        using (clock?.Measure(Stage.Decode))
+            photo = PhotoDecoder.Decode(encoded, MinFaceDecodedPx / _options.MinFaceSize, _limits);
+        using (photo)
+            return new PhotoAnalysis(photo.Width, photo.Height, photo.Format, FindFaces(photo, clock));
+    }
+
+    /// <summary>Faces of an already decoded photo, in pixels of the full-size photo.</summary>
+    public List<FaceObservation> FindFaces(DecodedPhoto photo, StageClock? clock = null)
+    {
+        var image = photo.Image;
+        List<Detection> detections;
+        using (clock?.Measure(Stage.Detect))
+            detections = _finder.Find(image, _options.MinFaceSize * photo.Scale);
+
+        var faces = new List<FaceObservation>(detections.Count);
+        foreach (var d in detections)
+        {
+            FivePoints points;
+            using (clock?.Measure(Stage.Landmarks))
+                points = _landmarks.Locate(image, d.Box);
+            float[] embedding;
+            using (clock?.Measure(Stage.Embed))
+                embedding = EmbedAtFittingScale(image, points);
+            float back = (float)(1 / photo.Scale);
+            faces.Add(new FaceObservation(d.Box.Scale(back, back), d.Score, points.Scale(back), embedding));
+        }
+        return faces;
+    }
+
+    /// <summary>
+    /// Bilinear warping of a face much larger than the 112-pixel template would skip pixels and alias, so a large
+    /// face is first shrunk (with mipmaps) to about the template's size.
+    /// </summary>
+    float[] EmbedAtFittingScale(PixelImage image, FivePoints points)
+    {
+        float scale = FaceAligner.TransformFor(points).Scale; // crop pixels per image pixel
+        if (scale >= 0.6f)
+            return _embedder.Embed(image, points);
+
+        // The region the template covers, with a margin, shrunk so the face is about template-sized.
+        var inv = FaceAligner.TransformFor(points).Inverse();
+        Span<Vector2> corners = [inv.Apply(new(-16, -16)), inv.Apply(new(128, -16)), inv.Apply(new(-16, 128)), inv.Apply(new(128, 128))];
+        float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
+        foreach (var c in corners) { minX = Math.Min(minX, c.X); minY = Math.Min(minY, c.Y); maxX = Math.Max(maxX, c.X); maxY = Math.Max(maxY, c.Y); }
+        var region = SKRectI.Intersect(new SKRectI((int)minX, (int)minY, (int)MathF.Ceiling(maxX), (int)MathF.Ceiling(maxY)),
+            new SKRectI(0, 0, image.Width, image.Height));
+        if (region.Width < 2 || region.Height < 2)
+            return _embedder.Embed(image, points);
+        using var subset = new SKBitmap();
+        image.Bitmap.ExtractSubset(subset, region);
+        int w = Math.Max(1, (int)Math.Round(region.Width * scale)), h = Math.Max(1, (int)Math.Round(region.Height * scale));
+        using var small = image.Resize(subset, w, h);
+        var shrunk = points.Offset(new Vector2(-region.Left, -region.Top)).Scale((float)w / region.Width);
+        return _embedder.Embed(small, shrunk);
+    }
+
+    public void Dispose()
+    {
+        _detector.Dispose();
+        _landmarks.Dispose();
+        _embedder.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace FaceAtlas.Vision;
+
+/// <summary>
+/// The 512-D face embedder (fr_feature.onnx) on aligned 112x112 crops. Embeddings are L2-normalised, so the
+/// dot product of two is their cosine similarity.
+/// </summary>
+public sealed class FaceEmbedder : IDisposable
+{
+    public const int Dimensions = 512;
+    public const string ModelId = "fr_feature@faceplugin-0.0.1";
+
+    /// <summary>
+    /// Cosine similarity at or above which two faces are taken for the same person; calibrated on LFW pairs
+    /// (docs/QUALITY.md: rerun with <c>faceatlas eval</c>).
+    /// </summary>
+    public const float SamePersonThreshold = 0.30f;
+
+    readonly OnnxModel _model;
+    readonly TensorPool _inputs = new(3 * FaceAligner.Side * FaceAligner.Side);
+
+    public FaceEmbedder(string modelPath, SessionOptions options) =>
+        _model = new OnnxModel(modelPath, options, "input", [1, 3, FaceAligner.Side, FaceAligner.Side], ("output", [1, Dimensions]));
+
+    /// <summary>Aligns the face at <paramref name="points"/> in <paramref name="image"/> and embeds it.</summary>
+    public float[] Embed(PixelImage image, FivePoints points)
+    {
+        var input = _inputs.Rent();
+        try
+        {
+            FaceAligner.WarpToTensor(image, FaceAligner.TransformFor(points), input);
+            using var outputs = _model.Run(input);
+            var embedding = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+            Normalize(embedding);
+            return embedding;
+        }
+        finally
+        {
+            _inputs.Return(input);
+        }
+    }
+
+    public static void Normalize(Span<float> v)
+    {
+        float norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(v));
+        if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
+    }
+
+    public static float Similarity(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
+        System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
+
+    public void Dispose() => _model.Dispose();
+}

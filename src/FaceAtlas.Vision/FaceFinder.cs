@@ -1,0 +1,71 @@
+namespace FaceAtlas.Vision;
+
+/// <summary>Finds faces of every size in a photo by running the detector over a <see cref="DetectionPyramid"/>.</summary>
+public sealed class FaceFinder(UltraFaceDetector detector, DetectionOptions options)
+{
+    /// <summary>
+    /// Faces in <paramref name="image"/>, boxes in its pixels, best first. <paramref name="minFacePx"/> is the
+    /// smallest face to look for, in the same pixels.
+    /// </summary>
+    public List<Detection> Find(PixelImage image, double minFacePx)
+    {
+        var all = new List<Detection>();
+        var inWindow = new List<Detection>();
+        foreach (var level in DetectionPyramid.Plan(image.Width, image.Height, minFacePx, options))
+        {
+            bool same = level.Width == image.Width && level.Height == image.Height;
+            using var owned = same ? null : image.Resize(level.Width, level.Height);
+            var levelImage = owned ?? image;
+            double sx = (double)image.Width / level.Width, sy = (double)image.Height / level.Height;
+            foreach (var (x, y) in level.Windows)
+            {
+                inWindow.Clear();
+                detector.DetectWindow(levelImage, x, y, options.MinScore, inWindow);
+                foreach (var d in inWindow)
+                {
+                    if (Math.Max(d.Box.Width, d.Box.Height) > level.MaxFace)
+                        continue; // a coarser level answers for faces this large
+                    if (level.IsTiled && TouchesInnerEdge(d.Box, x, y, level.Width, level.Height))
+                        continue; // cut by this window; the overlapping window sees it whole
+                    all.Add(d with { Box = d.Box.ClipTo(level.Width, level.Height).Scale(sx, sy) });
+                }
+            }
+        }
+        return NonMaximumSuppression(all, options.NmsIoU);
+    }
+
+    /// <summary>The share of the smaller box's area that lies inside the other.</summary>
+    static float Containment(FaceBox a, FaceBox b)
+    {
+        float ix = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X), iy = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
+        if (ix <= 0 || iy <= 0) return 0;
+        return ix * iy / Math.Min(a.Area, b.Area);
+    }
+
+    static bool TouchesInnerEdge(FaceBox b, int x0, int y0, int levelWidth, int levelHeight)
+    {
+        const float margin = 2;
+        int x1 = x0 + UltraFaceDetector.InputWidth, y1 = y0 + UltraFaceDetector.InputHeight;
+        return (x0 > 0 && b.X < x0 + margin) || (y0 > 0 && b.Y < y0 + margin)
+            || (x1 < levelWidth && b.Right > x1 - margin) || (y1 < levelHeight && b.Bottom > y1 - margin);
+    }
+
+    /// <summary>
+    /// Greedy NMS: keeps the best detection of each group overlapping by more than <paramref name="iou"/>, and drops
+    /// a detection lying mostly inside a kept one (a part of a face seen at a finer level).
+    /// </summary>
+    internal static List<Detection> NonMaximumSuppression(List<Detection> detections, float iou)
+    {
+        detections.Sort((a, b) => b.Score.CompareTo(a.Score));
+        var kept = new List<Detection>();
+        foreach (var d in detections)
+        {
+            if (d.Box.Width < 1 || d.Box.Height < 1) continue;
+            bool overlaps = false;
+            foreach (var k in kept)
+                if (k.Box.IoU(d.Box) > iou || Containment(k.Box, d.Box) > 0.6f) { overlaps = true; break; }
+            if (!overlaps) kept.Add(d);
+        }
+        return kept;
+    }
+}

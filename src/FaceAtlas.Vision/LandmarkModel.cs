@@ -1,0 +1,83 @@
+using System.Numerics;
+using Microsoft.ML.OnnxRuntime;
+using SkiaSharp;
+
+namespace FaceAtlas.Vision;
+
+/// <summary>
+/// 68-point landmarks (fr_landmark.onnx) from a 64x64 grey crop of the face, reduced to the
+/// <see cref="FivePoints"/> that alignment needs.
+/// </summary>
+public sealed class LandmarkModel : IDisposable
+{
+    const int Side = 64;
+    readonly OnnxModel _model;
+    readonly TensorPool _inputs = new(Side * Side);
+
+    public LandmarkModel(string modelPath, SessionOptions options) =>
+        _model = new OnnxModel(modelPath, options, "input", [1, 1, Side, Side], ("output", [1, 136]));
+
+    /// <summary>The five alignment points of the face in <paramref name="box"/>, in the image's pixels.</summary>
+    public FivePoints Locate(PixelImage image, FaceBox box)
+    {
+        var crop = CropRect(box, image.Width, image.Height);
+        var input = _inputs.Rent();
+        try
+        {
+            FillInput(image, crop, input);
+            using var outputs = _model.Run(input);
+            return ToFivePoints(outputs[0].GetTensorDataAsSpan<float>(), crop);
+        }
+        finally
+        {
+            _inputs.Return(input);
+        }
+    }
+
+    /// <summary>A square of side = box height centred on the box, shifted inside the image and clipped to it.</summary>
+    internal static SKRectI CropRect(FaceBox box, int width, int height)
+    {
+        float side = box.Height;
+        float cx = box.X + box.Width / 2, cy = box.Y + box.Height / 2;
+        float left = cx - side / 2, top = cy - side / 2;
+        left = Math.Clamp(left, 0, Math.Max(0, width - side));
+        top = Math.Clamp(top, 0, Math.Max(0, height - side));
+        int l = (int)left, t = (int)top;
+        int r = Math.Min(width, (int)(left + side)), b = Math.Min(height, (int)(top + side));
+        return new SKRectI(l, t, Math.Max(r, l + 1), Math.Max(b, t + 1));
+    }
+
+    /// <summary>Grey (ITU-R 601 weights, as OpenCV's BGR2GRAY), v / 256.</summary>
+    static void FillInput(PixelImage image, SKRectI crop, Span<float> input)
+    {
+        using var subset = new SKBitmap();
+        if (!image.Bitmap.ExtractSubset(subset, crop))
+            throw new InvalidOperationException($"crop {crop} outside a {image.Width}x{image.Height} image");
+        using var small = new SKBitmap(new SKImageInfo(Side, Side, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        subset.ScalePixels(small, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        var px = small.GetPixelSpan();
+        int rowBytes = small.RowBytes;
+        for (int y = 0; y < Side; y++)
+            for (int x = 0; x < Side; x++)
+            {
+                int p = y * rowBytes + x * 4;
+                input[y * Side + x] = (0.299f * px[p] + 0.587f * px[p + 1] + 0.114f * px[p + 2]) / 256f;
+            }
+    }
+
+    /// <summary>Eye centres = means of points 37,38,40,41 and 43,44,46,47; nose = 30; mouth corners = mean(48,60), mean(54,64).</summary>
+    internal static FivePoints ToFivePoints(ReadOnlySpan<float> p, SKRectI crop)
+    {
+        Span<Vector2> at = stackalloc Vector2[68];
+        for (int i = 0; i < 68; i++)
+            at[i] = new(crop.Left + p[2 * i] * crop.Width, crop.Top + p[2 * i + 1] * crop.Height);
+        return new FivePoints(
+            (at[37] + at[38] + at[40] + at[41]) / 4,
+            (at[43] + at[44] + at[46] + at[47]) / 4,
+            at[30],
+            (at[48] + at[60]) / 2,
+            (at[54] + at[64]) / 2);
+    }
+
+    public void Dispose() => _model.Dispose();
+}

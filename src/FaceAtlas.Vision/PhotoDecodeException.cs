@@ -1,0 +1,4 @@
+namespace FaceAtlas.Vision;
+
+/// <summary>A photo that cannot be decoded. <see cref="Exception.Message"/> is the reason shown to the user.</summary>
+public sealed class PhotoDecodeException(string reason) : Exception(reason);
