@@ -13,7 +13,7 @@ public sealed record DetectionOptions
     public float MinFaceSize { get; init; } = 40;
 
     /// <summary>Smallest face, in pixels of the detector's 320x240 input, that it finds reliably.</summary>
-    public float DetectorMinFace { get; init; } = 14;
+    public float DetectorMinFace { get; init; } = 16;
 
     /// <summary>Scale step between pyramid levels: each level finds faces this many times smaller than the last.</summary>
     public float LevelRatio { get; init; } = 3;

@@ -23,7 +23,7 @@ internal static class DetectionPyramid
         var levels = new List<PyramidLevel> { new(W, H, [(0, 0)]) };
         double seen = options.DetectorMinFace / Math.Min((double)W / width, (double)H / height);
         double scale = Math.Min((double)W / width, (double)H / height);
-        int overlap = (int)Math.Ceiling(options.DetectorMinFace * options.LevelRatio * 1.25);
+        int overlap = (int)Math.Ceiling(options.DetectorMinFace * options.LevelRatio * 1.15);
         while (seen > minFacePx)
         {
             // Each level is LevelRatio finer, but never finer than the smallest face asked for needs, nor upscaled.

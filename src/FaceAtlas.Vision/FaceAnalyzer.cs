@@ -15,9 +15,6 @@ public sealed record PhotoAnalysis(int Width, int Height, string Format, IReadOn
 /// </summary>
 public sealed class FaceAnalyzer : IDisposable
 {
-    /// <summary>Faces at least this many pixels tall in the decoded image; a smaller decode would blur them.</summary>
-    const double MinFaceDecodedPx = 24;
-
     readonly UltraFaceDetector _detector;
     readonly LandmarkModel _landmarks;
     readonly FaceEmbedder _embedder;
@@ -44,7 +41,8 @@ public sealed class FaceAnalyzer : IDisposable
     {
         DecodedPhoto photo;
         using (clock?.Measure(Stage.Decode))
-            photo = PhotoDecoder.Decode(encoded, MinFaceDecodedPx / _options.MinFaceSize, _limits);
+            // Decode no finer than the finest pyramid level needs: the smallest face at the detector's reliable size.
+            photo = PhotoDecoder.Decode(encoded, _options.DetectorMinFace / _options.MinFaceSize, _limits);
         using (photo)
             return new PhotoAnalysis(photo.Width, photo.Height, photo.Format, FindFaces(photo, clock));
     }
@@ -67,9 +65,20 @@ public sealed class FaceAnalyzer : IDisposable
             using (clock?.Measure(Stage.Embed))
                 embedding = EmbedAtFittingScale(image, points);
             float back = (float)(1 / photo.Scale);
-            faces.Add(new FaceObservation(d.Box.Scale(back, back), d.Score, points.Scale(back), embedding));
+            var box = Square(d.Box).ClipTo(image.Width, image.Height).Scale(back, back);
+            faces.Add(new FaceObservation(box, d.Score, points.Scale(back), embedding));
         }
         return faces;
+    }
+
+    /// <summary>
+    /// The detector's boxes are narrow (cheek to cheek, brow to chin); a face is reported as the square of the larger
+    /// side around the same centre, the convention of dlib's annotations and what a thumbnail crop wants.
+    /// </summary>
+    static FaceBox Square(FaceBox b)
+    {
+        float side = Math.Max(b.Width, b.Height);
+        return new FaceBox(b.X + (b.Width - side) / 2, b.Y + (b.Height - side) / 2, side, side);
     }
 
     /// <summary>

@@ -38,21 +38,30 @@ public static class PhotoDecoder
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(new SKMemoryStream(data), out var createResult);
         if (codec is null)
-            throw new PhotoDecodeException(createResult == SKCodecResult.IncompleteInput
+            throw new PhotoDecodeException(createResult == SKCodecResult.IncompleteInput && HasImageSignature(encoded)
                 ? "truncated image header"
                 : "not an image in a supported format (JPEG, PNG, WebP, BMP, GIF, TIFF)");
+        if (JpegIntegrity.IsJpeg(encoded) && !JpegIntegrity.IsComplete(encoded))
+            throw new PhotoDecodeException("truncated image data (the JPEG ends before its image does)");
 
         var format = codec.EncodedFormat.ToString().ToUpperInvariant();
         var full = codec.Info;
         CheckDimensions(full.Width, full.Height, limits);
 
-        // libjpeg can decode at 1/2, 1/4 or 1/8 for the price of far fewer pixels; other codecs answer full size.
-        var scaled = codec.GetScaledDimensions((float)Math.Clamp(minScale, 0.125, 1.0));
+        // libjpeg can decode at k/8 of full size for the price of far fewer pixels; other codecs answer full size.
+        var scaled = full.Size;
+        for (int eighths = 1; eighths < 8; eighths++)
+        {
+            var candidate = codec.GetScaledDimensions(eighths / 8f);
+            if (candidate.Width >= full.Width * minScale - 1e-6 && candidate.Height >= full.Height * minScale - 1e-6)
+            {
+                scaled = candidate;
+                break;
+            }
+        }
         if (scaled.Width * (long)scaled.Height > limits.MaxDecodedPixels)
             throw new PhotoDecodeException(
                 $"image too large to decode: {full.Width}x{full.Height} (limit {limits.MaxDecodedPixels / 1_000_000} MP decoded)");
-        if ((double)scaled.Width / full.Width < minScale - 1e-6)
-            scaled = full.Size;
 
         var info = new SKImageInfo(scaled.Width, scaled.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var bitmap = new SKBitmap(info);
@@ -80,6 +89,11 @@ public static class PhotoDecoder
             bitmap?.Dispose();
         }
     }
+
+    /// <summary>The first bytes of a format Skia reads, so that a short file of those is "truncated", not "not an image".</summary>
+    static bool HasImageSignature(ReadOnlySpan<byte> b) =>
+        JpegIntegrity.IsJpeg(b) || b.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G'])
+        || b.StartsWith("GIF8"u8) || b.StartsWith("BM"u8) || (b.Length >= 12 && b.StartsWith("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8));
 
     internal static void CheckDimensions(int width, int height, DecodeLimits limits)
     {

@@ -49,7 +49,7 @@ public sealed class PixelImage : IDisposable
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var resized = new SKBitmap(info);
         // Mipmaps average the pixels a large downscale skips, so small faces do not alias away.
-        if (!source.ScalePixels(resized, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)))
+        if (!source.ScalePixels(resized, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None)))
         {
             resized.Dispose();
             throw new InvalidOperationException($"could not resize {Width}x{Height} to {width}x{height}");

@@ -1,0 +1,132 @@
+using System.Numerics;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Vision.Tests;
+
+/// <summary>The fast pre-processing paths against naive references written as plainly as possible.</summary>
+public sealed class PreprocessingTests
+{
+    static PixelImage RandomImage(int width, int height, int seed)
+    {
+        var bytes = new byte[width * height * 4];
+        new Random(seed).NextBytes(bytes);
+        return PixelImage.FromRgba(width, height, bytes);
+    }
+
+    static (byte R, byte G, byte B) Pixel(PixelImage image, int x, int y)
+    {
+        int p = y * image.RowBytes + x * 4;
+        return (image.Pixels[p], image.Pixels[p + 1], image.Pixels[p + 2]);
+    }
+
+    [Theory]
+    [InlineData(400, 300, 0, 0)]
+    [InlineData(400, 300, 200, 150)]  // window hangs over the right and bottom edges
+    [InlineData(100, 80, -10, -20)]   // window larger than the image on every side
+    public void Should_MatchNaiveReference_When_FillingDetectorInput(int width, int height, int x0, int y0)
+    {
+        using var image = RandomImage(width, height, 1);
+        var fast = new float[3 * 240 * 320];
+
+        UltraFaceDetector.FillInput(image, x0, y0, fast);
+
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 240; y++)
+                for (int x = 0; x < 320; x++)
+                {
+                    int sx = x0 + x, sy = y0 + y;
+                    double v = sx >= 0 && sy >= 0 && sx < width && sy < height
+                        ? c switch { 0 => Pixel(image, sx, sy).R, 1 => Pixel(image, sx, sy).G, _ => Pixel(image, sx, sy).B }
+                        : 127;
+                    Assert.Equal((v - 127) / 128, fast[c * 240 * 320 + y * 320 + x], 1e-5);
+                }
+    }
+
+    [Fact]
+    public void Should_MatchNaiveReference_When_WarpingFaceToTemplate()
+    {
+        // Given: an image and five points placing a face partly outside it
+        using var image = RandomImage(150, 130, 2);
+        var points = new FivePoints(new(40, 50), new(90, 48), new(66, 80), new(45, 105), new(88, 104));
+        var transform = FaceAligner.TransformFor(points);
+        var fast = new float[3 * 112 * 112];
+
+        // When
+        FaceAligner.WarpToTensor(image, transform, fast);
+
+        // Then: per pixel, invert the matrix in double precision and interpolate the four neighbours by hand
+        double a = transform.A, b = transform.B, det = a * a + b * b;
+        for (int v = 0; v < 112; v++)
+            for (int u = 0; u < 112; u++)
+            {
+                double du = u - transform.Tx, dv = v - transform.Ty;
+                double x = (a * du + b * dv) / det, y = (-b * du + a * dv) / det;
+                int x0 = (int)Math.Floor(x), y0 = (int)Math.Floor(y);
+                double fx = x - x0, fy = y - y0;
+                double[] rgb = new double[3];
+                foreach (var (px, py, w) in new[] { (x0, y0, (1 - fx) * (1 - fy)), (x0 + 1, y0, fx * (1 - fy)), (x0, y0 + 1, (1 - fx) * fy), (x0 + 1, y0 + 1, fx * fy) })
+                {
+                    if (px < 0 || py < 0 || px >= image.Width || py >= image.Height) continue;
+                    var p = Pixel(image, px, py);
+                    rgb[0] += w * p.R; rgb[1] += w * p.G; rgb[2] += w * p.B;
+                }
+                // BGR planes
+                Assert.Equal((rgb[2] - 127.5) / 127.5, fast[v * 112 + u], 1e-3);
+                Assert.Equal((rgb[1] - 127.5) / 127.5, fast[112 * 112 + v * 112 + u], 1e-3);
+                Assert.Equal((rgb[0] - 127.5) / 127.5, fast[2 * 112 * 112 + v * 112 + u], 1e-3);
+            }
+    }
+
+    [Fact]
+    public void Should_RecoverKnownTransform_When_FittingSimilarity()
+    {
+        var truth = new Similarity(0.8f * MathF.Cos(0.3f), 0.8f * MathF.Sin(0.3f), 12, -7);
+        Vector2[] from = [new(10, 20), new(50, 22), new(30, 45), new(15, 70), new(48, 68)];
+        var to = from.Select(truth.Apply).ToArray();
+
+        var fit = Similarity.Fit(from, to);
+
+        Assert.Equal(truth.A, fit.A, 4);
+        Assert.Equal(truth.B, fit.B, 4);
+        Assert.Equal(truth.Tx, fit.Tx, 3);
+        Assert.Equal(truth.Ty, fit.Ty, 3);
+        var back = fit.Inverse().Apply(fit.Apply(new Vector2(3, 4)));
+        Assert.Equal(3, back.X, 3);
+        Assert.Equal(4, back.Y, 3);
+    }
+
+    [Theory]
+    [InlineData(250, 250, 40)]
+    [InlineData(4000, 3000, 40)]
+    [InlineData(3000, 4000, 40)]
+    [InlineData(2000, 1500, 20)]
+    [InlineData(12000, 800, 40)]
+    public void Should_SeeEveryFaceSizeAtADetectableScale_When_PlanningPyramid(int width, int height, double minFace)
+    {
+        var options = DetectionOptions.Default;
+        var levels = DetectionPyramid.Plan(width, height, minFace, options);
+
+        // Every face size from the minimum up to the photo's short side is, at some level, between the detector's
+        // smallest reliable size and the largest that level answers for.
+        for (double face = minFace; face <= Math.Min(width, height); face *= 1.1)
+        {
+            bool seen = levels.Any(l =>
+            {
+                double scale = Math.Min((double)l.Width / width, (double)l.Height / height);
+                return face * scale >= options.DetectorMinFace - 1e-6 && face * scale <= l.MaxFace;
+            });
+            Assert.True(seen, $"a {face:F0} px face in {width}x{height} is seen at no level");
+        }
+        // Windows of each tiled level cover the level image and overlap by at least the largest face it answers for.
+        foreach (var level in levels.Where(l => l.IsTiled))
+        {
+            var xs = level.Windows.Select(w => w.X).Distinct().Order().ToList();
+            var ys = level.Windows.Select(w => w.Y).Distinct().Order().ToList();
+            Assert.Equal(0, xs[0]);
+            Assert.True(xs[^1] + 320 >= level.Width);
+            Assert.True(ys[^1] + 240 >= level.Height);
+            for (int i = 1; i < xs.Count; i++) Assert.True(xs[i - 1] + 320 - xs[i] >= level.MaxFace, "horizontal overlap too small");
+            for (int i = 1; i < ys.Count; i++) Assert.True(ys[i - 1] + 240 - ys[i] >= level.MaxFace, "vertical overlap too small");
+        }
+    }
+}
