@@ -65,6 +65,7 @@ public static class FacesCommand
             }
             json.WriteEndObject();
             json.Flush();
+            json.Reset(); // a new top-level value, not a comma-separated sequence
             buffered.WriteByte((byte)'\n');
         }
     }

@@ -26,6 +26,13 @@ public static class IndexCommand
         var command = new Command("index", "Find, align and embed every face in photo folders; only new or changed photos are analysed");
         command.Arguments.Add(Paths);
         command.Options.Add(Threads);
+        // The parser takes an unknown "--option" for a path; say what it is instead of "no such file".
+        Paths.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens.Select(t => t.Value))
+                if (token.StartsWith('-') && !Path.Exists(token))
+                    r.AddError($"unknown option '{token}' for 'index'");
+        });
         Threads.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 1 or > 256) r.AddError("--threads must be between 1 and 256");

@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+
+namespace FaceAtlas.Cli.Tests;
+
+/// <summary>What a catalog holds, read with plain SQL (not the product's reader), for comparing two catalogs.</summary>
+internal static class CatalogSnapshot
+{
+    public static List<string> Faces(string catalog)
+    {
+        using var c = new SqliteConnection($"Data Source={catalog};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT p.path, round(f.x, 1), round(f.y, 1), round(f.w, 1), round(f.h, 1), (SELECT count(*) FROM embeddings e WHERE e.face_id = f.id)
+            FROM faces f JOIN photos p ON p.id = f.photo_id ORDER BY 1, 2, 3
+            """;
+        using var r = cmd.ExecuteReader();
+        var rows = new List<string>();
+        while (r.Read()) rows.Add($"{r.GetString(0)} {r.GetDouble(1)} {r.GetDouble(2)} {r.GetDouble(3)} {r.GetDouble(4)} e{r.GetInt64(5)}");
+        return rows;
+    }
+
+    public static long Count(string catalog, string table)
+    {
+        if (!File.Exists(catalog)) return 0;
+        try
+        {
+            using var c = new SqliteConnection($"Data Source={catalog};Mode=ReadOnly;Pooling=False");
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"SELECT count(*) FROM {table}";
+            return (long)cmd.ExecuteScalar()!;
+        }
+        catch (SqliteException)
+        {
+            return 0; // not created yet
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace FaceAtlas.Cli.Tests;
+
+public sealed class IndexCommandTests : IDisposable
+{
+    readonly TempFolder _temp = new();
+
+    /// <summary>LFW folders of the first people alphabetically: a few hundred small photos, read in place.</summary>
+    static string[] LfwFolders(int people) =>
+        Directory.GetDirectories(Datasets.At("lfw-dev")).Order(StringComparer.Ordinal).Take(people).ToArray();
+
+    [DatasetFact]
+    public void Should_EndWithExactlyTheFacesOfAnUninterruptedRun_When_KilledAndRestarted()
+    {
+        // Given: an uninterrupted run as the reference
+        var roots = LfwFolders(150);
+        var reference = _temp.File("reference.db");
+        Assert.Equal(0, Cli.Run(["index", .. roots, "--catalog", reference]).Exit);
+
+        // When: a run is killed with SIGKILL three times, each time after some photos were committed, then resumed
+        var crashed = _temp.File("crashed.db");
+        int killedMidRun = 0;
+        for (int kill = 1; kill <= 3; kill++)
+        {
+            long before = CatalogSnapshot.Count(crashed, "photos");
+            using var run = Cli.Start(["index", .. roots, "--catalog", crashed]);
+            var watch = Stopwatch.StartNew();
+            while (!run.HasExited && CatalogSnapshot.Count(crashed, "photos") <= before && watch.Elapsed < TimeSpan.FromMinutes(2))
+                Thread.Sleep(20);
+            Thread.Sleep(150 * kill); // land the kill at different moments: inside a batch, between batches
+            if (!run.HasExited)
+            {
+                run.Kill(); // SIGKILL
+                killedMidRun++;
+            }
+            run.WaitForExit();
+        }
+        Assert.True(killedMidRun >= 2, $"only {killedMidRun} of 3 kills landed while indexing; the test proves too little");
+        var final = Cli.Run(["index", .. roots, "--catalog", crashed]);
+
+        // Then: the same faces, boxes equal, each with its embedding, no duplicates
+        Assert.Equal(0, final.Exit);
+        var expected = CatalogSnapshot.Faces(reference);
+        var actual = CatalogSnapshot.Faces(crashed);
+        Assert.True(expected.Count > 150, $"reference has only {expected.Count} faces");
+        Assert.Equal(expected, actual);
+        Assert.Equal(CatalogSnapshot.Count(reference, "photos"), CatalogSnapshot.Count(crashed, "photos"));
+    }
+
+    [DatasetFact]
+    public void Should_RefuseClearly_When_AnotherIndexIsWritingTheCatalog()
+    {
+        // Given: an index running
+        var catalog = _temp.File("c.db");
+        using var first = Cli.Start(["index", .. LfwFolders(300), "--catalog", catalog]);
+        var watch = Stopwatch.StartNew();
+        while (!File.Exists(catalog + ".lock") && watch.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(10);
+
+        // When
+        var second = Cli.Run(["index", Datasets.At("bbt", "group"), "--catalog", catalog]);
+        bool firstStillRunning = !first.HasExited;
+        first.WaitForExit();
+
+        // Then
+        Assert.True(firstStillRunning, "the first index ended before the second started; the test proves nothing");
+        Assert.Equal(4, second.Exit);
+        Assert.Contains("another index is already writing", second.Err);
+        Assert.Equal(0, first.ExitCode);
+    }
+
+    [DatasetFact]
+    public void Should_ListFacesAsJsonLines_When_FormatIsJsonl()
+    {
+        // Given
+        var catalog = _temp.File("c.db");
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "group"), "--catalog", catalog]).Exit);
+
+        // When
+        var (exit, output, _) = Cli.Run(["faces", "--catalog", catalog, "--format", "jsonl", "--with-embedding"]);
+
+        // Then: one object per line with the documented fields
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 15, $"only {lines.Length} faces in bbt/group");
+        foreach (var line in lines)
+        {
+            var face = JsonDocument.Parse(line).RootElement;
+            Assert.True(face.GetProperty("face").GetInt64() > 0);
+            var file = face.GetProperty("file").GetString()!;
+            Assert.True(Path.IsPathRooted(file) && File.Exists(file), file);
+            var box = face.GetProperty("box").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Assert.Equal(4, box.Length);
+            Assert.True(box[2] > 0 && box[3] > 0);
+            Assert.InRange(face.GetProperty("score").GetDouble(), 0.65, 1.0);
+            Assert.Equal(JsonValueKind.Null, face.GetProperty("person").ValueKind);
+            var embedding = face.GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Assert.Equal(512, embedding.Length);
+            Assert.Equal(1.0, Math.Sqrt(embedding.Sum(v => v * v)), 3);
+        }
+    }
+
+    [DatasetFact]
+    public void Should_ExitWithSomeFailed_When_APhotoIsBad()
+    {
+        var photos = Directory.CreateDirectory(_temp.File("photos")).FullName;
+        File.Copy(Datasets.At("lfw-dev", "Aaron_Sorkin", "Aaron_Sorkin_0001.jpg"), Path.Combine(photos, "good.jpg"));
+        File.WriteAllText(Path.Combine(photos, "bad.jpg"), "not a photo");
+
+        var (exit, output, _) = Cli.Run(["index", photos, "--catalog", _temp.File("c.db")]);
+
+        Assert.Equal(3, exit);
+        Assert.Contains($"{Path.Combine(photos, "bad.jpg")}: not an image", output);
+        Assert.Contains("failed     1", output);
+    }
+
+    [Fact]
+    public void Should_ExplainAndExitWithUsage_When_ArgumentsAreWrong()
+    {
+        var missing = Cli.Run(["index"]);
+        var unknown = Cli.Run(["index", "/tmp", "--no-such-option"]);
+
+        Assert.Equal(2, missing.Exit);
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("--no-such-option", unknown.Err);
+    }
+
+    [Fact]
+    public void Should_SayHowToStart_When_ListingFacesWithoutCatalog()
+    {
+        var (exit, _, err) = Cli.Run(["faces", "--catalog", _temp.File("none.db")]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("no catalog at", err);
+        Assert.False(File.Exists(_temp.File("none.db")));
+    }
+
+    [Fact]
+    public void Should_UseEnvironmentCatalog_When_NoOptionGiven()
+    {
+        var path = _temp.File("from-env.db");
+        Environment.SetEnvironmentVariable("FACEATLAS_CATALOG", path);
+        try
+        {
+            Assert.Equal(path, CatalogLocation.Resolve(null));
+            Assert.Equal(_temp.File("x.db"), CatalogLocation.Resolve(_temp.File("x.db")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FACEATLAS_CATALOG", null);
+        }
+    }
+
+    public void Dispose() => _temp.Dispose();
+}

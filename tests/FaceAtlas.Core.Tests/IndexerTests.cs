@@ -1,0 +1,165 @@
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Indexing;
+using FaceAtlas.Storage;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Core.Tests;
+
+public sealed class AnalyzerFixture : IDisposable
+{
+    public FaceAnalyzer Analyzer { get; } = new();
+    public void Dispose() => Analyzer.Dispose();
+}
+
+/// <summary>The indexer against a real SQLite file and real photos (copied into a temp folder the test owns).</summary>
+public sealed class IndexerTests(AnalyzerFixture fixture) : IClassFixture<AnalyzerFixture>, IDisposable
+{
+    readonly TempFolder _temp = new();
+
+    string Photos => Path.Combine(_temp.Path, "photos");
+    string CatalogFile => Path.Combine(_temp.Path, "catalog.db");
+
+    void CopyPhotos(params string[] relative)
+    {
+        Directory.CreateDirectory(Photos);
+        foreach (var r in relative)
+        {
+            var target = Path.Combine(Photos, r.Replace('/', '_'));
+            File.Copy(Datasets.At(r.Split('/')), target);
+        }
+    }
+
+    async Task<IndexSummary> IndexAsync(params string[] roots)
+    {
+        using var catalog = SqliteCatalog.Open(CatalogFile);
+        return await new PhotoIndexer(catalog, fixture.Analyzer, new IndexOptions { Threads = 2, BatchSize = 3 })
+            .RunAsync(roots.Length == 0 ? [Photos] : roots);
+    }
+
+    List<FaceRecord> Faces()
+    {
+        using var catalog = SqliteCatalog.Open(CatalogFile, create: false);
+        return catalog.Faces(withEmbeddings: true).ToList();
+    }
+
+    [DatasetFact]
+    public async Task Should_StoreEveryFaceWithEmbedding_When_IndexingAFolder()
+    {
+        // Given
+        CopyPhotos("group-photos/faceapi_bbt4.jpg", "lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "deepface-tests/person_03/img47.jpg");
+
+        // When
+        var summary = await IndexAsync();
+
+        // Then
+        Assert.Equal(3, summary.PhotosAnalysed);
+        Assert.Empty(summary.Failed);
+        var faces = Faces();
+        Assert.Equal(summary.FacesFound, faces.Count);
+        Assert.Equal(6, faces.Count(f => f.Photo.Path.EndsWith("faceapi_bbt4.jpg")));
+        Assert.All(faces, f => Assert.Equal(1.0, Math.Sqrt(f.Embedding!.Sum(v => (double)v * v)), 3));
+        Assert.All(faces, f => Assert.Null(f.PersonId));
+    }
+
+    [DatasetFact]
+    public async Task Should_AnalyseOnlyWhatChanged_When_RunAgain()
+    {
+        // Given: an indexed folder
+        CopyPhotos("lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0002.jpg",
+            "lfw-dev/Aaron_Sorkin/Aaron_Sorkin_0001.jpg");
+        await IndexAsync();
+        var before = Faces();
+
+        // When: nothing changed
+        var unchanged = await IndexAsync();
+
+        // Then
+        Assert.Equal(0, unchanged.PhotosAnalysed);
+        Assert.Equal(3, unchanged.PhotosUnchanged);
+        Assert.Equal(before.Select(f => f.Id), Faces().Select(f => f.Id));
+
+        // When: one file is touched (same content), one replaced by another photo, one deleted, one added
+        var files = Directory.GetFiles(Photos).Order().ToArray();
+        File.SetLastWriteTimeUtc(files[0], DateTime.UtcNow.AddMinutes(-5));
+        File.Copy(Datasets.At("lfw-dev", "Aaron_Sorkin", "Aaron_Sorkin_0002.jpg"), files[1], overwrite: true);
+        File.Delete(files[2]);
+        File.Copy(Datasets.At("lfw-dev", "Abbas_Kiarostami", "Abbas_Kiarostami_0001.jpg"), Path.Combine(Photos, "new.jpg"));
+        var second = await IndexAsync();
+
+        // Then
+        Assert.Equal(2, second.PhotosAnalysed);     // the replaced one and the new one
+        Assert.Equal(1, second.PhotosUnchanged);    // touched, same content by hash
+        Assert.Equal(1, second.PhotosRemoved);
+        var after = Faces();
+        Assert.DoesNotContain(after, f => f.Photo.Path == files[2]);
+        Assert.Equal(before.Where(f => f.Photo.Path == files[0]).Select(f => f.Id), after.Where(f => f.Photo.Path == files[0]).Select(f => f.Id));
+        Assert.Single(after.Select(f => f.Photo.Path).Where(p => p == files[1]).Distinct());
+    }
+
+    [DatasetFact]
+    public async Task Should_ReportAndSkipEveryBadInput_When_FolderHoldsThem()
+    {
+        // Given: one good photo among every kind of bad input, a broken link and a symbolic link loop
+        CopyPhotos("lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg");
+        var expected = TestPhotos.WriteBadInputs(Photos, Datasets.At("group-photos", "deepface_couple.jpg"));
+        File.CreateSymbolicLink(Path.Combine(Photos, "broken-link.jpg"), Path.Combine(_temp.Path, "nowhere.jpg"));
+        Directory.CreateSymbolicLink(Path.Combine(Photos, "loop"), Photos);
+        expected["broken-link.jpg"] = "broken symbolic link";
+        expected["loop"] = "symbolic link loop";
+        var unreadable = Path.Combine(Photos, "unreadable.jpg");
+        File.Copy(Datasets.At("lfw-dev", "Aaron_Sorkin", "Aaron_Sorkin_0001.jpg"), unreadable);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(unreadable, UnixFileMode.None);
+        bool root = Environment.UserName == "root"; // root reads a file whatever its mode
+        if (!root) expected["unreadable.jpg"] = "cannot read";
+        var originals = Directory.GetFiles(Photos).Where(f => !f.EndsWith("broken-link.jpg"))
+            .ToDictionary(f => f, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+
+        // When
+        var summary = await IndexAsync();
+
+        // Then: each reported with its path and a specific reason; the good photo indexed; the run completed
+        foreach (var (name, reason) in expected)
+        {
+            var problem = summary.Failed.SingleOrDefault(p => Path.GetFileName(p.Path) == name);
+            Assert.True(problem.Path is not null, $"{name} not reported; reported: {string.Join("; ", summary.Failed)}");
+            Assert.Contains(reason, problem.Reason);
+        }
+        Assert.Contains(Faces(), f => f.Photo.Path.EndsWith("Aaron_Peirsol_0001.jpg"));
+        // Originals untouched
+        foreach (var (file, hash) in originals)
+            Assert.Equal(hash, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))));
+        // Bad files are remembered and not retried while unchanged
+        var again = await IndexAsync();
+        Assert.Equal(0, again.PhotosAnalysed);
+    }
+
+    [DatasetFact]
+    public async Task Should_StoreBoxesInUprightPixels_When_PhotoHasExifRotation()
+    {
+        // Given: a photo, and a copy stored sideways with EXIF orientation 6
+        Directory.CreateDirectory(Photos);
+        using var upright = TestPhotos.DecodeRgba(Datasets.At("group-photos", "faceapi_bbt4.jpg"));
+        File.WriteAllBytes(Path.Combine(Photos, "upright.jpg"), TestPhotos.Jpeg(upright, 95));
+        using var stored = TestPhotos.StoreForOrientation(upright, 6);
+        File.WriteAllBytes(Path.Combine(Photos, "rotated.jpg"), TestPhotos.Jpeg(stored, 95, exifOrientation: 6));
+
+        // When
+        await IndexAsync();
+
+        // Then: the same faces at the same upright places, with the same identities
+        var faces = Faces();
+        var a = faces.Where(f => f.Photo.Path.EndsWith("upright.jpg")).ToList();
+        var b = faces.Where(f => f.Photo.Path.EndsWith("rotated.jpg")).ToList();
+        Assert.Equal(6, a.Count);
+        Assert.Equal(a.Count, b.Count);
+        Assert.All(b, f => Assert.Equal((upright.Width, upright.Height), (f.Photo.Width, f.Photo.Height)));
+        foreach (var face in a)
+        {
+            var twin = b.MaxBy(o => o.Box.IoU(face.Box))!;
+            Assert.True(twin.Box.IoU(face.Box) > 0.6, $"box {face.Box} vs {twin.Box}");
+            Assert.True(FaceEmbedder.Similarity(face.Embedding!, twin.Embedding!) > 0.85);
+        }
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
