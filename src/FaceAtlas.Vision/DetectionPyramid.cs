@@ -2,7 +2,7 @@ namespace FaceAtlas.Vision;
 
 /// <summary>One level of the detection pyramid: the image resized to Width x Height, looked at through 320x240 windows.</summary>
 /// <see cref="MaxFace"/> is the largest face (level pixels) this level answers for: larger ones belong to a coarser level,
-/// and what a fine level "sees" inside a large face (an eye, a mouth) would be a false face.
+/// and what a fine level "sees" inside a large face or in texture (an eye, a mouth, a fist) would be a false face.
 internal sealed record PyramidLevel(int Width, int Height, IReadOnlyList<(int X, int Y)> Windows, float MaxFace = float.MaxValue)
 {
     public bool IsTiled => Windows.Count > 1 || Width > UltraFaceDetector.InputWidth || Height > UltraFaceDetector.InputHeight;

@@ -21,11 +21,23 @@ public static class IndexCommand
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
+    static readonly Option<float> MinFace = new("--min-face")
+    {
+        Description = "Smallest face to find, in pixels of the photo (default 40); larger values index large photos faster",
+        DefaultValueFactory = _ => DetectionOptions.Default.MinFaceSize,
+        HelpName = "PIXELS",
+    };
+
     public static Command Create()
     {
         var command = new Command("index", "Find, align and embed every face in photo folders; only new or changed photos are analysed");
         command.Arguments.Add(Paths);
         command.Options.Add(Threads);
+        command.Options.Add(MinFace);
+        MinFace.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<float>() is < 16 or > 4000) r.AddError("--min-face must be between 16 and 4000 pixels");
+        });
         // The parser takes an unknown "--option" for a path; say what it is instead of "no such file".
         Paths.Validators.Add(r =>
         {
@@ -47,7 +59,7 @@ public static class IndexCommand
         var roots = parse.GetValue(Paths)!;
         using var writerLock = CatalogLock.Acquire(EnsureFolder(catalogPath));
         using var catalog = SqliteCatalog.Open(catalogPath);
-        using var analyzer = new FaceAnalyzer();
+        using var analyzer = new FaceAnalyzer(options: DetectionOptions.Default with { MinFaceSize = parse.GetValue(MinFace) });
         var progress = new ConsoleProgress(stderr, interactive: !Console.IsErrorRedirected);
         var indexer = new PhotoIndexer(catalog, analyzer, new IndexOptions { Threads = parse.GetValue(Threads) });
         IndexSummary summary;
