@@ -92,7 +92,7 @@ public static class IndexCommand
         stdout.WriteLine($"  unchanged  {s.PhotosUnchanged}");
         stdout.WriteLine($"  faces      {s.FacesFound} found now; {counts.Faces} in the catalog, in {counts.PhotosWithFaces} of {counts.Photos} photos");
         stdout.WriteLine($"  removed    {s.PhotosRemoved} (files gone)");
-        stdout.WriteLine($"  failed     {s.Failed.Count}");
+        stdout.WriteLine($"  failed     {s.Failed.Count}{(counts.FailedPhotos > 0 ? $" now; {counts.FailedPhotos} unusable photos in the catalog, not retried until they change" : "")}");
         foreach (var f in s.Failed)
             stdout.WriteLine($"    {f.Path}: {f.Reason}");
         stdout.WriteLine($"  catalog    {catalogPath}");
