@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
 {
     "index" => await IndexBenchmark.RunAsync(datasets, args.Skip(1).ToArray()),
     "detection" => DetectionQuality.Run(datasets),
+    "windows" => WindowBenchmark.Run(datasets),
     _ => Usage(),
 };
 

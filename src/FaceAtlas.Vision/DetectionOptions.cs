@@ -18,5 +18,11 @@ public sealed record DetectionOptions
     /// <summary>Scale step between pyramid levels: each level finds faces this many times smaller than the last.</summary>
     public float LevelRatio { get; init; } = 3;
 
+    /// <summary>
+    /// Longest side of one detector pass on a fine level. Larger passes waste no pixels on overlap; the cap keeps
+    /// the network's activations (about 1 KB a pixel) bounded on huge photos.
+    /// </summary>
+    public int MaxWindowSide { get; init; } = 2048;
+
     public static DetectionOptions Default { get; } = new();
 }

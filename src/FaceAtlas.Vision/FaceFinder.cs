@@ -14,18 +14,22 @@ public sealed class FaceFinder(UltraFaceDetector detector, DetectionOptions opti
         foreach (var level in DetectionPyramid.Plan(image.Width, image.Height, minFacePx, options))
         {
             bool same = level.Width == image.Width && level.Height == image.Height;
-            using var owned = same ? null : image.Resize(level.Width, level.Height);
-            var levelImage = owned ?? image;
             double sx = (double)image.Width / level.Width, sy = (double)image.Height / level.Height;
-            foreach (var (x, y) in level.Windows)
+            // A mild downscale is sampled on the fly; a strong one (or the stretched level 0) is resized with filtering.
+            double onTheFly = level.IsStretched || same ? 1.0 : 1 / sx;
+            bool sampled = onTheFly is >= 0.5 and < 1.0;
+            using var owned = same || sampled ? null : image.Resize(level.Width, level.Height);
+            var levelImage = owned ?? image;
+            foreach (var window in level.Windows)
             {
                 inWindow.Clear();
-                detector.DetectWindow(levelImage, x, y, options.MinScore, inWindow);
+                detector.DetectWindow(levelImage, sampled ? onTheFly : 1.0, window.X, window.Y, window.Width, window.Height,
+                    options.MinScore, inWindow);
                 foreach (var d in inWindow)
                 {
                     if (Math.Max(d.Box.Width, d.Box.Height) > level.MaxFace)
                         continue; // a coarser level answers for faces this large
-                    if (level.IsTiled && TouchesInnerEdge(d.Box, x, y, level.Width, level.Height))
+                    if (level.IsTiled && TouchesInnerEdge(d.Box, window, level.Width, level.Height))
                         continue; // cut by this window; the overlapping window sees it whole
                     all.Add(d with { Box = d.Box.ClipTo(level.Width, level.Height).Scale(sx, sy) });
                 }
@@ -42,10 +46,10 @@ public sealed class FaceFinder(UltraFaceDetector detector, DetectionOptions opti
         return ix * iy / Math.Min(a.Area, b.Area);
     }
 
-    static bool TouchesInnerEdge(FaceBox b, int x0, int y0, int levelWidth, int levelHeight)
+    static bool TouchesInnerEdge(FaceBox b, DetectorWindow w, int levelWidth, int levelHeight)
     {
         const float margin = 2;
-        int x1 = x0 + UltraFaceDetector.InputWidth, y1 = y0 + UltraFaceDetector.InputHeight;
+        int x0 = w.X, y0 = w.Y, x1 = w.X + w.Width, y1 = w.Y + w.Height;
         return (x0 > 0 && b.X < x0 + margin) || (y0 > 0 && b.Y < y0 + margin)
             || (x1 < levelWidth && b.Right > x1 - margin) || (y1 < levelHeight && b.Bottom > y1 - margin);
     }

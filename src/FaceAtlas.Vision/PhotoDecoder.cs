@@ -63,7 +63,10 @@ public static class PhotoDecoder
             throw new PhotoDecodeException(
                 $"image too large to decode: {full.Width}x{full.Height} (limit {limits.MaxDecodedPixels / 1_000_000} MP decoded)");
 
-        var info = new SKImageInfo(scaled.Width, scaled.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        // Opaque pixels all the way: Skia then resizes without converting to and from premultiplied alpha.
+        // A photo with transparency is decoded premultiplied, which is the photo over black.
+        bool opaque = codec.Info.AlphaType == SKAlphaType.Opaque;
+        var info = new SKImageInfo(scaled.Width, scaled.Height, SKColorType.Rgba8888, opaque ? SKAlphaType.Opaque : SKAlphaType.Premul);
         var bitmap = new SKBitmap(info);
         try
         {
@@ -73,6 +76,13 @@ public static class PhotoDecoder
                 throw new PhotoDecodeException("truncated image data (file ends before the image does)");
             if (result != SKCodecResult.Success)
                 throw new PhotoDecodeException($"corrupt image data ({result})");
+            if (!opaque)
+            {
+                var flattened = new SKBitmap(info.WithAlphaType(SKAlphaType.Opaque));
+                bitmap.GetPixelSpan().CopyTo(flattened.GetPixelSpan());
+                bitmap.Dispose();
+                bitmap = flattened;
+            }
 
             var upright = Orient(bitmap, codec.EncodedOrigin);
             if (!ReferenceEquals(upright, bitmap))
@@ -114,7 +124,7 @@ public static class PhotoDecoder
             return bitmap;
         int w = bitmap.Width, h = bitmap.Height;
         bool swap = SwapsAxes(origin);
-        var rotated = new SKBitmap(new SKImageInfo(swap ? h : w, swap ? w : h, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var rotated = new SKBitmap(new SKImageInfo(swap ? h : w, swap ? w : h, SKColorType.Rgba8888, SKAlphaType.Opaque));
         using var canvas = new SKCanvas(rotated);
         // Each matrix maps a stored pixel to where it is seen in the upright photo (EXIF 2.3, tag 0x0112).
         var m = origin switch
@@ -139,7 +149,7 @@ public static class PhotoDecoder
     /// <summary>Copies pixels into a new RGBA bitmap (used by decoders that are not Skia's).</summary>
     internal static PixelImage FromRgbaRows(int width, int height, Func<int, byte[]> rowRgba)
     {
-        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var dst = bitmap.GetPixelSpan();
         for (int y = 0; y < height; y++)
             rowRgba(y).AsSpan(0, width * 4).CopyTo(dst.Slice(y * bitmap.RowBytes));

@@ -73,7 +73,7 @@ internal static class TiffDecoder
                 for (int x = samples; x < rowBytes; x++)
                     pixels[y * rowBytes + x] += pixels[y * rowBytes + x - samples];
 
-        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var dst = bitmap.GetPixelSpan();
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)

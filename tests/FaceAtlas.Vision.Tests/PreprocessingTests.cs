@@ -28,7 +28,7 @@ public sealed class PreprocessingTests
         using var image = RandomImage(width, height, 1);
         var fast = new float[3 * 240 * 320];
 
-        UltraFaceDetector.FillInput(image, x0, y0, fast);
+        UltraFaceDetector.FillInput(image, x0, y0, 320, 240, fast);
 
         for (int c = 0; c < 3; c++)
             for (int y = 0; y < 240; y++)
@@ -40,6 +40,42 @@ public sealed class PreprocessingTests
                         : 127;
                     Assert.Equal((v - 127) / 128, fast[c * 240 * 320 + y * 320 + x], 1e-5);
                 }
+    }
+
+    [Theory]
+    [InlineData(0.8, 0, 0)]
+    [InlineData(0.5, 100, 60)]   // window hangs over the scaled image's edges
+    [InlineData(0.73, -5, -7)]
+    public void Should_MatchNaiveReference_When_FillingDetectorInputAtScale(double scale, int x0, int y0)
+    {
+        using var image = RandomImage(400, 300, 3);
+        var fast = new float[3 * 240 * 320];
+
+        UltraFaceDetector.FillInputScaled(image, scale, x0, y0, 320, 240, fast);
+
+        // Naive: the scaled image's pixel (x, y) is the bilinear sample at ((x + 0.5) / s - 0.5, (y + 0.5) / s - 0.5),
+        // clamped to the image; outside the scaled image, mid-grey.
+        int sw = (int)Math.Round(400 * scale), sh = (int)Math.Round(300 * scale);
+        for (int y = 0; y < 240; y++)
+            for (int x = 0; x < 320; x++)
+            {
+                int px = x0 + x, py = y0 + y;
+                double[] rgb = [127, 127, 127];
+                if (px >= 0 && py >= 0 && px < sw && py < sh)
+                {
+                    double fx = Math.Clamp((px + 0.5) / scale - 0.5, 0, 399), fy = Math.Clamp((py + 0.5) / scale - 0.5, 0, 299);
+                    int ix = (int)Math.Floor(fx), iy = (int)Math.Floor(fy);
+                    double wx = fx - ix, wy = fy - iy;
+                    int ix1 = Math.Min(ix + 1, 399), iy1 = Math.Min(iy + 1, 299);
+                    for (int c = 0; c < 3; c++)
+                    {
+                        byte P(int xx, int yy) => c switch { 0 => Pixel(image, xx, yy).R, 1 => Pixel(image, xx, yy).G, _ => Pixel(image, xx, yy).B };
+                        rgb[c] = (1 - wx) * (1 - wy) * P(ix, iy) + wx * (1 - wy) * P(ix1, iy) + (1 - wx) * wy * P(ix, iy1) + wx * wy * P(ix1, iy1);
+                    }
+                }
+                for (int c = 0; c < 3; c++)
+                    Assert.Equal((rgb[c] - 127) / 128, fast[c * 240 * 320 + y * 320 + x], 1e-3);
+            }
     }
 
     [Fact]
@@ -101,6 +137,7 @@ public sealed class PreprocessingTests
     [InlineData(3000, 4000, 40)]
     [InlineData(2000, 1500, 20)]
     [InlineData(12000, 800, 40)]
+    [InlineData(9000, 7000, 40)]
     public void Should_SeeEveryFaceSizeAtADetectableScale_When_PlanningPyramid(int width, int height, double minFace)
     {
         var options = DetectionOptions.Default;
@@ -122,11 +159,13 @@ public sealed class PreprocessingTests
         {
             var xs = level.Windows.Select(w => w.X).Distinct().Order().ToList();
             var ys = level.Windows.Select(w => w.Y).Distinct().Order().ToList();
+            var (ww, wh) = (level.Windows[0].Width, level.Windows[0].Height);
             Assert.Equal(0, xs[0]);
-            Assert.True(xs[^1] + 320 >= level.Width);
-            Assert.True(ys[^1] + 240 >= level.Height);
-            for (int i = 1; i < xs.Count; i++) Assert.True(xs[i - 1] + 320 - xs[i] >= level.MaxFace, "horizontal overlap too small");
-            for (int i = 1; i < ys.Count; i++) Assert.True(ys[i - 1] + 240 - ys[i] >= level.MaxFace, "vertical overlap too small");
+            Assert.True(xs[^1] + ww >= level.Width);
+            Assert.True(ys[^1] + wh >= level.Height);
+            for (int i = 1; i < xs.Count; i++) Assert.True(xs[i - 1] + ww - xs[i] >= level.MaxFace, "horizontal overlap too small");
+            for (int i = 1; i < ys.Count; i++) Assert.True(ys[i - 1] + wh - ys[i] >= level.MaxFace, "vertical overlap too small");
         }
+        Assert.All(levels.SelectMany(l => l.Windows), w => Assert.True(w.Width <= options.MaxWindowSide + 64 && w.Height <= options.MaxWindowSide + 64));
     }
 }
