@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "index" => await IndexBenchmark.RunAsync(datasets, args.Skip(1).ToArray()),
     "detection" => DetectionQuality.Run(datasets),
     "windows" => WindowBenchmark.Run(datasets),
+    "cluster-lfw" => ClusterQuality.Run(args[1], args.Skip(2).ToArray()),
     _ => Usage(),
 };
 

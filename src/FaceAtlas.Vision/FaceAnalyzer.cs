@@ -15,6 +15,12 @@ public sealed record PhotoAnalysis(int Width, int Height, string Format, IReadOn
 /// </summary>
 public sealed class FaceAnalyzer : IDisposable
 {
+    /// <summary>
+    /// Photos are decoded with at least this long side: small photos at full size, so their faces keep every pixel
+    /// for the embedder; 12 MP photos at half size (detection needs no more, and it halves the decoding).
+    /// </summary>
+    const int MinDecodedLongSide = 2048;
+
     readonly UltraFaceDetector _detector;
     readonly LandmarkModel _landmarks;
     readonly FaceEmbedder _embedder;
@@ -42,7 +48,7 @@ public sealed class FaceAnalyzer : IDisposable
         DecodedPhoto photo;
         using (clock?.Measure(Stage.Decode))
             // Decode no finer than the finest pyramid level needs: the smallest face at the detector's reliable size.
-            photo = PhotoDecoder.Decode(encoded, _options.DetectorMinFace / _options.MinFaceSize, _limits);
+            photo = PhotoDecoder.Decode(encoded, _options.DetectorMinFace / _options.MinFaceSize, MinDecodedLongSide, _limits);
         using (photo)
             return new PhotoAnalysis(photo.Width, photo.Height, photo.Format, FindFaces(photo, clock));
     }
@@ -56,11 +62,16 @@ public sealed class FaceAnalyzer : IDisposable
             detections = _finder.Find(image, _options.MinFaceSize * photo.Scale);
 
         var faces = new List<FaceObservation>(detections.Count);
+        var kept = new List<FivePoints>(detections.Count);
         foreach (var d in detections)
         {
             FivePoints points;
             using (clock?.Measure(Stage.Landmarks))
                 points = _landmarks.Locate(image, d.Box);
+            // Detections come best first. A later one whose eyes land on a kept face's eyes is that face again: a
+            // sliver box beside a face (seen at the edges of LFW's crops) gets a landmark crop holding the real face.
+            if (kept.Any(k => SameEyes(k, points))) continue;
+            kept.Add(points);
             float[] embedding;
             using (clock?.Measure(Stage.Embed))
                 embedding = EmbedAtFittingScale(image, points);
@@ -69,6 +80,13 @@ public sealed class FaceAnalyzer : IDisposable
             faces.Add(new FaceObservation(box, d.Score, points.Scale(back), embedding));
         }
         return faces;
+    }
+
+    /// <summary>Both eye centres within a third of the eye distance: two faces cannot share their eyes.</summary>
+    static bool SameEyes(FivePoints a, FivePoints b)
+    {
+        float eyes = Vector2.Distance(a.LeftEye, a.RightEye);
+        return Vector2.Distance(a.LeftEye, b.LeftEye) < eyes / 3 && Vector2.Distance(a.RightEye, b.RightEye) < eyes / 3;
     }
 
     /// <summary>

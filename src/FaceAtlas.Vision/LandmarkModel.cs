@@ -53,7 +53,7 @@ public sealed class LandmarkModel : IDisposable
         using var subset = new SKBitmap();
         if (!image.Bitmap.ExtractSubset(subset, crop))
             throw new InvalidOperationException($"crop {crop} outside a {image.Width}x{image.Height} image");
-        using var small = new SKBitmap(new SKImageInfo(Side, Side, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using var small = new SKBitmap(new SKImageInfo(Side, Side, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         subset.ScalePixels(small, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         var px = small.GetPixelSpan();
         int rowBytes = small.RowBytes;

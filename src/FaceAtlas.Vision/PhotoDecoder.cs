@@ -27,7 +27,14 @@ public static class PhotoDecoder
     /// Decodes <paramref name="encoded"/> so that the result is at least <paramref name="minScale"/> of the
     /// full-size photo (1 = full size). Throws <see cref="PhotoDecodeException"/> with a specific reason.
     /// </summary>
-    public static DecodedPhoto Decode(ReadOnlySpan<byte> encoded, double minScale = 1.0, DecodeLimits? limits = null)
+    public static DecodedPhoto Decode(ReadOnlySpan<byte> encoded, double minScale = 1.0, DecodeLimits? limits = null) =>
+        Decode(encoded, minScale, 0, limits);
+
+    /// <summary>
+    /// As above, and never smaller than <paramref name="minLongSide"/> pixels on the long side (unless the photo is):
+    /// the faces are embedded from this image, and a face halved in size loses detail the embedder needs.
+    /// </summary>
+    public static DecodedPhoto Decode(ReadOnlySpan<byte> encoded, double minScale, int minLongSide, DecodeLimits? limits = null)
     {
         limits ??= DecodeLimits.Default;
         if (encoded.Length == 0)
@@ -47,6 +54,7 @@ public static class PhotoDecoder
         var format = codec.EncodedFormat.ToString().ToUpperInvariant();
         var full = codec.Info;
         CheckDimensions(full.Width, full.Height, limits);
+        minScale = Math.Max(minScale, Math.Min(1.0, (double)minLongSide / Math.Max(full.Width, full.Height)));
 
         // libjpeg can decode at k/8 of full size for the price of far fewer pixels; other codecs answer full size.
         var scaled = full.Size;

@@ -33,7 +33,7 @@ public sealed class PixelImage : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         if (rgba.Length != width * height * 4)
             throw new ArgumentException($"expected {width * height * 4} bytes, got {rgba.Length}", nameof(rgba));
-        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         var dst = bitmap.GetPixelSpan();
         for (int y = 0; y < height; y++)
             rgba.Slice(y * width * 4, width * 4).CopyTo(dst.Slice(y * bitmap.RowBytes, width * 4));
@@ -46,7 +46,7 @@ public sealed class PixelImage : IDisposable
     /// <summary>A resized copy of a region of this image (given as a subset bitmap sharing its pixels).</summary>
     internal PixelImage Resize(SKBitmap source, int width, int height)
     {
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var resized = new SKBitmap(info);
         // Mipmaps average the pixels a large downscale skips, so small faces do not alias away.
         if (!source.ScalePixels(resized, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None)))

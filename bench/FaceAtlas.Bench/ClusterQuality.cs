@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Evaluation;
+using FaceAtlas.Core.People;
+using FaceAtlas.Storage;
+
+namespace FaceAtlas.Bench;
+
+/// <summary>Clustering quality on an indexed LFW catalog, for choosing the algorithm's settings.</summary>
+internal static class ClusterQuality
+{
+    public static int Run(string catalogPath, string[] args)
+    {
+        using var catalog = SqliteCatalog.Open(catalogPath, create: false);
+        var faces = catalog.Faces(withEmbeddings: true).ToList();
+        // The labelled face of an LFW photo is the one nearest its centre; its identity is the folder's name.
+        var central = faces.GroupBy(f => f.Photo.Id).Select(g => g.MinBy(f =>
+        {
+            double dx = f.Box.X + f.Box.Width / 2 - f.Photo.Width / 2.0, dy = f.Box.Y + f.Box.Height / 2 - f.Photo.Height / 2.0;
+            return dx * dx + dy * dy;
+        })!).ToDictionary(f => f.Id, f => Path.GetFileName(Path.GetDirectoryName(f.Photo.Path))!);
+        var photosPerIdentity = central.Values.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
+
+        foreach (var (name, minPhotos) in new[] { ("all lfw-dev", 1), ("people with >= 5 photos", 5) })
+        {
+            var subset = faces.Where(f => central.TryGetValue(f.Id, out var id) ? photosPerIdentity[id] >= minPhotos
+                : faces.Any(o => o.Photo.Id == f.Photo.Id && central.TryGetValue(o.Id, out var oid) && photosPerIdentity[oid] >= minPhotos)).ToList();
+            var input = subset.Select(f => new ClusterFace(f.Id, f.Photo.Id, f.Embedding!)).ToList();
+            // Diagnostic: how far each labelled face is from its identity's mean (leave-one-out).
+            var labelled = subset.Where(f => central.ContainsKey(f.Id)).ToList();
+            var sums = labelled.GroupBy(f => central[f.Id]).ToDictionary(g => g.Key, g =>
+            {
+                var sum = new float[512];
+                foreach (var f in g) System.Numerics.Tensors.TensorPrimitives.Add(sum, f.Embedding!, sum);
+                return (Sum: sum, Count: g.Count());
+            });
+            var loo = labelled.Where(f => sums[central[f.Id]].Count > 1).Select(f =>
+            {
+                var (sum, count) = sums[central[f.Id]];
+                var rest = new float[512];
+                System.Numerics.Tensors.TensorPrimitives.Subtract(sum, f.Embedding!, rest);
+                return System.Numerics.Tensors.TensorPrimitives.Dot(rest, f.Embedding!) / (count - 1);
+            }).ToList();
+            Console.WriteLine($"  faces with mean similarity to the rest of their identity < 0.38: {loo.Count(x => x < 0.38)} / {loo.Count}; < 0.30: {loo.Count(x => x < 0.30)}; < 0.2: {loo.Count(x => x < 0.2)}");
+            var watch = Stopwatch.StartNew();
+            var edges = NeighbourGraph.Exact(input.Select(f => f.Embedding).ToList(), 30, 0.2f);
+            Console.WriteLine($"{name}: {subset.Count} faces, {edges.Count} edges in {watch.ElapsedMilliseconds} ms");
+            foreach (var (t, pen) in new[] { (0.38f, 0.10f) })
+            {
+                watch.Restart();
+                var labels = new AverageLinkage(input).Run(edges, t, pen);
+                var items = subset.Select((f, i) => (f, i)).Where(x => central.ContainsKey(x.f.Id))
+                    .Select(x => (central[x.f.Id], (long)labels[x.i])).ToList();
+                var r = ClusteringReport.Of(items);
+                Console.WriteLine($"  t={t:F2} p={pen:F2}: BCubed P {r.BCubed.Precision:F4} R {r.BCubed.Recall:F4} F {r.BCubed.F:F4} | pairwise P {r.Pairwise.Precision:F4} R {r.Pairwise.Recall:F4} F {r.Pairwise.F:F4} | clusters {r.Clusters} / {r.Identities} ({watch.ElapsedMilliseconds} ms)");
+            }
+        }
+        return 0;
+    }
+}
