@@ -45,13 +45,19 @@ internal static class ClusterQuality
             var watch = Stopwatch.StartNew();
             var edges = NeighbourGraph.Exact(input.Select(f => f.Embedding).ToList(), 30, 0.2f);
             Console.WriteLine($"{name}: {subset.Count} faces, {edges.Count} edges in {watch.ElapsedMilliseconds} ms");
-            foreach (var (t, pen) in new[] { (0.38f, 0.10f) })
+            foreach (var (t, pen) in new[] { (0.38f, 0.14f), (0.38f, 0.18f), (0.40f, 0.14f), (0.36f, 0.20f) })
             {
                 watch.Restart();
                 var labels = new AverageLinkage(input).Run(edges, t, pen);
                 var items = subset.Select((f, i) => (f, i)).Where(x => central.ContainsKey(x.f.Id))
                     .Select(x => (central[x.f.Id], (long)labels[x.i])).ToList();
                 var r = ClusteringReport.Of(items);
+                if (args.Contains("--splits"))
+                    foreach (var g in items.GroupBy(i => i.Item1).Where(g => g.Count() >= 10))
+                    {
+                        var parts = g.GroupBy(i => i.Item2).Select(p => p.Count()).OrderByDescending(c => c).ToList();
+                        if (parts.Count > 1) Console.WriteLine($"    {g.Key}: {string.Join("+", parts)}");
+                    }
                 Console.WriteLine($"  t={t:F2} p={pen:F2}: BCubed P {r.BCubed.Precision:F4} R {r.BCubed.Recall:F4} F {r.BCubed.F:F4} | pairwise P {r.Pairwise.Precision:F4} R {r.Pairwise.Recall:F4} F {r.Pairwise.F:F4} | clusters {r.Clusters} / {r.Identities} ({watch.ElapsedMilliseconds} ms)");
             }
         }

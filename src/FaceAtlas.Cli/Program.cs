@@ -8,6 +8,8 @@ var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in
 {
     IndexCommand.Create(),
     FacesCommand.Create(),
+    ClusterCommand.Create(),
+    PeopleCommand.Create(),
     EvalCommand.Create(),
 };
 root.Options.Add(GlobalOptions.Catalog);
@@ -24,6 +26,11 @@ if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAc
 try
 {
     return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (FaceAtlas.Core.People.PeopleException e)
+{
+    Console.Error.WriteLine($"faceatlas: {e.Message}; nothing was changed");
+    return ExitCodes.Error;
 }
 catch (CatalogBusyException e)
 {

@@ -5,7 +5,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -40,6 +40,23 @@ internal static class CatalogSchema
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """;
 
+    /// <summary>People, who put each face in its person, and the "not this person" decisions.</summary>
+    const string V2 = """
+        CREATE TABLE people(
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: scripts keep person ids
+            name          TEXT,
+            hidden        INTEGER NOT NULL DEFAULT 0,
+            cover_face_id INTEGER,
+            created_at    TEXT NOT NULL
+        );
+        ALTER TABLE faces ADD COLUMN assigned_by INTEGER NOT NULL DEFAULT 0;  -- 0 nobody, 1 clustering, 2 the user
+        CREATE TABLE face_rejections(
+            face_id   INTEGER NOT NULL REFERENCES faces(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL,
+            PRIMARY KEY(face_id, person_id)
+        );
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -52,7 +69,8 @@ internal static class CatalogSchema
         using (var cmd = connection.CreateCommand())
         {
             cmd.Transaction = tx;
-            cmd.CommandText = V1 + $"\nPRAGMA user_version = {Version};";
+            // Each step upgrades from the version before it; a new catalog takes them all.
+            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

@@ -8,7 +8,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Writes photo outcomes inside one transaction with commands prepared once per batch.</summary>
 internal sealed class OutcomeWriter : IDisposable
 {
-    readonly SqliteCommand _upsertPhoto, _deleteFaces, _insertFace, _insertEmbedding, _touchPhoto;
+    readonly SqliteCommand _upsertPhoto, _deleteFaces, _insertFace, _insertEmbedding, _touchPhoto, _oldFaces, _updateFace, _deleteFace;
 
     public OutcomeWriter(SqliteConnection connection, SqliteTransaction tx)
     {
@@ -24,9 +24,13 @@ internal sealed class OutcomeWriter : IDisposable
         _insertFace = Command(connection, tx, """
             INSERT INTO faces(photo_id, x, y, w, h, score, points) VALUES ($photo, $x, $y, $w, $h, $score, $points) RETURNING id
             """, "$photo", "$x", "$y", "$w", "$h", "$score", "$points");
-        _insertEmbedding = Command(connection, tx, "INSERT INTO embeddings(face_id, model, vector) VALUES ($face, $model, $vector)",
+        _insertEmbedding = Command(connection, tx, "INSERT OR REPLACE INTO embeddings(face_id, model, vector) VALUES ($face, $model, $vector)",
             "$face", "$model", "$vector");
         _touchPhoto = Command(connection, tx, "UPDATE photos SET size = $size, mtime = $mtime WHERE id = $id", "$size", "$mtime", "$id");
+        _oldFaces = Command(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo", "$photo");
+        _updateFace = Command(connection, tx, "UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points WHERE id = $id",
+            "$x", "$y", "$w", "$h", "$score", "$points", "$id");
+        _deleteFace = Command(connection, tx, "DELETE FROM faces WHERE id = $id", "$id");
     }
 
     public void Write(PhotoOutcome outcome)
@@ -41,9 +45,7 @@ internal sealed class OutcomeWriter : IDisposable
                 break;
             case PhotoOutcome.Analysed a:
                 long photoId = UpsertPhoto(a.File, a.ContentHash, a.Analysis, null);
-                ReplaceFaces(photoId);
-                foreach (var face in a.Analysis.Faces)
-                    InsertFace(photoId, face);
+                UpdateFaces(photoId, a.Analysis.Faces);
                 break;
         }
     }
@@ -54,9 +56,41 @@ internal sealed class OutcomeWriter : IDisposable
 
     void ReplaceFaces(long photoId) => Run(_deleteFaces, photoId);
 
+    /// <summary>
+    /// A photo analysed again (its file changed) keeps the ids, people and user decisions of the faces found again
+    /// at the same place (IoU at least 0.5); faces no longer found go, new ones come.
+    /// </summary>
+    void UpdateFaces(long photoId, IReadOnlyList<FaceObservation> faces)
+    {
+        var old = new List<(long Id, FaceBox Box)>();
+        _oldFaces.Parameters[0].Value = photoId;
+        using (var r = _oldFaces.ExecuteReader())
+            while (r.Read()) old.Add((r.GetInt64(0), new FaceBox(r.GetFloat(1), r.GetFloat(2), r.GetFloat(3), r.GetFloat(4))));
+        foreach (var face in faces)
+        {
+            int match = -1;
+            float best = 0.5f;
+            for (int i = 0; i < old.Count; i++)
+                if (face.Box.IoU(old[i].Box) is var iou && iou >= best) (best, match) = (iou, i);
+            if (match < 0)
+            {
+                InsertFace(photoId, face);
+                continue;
+            }
+            long faceId = old[match].Id;
+            old.RemoveAt(match);
+            Run(_updateFace, face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score, PointBytes(face), faceId);
+            Run(_insertEmbedding, faceId, FaceEmbedder.ModelId, MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray());
+        }
+        foreach (var (id, _) in old)
+            Run(_deleteFace, id);
+    }
+
+    static byte[] PointBytes(FaceObservation face) => MemoryMarshal.AsBytes(face.Points.ToArray().AsSpan()).ToArray();
+
     void InsertFace(long photoId, FaceObservation face)
     {
-        var points = MemoryMarshal.AsBytes(face.Points.ToArray().AsSpan()).ToArray();
+        var points = PointBytes(face);
         long faceId = Convert.ToInt64(Bind(_insertFace, photoId, face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height,
             face.Score, points).ExecuteScalar());
         Run(_insertEmbedding, faceId, FaceEmbedder.ModelId, MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray());
@@ -88,5 +122,8 @@ internal sealed class OutcomeWriter : IDisposable
         _insertFace.Dispose();
         _insertEmbedding.Dispose();
         _touchPhoto.Dispose();
+        _oldFaces.Dispose();
+        _updateFace.Dispose();
+        _deleteFace.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.People;
 using FaceAtlas.Vision;
 using Microsoft.Data.Sqlite;
 
@@ -9,7 +10,7 @@ namespace FaceAtlas.Storage;
 /// The face catalog in one SQLite file (WAL mode: readers never block the writer, and a killed writer loses
 /// only its open transaction). Owns one connection; use one instance per thread.
 /// </summary>
-public sealed class SqliteCatalog : ICatalog
+public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
 {
     readonly SqliteConnection _connection;
 

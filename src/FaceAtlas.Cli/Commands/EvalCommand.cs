@@ -2,6 +2,7 @@ using System.CommandLine;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Evaluation;
 using FaceAtlas.Core.Indexing;
+using FaceAtlas.Core.People;
 using FaceAtlas.Storage;
 using FaceAtlas.Vision;
 
@@ -15,11 +16,16 @@ public static class EvalCommand
 {
     static readonly Argument<string> Folder = new("LABELED_DIR") { Description = "Photos in one folder per person" };
 
-    static readonly Option<string> Pairs = new("--pairs")
+    static readonly Option<string?> Pairs = new("--pairs")
     {
-        Description = "An LFW-style pairs file (e.g. ../shared/datasets/lfw-protocol/pairs-dev.txt)",
+        Description = "An LFW-style pairs file (e.g. ../shared/datasets/lfw-protocol/pairs-dev.txt): also measure verification",
         HelpName = "FILE",
-        Required = true,
+    };
+
+    static readonly Option<int> MinPhotos = new("--min-photos")
+    {
+        Description = "Only people with at least this many photos (as LFW's 'people with >= 5 photos' set)",
+        DefaultValueFactory = _ => 1,
     };
 
     static readonly Option<double> Threshold = new("--threshold")
@@ -30,10 +36,12 @@ public static class EvalCommand
 
     public static Command Create()
     {
-        var command = new Command("eval", "Measure verification accuracy on labelled photos (indexes them into the catalog first)");
+        var command = new Command("eval",
+            "Measure clustering (BCubed and pairwise precision/recall/F) and, with --pairs, verification accuracy on photos in one folder per person; indexes and clusters them into the catalog first");
         command.Arguments.Add(Folder);
         command.Options.Add(Pairs);
         command.Options.Add(Threshold);
+        command.Options.Add(MinPhotos);
         command.SetAction(RunAsync);
         return command;
     }
@@ -43,39 +51,59 @@ public static class EvalCommand
         var folder = Path.GetFullPath(parse.GetValue(Folder)!);
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"no folder {folder}");
-        var pairs = PairsFile.Read(parse.GetValue(Pairs)!, folder);
+        var pairsFile = parse.GetValue(Pairs);
+        var pairs = pairsFile is null ? null : PairsFile.Read(pairsFile, folder);
         var catalogPath = GlobalOptions.CatalogPath(parse);
+        int minPhotos = parse.GetValue(MinPhotos);
+        var roots = Directory.GetDirectories(folder).Where(d => Directory.GetFiles(d).Length >= minPhotos).Order(StringComparer.Ordinal).ToList();
 
-        Directory.CreateDirectory(Path.GetDirectoryName(catalogPath)!);
-        using (CatalogLock.Acquire(catalogPath))
-        using (var catalog = SqliteCatalog.Open(catalogPath))
+        var (writerLock, catalog) = CatalogAccess.OpenForWriting(catalogPath);
+        using (writerLock)
+        using (catalog)
         using (var analyzer = new FaceAnalyzer())
         {
             var progress = new ConsoleProgress(Console.Error, interactive: !Console.IsErrorRedirected);
-            var summary = await new PhotoIndexer(catalog, analyzer).RunAsync([folder], progress, cancel);
+            var summary = await new PhotoIndexer(catalog, analyzer).RunAsync(roots, progress, cancel);
             progress.Finish();
             Console.Error.WriteLine($"eval: {summary.PhotosSeen} photos, {summary.PhotosAnalysed} analysed now, {summary.Failed.Count} failed");
+            var clustering = new PeopleService(catalog).Cluster(full: true, cancel);
+            ClusterCommand.Report(clustering, Console.Error);
 
-            var embeddings = CentralFaces(catalog.Faces(withEmbeddings: true));
-            var report = VerificationEvaluator.Evaluate(pairs, p => embeddings.GetValueOrDefault(p), parse.GetValue(Threshold));
+            var labelled = LabelledFaces(catalog.Faces(withEmbeddings: pairs is not null), folder, roots);
+            var report = ClusteringReport.Of(labelled.Select(f => (f.Identity, f.Face.PersonId ?? -f.Face.Id)).ToList());
             Print(report);
+            if (pairs is not null)
+            {
+                var embeddings = labelled.ToDictionary(f => f.Face.Photo.Path, f => f.Face.Embedding!, StringComparer.Ordinal);
+                Print(VerificationEvaluator.Evaluate(pairs, p => embeddings.GetValueOrDefault(p), parse.GetValue(Threshold)));
+            }
         }
         return ExitCodes.Success;
     }
 
-    /// <summary>Per photo, the embedding of the face nearest its centre (LFW labels that face).</summary>
-    internal static Dictionary<string, float[]> CentralFaces(IEnumerable<FaceRecord> faces)
+    /// <summary>
+    /// Per photo under the roots, the face the folder's label belongs to: the largest, weighted towards the centre
+    /// (LFW labels the face nearest the centre; a portrait's subject is its largest face). Its identity is the folder.
+    /// </summary>
+    internal static List<(string Identity, FaceRecord Face)> LabelledFaces(IEnumerable<FaceRecord> faces, string folder, IReadOnlyList<string> roots)
     {
-        var best = new Dictionary<string, (double Distance, float[] Embedding)>(StringComparer.Ordinal);
-        foreach (var f in faces)
-        {
-            if (f.Embedding is null) continue;
-            double dx = f.Box.X + f.Box.Width / 2 - f.Photo.Width / 2.0, dy = f.Box.Y + f.Box.Height / 2 - f.Photo.Height / 2.0;
-            double d = dx * dx + dy * dy;
-            if (!best.TryGetValue(f.Photo.Path, out var current) || d < current.Distance)
-                best[f.Photo.Path] = (d, f.Embedding);
-        }
-        return best.ToDictionary(kv => kv.Key, kv => kv.Value.Embedding, StringComparer.Ordinal);
+        var rootSet = roots.Select(r => Path.GetFullPath(r)).ToHashSet(StringComparer.Ordinal);
+        return faces.Where(f => rootSet.Contains(Path.GetDirectoryName(f.Photo.Path)!))
+            .GroupBy(f => f.Photo.Id)
+            .Select(g => g.MaxBy(f =>
+            {
+                double dx = f.Box.X + f.Box.Width / 2 - f.Photo.Width / 2.0, dy = f.Box.Y + f.Box.Height / 2 - f.Photo.Height / 2.0;
+                double off = Math.Sqrt(dx * dx + dy * dy) / Math.Sqrt((double)f.Photo.Width * f.Photo.Width + (double)f.Photo.Height * f.Photo.Height);
+                return f.Box.Area * (1 - off) * (1 - off);
+            })!)
+            .Select(f => (Path.GetFileName(Path.GetDirectoryName(f.Photo.Path)!), f)).ToList();
+    }
+
+    static void Print(ClusteringReport r)
+    {
+        Console.WriteLine($"labelled faces              {r.Items} of {r.Identities} people; {r.Clusters} clusters found (a face in no person counts as its own)");
+        Console.WriteLine($"BCubed                      precision {r.BCubed.Precision:F4}  recall {r.BCubed.Recall:F4}  F {r.BCubed.F:F4}");
+        Console.WriteLine($"pairwise                    precision {r.Pairwise.Precision:F4}  recall {r.Pairwise.Recall:F4}  F {r.Pairwise.F:F4}");
     }
 
     static void Print(VerificationReport r)

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using FaceAtlas.Core.Catalog;
-using FaceAtlas.Storage;
+using FaceAtlas.Core.People;
 
 namespace FaceAtlas.Cli.Commands;
 
@@ -26,48 +25,80 @@ public static class FacesCommand
         command.Options.Add(WithEmbedding);
         command.SetAction(parse =>
         {
-            using var catalog = SqliteCatalog.Open(GlobalOptions.CatalogPath(parse), create: false);
+            using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
             var faces = catalog.Faces(parse.GetValue(WithEmbedding));
             if (parse.GetValue(Format) == OutputFormat.Jsonl)
-                WriteJsonLines(faces, Console.OpenStandardOutput());
+                WriteJsonLines(faces);
             else
                 WriteTable(faces, Console.Out);
+            return ExitCodes.Success;
+        });
+        command.Subcommands.Add(MoveCommand());
+        command.Subcommands.Add(RejectCommand());
+        return command;
+    }
+
+    static readonly Argument<long[]> FaceIds = new("FACE") { Description = "Face ids (see 'faceatlas faces')", Arity = ArgumentArity.OneOrMore };
+
+    static Command MoveCommand()
+    {
+        var to = new Option<string>("--to") { Description = "The person id to move the faces to, or 'new' for a new person", Required = true, HelpName = "ID|new" };
+        var command = new Command("move", "Put faces in a person (your decision: re-clustering never undoes it)") { FaceIds, to };
+        command.SetAction(parse =>
+        {
+            var target = parse.GetValue(to)!;
+            long? person = target == "new" ? null
+                : long.TryParse(target, out var id) ? id : throw new PeopleException($"--to takes a person id or 'new', not '{target}'");
+            using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
+            var faces = parse.GetValue(FaceIds)!;
+            long moved = new PeopleService(catalog).MoveFaces(faces, person);
+            Console.WriteLine($"moved {faces.Distinct().Count()} face(s) to person {moved}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    static Command RejectCommand()
+    {
+        var from = new Option<long>("--from") { Description = "The person these faces are not", Required = true, HelpName = "ID" };
+        var command = new Command("reject", "Say faces are not a person: they leave it and never join it again") { FaceIds, from };
+        command.SetAction(parse =>
+        {
+            using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
+            var faces = parse.GetValue(FaceIds)!;
+            new PeopleService(catalog).RejectFaces(faces, parse.GetValue(from));
+            Console.WriteLine($"{faces.Distinct().Count()} face(s) are no longer person {parse.GetValue(from)}");
             return ExitCodes.Success;
         });
         return command;
     }
 
     /// <summary>The contract scripts rely on: extend it, never rename a field.</summary>
-    internal static void WriteJsonLines(IEnumerable<FaceRecord> faces, Stream output)
+    internal static void WriteJsonLines(IEnumerable<FaceRecord> faces)
     {
-        using var buffered = new BufferedStream(output, 1 << 16);
-        using var json = new Utf8JsonWriter(buffered, new JsonWriterOptions { SkipValidation = true });
+        using var lines = new JsonLines();
         foreach (var f in faces)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("face", f.Id);
-            json.WriteString("file", f.Photo.Path);
-            json.WriteNumber("photo", f.Photo.Id);
-            json.WriteStartArray("box");
-            json.WriteNumberValue(Math.Round(f.Box.X, 1));
-            json.WriteNumberValue(Math.Round(f.Box.Y, 1));
-            json.WriteNumberValue(Math.Round(f.Box.Width, 1));
-            json.WriteNumberValue(Math.Round(f.Box.Height, 1));
-            json.WriteEndArray();
-            json.WriteNumber("score", Math.Round(f.Score, 4));
-            if (f.PersonId is { } person) json.WriteNumber("person", person);
-            else json.WriteNull("person");
-            if (f.Embedding is { } embedding)
+            lines.Write(json =>
             {
-                json.WriteStartArray("embedding");
-                foreach (var v in embedding) json.WriteNumberValue(v);
+                json.WriteNumber("face", f.Id);
+                json.WriteString("file", f.Photo.Path);
+                json.WriteNumber("photo", f.Photo.Id);
+                json.WriteStartArray("box");
+                json.WriteNumberValue(Math.Round(f.Box.X, 1));
+                json.WriteNumberValue(Math.Round(f.Box.Y, 1));
+                json.WriteNumberValue(Math.Round(f.Box.Width, 1));
+                json.WriteNumberValue(Math.Round(f.Box.Height, 1));
                 json.WriteEndArray();
-            }
-            json.WriteEndObject();
-            json.Flush();
-            json.Reset(); // a new top-level value, not a comma-separated sequence
-            buffered.WriteByte((byte)'\n');
-        }
+                json.WriteNumber("score", Math.Round(f.Score, 4));
+                if (f.PersonId is { } person) json.WriteNumber("person", person);
+                else json.WriteNull("person");
+                if (f.Embedding is { } embedding)
+                {
+                    json.WriteStartArray("embedding");
+                    foreach (var v in embedding) json.WriteNumberValue(v);
+                    json.WriteEndArray();
+                }
+            });
     }
 
     static void WriteTable(IEnumerable<FaceRecord> faces, TextWriter output)

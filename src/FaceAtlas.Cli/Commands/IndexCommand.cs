@@ -28,12 +28,15 @@ public static class IndexCommand
         HelpName = "PIXELS",
     };
 
+    static readonly Option<bool> NoCluster = new("--no-cluster") { Description = "Do not group the new faces into people afterwards" };
+
     public static Command Create()
     {
         var command = new Command("index", "Find, align and embed every face in photo folders; only new or changed photos are analysed");
         command.Arguments.Add(Paths);
         command.Options.Add(Threads);
         command.Options.Add(MinFace);
+        command.Options.Add(NoCluster);
         MinFace.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<float>() is < 16 or > 4000) r.AddError("--min-face must be between 16 and 4000 pixels");
@@ -75,6 +78,8 @@ public static class IndexCommand
         }
         progress.Finish();
         Report(summary, catalog.Counts(), catalogPath, stdout);
+        if (!parse.GetValue(NoCluster))
+            ClusterCommand.Report(new FaceAtlas.Core.People.PeopleService(catalog).Cluster(full: false, cancel), stdout);
         return summary.HasFailures ? ExitCodes.SomeFailed : ExitCodes.Success;
     }
 

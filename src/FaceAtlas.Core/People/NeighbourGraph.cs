@@ -12,12 +12,19 @@ public readonly record struct FaceEdge(int A, int B, float Similarity);
 /// </summary>
 public static class NeighbourGraph
 {
-    public static List<FaceEdge> Exact(IReadOnlyList<float[]> embeddings, int k, float minSimilarity, CancellationToken cancel = default)
+    public static List<FaceEdge> Exact(IReadOnlyList<float[]> embeddings, int k, float minSimilarity, CancellationToken cancel = default) =>
+        Exact(embeddings, null, k, minSimilarity, cancel);
+
+    /// <summary>As above, but only the neighbours of <paramref name="queries"/> (all faces when null) are looked for.</summary>
+    public static List<FaceEdge> Exact(IReadOnlyList<float[]> embeddings, IReadOnlyList<int>? queries, int k, float minSimilarity,
+        CancellationToken cancel = default)
     {
         int n = embeddings.Count;
         var best = new (int Other, float Sim)[n][];
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancel }, () => new TopK(k), (i, _, top) =>
+        int count = queries?.Count ?? n;
+        Parallel.For(0, count, new ParallelOptions { CancellationToken = cancel }, () => new TopK(k), (q, _, top) =>
         {
+            int i = queries is null ? q : queries[q];
             top.Clear();
             var ei = embeddings[i];
             for (int j = 0; j < n; j++)
@@ -33,7 +40,7 @@ public static class NeighbourGraph
         // Keep an edge when either end has the other among its k best (the union keeps small clusters whole).
         var edges = new Dictionary<(int, int), float>();
         for (int i = 0; i < n; i++)
-            foreach (var (j, s) in best[i])
+            foreach (var (j, s) in best[i] ?? [])
                 edges[(Math.Min(i, j), Math.Max(i, j))] = s;
         return edges.Select(e => new FaceEdge(e.Key.Item1, e.Key.Item2, e.Value)).ToList();
     }

@@ -1,0 +1,41 @@
+namespace FaceAtlas.Core.People;
+
+/// <summary>A face with what clustering needs to know of it.</summary>
+public sealed record StoredFace(long FaceId, long PhotoId, float[] Embedding, long? PersonId, FaceAssignment Assignment,
+    IReadOnlyCollection<long> RejectedPeople);
+
+/// <summary>A group of faces that is one person; <see cref="PersonId"/> null: a new person.</summary>
+public sealed record PersonCluster(long? PersonId, IReadOnlyList<long> FaceIds);
+
+/// <summary>People as the core sees them in the catalog. Every write is one transaction.</summary>
+public interface IPeopleCatalog
+{
+    IReadOnlyList<StoredFace> FacesForClustering();
+
+    /// <summary>
+    /// Writes a clustering: machine assignments for the clusters' faces (new people created where needed), none for
+    /// <paramref name="unassigned"/>; never changes a face a user placed; removes machine people left without faces.
+    /// Returns the person id of each cluster, in order.
+    /// </summary>
+    IReadOnlyList<long> ApplyClustering(IReadOnlyList<PersonCluster> clusters, IReadOnlyCollection<long> unassigned);
+
+    IReadOnlyList<PersonSummary> People(bool includeHidden);
+    PersonSummary? Person(long id);
+    IReadOnlyList<long> FacesOf(long person);
+
+    /// <summary>Which of these faces exist, with their person.</summary>
+    IReadOnlyDictionary<long, long?> FacePeople(IReadOnlyCollection<long> faceIds);
+
+    /// <summary>Names a person, and confirms its faces as the user's.</summary>
+    void Rename(long person, string name);
+    void SetHidden(long person, bool hidden);
+
+    /// <summary>Moves every face of <paramref name="from"/> to <paramref name="into"/> (confirmed) and deletes them.</summary>
+    void Merge(long into, IReadOnlyList<long> from);
+
+    /// <summary>Puts faces in a person (null: a new one) as the user's decision; returns the person's id.</summary>
+    long MoveFaces(IReadOnlyList<long> faces, long? person);
+
+    /// <summary>Takes faces out of a person and remembers that they are not that person.</summary>
+    void RejectFaces(IReadOnlyList<long> faces, long person);
+}

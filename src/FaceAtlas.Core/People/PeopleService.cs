@@ -1,0 +1,133 @@
+using System.Numerics.Tensors;
+
+namespace FaceAtlas.Core.People;
+
+/// <summary>What a clustering run changed.</summary>
+public sealed record ClusteringSummary(int Faces, int People, int NewPeople, int FacesAssigned, int FacesUnassigned, TimeSpan Elapsed);
+
+/// <summary>Two people who are probably one, for a quick "same person?" review.</summary>
+public sealed record MergeSuggestion(PersonSummary First, PersonSummary Second, float Similarity);
+
+/// <summary>
+/// The rules for people: clustering, naming, merging, moving and rejecting faces, splitting, suggestions. Every
+/// request is checked before anything is written, so a refused request changes nothing.
+/// </summary>
+public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? options = null)
+{
+    readonly ClusteringOptions _options = options ?? ClusteringOptions.Default;
+
+    public ClusteringSummary Cluster(bool full, CancellationToken cancel = default)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var faces = catalog.FacesForClustering();
+        var before = faces.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value).ToHashSet();
+        var plan = new FaceClusterer(_options).Plan(faces, full, cancel);
+        var ids = catalog.ApplyClustering(plan.Clusters, plan.Unassigned);
+        return new ClusteringSummary(faces.Count, ids.Count, ids.Count(id => !before.Contains(id)),
+            plan.Clusters.Sum(c => c.FaceIds.Count), plan.Unassigned.Count, started.Elapsed);
+    }
+
+    public IReadOnlyList<PersonSummary> List(bool includeHidden = false) => catalog.People(includeHidden);
+
+    public PersonSummary Get(long id) => catalog.Person(id) ?? throw new PeopleException($"no person {id}");
+
+    public void Name(long person, string name)
+    {
+        Get(person);
+        name = name.Trim();
+        if (name.Length == 0) throw new PeopleException("a name cannot be empty");
+        if (name.IndexOfAny(['/', '\\', '\0']) >= 0 || name is "." or "..")
+            throw new PeopleException($"'{name}' cannot be a name: it would not be a folder name on export");
+        catalog.Rename(person, name);
+    }
+
+    public void Hide(long person, bool hidden)
+    {
+        Get(person);
+        catalog.SetHidden(person, hidden);
+    }
+
+    public PersonSummary Merge(long into, IReadOnlyList<long> from)
+    {
+        Get(into);
+        if (from.Count == 0) throw new PeopleException("name at least one person to merge into the first");
+        if (from.Contains(into)) throw new PeopleException($"cannot merge person {into} into itself");
+        foreach (var id in from) Get(id);
+        catalog.Merge(into, from.Distinct().ToList());
+        return Get(into);
+    }
+
+    /// <summary>Moves faces to a person (null: a new person); the user's decision, kept by every re-run.</summary>
+    public long MoveFaces(IReadOnlyList<long> faces, long? to)
+    {
+        CheckFaces(faces);
+        if (to is { } person) Get(person);
+        return catalog.MoveFaces(faces.Distinct().ToList(), to);
+    }
+
+    /// <summary>"Not this person": the faces leave the person and never join it again.</summary>
+    public void RejectFaces(IReadOnlyList<long> faces, long from)
+    {
+        Get(from);
+        var people = CheckFaces(faces);
+        var elsewhere = faces.Where(f => people[f] != from).ToList();
+        if (elsewhere.Count > 0)
+            throw new PeopleException($"face {string.Join(", ", elsewhere)} is not in person {from}");
+        catalog.RejectFaces(faces.Distinct().ToList(), from);
+    }
+
+    /// <summary>
+    /// Splits a person that holds several people: their faces are clustered alone, more strictly. The largest group
+    /// stays; each other group of two or more becomes a new person, and a lone face leaves (rejected).
+    /// Returns the people the faces are now in (the original first).
+    /// </summary>
+    public IReadOnlyList<long> Split(long person, CancellationToken cancel = default)
+    {
+        Get(person);
+        var faceIds = catalog.FacesOf(person).ToHashSet();
+        var faces = catalog.FacesForClustering().Where(f => faceIds.Contains(f.FaceId)).ToList();
+        var groups = new FaceClusterer(_options).Split(faces, cancel);
+        var result = new List<long> { person };
+        foreach (var group in groups.Skip(1))
+        {
+            if (group.Count >= 2) result.Add(catalog.MoveFaces(group, null));
+            else catalog.RejectFaces(group, person);
+        }
+        return result;
+    }
+
+    /// <summary>Pairs of visible people whose average faces are most alike, most likely first.</summary>
+    public IReadOnlyList<MergeSuggestion> Suggest(int count = 20, float minSimilarity = 0.25f)
+    {
+        var faces = catalog.FacesForClustering().Where(f => f.PersonId is not null).ToList();
+        var people = catalog.People(includeHidden: false).ToDictionary(p => p.Id);
+        var centroids = new Dictionary<long, (float[] Mean, HashSet<long> Photos)>();
+        foreach (var group in faces.GroupBy(f => f.PersonId!.Value).Where(g => people.ContainsKey(g.Key)))
+        {
+            var mean = new float[group.First().Embedding.Length];
+            foreach (var f in group) TensorPrimitives.Add(mean, f.Embedding, mean);
+            TensorPrimitives.Divide(mean, group.Count(), mean);
+            centroids[group.Key] = (mean, group.Select(f => f.PhotoId).ToHashSet());
+        }
+        var ids = centroids.Keys.Order().ToList();
+        var suggestions = new List<MergeSuggestion>();
+        for (int i = 0; i < ids.Count; i++)
+            for (int j = i + 1; j < ids.Count; j++)
+            {
+                var (a, b) = (centroids[ids[i]], centroids[ids[j]]);
+                if (a.Photos.Overlaps(b.Photos)) continue; // seen together in a photo: two people
+                float sim = TensorPrimitives.Dot(a.Mean, b.Mean);
+                if (sim >= minSimilarity) suggestions.Add(new MergeSuggestion(people[ids[i]], people[ids[j]], sim));
+            }
+        return suggestions.OrderByDescending(s => s.Similarity).Take(count).ToList();
+    }
+
+    IReadOnlyDictionary<long, long?> CheckFaces(IReadOnlyList<long> faces)
+    {
+        if (faces.Count == 0) throw new PeopleException("name at least one face");
+        var known = catalog.FacePeople(faces.Distinct().ToList());
+        var missing = faces.Where(f => !known.ContainsKey(f)).Distinct().ToList();
+        if (missing.Count > 0) throw new PeopleException($"no face {string.Join(", ", missing)}");
+        return known;
+    }
+}

@@ -1,0 +1,8 @@
+namespace FaceAtlas.Core.People;
+
+/// <summary>A person as lists show it.</summary>
+public sealed record PersonSummary(long Id, string? Name, int Faces, int Photos, bool Hidden, long? CoverFace)
+{
+    /// <summary>The name, else "person-ID": also the export folder's name.</summary>
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? $"person-{Id}" : Name;
+}

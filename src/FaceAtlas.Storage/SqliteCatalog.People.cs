@@ -1,0 +1,204 @@
+using System.Runtime.InteropServices;
+using FaceAtlas.Core.People;
+using Microsoft.Data.Sqlite;
+
+namespace FaceAtlas.Storage;
+
+public sealed partial class SqliteCatalog
+{
+    const int Machine = (int)FaceAssignment.Machine, User = (int)FaceAssignment.User;
+
+    public IReadOnlyList<StoredFace> FacesForClustering()
+    {
+        var rejections = new Dictionary<long, List<long>>();
+        using (var cmd = Command("SELECT face_id, person_id FROM face_rejections"))
+        using (var r = cmd.ExecuteReader())
+            while (r.Read())
+                (rejections.TryGetValue(r.GetInt64(0), out var list) ? list : rejections[r.GetInt64(0)] = []).Add(r.GetInt64(1));
+
+        var faces = new List<StoredFace>();
+        using (var cmd = Command("""
+            SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by
+            FROM faces f JOIN embeddings e ON e.face_id = f.id ORDER BY f.id
+            """))
+        using (var r = cmd.ExecuteReader())
+            while (r.Read())
+                faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), MemoryMarshal.Cast<byte, float>((byte[])r[2]).ToArray(),
+                    r.IsDBNull(3) ? null : r.GetInt64(3), (FaceAssignment)r.GetInt32(4),
+                    rejections.TryGetValue(r.GetInt64(0), out var rejected) ? rejected : []));
+        return faces;
+    }
+
+    public IReadOnlyList<long> ApplyClustering(IReadOnlyList<PersonCluster> clusters, IReadOnlyCollection<long> unassigned)
+    {
+        using var tx = _connection.BeginTransaction();
+        using var assign = Command("UPDATE faces SET person_id = $p, assigned_by = $m WHERE id = $f AND assigned_by <> $u", tx, "$p", "$m", "$f", "$u");
+        var ids = new List<long>(clusters.Count);
+        foreach (var cluster in clusters)
+        {
+            long person = cluster.PersonId ?? NewPerson(tx);
+            ids.Add(person);
+            foreach (var face in cluster.FaceIds)
+                Run(assign, person, Machine, face, User);
+        }
+        using var clear = Command("UPDATE faces SET person_id = NULL, assigned_by = 0 WHERE id = $f AND assigned_by <> $u", tx, "$f", "$u");
+        foreach (var face in unassigned)
+            Run(clear, face, User);
+        Tidy(tx);
+        tx.Commit();
+        return ids;
+    }
+
+    /// <summary>Drops unnamed people left with no face, and gives every person a cover face that is theirs.</summary>
+    void Tidy(SqliteTransaction tx)
+    {
+        using (var drop = Command("DELETE FROM people WHERE name IS NULL AND id NOT IN (SELECT DISTINCT person_id FROM faces WHERE person_id IS NOT NULL)", tx))
+            drop.ExecuteNonQuery();
+        // The cover: the person's most confident, largest face.
+        using var cover = Command("""
+            UPDATE people SET cover_face_id = (
+                SELECT f.id FROM faces f WHERE f.person_id = people.id ORDER BY f.score * f.w * f.h DESC, f.id LIMIT 1)
+            WHERE cover_face_id IS NULL OR cover_face_id NOT IN (SELECT id FROM faces WHERE person_id = people.id)
+            """, tx);
+        cover.ExecuteNonQuery();
+    }
+
+    long NewPerson(SqliteTransaction tx)
+    {
+        using var cmd = Command("INSERT INTO people(created_at) VALUES ($at) RETURNING id", tx, "$at");
+        cmd.Parameters[0].Value = DateTime.UtcNow.ToString("O");
+        return Convert.ToInt64(cmd.ExecuteScalar());
+    }
+
+    const string PersonColumns = """
+        SELECT p.id, p.name, count(f.id), count(DISTINCT f.photo_id), p.hidden, p.cover_face_id
+        FROM people p LEFT JOIN faces f ON f.person_id = p.id
+        """;
+
+    public IReadOnlyList<PersonSummary> People(bool includeHidden) =>
+        ReadPeople(Command($"{PersonColumns} {(includeHidden ? "" : "WHERE p.hidden = 0")} GROUP BY p.id ORDER BY count(f.id) DESC, p.id"));
+
+    public PersonSummary? Person(long id)
+    {
+        var cmd = Command($"{PersonColumns} WHERE p.id = $id GROUP BY p.id", null, "$id");
+        cmd.Parameters[0].Value = id;
+        return ReadPeople(cmd).SingleOrDefault();
+    }
+
+    static List<PersonSummary> ReadPeople(SqliteCommand cmd)
+    {
+        using (cmd)
+        using (var r = cmd.ExecuteReader())
+        {
+            var people = new List<PersonSummary>();
+            while (r.Read())
+                people.Add(new PersonSummary(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt32(2), r.GetInt32(3),
+                    r.GetInt32(4) != 0, r.IsDBNull(5) ? null : r.GetInt64(5)));
+            return people;
+        }
+    }
+
+    public IReadOnlyList<long> FacesOf(long person)
+    {
+        using var cmd = Command("SELECT id FROM faces WHERE person_id = $p ORDER BY id", null, "$p");
+        cmd.Parameters[0].Value = person;
+        using var r = cmd.ExecuteReader();
+        var faces = new List<long>();
+        while (r.Read()) faces.Add(r.GetInt64(0));
+        return faces;
+    }
+
+    public IReadOnlyDictionary<long, long?> FacePeople(IReadOnlyCollection<long> faceIds)
+    {
+        using var cmd = Command("SELECT person_id FROM faces WHERE id = $f", null, "$f");
+        var result = new Dictionary<long, long?>();
+        foreach (var face in faceIds)
+        {
+            cmd.Parameters[0].Value = face;
+            using var r = cmd.ExecuteReader();
+            if (r.Read()) result[face] = r.IsDBNull(0) ? null : r.GetInt64(0);
+        }
+        return result;
+    }
+
+    public void Rename(long person, string name)
+    {
+        using var tx = _connection.BeginTransaction();
+        using (var cmd = Command("UPDATE people SET name = $n WHERE id = $p", tx, "$n", "$p")) Run(cmd, name, person);
+        // Naming a person is saying its faces are right.
+        using (var cmd = Command("UPDATE faces SET assigned_by = $u WHERE person_id = $p", tx, "$u", "$p")) Run(cmd, User, person);
+        tx.Commit();
+    }
+
+    public void SetHidden(long person, bool hidden)
+    {
+        using var cmd = Command("UPDATE people SET hidden = $h WHERE id = $p", null, "$h", "$p");
+        Run(cmd, hidden ? 1 : 0, person);
+    }
+
+    public void Merge(long into, IReadOnlyList<long> from)
+    {
+        using var tx = _connection.BeginTransaction();
+        using var name = Command("UPDATE people SET name = (SELECT name FROM people WHERE id = $from) WHERE id = $into AND name IS NULL", tx, "$from", "$into");
+        using var move = Command("UPDATE faces SET person_id = $into, assigned_by = $u WHERE person_id = $from", tx, "$into", "$u", "$from");
+        using var rejections = Command("UPDATE OR IGNORE face_rejections SET person_id = $into WHERE person_id = $from", tx, "$into", "$from");
+        using var dropRejections = Command("DELETE FROM face_rejections WHERE person_id = $from", tx, "$from");
+        using var delete = Command("DELETE FROM people WHERE id = $from", tx, "$from");
+        foreach (var source in from)
+        {
+            Run(name, source, into);   // an unnamed target takes the first source's name
+            Run(move, into, User, source);
+            Run(rejections, into, source);
+            Run(dropRejections, source);
+            Run(delete, source);
+        }
+        using (var confirm = Command("UPDATE faces SET assigned_by = $u WHERE person_id = $into", tx, "$u", "$into")) Run(confirm, User, into);
+        Tidy(tx);
+        tx.Commit();
+    }
+
+    public long MoveFaces(IReadOnlyList<long> faces, long? person)
+    {
+        using var tx = _connection.BeginTransaction();
+        long target = person ?? NewPerson(tx);
+        using var move = Command("UPDATE faces SET person_id = $p, assigned_by = $u WHERE id = $f", tx, "$p", "$u", "$f");
+        using var forgive = Command("DELETE FROM face_rejections WHERE face_id = $f AND person_id = $p", tx, "$f", "$p");
+        foreach (var face in faces)
+        {
+            Run(move, target, User, face);
+            Run(forgive, face, target); // moving a face into a person takes back an earlier "not this person"
+        }
+        Tidy(tx);
+        tx.Commit();
+        return target;
+    }
+
+    public void RejectFaces(IReadOnlyList<long> faces, long person)
+    {
+        using var tx = _connection.BeginTransaction();
+        using var leave = Command("UPDATE faces SET person_id = NULL, assigned_by = 0 WHERE id = $f AND person_id = $p", tx, "$f", "$p");
+        using var remember = Command("INSERT OR IGNORE INTO face_rejections(face_id, person_id) VALUES ($f, $p)", tx, "$f", "$p");
+        foreach (var face in faces)
+        {
+            Run(leave, face, person);
+            Run(remember, face, person);
+        }
+        Tidy(tx);
+        tx.Commit();
+    }
+
+    SqliteCommand Command(string sql, SqliteTransaction? tx = null, params string[] parameters)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var p in parameters) cmd.Parameters.Add(new SqliteParameter { ParameterName = p });
+        return cmd;
+    }
+
+    static void Run(SqliteCommand cmd, params object?[] values)
+    {
+        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+        cmd.ExecuteNonQuery();
+    }
+}
