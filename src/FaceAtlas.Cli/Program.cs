@@ -10,6 +10,7 @@ var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in
     FacesCommand.Create(),
     ClusterCommand.Create(),
     PeopleCommand.Create(),
+    ExportCommand.Create(),
     EvalCommand.Create(),
 };
 root.Options.Add(GlobalOptions.Catalog);

@@ -121,6 +121,28 @@ public sealed partial class SqliteCatalog
         return result;
     }
 
+    public IReadOnlyDictionary<long, IReadOnlyList<string>> PhotosByPerson()
+    {
+        using var cmd = Command("SELECT DISTINCT f.person_id, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.person_id IS NOT NULL ORDER BY 1, 2");
+        using var r = cmd.ExecuteReader();
+        var result = new Dictionary<long, List<string>>();
+        while (r.Read())
+            (result.TryGetValue(r.GetInt64(0), out var list) ? list : result[r.GetInt64(0)] = []).Add(r.GetString(1));
+        return result.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value);
+    }
+
+    public IReadOnlyList<string> PhotosWithoutPeople()
+    {
+        using var cmd = Command("""
+            SELECT path FROM photos WHERE failure IS NULL
+            AND id NOT IN (SELECT photo_id FROM faces WHERE person_id IS NOT NULL) ORDER BY path
+            """);
+        using var r = cmd.ExecuteReader();
+        var paths = new List<string>();
+        while (r.Read()) paths.Add(r.GetString(0));
+        return paths;
+    }
+
     public void Rename(long person, string name)
     {
         using var tx = _connection.BeginTransaction();

@@ -26,6 +26,12 @@ public interface IPeopleCatalog
     /// <summary>Which of these faces exist, with their person.</summary>
     IReadOnlyDictionary<long, long?> FacePeople(IReadOnlyCollection<long> faceIds);
 
+    /// <summary>Per person, the paths of the photos their faces are in.</summary>
+    IReadOnlyDictionary<long, IReadOnlyList<string>> PhotosByPerson();
+
+    /// <summary>Paths of usable photos in which no face belongs to a person.</summary>
+    IReadOnlyList<string> PhotosWithoutPeople();
+
     /// <summary>Names a person, and confirms its faces as the user's.</summary>
     void Rename(long person, string name);
     void SetHidden(long person, bool hidden);

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using FaceAtlas.Core.Export;
+
+namespace FaceAtlas.Cli.Commands;
+
+/// <summary><c>faceatlas export DEST</c>: a folder per person, holding (links to) the photos they are in.</summary>
+public static class ExportCommand
+{
+    static readonly Argument<string> Destination = new("DEST") { Description = "The folder to write (created if needed)" };
+    static readonly Option<ExportMode> Mode = new("--mode")
+    {
+        Description = "hardlink (default; a copy where linking is impossible), copy or symlink",
+        DefaultValueFactory = _ => ExportMode.HardLink,
+        CustomParser = r => r.Tokens.Single().Value.ToLowerInvariant() switch
+        {
+            "hardlink" => ExportMode.HardLink,
+            "copy" => ExportMode.Copy,
+            "symlink" => ExportMode.Symlink,
+            var other => Fail(r, other),
+        },
+    };
+    static readonly Option<int> MinFaces = new("--min-faces") { Description = "Only people with at least this many faces", DefaultValueFactory = _ => 1 };
+    static readonly Option<long[]> People = new("--people") { Description = "Only these people", AllowMultipleArgumentsPerToken = true, HelpName = "ID" };
+    static readonly Option<bool> IncludeUnknown = new("--include-unknown") { Description = "Also an 'unknown' folder for photos with no person" };
+
+    static ExportMode Fail(System.CommandLine.Parsing.ArgumentResult r, string value)
+    {
+        r.AddError($"--mode takes hardlink, copy or symlink, not '{value}'");
+        return ExportMode.HardLink;
+    }
+
+    public static Command Create()
+    {
+        var command = new Command("export", "Write a folder per person (name, else person-ID) with the photos they are in; re-running updates it")
+        {
+            Destination, Mode, MinFaces, People, IncludeUnknown,
+        };
+        command.SetAction(parse =>
+        {
+            using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
+            var only = parse.GetValue(People) is { Length: > 0 } ids ? ids.ToHashSet() : null;
+            var people = new Core.People.PeopleService(catalog).List(includeHidden: only is not null);
+            if (only is not null && only.FirstOrDefault(id => people.All(p => p.Id != id)) is var missing and not 0)
+                throw new Core.People.PeopleException($"no person {missing}");
+            var photos = catalog.PhotosByPerson();
+            var chosen = people.Where(p => (only is null || only.Contains(p.Id)) && p.Faces >= parse.GetValue(MinFaces))
+                .Select(p => (p, photos.TryGetValue(p.Id, out var list) ? list : []));
+            var groups = PhotoExporter.Plan(chosen, parse.GetValue(IncludeUnknown) ? catalog.PhotosWithoutPeople() : null);
+            var summary = new PhotoExporter(parse.GetValue(Destination)!, parse.GetValue(Mode)).Run(groups);
+            Console.WriteLine($"Exported {summary.Folders} folders to {Path.GetFullPath(parse.GetValue(Destination)!)}: {summary.Added} added, " +
+                              $"{summary.Kept} kept, {summary.Removed} removed{(summary.CopiedInsteadOfLinked > 0 ? $", {summary.CopiedInsteadOfLinked} copied (could not link)" : "")}");
+            foreach (var problem in summary.Problems) Console.WriteLine($"  {problem}");
+            return summary.Problems.Count > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,145 @@
+using FaceAtlas.Core.People;
+
+namespace FaceAtlas.Core.Export;
+
+/// <summary>A person's photos to export: the folder they go in and the original files.</summary>
+public sealed record ExportGroup(string Folder, IReadOnlyList<string> Photos);
+
+/// <summary>What an export run did.</summary>
+public sealed record ExportSummary(int Folders, int Added, int Kept, int Removed, int CopiedInsteadOfLinked, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// Writes one folder per person under a destination and keeps it in step on re-runs: it records what it made in
+/// a manifest there, adds what is missing, removes only entries it made that are no longer wanted, and leaves
+/// every other file in the destination alone. Originals are only ever read.
+/// </summary>
+public sealed class PhotoExporter(string destination, ExportMode mode)
+{
+    public const string ManifestName = ".faceatlas-export.json";
+    readonly string _root = Path.GetFullPath(destination);
+
+    /// <summary>Groups for people (names made safe and unique as folder names), plus "unknown" when asked.</summary>
+    public static List<ExportGroup> Plan(IEnumerable<(PersonSummary Person, IReadOnlyList<string> Photos)> people, IReadOnlyList<string>? unknown)
+    {
+        var groups = new List<ExportGroup>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (person, photos) in people)
+        {
+            var folder = SafeName(person.DisplayName);
+            if (!used.Add(folder)) used.Add(folder = $"{folder} ({person.Id})");
+            groups.Add(new ExportGroup(folder, photos));
+        }
+        if (unknown is { Count: > 0 })
+            groups.Add(new ExportGroup(used.Contains("unknown") ? "unknown (no person)" : "unknown", unknown));
+        return groups;
+    }
+
+    static string SafeName(string name)
+    {
+        var chars = name.Select(c => c is '/' or '\\' or '\0' || char.IsControl(c) ? '_' : c).ToArray();
+        var safe = new string(chars).Trim().TrimStart('.');
+        return safe.Length == 0 ? "_" : safe;
+    }
+
+    public ExportSummary Run(IReadOnlyList<ExportGroup> groups)
+    {
+        Directory.CreateDirectory(_root);
+        var manifest = Manifest.Read(_root);
+        var wanted = new Dictionary<string, string>(StringComparer.Ordinal); // relative path -> source
+        foreach (var group in groups)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var photo in group.Photos.Order(StringComparer.Ordinal))
+            {
+                // Two photos with one file name (from different folders) get the second a short suffix.
+                var name = Path.GetFileName(photo);
+                if (!names.Add(name))
+                {
+                    name = $"{Path.GetFileNameWithoutExtension(photo)}-{(uint)StringComparer.Ordinal.GetHashCode(photo):x8}{Path.GetExtension(photo)}";
+                    names.Add(name);
+                }
+                wanted[Path.Combine(group.Folder, name)] = photo;
+            }
+        }
+
+        int removed = 0, added = 0, kept = 0, copied = 0;
+        var problems = new List<string>();
+        foreach (var (relative, entry) in manifest.Entries.ToList())
+        {
+            if (wanted.TryGetValue(relative, out var source) && source == entry.Source && entry.StillOurs(Path.Combine(_root, relative))) continue;
+            if (entry.StillOurs(Path.Combine(_root, relative)))
+            {
+                File.Delete(Path.Combine(_root, relative));
+                removed++;
+            }
+            manifest.Entries.Remove(relative);
+        }
+        foreach (var (relative, source) in wanted)
+        {
+            if (manifest.Entries.ContainsKey(relative)) { kept++; continue; }
+            var target = Path.Combine(_root, relative);
+            if (Path.Exists(target)) { problems.Add($"{target}: a file not made by FaceAtlas is in the way; left alone"); continue; }
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                var used = FileLinker.Create(source, target, mode);
+                if (used != mode) copied++;
+                manifest.Entries[relative] = Manifest.Entry.Of(source, target, used);
+                added++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"{source}: {e.Message}");
+            }
+        }
+        RemoveEmptyFolders(manifest);
+        manifest.Write(_root);
+        return new ExportSummary(groups.Count, added, kept, removed, copied, problems);
+    }
+
+    /// <summary>Folders left empty by removals go, if nothing else is in them.</summary>
+    void RemoveEmptyFolders(Manifest manifest)
+    {
+        foreach (var dir in Directory.GetDirectories(_root))
+            if (!Directory.EnumerateFileSystemEntries(dir).Any() && !manifest.Entries.Keys.Any(k => k.StartsWith(Path.GetFileName(dir) + "/", StringComparison.Ordinal)))
+                Directory.Delete(dir);
+    }
+
+    /// <summary>What a previous export made: per relative path, the source, the mode, and the size it had.</summary>
+    sealed class Manifest
+    {
+        public Dictionary<string, Entry> Entries { get; } = new(StringComparer.Ordinal);
+
+        public sealed record Entry(string Source, ExportMode Mode, long Size)
+        {
+            public static Entry Of(string source, string target, ExportMode mode) =>
+                new(source, mode, mode == ExportMode.Symlink ? 0 : new FileInfo(target).Length);
+
+            /// <summary>The entry is still there and still the one we made (not replaced or edited by someone).</summary>
+            public bool StillOurs(string path)
+            {
+                var info = new FileInfo(path);
+                if (Mode == ExportMode.Symlink) return info.LinkTarget == Source;
+                return info.Exists && info.LinkTarget is null && info.Length == Size;
+            }
+        }
+
+        public static Manifest Read(string root)
+        {
+            var manifest = new Manifest();
+            var path = Path.Combine(root, ManifestName);
+            if (!File.Exists(path)) return manifest;
+            var entries = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, Entry>>(File.ReadAllText(path)) ?? [];
+            foreach (var (relative, entry) in entries) manifest.Entries[relative] = entry;
+            return manifest;
+        }
+
+        /// <summary>Written whole to a temporary file, then renamed over the old one: never half a manifest.</summary>
+        public void Write(string root)
+        {
+            var path = Path.Combine(root, ManifestName);
+            File.WriteAllText(path + ".tmp", System.Text.Json.JsonSerializer.Serialize(Entries));
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+    }
+}
