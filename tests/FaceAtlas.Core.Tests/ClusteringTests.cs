@@ -1,0 +1,154 @@
+using FaceAtlas.Core.People;
+
+namespace FaceAtlas.Core.Tests;
+
+/// <summary>The clustering rules, one at a time, on synthetic embeddings.</summary>
+public sealed class ClusteringTests
+{
+    static ClusteringPlan Plan(IReadOnlyList<StoredFace> faces, bool full = true) => new FaceClusterer().Plan(faces, full);
+
+    static long? PersonOf(ClusteringPlan plan, long face) =>
+        plan.Clusters.Select((c, i) => (c, i)).Where(x => x.c.FaceIds.Contains(face)).Select(x => x.c.PersonId ?? -(x.i + 1)).Cast<long?>().FirstOrDefault();
+
+    [Fact]
+    public void Should_GroupEachIdentity_When_FacesFormNoisyClusters()
+    {
+        // Given: three identities of 6 faces
+        var s = new SyntheticFaces(1);
+        var identities = Enumerable.Range(0, 3).Select(_ => s.Direction()).ToList();
+        var faces = identities.SelectMany((id, k) => Enumerable.Range(0, 6).Select(_ => s.Stored(s.Face(id)))).ToList();
+
+        // When
+        var plan = Plan(faces);
+
+        // Then: three clusters, each exactly one identity
+        Assert.Equal(3, plan.Clusters.Count);
+        Assert.Empty(plan.Unassigned);
+        foreach (var cluster in plan.Clusters)
+            Assert.Single(cluster.FaceIds.Select(f => (f - 1) / 6).Distinct());
+    }
+
+    [Fact]
+    public void Should_LeaveOutlierUnassigned_When_ItResemblesNoOne()
+    {
+        var s = new SyntheticFaces(2);
+        var id = s.Direction();
+        var faces = Enumerable.Range(0, 5).Select(_ => s.Stored(s.Face(id))).ToList();
+        var stranger = s.Stored(s.Direction());
+
+        var plan = Plan([.. faces, stranger]);
+
+        Assert.Equal(5, Assert.Single(plan.Clusters).FaceIds.Count);
+        Assert.Equal([stranger.FaceId], plan.Unassigned);
+    }
+
+    [Fact]
+    public void Should_KeepFacesOfOnePhotoApart_When_TheyLookAlike()
+    {
+        // Given: twins in one photo (same embedding direction), and two more photos of each
+        var s = new SyntheticFaces(3);
+        var id = s.Direction();
+        var a = s.Stored(s.Face(id), photo: 100);
+        var b = s.Stored(s.Face(id), photo: 100);
+
+        var plan = Plan([a, b]);
+
+        // Then: never one person
+        Assert.NotEqual(PersonOf(plan, a.FaceId) ?? -100, PersonOf(plan, b.FaceId) ?? -200);
+    }
+
+    [Fact]
+    public void Should_NeverMoveUserPlacedFaces_When_ClusteringFully()
+    {
+        // Given: a face the user put in person 7, though it looks like identity B; identity B's other faces free
+        var s = new SyntheticFaces(4);
+        var (idA, idB) = (s.Direction(), s.Direction());
+        var placed = s.Stored(s.Face(idB), person: 7, assignment: FaceAssignment.User);
+        var others = Enumerable.Range(0, 4).Select(_ => s.Stored(s.Face(idB))).ToList();
+        var a = Enumerable.Range(0, 3).Select(_ => s.Stored(s.Face(idA), person: 8, assignment: FaceAssignment.User)).ToList();
+
+        var plan = Plan([placed, .. others, .. a]);
+
+        // Then: the placed face is still person 7 (and B's other faces join it); person 8 keeps its faces
+        Assert.Equal(7, PersonOf(plan, placed.FaceId));
+        Assert.All(others, f => Assert.Equal(7, PersonOf(plan, f.FaceId)));
+        Assert.All(a, f => Assert.Equal(8, PersonOf(plan, f.FaceId)));
+    }
+
+    [Fact]
+    public void Should_NeverMergeTwoUserPeople_When_TheyLookAlike()
+    {
+        var s = new SyntheticFaces(5);
+        var id = s.Direction();
+        var first = Enumerable.Range(0, 3).Select(_ => s.Stored(s.Face(id), person: 1, assignment: FaceAssignment.User)).ToList();
+        var second = Enumerable.Range(0, 3).Select(_ => s.Stored(s.Face(id), person: 2, assignment: FaceAssignment.User)).ToList();
+
+        var plan = Plan([.. first, .. second]);
+
+        Assert.Equal([1L, 2L], plan.Clusters.Select(c => c.PersonId!.Value).Order());
+    }
+
+    [Fact]
+    public void Should_NotJoinAPerson_When_UserRejectedTheFaceFromIt()
+    {
+        // Given: person 3's faces, and a face of the same identity the user said is not person 3
+        var s = new SyntheticFaces(6);
+        var id = s.Direction();
+        var person = Enumerable.Range(0, 4).Select(_ => s.Stored(s.Face(id), person: 3, assignment: FaceAssignment.User)).ToList();
+        var rejected = s.Stored(s.Face(id), rejected: 3);
+
+        var plan = Plan([.. person, rejected]);
+
+        Assert.NotEqual(3, PersonOf(plan, rejected.FaceId));
+        Assert.Contains(rejected.FaceId, plan.Unassigned);
+    }
+
+    [Fact]
+    public void Should_JoinExistingPeopleAndKeepTheirIds_When_Incremental()
+    {
+        // Given: person 5 made by the machine earlier, and new faces: two of that identity, three of a new one
+        var s = new SyntheticFaces(7);
+        var (old, fresh) = (s.Direction(), s.Direction());
+        var existing = Enumerable.Range(0, 4).Select(_ => s.Stored(s.Face(old), person: 5, assignment: FaceAssignment.Machine)).ToList();
+        var newOld = Enumerable.Range(0, 2).Select(_ => s.Stored(s.Face(old))).ToList();
+        var newFresh = Enumerable.Range(0, 3).Select(_ => s.Stored(s.Face(fresh))).ToList();
+
+        var plan = Plan([.. existing, .. newOld, .. newFresh], full: false);
+
+        Assert.All(newOld, f => Assert.Equal(5, PersonOf(plan, f.FaceId)));
+        var freshPerson = PersonOf(plan, newFresh[0].FaceId);
+        Assert.True(freshPerson < 0, "the new identity is a new person");
+        Assert.All(newFresh, f => Assert.Equal(freshPerson, PersonOf(plan, f.FaceId)));
+    }
+
+    [Fact]
+    public void Should_KeepMachinePersonIds_When_ReclusteringFully()
+    {
+        var s = new SyntheticFaces(8);
+        var id = s.Direction();
+        var faces = Enumerable.Range(0, 5).Select(_ => s.Stored(s.Face(id), person: 42, assignment: FaceAssignment.Machine)).ToList();
+
+        var plan = Plan(faces);
+
+        Assert.Equal(42, Assert.Single(plan.Clusters).PersonId);
+    }
+
+    [Fact]
+    public void Should_NotChainTwoPeople_When_OneFaceLiesBetweenThem()
+    {
+        // Given: two identities of 8 faces, and one face halfway between them (single linkage would chain them)
+        var s = new SyntheticFaces(9);
+        var (a, b) = (s.Direction(), s.Direction());
+        var between = a.Zip(b, (x, y) => x + y).ToArray();
+        var ofA = Enumerable.Range(0, 8).Select(_ => s.Stored(s.Face(a))).ToList();
+        var ofB = Enumerable.Range(0, 8).Select(_ => s.Stored(s.Face(b))).ToList();
+        var middle = s.Stored(s.Face(between));
+
+        var plan = Plan([.. ofA, .. ofB, middle]);
+
+        var setA = ofA.Select(f => f.FaceId).ToHashSet();
+        var setB = ofB.Select(f => f.FaceId).ToHashSet();
+        Assert.DoesNotContain(plan.Clusters, c => c.FaceIds.Any(setA.Contains) && c.FaceIds.Any(setB.Contains));
+        Assert.Equal(2, plan.Clusters.Count);
+    }
+}

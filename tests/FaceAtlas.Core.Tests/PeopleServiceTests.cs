@@ -1,0 +1,209 @@
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Evaluation;
+using FaceAtlas.Core.People;
+using FaceAtlas.Storage;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Core.Tests;
+
+/// <summary>People rules against a real SQLite catalog holding synthetic faces.</summary>
+public sealed class PeopleServiceTests : IDisposable
+{
+    readonly TempFolder _temp = new();
+    readonly SqliteCatalog _catalog;
+    readonly PeopleService _people;
+    readonly SyntheticFaces _s = new(11);
+    readonly Library _library;
+
+    public PeopleServiceTests()
+    {
+        _catalog = SqliteCatalog.Open(_temp.File("c.db"));
+        _people = new PeopleService(_catalog);
+        _library = new Library(_catalog);
+    }
+
+    void AddPhotos(IEnumerable<(string Identity, float[] Embedding)> faces) => _library.AddPhotos(faces);
+
+    /// <summary>A catalog filled with one-face photos under /photos/IDENTITY/.</summary>
+    sealed class Library(SqliteCatalog catalog)
+    {
+        int _photo;
+
+        public void AddPhotos(IEnumerable<(string Identity, float[] Embedding)> faces)
+        {
+            var outcomes = new List<PhotoOutcome>();
+            foreach (var (identity, embedding) in faces)
+            {
+                var path = $"/photos/{identity}/{++_photo}.jpg";
+                outcomes.Add(new PhotoOutcome.Analysed(new PhotoFile(path, 1, 1), [1], new PhotoAnalysis(100, 100, "JPEG",
+                    [new FaceObservation(new FaceBox(10, 10, 50, 50), 0.99f, new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50)), embedding)])));
+            }
+            catalog.Commit(outcomes);
+        }
+
+        /// <summary>(true identity, person or, for a face in no person, a cluster of its own).</summary>
+        public List<(string Identity, long Cluster)> Labelled() =>
+            catalog.Faces(false).Select(f => (f.Photo.Path.Split('/')[2], f.PersonId ?? -f.Id)).ToList();
+    }
+
+    List<(string, float[])> World(int seed)
+    {
+        var s = new SyntheticFaces(seed);
+        var random = new Random(seed);
+        var faces = new List<(string, float[])>();
+        for (int k = 0; k < 40; k++)
+        {
+            var id = s.Direction();
+            int count = k < 15 ? 1 : random.Next(2, 9);  // many people appear once
+            for (int i = 0; i < count; i++) faces.Add(($"p{k}", s.Face(id, noise: 0.032)));
+        }
+        return faces.OrderBy(_ => random.Next()).ToList();
+    }
+
+    [Fact]
+    public void Should_MatchABatchRun_When_ClusteredIncrementallyInFiveBatches()
+    {
+        // Given: one world of faces, clustered once in a second catalog
+        var world = World(21);
+        ClusteringReport batch;
+        using (var batchCatalog = SqliteCatalog.Open(_temp.File("batch.db")))
+        {
+            var library = new Library(batchCatalog);
+            library.AddPhotos(world);
+            new PeopleService(batchCatalog).Cluster(full: true);
+            batch = ClusteringReport.Of(library.Labelled());
+        }
+
+        // When: the same faces arrive in five batches, clustered after each
+        var seenIds = new HashSet<long>();
+        foreach (var chunk in world.Chunk((world.Count + 4) / 5))
+        {
+            AddPhotos(chunk);
+            _people.Cluster(full: false);
+            foreach (var p in _people.List()) seenIds.Add(p.Id);
+        }
+        var incremental = ClusteringReport.Of(_library.Labelled());
+
+        // Then: within half a point of F, and every person made along the way still exists
+        Assert.True(Math.Abs(incremental.BCubed.F - batch.BCubed.F) <= 0.005, $"BCubed F incremental {incremental.BCubed.F:F4} vs batch {batch.BCubed.F:F4}");
+        Assert.True(Math.Abs(incremental.Pairwise.F - batch.Pairwise.F) <= 0.005, $"pairwise F incremental {incremental.Pairwise.F:F4} vs batch {batch.Pairwise.F:F4}");
+        Assert.True(incremental.BCubed.F > 0.95, $"BCubed F {incremental.BCubed.F:F4}");
+        Assert.Subset(seenIds, _people.List().Select(p => p.Id).ToHashSet());
+    }
+
+    (long A, long B) TwoPeople()
+    {
+        var (a, b) = (_s.Direction(), _s.Direction());
+        AddPhotos(Enumerable.Range(0, 4).Select(_ => ("a", _s.Face(a))).Concat(Enumerable.Range(0, 3).Select(_ => ("b", _s.Face(b)))));
+        _people.Cluster(full: true);
+        var people = _people.List();
+        Assert.Equal(2, people.Count);
+        return (people[0].Id, people[1].Id); // most faces first: a, then b
+    }
+
+    [Fact]
+    public void Should_KeepUserDecisions_When_ReclusteringFully()
+    {
+        // Given: two people; the user names one, moves a face of A into B, and says another face of A is not A
+        var (a, b) = TwoPeople();
+        var facesOfA = _catalog.FacesOf(a);
+        _people.MoveFaces([facesOfA[0]], b);
+        _people.RejectFaces([facesOfA[1]], a);
+        _people.Name(a, "Ada");
+
+        // When
+        _people.Cluster(full: true);
+        _people.Cluster(full: false);
+
+        // Then
+        Assert.Equal("Ada", _people.Get(a).Name);
+        Assert.Contains(facesOfA[0], _catalog.FacesOf(b));
+        Assert.DoesNotContain(facesOfA[1], _catalog.FacesOf(a));
+        Assert.Equal(2, _people.Get(a).Faces);
+    }
+
+    [Fact]
+    public void Should_HoldBothSets_When_Merged()
+    {
+        var (a, b) = TwoPeople();
+        _people.Name(b, "Bea");
+
+        var merged = _people.Merge(a, [b]);
+
+        Assert.Equal(7, merged.Faces);
+        Assert.Equal("Bea", merged.Name); // the unnamed target takes the name
+        Assert.Throws<PeopleException>(() => _people.Get(b));
+        _people.Cluster(full: true);
+        Assert.Equal(7, _people.Get(a).Faces);
+    }
+
+    [Fact]
+    public void Should_ChangeNothing_When_RequestIsInvalid()
+    {
+        var (a, b) = TwoPeople();
+        var before = _catalog.Faces(false).Select(f => (f.Id, f.PersonId)).ToList();
+
+        Assert.Throws<PeopleException>(() => _people.Merge(a, [b, 999]));
+        Assert.Throws<PeopleException>(() => _people.Merge(a, [a]));
+        Assert.Throws<PeopleException>(() => _people.MoveFaces([_catalog.FacesOf(a)[0], 12345], b));
+        Assert.Throws<PeopleException>(() => _people.RejectFaces([_catalog.FacesOf(b)[0]], a));
+        Assert.Throws<PeopleException>(() => _people.Name(999, "x"));
+        Assert.Throws<PeopleException>(() => _people.Name(a, "  "));
+        Assert.Throws<PeopleException>(() => _people.Name(a, "a/b"));
+
+        Assert.Equal(before, _catalog.Faces(false).Select(f => (f.Id, f.PersonId)).ToList());
+        Assert.Null(_people.Get(a).Name);
+    }
+
+    [Fact]
+    public void Should_SeparateTwoPeople_When_SplittingAWrongMerge()
+    {
+        var (a, b) = TwoPeople();
+        _people.Merge(a, [b]);
+
+        var parts = _people.Split(a);
+
+        Assert.Equal(2, parts.Count);
+        Assert.Equal(4, _people.Get(parts[0]).Faces);
+        Assert.Equal(3, _people.Get(parts[1]).Faces);
+    }
+
+    [Fact]
+    public void Should_SuggestTheLikelySamePeople_When_OnePersonIsSplit()
+    {
+        // Given: one identity the user split into two people by hand
+        var id = _s.Direction();
+        AddPhotos(Enumerable.Range(0, 6).Select(_ => ("a", _s.Face(id))));
+        var faces = _catalog.Faces(false).Select(f => f.Id).ToList();
+        long first = _people.MoveFaces(faces.Take(3).ToList(), null);
+        long second = _people.MoveFaces(faces.Skip(3).ToList(), null);
+        var (c, d) = (_s.Direction(), _s.Direction());
+        AddPhotos([("c", _s.Face(c)), ("c", _s.Face(c)), ("d", _s.Face(d)), ("d", _s.Face(d))]);
+        _people.Cluster(full: false);
+
+        var suggestions = _people.Suggest();
+
+        var top = suggestions[0];
+        Assert.Equal([first, second], new[] { top.First.Id, top.Second.Id }.Order());
+        Assert.True(top.Similarity > 0.6);
+    }
+
+    [Fact]
+    public void Should_HideAndShow_When_Asked()
+    {
+        var (a, _) = TwoPeople();
+
+        _people.Hide(a, true);
+
+        Assert.DoesNotContain(_people.List(), p => p.Id == a);
+        Assert.Contains(_people.List(includeHidden: true), p => p.Id == a && p.Hidden);
+        _people.Hide(a, false);
+        Assert.Contains(_people.List(), p => p.Id == a);
+    }
+
+    public void Dispose()
+    {
+        _catalog.Dispose();
+        _temp.Dispose();
+    }
+}
