@@ -1,0 +1,180 @@
+using System.Text.Json;
+
+namespace FaceAtlas.Cli.Tests;
+
+/// <summary>People, end to end: the real program on real photos.</summary>
+public sealed class PeopleCommandTests : IDisposable
+{
+    readonly TempFolder _temp = new();
+    string Catalog => _temp.File("c.db");
+
+    List<JsonElement> Jsonl(params string[] args)
+    {
+        var (exit, output, err) = Cli.Run([.. args, "--catalog", Catalog, "--format", "jsonl"]);
+        Assert.True(exit == 0, err);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+    }
+
+    /// <summary>Person id → the labelled folders (people) its faces come from.</summary>
+    Dictionary<long, List<string>> FoldersByPerson() =>
+        Jsonl("faces").Where(f => f.GetProperty("person").ValueKind == JsonValueKind.Number)
+            .GroupBy(f => f.GetProperty("person").GetInt64())
+            .ToDictionary(g => g.Key, g => g.Select(f => Path.GetFileName(Path.GetDirectoryName(f.GetProperty("file").GetString()))!).ToList());
+
+    [DatasetTheory]
+    [InlineData("deepface-tests", 12)]
+    [InlineData("bbt/identities", 8)]
+    public void Should_FindEachPersonOnce_When_IndexingALabelledFolder(string folder, int people)
+    {
+        // When: index (which clusters at the end)
+        var (exit, output, err) = Cli.Run(["index", Datasets.At(folder.Split('/')), "--catalog", Catalog]);
+
+        // Then: one person per labelled folder, each pure
+        Assert.True(exit == 0, err);
+        Assert.Contains("Clustered", output);
+        var byPerson = FoldersByPerson();
+        Assert.Equal(people, byPerson.Count);
+        Assert.All(byPerson.Values, folders => Assert.Single(folders.Distinct()));
+        Assert.Equal(people, byPerson.Values.Select(f => f[0]).Distinct().Count());
+    }
+
+    [DatasetFact]
+    public void Should_ManagePeople_When_UserNamesMergesMovesAndRejects()
+    {
+        // Given
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("deepface-tests"), "--catalog", Catalog]).Exit);
+        var people = Jsonl("people", "list");
+        Assert.All(people, p => Assert.True(p.TryGetProperty("name", out _) && p.TryGetProperty("faces", out _)
+            && p.TryGetProperty("photos", out _) && p.TryGetProperty("hidden", out _)));
+        long first = people[0].GetProperty("person").GetInt64(), second = people[1].GetProperty("person").GetInt64();
+        int firstFaces = people[0].GetProperty("faces").GetInt32(), secondFaces = people[1].GetProperty("faces").GetInt32();
+
+        // When: named, re-clustered from scratch
+        Assert.Equal(0, Cli.Run(["people", "name", first.ToString(), "Angelina", "--catalog", Catalog]).Exit);
+        Assert.Equal(0, Cli.Run(["cluster", "--full", "--catalog", Catalog]).Exit);
+
+        // Then: the name and faces stay
+        var named = Jsonl("people", "list").Single(p => p.GetProperty("person").GetInt64() == first);
+        Assert.Equal("Angelina", named.GetProperty("name").GetString());
+        Assert.Equal(firstFaces, named.GetProperty("faces").GetInt32());
+
+        // When: merged
+        Assert.Equal(0, Cli.Run(["people", "merge", first.ToString(), second.ToString(), "--catalog", Catalog]).Exit);
+        var merged = Jsonl("people", "list").Single(p => p.GetProperty("person").GetInt64() == first);
+        Assert.Equal(firstFaces + secondFaces, merged.GetProperty("faces").GetInt32());
+        Assert.DoesNotContain(Jsonl("people", "list"), p => p.GetProperty("person").GetInt64() == second);
+
+        // When: one face rejected from the merged person, and re-clustering runs
+        var face = Jsonl("faces").First(f => f.GetProperty("person").ValueKind == JsonValueKind.Number && f.GetProperty("person").GetInt64() == first)
+            .GetProperty("face").GetInt64();
+        Assert.Equal(0, Cli.Run(["faces", "reject", face.ToString(), "--from", first.ToString(), "--catalog", Catalog]).Exit);
+        Assert.Equal(0, Cli.Run(["cluster", "--full", "--catalog", Catalog]).Exit);
+        var after = Jsonl("faces").Single(f => f.GetProperty("face").GetInt64() == face);
+        Assert.False(after.GetProperty("person").ValueKind == JsonValueKind.Number && after.GetProperty("person").GetInt64() == first);
+
+        // When: moved back by hand
+        Assert.Equal(0, Cli.Run(["faces", "move", face.ToString(), "--to", first.ToString(), "--catalog", Catalog]).Exit);
+        Assert.Equal(first, Jsonl("faces").Single(f => f.GetProperty("face").GetInt64() == face).GetProperty("person").GetInt64());
+    }
+
+    [DatasetFact]
+    public void Should_RefuseWithClearErrorAndChangeNothing_When_IdsAreWrong()
+    {
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", Catalog]).Exit);
+        var before = Cli.Run(["faces", "--catalog", Catalog, "--format", "jsonl"]).Out;
+        long person = Jsonl("people", "list")[0].GetProperty("person").GetInt64();
+
+        var merge = Cli.Run(["people", "merge", person.ToString(), "99999", "--catalog", Catalog]);
+        var move = Cli.Run(["faces", "move", "99999", "--to", person.ToString(), "--catalog", Catalog]);
+        var moveBad = Cli.Run(["faces", "move", "1", "--to", "someone", "--catalog", Catalog]);
+        var name = Cli.Run(["people", "name", "99999", "X", "--catalog", Catalog]);
+
+        Assert.Equal(1, merge.Exit);
+        Assert.Contains("no person 99999; nothing was changed", merge.Err);
+        Assert.Equal(1, move.Exit);
+        Assert.Contains("no face 99999", move.Err);
+        Assert.Equal(1, moveBad.Exit);
+        Assert.Contains("--to takes a person id or 'new'", moveBad.Err);
+        Assert.Equal(1, name.Exit);
+        Assert.Equal(before, Cli.Run(["faces", "--catalog", Catalog, "--format", "jsonl"]).Out);
+    }
+
+    [DatasetFact]
+    public void Should_WriteAFolderPerPersonAndUpdateIt_When_Exporting()
+    {
+        // Given: indexed photos, copied to a folder the test owns (so they can be counted as links)
+        var photos = Directory.CreateDirectory(_temp.File("photos")).FullName;
+        foreach (var folder in new[] { "person_01", "person_02" })
+            foreach (var file in Directory.GetFiles(Datasets.At("deepface-tests", folder)))
+                File.Copy(file, Path.Combine(photos, $"{folder}-{Path.GetFileName(file)}"));
+        Assert.Equal(0, Cli.Run(["index", photos, "--catalog", Catalog]).Exit);
+        var dest = _temp.File("export");
+        Directory.CreateDirectory(dest);
+        File.WriteAllText(Path.Combine(dest, "my-notes.txt"), "mine");
+        var hashes = Directory.GetFiles(photos).ToDictionary(f => f, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+
+        // When
+        var first = Cli.Run(["export", dest, "--catalog", Catalog]);
+
+        // Then: a folder per person, hard links to the originals
+        Assert.True(first.Exit == 0, first.Err + first.Out);
+        var folders = Directory.GetDirectories(dest).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(2, folders.Count);
+        var linked = Directory.GetFiles(dest, "*.jpg", SearchOption.AllDirectories);
+        Assert.Equal(Directory.GetFiles(photos).Length, linked.Length);
+        Assert.All(linked, f => Assert.Equal(2, LinkCount(f)));
+
+        // When: a person is named and the export re-run
+        long person = Jsonl("people", "list")[0].GetProperty("person").GetInt64();
+        Assert.Equal(0, Cli.Run(["people", "name", person.ToString(), "Angelina Jolie", "--catalog", Catalog]).Exit);
+        var second = Cli.Run(["export", dest, "--catalog", Catalog]);
+
+        // Then: the folder moved to the name; the user's own file and the originals untouched
+        Assert.Equal(0, second.Exit);
+        Assert.Contains("Angelina Jolie", Directory.GetDirectories(dest).Select(Path.GetFileName));
+        Assert.Equal(2, Directory.GetDirectories(dest).Length);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(dest, "my-notes.txt")));
+        Assert.All(hashes, h => Assert.Equal(h.Value, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(h.Key)))));
+    }
+
+    [DatasetFact]
+    public void Should_CopyInstead_When_DestinationIsOnAnotherFileSystem()
+    {
+        // /dev/shm is a tmpfs: hard links to files under /tmp's file system fail there with EXDEV
+        if (!Directory.Exists("/dev/shm")) return;
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", Catalog]).Exit);
+        var dest = Path.Combine("/dev/shm", "faceatlas-export-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var (exit, output, _) = Cli.Run(["export", dest, "--catalog", Catalog]);
+
+            Assert.Equal(0, exit);
+            Assert.Contains("copied (could not link)", output);
+            Assert.Equal(8, Directory.GetDirectories(dest).Length);
+            Assert.All(Directory.GetFiles(dest, "*.*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".json")), f => Assert.Equal(1, LinkCount(f)));
+        }
+        finally
+        {
+            Directory.Delete(dest, recursive: true);
+        }
+    }
+
+    static long LinkCount(string path)
+    {
+        var (exit, output, _) = Run("stat", "-c", "%h", path);
+        Assert.Equal(0, exit);
+        return long.Parse(output.Trim());
+    }
+
+    static (int, string, string) Run(string program, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output, p.StandardError.ReadToEnd());
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
