@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "detection" => DetectionQuality.Run(datasets),
     "windows" => WindowBenchmark.Run(datasets),
     "cluster-lfw" => ClusterQuality.Run(args[1], args.Skip(2).ToArray()),
+    "cluster-scale" => ClusterScale.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 

@@ -103,15 +103,21 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         return removed;
     }
 
-    public IEnumerable<FaceRecord> Faces(bool withEmbeddings)
+    public IEnumerable<FaceRecord> Faces(bool withEmbeddings) => ReadFaces(withEmbeddings, null);
+
+    public FaceRecord? Face(long id) => ReadFaces(false, id).SingleOrDefault();
+
+    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, long? only)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"""
             SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
+            {(only is null ? "" : "WHERE f.id = $only")}
             ORDER BY f.id
             """;
+        if (only is { } id) cmd.Parameters.AddWithValue("$only", id);
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {

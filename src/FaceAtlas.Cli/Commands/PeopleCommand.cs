@@ -37,10 +37,14 @@ public static class PeopleCommand
     static Command ListCommand()
     {
         var all = new Option<bool>("--all") { Description = "Include hidden people" };
-        var command = new Command("list", "List people, most faces first") { Format, all };
-        command.SetAction(parse => WithPeople(parse, (people, _) =>
+        var thumbnails = new Option<bool>("--thumbnails") { Description = "Make (or reuse) each cover face's thumbnail and show its path" };
+        var command = new Command("list", "List people, most faces first") { Format, all, thumbnails };
+        command.SetAction(parse => WithPeople(parse, (people, catalog) =>
         {
             var list = people.List(parse.GetValue(all));
+            var cache = FaceAtlas.Core.Thumbnails.ThumbnailCache.Beside(GlobalOptions.CatalogPath(parse));
+            string? Thumbnail(PersonSummary p) => parse.GetValue(thumbnails) && p.CoverFace is { } cover && catalog.Face(cover) is { } face
+                ? cache.PathFor(face) : null;
             if (parse.GetValue(Format) == OutputFormat.Jsonl)
             {
                 using var lines = new JsonLines();
@@ -53,13 +57,14 @@ public static class PeopleCommand
                         json.WriteNumber("photos", p.Photos);
                         json.WriteBoolean("hidden", p.Hidden);
                         if (p.CoverFace is { } cover) json.WriteNumber("cover_face", cover); else json.WriteNull("cover_face");
+                        if (parse.GetValue(thumbnails)) json.WriteString("cover_thumbnail", Thumbnail(p));
                     });
             }
             else
             {
                 Console.WriteLine($"{"person",7}  {"faces",5}  {"photos",6}  {"cover",7}  name");
                 foreach (var p in list)
-                    Console.WriteLine($"{p.Id,7}  {p.Faces,5}  {p.Photos,6}  {p.CoverFace?.ToString() ?? "-",7}  {p.Name ?? "(unnamed)"}{(p.Hidden ? "  [hidden]" : "")}");
+                    Console.WriteLine($"{p.Id,7}  {p.Faces,5}  {p.Photos,6}  {p.CoverFace?.ToString() ?? "-",7}  {p.Name ?? "(unnamed)"}{(p.Hidden ? "  [hidden]" : "")}{(Thumbnail(p) is { } t ? "  " + t : "")}");
                 Console.WriteLine($"{list.Count} people");
             }
             return ExitCodes.Success;

@@ -19,6 +19,9 @@ public interface ICatalog : IDisposable
     IEnumerable<FaceRecord> Faces(bool withEmbeddings);
 
     CatalogCounts Counts();
+
+    /// <summary>One face, or null if there is none with that id.</summary>
+    FaceRecord? Face(long id);
 }
 
 public readonly record struct CatalogCounts(int Photos, int PhotosWithFaces, int Faces, int FailedPhotos);

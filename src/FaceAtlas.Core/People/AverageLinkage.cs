@@ -14,13 +14,14 @@ namespace FaceAtlas.Core.People;
 public sealed class AverageLinkage
 {
     readonly IReadOnlyList<ClusterFace> _faces;
-    readonly int _dimensions;
     readonly List<Cluster> _clusters = [];
     readonly int[] _clusterOf;
 
     sealed class Cluster
     {
         public required float[] Sum;
+        /// <summary>A lone face's sum is its embedding, shared until the first merge: a million faces, not two copies.</summary>
+        public bool OwnsSum;
         public int Count;
         public required HashSet<long> Photos;
         public long? Person;
@@ -34,7 +35,6 @@ public sealed class AverageLinkage
     public AverageLinkage(IReadOnlyList<ClusterFace> faces)
     {
         _faces = faces;
-        _dimensions = faces.Count > 0 ? faces[0].Embedding.Length : 0;
         _clusterOf = new int[faces.Count];
         SeedClusters();
     }
@@ -52,8 +52,8 @@ public sealed class AverageLinkage
                 _clusterOf[i] = existing;
                 continue;
             }
-            var cluster = new Cluster { Sum = new float[_dimensions], Photos = [], Person = face.FixedPerson };
-            Absorb(cluster, i);
+            var cluster = new Cluster { Sum = face.Embedding, Photos = [face.PhotoId], Person = face.FixedPerson, Count = 1, Members = [i] };
+            if (face.RejectedPeople is { Count: > 0 } rejected) cluster.Rejected = [.. rejected];
             _clusterOf[i] = _clusters.Count;
             if (face.FixedPerson is { } p) seeded[p] = _clusters.Count;
             _clusters.Add(cluster);
@@ -63,12 +63,20 @@ public sealed class AverageLinkage
     void Absorb(Cluster c, int face)
     {
         var f = _faces[face];
+        OwnSum(c);
         TensorPrimitives.Add(c.Sum, f.Embedding, c.Sum);
         c.Count++;
         c.Photos.Add(f.PhotoId);
         c.Members.Add(face);
         if (f.RejectedPeople is { Count: > 0 } rejected)
             (c.Rejected ??= []).UnionWith(rejected);
+    }
+
+    static void OwnSum(Cluster c)
+    {
+        if (c.OwnsSum) return;
+        c.Sum = (float[])c.Sum.Clone();
+        c.OwnsSum = true;
     }
 
     /// <summary>Average similarity of every face of one cluster with every face of the other.</summary>
@@ -144,6 +152,7 @@ public sealed class AverageLinkage
     {
         if (_clusters[a].Count < _clusters[b].Count) (a, b) = (b, a);
         Cluster into = _clusters[a], from = _clusters[b];
+        OwnSum(into);
         TensorPrimitives.Add(into.Sum, from.Sum, into.Sum);
         into.Count += from.Count;
         into.Photos.UnionWith(from.Photos);
@@ -163,6 +172,8 @@ public sealed class AverageLinkage
         from.Alive = false;
         from.Neighbours = [];
         from.Members = [];
+        from.Photos = [];
+        from.Sum = [];
         return a;
     }
 

@@ -21,8 +21,8 @@ public sealed class FaceClusterer(ClusteringOptions? options = null)
         var free = Enumerable.Range(0, input.Count).Where(i => input[i].FixedPerson is null).ToList();
         if (free.Count == 0)
             return new ClusteringPlan(KeepPeopleAsTheyAre(input), []);
-        var edges = NeighbourGraph.Exact(input.Select(f => f.Embedding).ToList(), full ? null : free,
-            _options.Neighbours, _options.EdgeFloor, cancel);
+        var edges = ApproximateNeighbourGraph.Build(input.Select(f => f.Embedding).ToList(), full ? null : free,
+            _options.Neighbours, _options.EdgeFloor, cancel: cancel);
         var labels = new AverageLinkage(input).Run(edges, _options.Threshold, _options.SmallClusterPenalty, cancel);
         return NameGroups(faces, input, labels, full);
     }

@@ -1,0 +1,37 @@
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Core.Thumbnails;
+
+/// <summary>
+/// Face thumbnails made on demand and kept in a folder beside the catalog. The file name holds the face id and its
+/// box, so a face re-detected at another place gets a new thumbnail rather than a stale one.
+/// </summary>
+public sealed class ThumbnailCache(string folder)
+{
+    /// <summary>The cache folder for a catalog: <c>CATALOG.thumbs</c> beside it.</summary>
+    public static ThumbnailCache Beside(string catalogPath) => new(catalogPath + ".thumbs");
+
+    public string Folder { get; } = Path.GetFullPath(folder);
+
+    /// <summary>The thumbnail's path, rendering it first if it is not cached. Null when the photo cannot be read.</summary>
+    public string? PathFor(FaceRecord face)
+    {
+        var path = Path.Combine(Folder, $"face-{face.Id}-{(int)face.Box.X}-{(int)face.Box.Y}-{(int)face.Box.Width}.jpg");
+        if (File.Exists(path)) return path;
+        byte[] jpeg;
+        try
+        {
+            jpeg = FaceThumbnail.Render(File.ReadAllBytes(face.Photo.Path), face.Box);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PhotoDecodeException)
+        {
+            return null; // the photo moved or broke since it was indexed; the next index will tell
+        }
+        Directory.CreateDirectory(Folder);
+        var temporary = path + $".{Environment.ProcessId}.tmp";
+        File.WriteAllBytes(temporary, jpeg);
+        File.Move(temporary, path, overwrite: true); // whole or not at all, even with two writers
+        return path;
+    }
+}
