@@ -13,12 +13,8 @@ internal static class ClusterQuality
     {
         using var catalog = SqliteCatalog.Open(catalogPath, create: false);
         var faces = catalog.Faces(withEmbeddings: true).ToList();
-        // The labelled face of an LFW photo is the one nearest its centre; its identity is the folder's name.
-        var central = faces.GroupBy(f => f.Photo.Id).Select(g => g.MinBy(f =>
-        {
-            double dx = f.Box.X + f.Box.Width / 2 - f.Photo.Width / 2.0, dy = f.Box.Y + f.Box.Height / 2 - f.Photo.Height / 2.0;
-            return dx * dx + dy * dy;
-        })!).ToDictionary(f => f.Id, f => Path.GetFileName(Path.GetDirectoryName(f.Photo.Path))!);
+        // The labelled face of each photo, as `faceatlas eval` picks it; its identity is the folder's name.
+        var central = LabelledFaces.Pick(faces).ToDictionary(x => x.Face.Id, x => x.Identity);
         var photosPerIdentity = central.Values.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
 
         foreach (var (name, minPhotos) in new[] { ("all lfw-dev", 1), ("people with >= 5 photos", 5) })

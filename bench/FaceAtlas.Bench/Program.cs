@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "windows" => WindowBenchmark.Run(datasets),
     "cluster-lfw" => ClusterQuality.Run(args[1], args.Skip(2).ToArray()),
     "cluster-scale" => ClusterScale.Run(args.Skip(1).ToArray()),
+    "cluster-incremental" => IncrementalQuality.Run(args[1]),
     _ => Usage(),
 };
 

@@ -75,7 +75,7 @@ public sealed class IndexCommandTests : IDisposable
     {
         // Given
         var catalog = _temp.File("c.db");
-        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "group"), "--catalog", catalog]).Exit);
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "group"), "--catalog", catalog, "--no-cluster"]).Exit);
 
         // When
         var (exit, output, _) = Cli.Run(["faces", "--catalog", catalog, "--format", "jsonl", "--with-embedding"]);
@@ -94,7 +94,7 @@ public sealed class IndexCommandTests : IDisposable
             Assert.Equal(4, box.Length);
             Assert.True(box[2] > 0 && box[3] > 0);
             Assert.InRange(face.GetProperty("score").GetDouble(), 0.65, 1.0);
-            Assert.Equal(JsonValueKind.Null, face.GetProperty("person").ValueKind);
+            Assert.Equal(JsonValueKind.Null, face.GetProperty("person").ValueKind); // not clustered (--no-cluster)
             var embedding = face.GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToArray();
             Assert.Equal(512, embedding.Length);
             Assert.Equal(1.0, Math.Sqrt(embedding.Sum(v => v * v)), 3);

@@ -69,7 +69,7 @@ public static class EvalCommand
             var clustering = new PeopleService(catalog).Cluster(full: true, cancel);
             ClusterCommand.Report(clustering, Console.Error);
 
-            var labelled = LabelledFaces(catalog.Faces(withEmbeddings: pairs is not null), folder, roots);
+            var labelled = LabelledFaces(catalog.Faces(withEmbeddings: pairs is not null), roots);
             var report = ClusteringReport.Of(labelled.Select(f => (f.Identity, f.Face.PersonId ?? -f.Face.Id)).ToList());
             Print(report);
             if (pairs is not null)
@@ -81,22 +81,11 @@ public static class EvalCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>
-    /// Per photo under the roots, the face the folder's label belongs to: the largest, weighted towards the centre
-    /// (LFW labels the face nearest the centre; a portrait's subject is its largest face). Its identity is the folder.
-    /// </summary>
-    internal static List<(string Identity, FaceRecord Face)> LabelledFaces(IEnumerable<FaceRecord> faces, string folder, IReadOnlyList<string> roots)
+    /// <summary>The labelled faces of photos directly in the chosen person folders.</summary>
+    internal static List<(string Identity, FaceRecord Face)> LabelledFaces(IEnumerable<FaceRecord> faces, IReadOnlyList<string> roots)
     {
-        var rootSet = roots.Select(r => Path.GetFullPath(r)).ToHashSet(StringComparer.Ordinal);
-        return faces.Where(f => rootSet.Contains(Path.GetDirectoryName(f.Photo.Path)!))
-            .GroupBy(f => f.Photo.Id)
-            .Select(g => g.MaxBy(f =>
-            {
-                double dx = f.Box.X + f.Box.Width / 2 - f.Photo.Width / 2.0, dy = f.Box.Y + f.Box.Height / 2 - f.Photo.Height / 2.0;
-                double off = Math.Sqrt(dx * dx + dy * dy) / Math.Sqrt((double)f.Photo.Width * f.Photo.Width + (double)f.Photo.Height * f.Photo.Height);
-                return f.Box.Area * (1 - off) * (1 - off);
-            })!)
-            .Select(f => (Path.GetFileName(Path.GetDirectoryName(f.Photo.Path)!), f)).ToList();
+        var rootSet = roots.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        return Core.Evaluation.LabelledFaces.Pick(faces.Where(f => rootSet.Contains(Path.GetDirectoryName(f.Photo.Path)!)));
     }
 
     static void Print(ClusteringReport r)

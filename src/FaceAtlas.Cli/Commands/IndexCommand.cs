@@ -78,7 +78,8 @@ public static class IndexCommand
         }
         progress.Finish();
         Report(summary, catalog.Counts(), catalogPath, stdout);
-        if (!parse.GetValue(NoCluster))
+        // Nothing new, nothing gone: the people are as the last run left them, so an unchanged re-run stays instant.
+        if (!parse.GetValue(NoCluster) && (summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0))
             ClusterCommand.Report(new FaceAtlas.Core.People.PeopleService(catalog).Cluster(full: false, cancel), stdout);
         return summary.HasFailures ? ExitCodes.SomeFailed : ExitCodes.Success;
     }

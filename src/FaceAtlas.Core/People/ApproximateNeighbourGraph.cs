@@ -19,7 +19,7 @@ public static class ApproximateNeighbourGraph
         int n = embeddings.Count;
         if (n <= ExactUpTo) return NeighbourGraph.Exact(embeddings, queries, k, minSimilarity, cancel);
         int d = embeddings[0].Length;
-        int lists = Math.Clamp((int)Math.Round(Math.Sqrt(n)), 16, 4096);
+        int lists = Math.Clamp((int)Math.Round(2 * Math.Sqrt(n)), 16, 8192);
 
         var centroids = TrainCentroids(embeddings, lists, seed, cancel);
         // Every face's nearest centroids: the first is where it is filed, all are where its neighbours are looked for.
@@ -27,19 +27,31 @@ public static class ApproximateNeighbourGraph
         Parallel.For(0, n, new ParallelOptions { CancellationToken = cancel }, i => nearest[i] = Nearest(embeddings[i], centroids, probes));
 
         // Faces packed list by list, so a list is one contiguous run of memory.
+        // Balanced filing: a face goes to the nearest of its lists that is not already three times the average size.
+        // Without it, one list can catch thousands of lone faces that match no centroid well, and every query that
+        // probes it pays for all of them.
+        var filed = new int[n];
+        var size = new int[lists];
+        int cap = 3 * n / lists + 1;
+        foreach (int i in Shuffled(n, seed))
+        {
+            int list = nearest[i].FirstOrDefault(l => size[l] < cap, nearest[i][0]);
+            filed[i] = list;
+            size[list]++;
+        }
         var counts = new int[lists + 1];
-        foreach (var near in nearest) counts[near[0] + 1]++;
+        foreach (var list in filed) counts[list + 1]++;
         for (int l = 0; l < lists; l++) counts[l + 1] += counts[l];
         var start = (int[])counts.Clone();
         var order = new int[n];
         var fill = (int[])counts.Clone();
-        for (int i = 0; i < n; i++) order[fill[nearest[i][0]]++] = i;
+        for (int i = 0; i < n; i++) order[fill[filed[i]]++] = i;
         var packed = new float[(long)n * d];
         for (int p = 0; p < n; p++) embeddings[order[p]].CopyTo(packed.AsSpan(p * d, d));
 
         var wanted = queries ?? Enumerable.Range(0, n).ToList();
         // Queries in list order: consecutive queries scan the same lists while they are in cache.
-        var sortedQueries = wanted.OrderBy(q => nearest[q][0]).ToArray();
+        var sortedQueries = wanted.OrderBy(q => filed[q]).ToArray();
         var best = new (int Other, float Sim)[sortedQueries.Length][];
         Parallel.For(0, sortedQueries.Length, new ParallelOptions { CancellationToken = cancel }, () => new PriorityQueue<int, float>(k + 1), (qi, loop, heap) =>
         {
@@ -70,15 +82,22 @@ public static class ApproximateNeighbourGraph
         return edges.Select(e => new FaceEdge(e.Key.Item1, e.Key.Item2, e.Value)).ToList();
     }
 
+    static int[] Shuffled(int n, int seed)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        return order;
+    }
+
     /// <summary>Spherical k-means on a sample: centroids are unit vectors, faces go to the most similar.</summary>
     static float[][] TrainCentroids(IReadOnlyList<float[]> embeddings, int lists, int seed, CancellationToken cancel)
     {
         var random = new Random(seed);
         int n = embeddings.Count, d = embeddings[0].Length;
-        var sample = Enumerable.Range(0, Math.Min(n, lists * 40)).Select(_ => embeddings[random.Next(n)]).ToArray();
+        var sample = Enumerable.Range(0, Math.Min(n, lists * 16)).Select(_ => embeddings[random.Next(n)]).ToArray();
         var centroids = sample.Take(lists).Select(v => (float[])v.Clone()).ToArray();
         var assignment = new int[sample.Length];
-        for (int iteration = 0; iteration < 8; iteration++)
+        for (int iteration = 0; iteration < 6; iteration++)
         {
             Parallel.For(0, sample.Length, new ParallelOptions { CancellationToken = cancel }, i => assignment[i] = Nearest(sample[i], centroids, 1)[0]);
             var sums = new float[lists][];
