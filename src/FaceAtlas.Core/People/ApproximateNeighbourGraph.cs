@@ -14,10 +14,10 @@ public static class ApproximateNeighbourGraph
     public const int ExactUpTo = 20_000;
 
     public static List<FaceEdge> Build(IReadOnlyList<float[]> embeddings, IReadOnlyList<int>? queries, int k, float minSimilarity,
-        int probes = 8, int seed = 1, CancellationToken cancel = default)
+        int probes = 8, int seed = 1, CancellationToken cancel = default, int exactUpTo = ExactUpTo)
     {
         int n = embeddings.Count;
-        if (n <= ExactUpTo) return NeighbourGraph.Exact(embeddings, queries, k, minSimilarity, cancel);
+        if (n <= exactUpTo) return NeighbourGraph.Exact(embeddings, queries, k, minSimilarity, cancel);
         int d = embeddings[0].Length;
         int lists = Math.Clamp((int)Math.Round(2 * Math.Sqrt(n)), 16, 8192);
 
