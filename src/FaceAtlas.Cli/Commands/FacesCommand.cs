@@ -20,7 +20,7 @@ public static class FacesCommand
 
     public static Command Create()
     {
-        var command = new Command("faces", "List the faces in the catalog");
+        var command = new Command("faces", "List the faces in the catalog; move faces to a person or reject them from one");
         command.Options.Add(Format);
         command.Options.Add(WithEmbedding);
         command.SetAction(parse =>

@@ -101,7 +101,7 @@ public static class PeopleCommand
 
     static Command HideCommand(string verb, bool hide)
     {
-        var command = new Command(verb, hide ? "Hide a person from lists and the web app" : "Show a hidden person again") { PersonId };
+        var command = new Command(verb, hide ? "Hide a person from lists and exports" : "Show a hidden person again") { PersonId };
         command.SetAction(parse => WithPeople(parse, (people, _) =>
         {
             people.Hide(parse.GetValue(PersonId), hide);
