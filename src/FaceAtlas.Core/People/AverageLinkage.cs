@@ -9,7 +9,8 @@ namespace FaceAtlas.Core.People;
 /// people together the way single linkage (connected components) does.
 ///
 /// Rules, each a named step below: two clusters never merge when they share a photo (cannot-link), when both
-/// hold faces a user put in different people, or when one holds a face a user rejected from the other's person.
+/// hold faces fixed to different people (see <see cref="ClusterFace.FixedPerson"/>), or when one holds a face a
+/// user rejected from the other's person.
 /// </summary>
 public sealed class AverageLinkage
 {
@@ -39,7 +40,7 @@ public sealed class AverageLinkage
         SeedClusters();
     }
 
-    /// <summary>Faces a user put in the same person start as one cluster; every other face starts alone.</summary>
+    /// <summary>Faces fixed to one person start as one cluster; every other face starts alone.</summary>
     void SeedClusters()
     {
         var seeded = new Dictionary<long, int>();
