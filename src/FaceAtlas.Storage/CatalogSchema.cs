@@ -5,7 +5,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -57,6 +57,11 @@ internal static class CatalogSchema
         );
         """;
 
+    /// <summary>Whether clustering has looked for a face's neighbours since its embedding last changed.</summary>
+    const string V3 = """
+        ALTER TABLE faces ADD COLUMN clustered INTEGER NOT NULL DEFAULT 0;
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -70,7 +75,7 @@ internal static class CatalogSchema
         {
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
-            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + $"\nPRAGMA user_version = {Version};";
+            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

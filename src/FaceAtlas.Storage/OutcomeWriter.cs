@@ -28,7 +28,7 @@ internal sealed class OutcomeWriter : IDisposable
             "$face", "$model", "$vector");
         _touchPhoto = Command(connection, tx, "UPDATE photos SET size = $size, mtime = $mtime WHERE id = $id", "$size", "$mtime", "$id");
         _oldFaces = Command(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo", "$photo");
-        _updateFace = Command(connection, tx, "UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points WHERE id = $id",
+        _updateFace = Command(connection, tx, "UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points, clustered = 0 WHERE id = $id",
             "$x", "$y", "$w", "$h", "$score", "$points", "$id");
         _deleteFace = Command(connection, tx, "DELETE FROM faces WHERE id = $id", "$id");
     }

@@ -18,14 +18,14 @@ public sealed partial class SqliteCatalog
 
         var faces = new List<StoredFace>();
         using (var cmd = Command("""
-            SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by
+            SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered
             FROM faces f JOIN embeddings e ON e.face_id = f.id ORDER BY f.id
             """))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
                 faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), MemoryMarshal.Cast<byte, float>((byte[])r[2]).ToArray(),
                     r.IsDBNull(3) ? null : r.GetInt64(3), (FaceAssignment)r.GetInt32(4),
-                    rejections.TryGetValue(r.GetInt64(0), out var rejected) ? rejected : []));
+                    rejections.TryGetValue(r.GetInt64(0), out var rejected) ? rejected : [], r.GetInt32(5) != 0));
         return faces;
     }
 
@@ -44,6 +44,9 @@ public sealed partial class SqliteCatalog
         using var clear = Command("UPDATE faces SET person_id = NULL, assigned_by = 0 WHERE id = $f AND assigned_by <> $u", tx, "$f", "$u");
         foreach (var face in unassigned)
             Run(clear, face, User);
+        using var done = Command("UPDATE faces SET clustered = 1 WHERE id = $f", tx, "$f");
+        foreach (var face in clusters.SelectMany(c => c.FaceIds).Concat(unassigned))
+            Run(done, face);
         Tidy(tx);
         tx.Commit();
         return ids;
@@ -198,7 +201,8 @@ public sealed partial class SqliteCatalog
     public void RejectFaces(IReadOnlyList<long> faces, long person)
     {
         using var tx = _connection.BeginTransaction();
-        using var leave = Command("UPDATE faces SET person_id = NULL, assigned_by = 0 WHERE id = $f AND person_id = $p", tx, "$f", "$p");
+        // Out of the person, the face looks for its neighbours again: it may be someone else.
+        using var leave = Command("UPDATE faces SET person_id = NULL, assigned_by = 0, clustered = 0 WHERE id = $f AND person_id = $p", tx, "$f", "$p");
         using var remember = Command("INSERT OR IGNORE INTO face_rejections(face_id, person_id) VALUES ($f, $p)", tx, "$f", "$p");
         foreach (var face in faces)
         {

@@ -122,6 +122,39 @@ public sealed class ClusteringTests
     }
 
     [Fact]
+    public void Should_PairANewFaceWithAnEarlierLoneFace_When_Incremental()
+    {
+        // Given: a face an earlier run left alone, a new face of the same person, and an earlier lone stranger
+        var s = new SyntheticFaces(10);
+        var id = s.Direction();
+        var earlier = s.Stored(s.Face(id)) with { Clustered = true };
+        var stranger = s.Stored(s.Direction()) with { Clustered = true };
+        var fresh = s.Stored(s.Face(id));
+
+        var plan = Plan([earlier, stranger, fresh], full: false);
+
+        // Then: the two become a new person; the stranger stays alone
+        var cluster = Assert.Single(plan.Clusters);
+        Assert.Equal([earlier.FaceId, fresh.FaceId], cluster.FaceIds.Order());
+        Assert.Null(cluster.PersonId);
+        Assert.Equal([stranger.FaceId], plan.Unassigned);
+    }
+
+    [Fact]
+    public void Should_ChangeNothing_When_IncrementalRunHasNoNewFace()
+    {
+        var s = new SyntheticFaces(12);
+        var id = s.Direction();
+        var person = Enumerable.Range(0, 3).Select(_ => s.Stored(s.Face(id), person: 4, assignment: FaceAssignment.Machine) with { Clustered = true }).ToList();
+        var alone = s.Stored(s.Direction()) with { Clustered = true };
+
+        var plan = Plan([.. person, alone], full: false);
+
+        Assert.Equal(4, Assert.Single(plan.Clusters).PersonId);
+        Assert.Equal([alone.FaceId], plan.Unassigned);
+    }
+
+    [Fact]
     public void Should_KeepMachinePersonIds_When_ReclusteringFully()
     {
         var s = new SyntheticFaces(8);

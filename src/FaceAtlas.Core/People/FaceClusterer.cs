@@ -18,10 +18,12 @@ public sealed class FaceClusterer(ClusteringOptions? options = null)
     public ClusteringPlan Plan(IReadOnlyList<StoredFace> faces, bool full, CancellationToken cancel = default)
     {
         var input = FixWhatMayNotMove(faces, full);
-        var free = Enumerable.Range(0, input.Count).Where(i => input[i].FixedPerson is null).ToList();
-        if (free.Count == 0)
-            return new ClusteringPlan(KeepPeopleAsTheyAre(input), []);
-        var edges = ApproximateNeighbourGraph.Build(input.Select(f => f.Embedding).ToList(), full ? null : free,
+        // Incremental: only faces no clustering has looked at look for neighbours; an earlier run already paired the
+        // rest with each other, and the new faces' neighbours include them.
+        var queries = Enumerable.Range(0, input.Count).Where(i => input[i].FixedPerson is null && (full || !faces[i].Clustered)).ToList();
+        if (queries.Count == 0)
+            return new ClusteringPlan(KeepPeopleAsTheyAre(input), full ? [] : LoneFaces(input));
+        var edges = ApproximateNeighbourGraph.Build(input.Select(f => f.Embedding).ToList(), full ? null : queries,
             _options.Neighbours, _options.EdgeFloor, cancel: cancel);
         var labels = new AverageLinkage(input).Run(edges, _options.Threshold, _options.SmallClusterPenalty, cancel);
         return NameGroups(faces, input, labels, full);
@@ -32,6 +34,8 @@ public sealed class FaceClusterer(ClusteringOptions? options = null)
         faces.Select(f => new ClusterFace(f.FaceId, f.PhotoId, f.Embedding,
             f.Assignment == FaceAssignment.User || (!full && f.Assignment == FaceAssignment.Machine) ? f.PersonId : null,
             f.RejectedPeople)).ToList();
+
+    static List<long> LoneFaces(List<ClusterFace> input) => input.Where(f => f.FixedPerson is null).Select(f => f.FaceId).ToList();
 
     static List<PersonCluster> KeepPeopleAsTheyAre(List<ClusterFace> input) =>
         input.Where(f => f.FixedPerson is not null).GroupBy(f => f.FixedPerson)

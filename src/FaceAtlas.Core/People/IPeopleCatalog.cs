@@ -1,8 +1,11 @@
 namespace FaceAtlas.Core.People;
 
-/// <summary>A face with what clustering needs to know of it.</summary>
+/// <summary>
+/// A face with what clustering needs to know of it. <see cref="Clustered"/>: an earlier clustering already looked for
+/// this face's neighbours (and its embedding has not changed since).
+/// </summary>
 public sealed record StoredFace(long FaceId, long PhotoId, float[] Embedding, long? PersonId, FaceAssignment Assignment,
-    IReadOnlyCollection<long> RejectedPeople);
+    IReadOnlyCollection<long> RejectedPeople, bool Clustered = false);
 
 /// <summary>A group of faces that is one person; <see cref="PersonId"/> null: a new person.</summary>
 public sealed record PersonCluster(long? PersonId, IReadOnlyList<long> FaceIds);
@@ -14,8 +17,8 @@ public interface IPeopleCatalog
 
     /// <summary>
     /// Writes a clustering: machine assignments for the clusters' faces (new people created where needed), none for
-    /// <paramref name="unassigned"/>; never changes a face a user placed; removes machine people left without faces.
-    /// Returns the person id of each cluster, in order.
+    /// <paramref name="unassigned"/>; never changes a face a user placed; removes machine people left without faces;
+    /// marks every face named as clustered. Returns the person id of each cluster, in order.
     /// </summary>
     IReadOnlyList<long> ApplyClustering(IReadOnlyList<PersonCluster> clusters, IReadOnlyCollection<long> unassigned);
 
