@@ -11,6 +11,7 @@ var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in
     ClusterCommand.Create(),
     PeopleCommand.Create(),
     ExportCommand.Create(),
+    SearchCommand.Create(),
     EvalCommand.Create(),
 };
 root.Options.Add(GlobalOptions.Catalog);
