@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace FaceAtlas.Cli.Tests;
 
@@ -27,6 +28,14 @@ internal static class Cli
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment.Remove("FACEATLAS_CATALOG");
         return Process.Start(info)!;
+    }
+
+    /// <summary>Runs a command that must succeed and parses its JSON lines.</summary>
+    public static List<JsonElement> JsonLines(params string[] args)
+    {
+        var (exit, output, err) = Run(args);
+        Assert.True(exit == 0, $"faceatlas {string.Join(' ', args)} exited {exit}: {err}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
     }
 
     public static (int Exit, string Out, string Err) Run(params string[] args)

@@ -8,12 +8,7 @@ public sealed class PeopleCommandTests : IDisposable
     readonly TempFolder _temp = new();
     string Catalog => _temp.File("c.db");
 
-    List<JsonElement> Jsonl(params string[] args)
-    {
-        var (exit, output, err) = Cli.Run([.. args, "--catalog", Catalog, "--format", "jsonl"]);
-        Assert.True(exit == 0, err);
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-    }
+    List<JsonElement> Jsonl(params string[] args) => Cli.JsonLines([.. args, "--catalog", Catalog, "--format", "jsonl"]);
 
     /// <summary>Person id → the labelled folders (people) its faces come from.</summary>
     Dictionary<long, List<string>> FoldersByPerson() =>

@@ -8,12 +8,7 @@ public sealed class SearchCommandTests : IDisposable
     readonly TempFolder _temp = new();
     string Catalog => _temp.File("c.db");
 
-    List<JsonElement> Search(params string[] args)
-    {
-        var (exit, output, err) = Cli.Run(["search", .. args, "--catalog", Catalog, "--format", "jsonl"]);
-        Assert.True(exit == 0, err);
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-    }
+    List<JsonElement> Search(params string[] args) => Cli.JsonLines(["search", .. args, "--catalog", Catalog, "--format", "jsonl"]);
 
     [DatasetFact]
     public void Should_FindThatPersonsOtherPhotosFirst_When_QueryingWithOneOfThem()
@@ -47,8 +42,7 @@ public sealed class SearchCommandTests : IDisposable
         var hit = Search(crop).Single(h => h.GetProperty("file").GetString()!.EndsWith(group));
 
         // Then: the face found is the person's place in the photo, counted from the left
-        var faces = Cli.Run(["faces", "--catalog", Catalog, "--format", "jsonl"]).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement).Where(f => f.GetProperty("file").GetString()!.EndsWith(group))
+        var faces = Cli.JsonLines(["faces", "--catalog", Catalog, "--format", "jsonl"]).Where(f => f.GetProperty("file").GetString()!.EndsWith(group))
             .OrderBy(f => f.GetProperty("box")[0].GetDouble()).ToList();
         Assert.Equal(faces[fromLeft].GetProperty("face").GetInt64(), hit.GetProperty("face").GetInt64());
     }
