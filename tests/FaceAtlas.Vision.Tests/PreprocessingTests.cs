@@ -114,6 +114,29 @@ public sealed class PreprocessingTests
     }
 
     [Fact]
+    public void Should_AverageSkippedPixels_When_ShrinkingALot()
+    {
+        // Given: a checkerboard of 3-pixel squares, shrunk 8x (as a 12 MP photo is for the pyramid's first level)
+        var rgba = new byte[1200 * 1200 * 4];
+        for (int y = 0; y < 1200; y++)
+            for (int x = 0; x < 1200; x++)
+            {
+                byte v = (x / 3 + y / 3) % 2 == 0 ? (byte)255 : (byte)0;
+                rgba.AsSpan((y * 1200 + x) * 4, 4).Fill(v);
+            }
+        using var image = PixelImage.FromRgba(1200, 1200, rgba);
+
+        // When
+        using var small = image.Resize(150, 150);
+
+        // Then: an even grey, not an aliased pattern (point sampling leaves a spread of about 85 grey levels)
+        var reds = Enumerable.Range(0, 150 * 150).Select(i => (double)Pixel(small, i % 150, i / 150).R).ToList();
+        double mean = reds.Average(), spread = Math.Sqrt(reds.Average(v => (v - mean) * (v - mean)));
+        Assert.InRange(mean, 110, 145);
+        Assert.True(spread < 20, $"spread {spread:F1} grey levels");
+    }
+
+    [Fact]
     public void Should_RecoverKnownTransform_When_FittingSimilarity()
     {
         var truth = new Similarity(0.8f * MathF.Cos(0.3f), 0.8f * MathF.Sin(0.3f), 12, -7);
