@@ -13,7 +13,7 @@ internal static class OnnxGraphEditor
 {
     internal readonly record struct Field(int Number, int WireType, ulong Varint, byte[] Bytes);
 
-    internal sealed record Node(byte[] Encoded, string OpType, string[] Inputs, string[] Outputs);
+    internal sealed record Node(string OpType, string[] Inputs, string[] Outputs);
 
     /// <summary>
     /// Returns the model with its graph cut to the nodes <paramref name="outputs"/> depend on, those tensors as its
@@ -23,9 +23,8 @@ internal static class OnnxGraphEditor
     public static byte[] CutAndResize(byte[] model, IReadOnlyList<string> outputs, IReadOnlyDictionary<int, string> symbolicDims)
     {
         var top = Parse(model);
-        var graphField = top.Single(f => f.Number == 7);
-        var graph = Parse(graphField.Bytes);
-        var nodes = graph.Where(f => f.Number == 1).Select(f => ToNode(f.Bytes)).ToList();
+        var graph = Parse(top.Single(f => f.Number == 7).Bytes);
+        var nodes = NodesOf(graph);
 
         // Walk back from the wanted outputs to every node they need.
         var needed = new HashSet<string>(outputs);
@@ -71,26 +70,27 @@ internal static class OnnxGraphEditor
     }
 
     /// <summary>The nodes of a model's graph, in order (for finding tensor names).</summary>
-    public static List<Node> Nodes(byte[] model) =>
-        Parse(Parse(model).Single(f => f.Number == 7).Bytes).Where(f => f.Number == 1).Select(f => ToNode(f.Bytes)).ToList();
+    public static List<Node> Nodes(byte[] model) => NodesOf(Parse(Parse(model).Single(f => f.Number == 7).Bytes));
+
+    static List<Node> NodesOf(List<Field> graph) => graph.Where(f => f.Number == 1).Select(f => ToNode(f.Bytes)).ToList();
 
     static Node ToNode(byte[] encoded)
     {
         var fields = Parse(encoded);
         string S(Field f) => Encoding.UTF8.GetString(f.Bytes);
-        return new Node(encoded, fields.Where(f => f.Number == 4).Select(S).FirstOrDefault() ?? "",
+        return new Node(fields.Where(f => f.Number == 4).Select(S).FirstOrDefault() ?? "",
             fields.Where(f => f.Number == 1).Select(S).ToArray(), fields.Where(f => f.Number == 2).Select(S).ToArray());
     }
 
     static byte[] WithSymbolicDims(byte[] valueInfo, IReadOnlyDictionary<int, string> symbolic)
     {
-        var info = Parse(valueInfo).ToList();
+        var info = Parse(valueInfo);
         var typeIndex = info.FindIndex(f => f.Number == 2);
-        var type = Parse(info[typeIndex].Bytes).ToList();
+        var type = Parse(info[typeIndex].Bytes);
         var tensorIndex = type.FindIndex(f => f.Number == 1);
-        var tensor = Parse(type[tensorIndex].Bytes).ToList();
+        var tensor = Parse(type[tensorIndex].Bytes);
         var shapeIndex = tensor.FindIndex(f => f.Number == 2);
-        var dims = Parse(tensor[shapeIndex].Bytes).ToList();
+        var dims = Parse(tensor[shapeIndex].Bytes);
         int d = 0;
         for (int i = 0; i < dims.Count; i++)
         {

@@ -71,8 +71,8 @@ public static class PhotoDecoder
             throw new PhotoDecodeException(
                 $"image too large to decode: {full.Width}x{full.Height} (limit {limits.MaxDecodedPixels / 1_000_000} MP decoded)");
 
-        // Opaque pixels all the way: Skia then resizes without converting to and from premultiplied alpha.
-        // A photo with transparency is decoded premultiplied, which is the photo over black.
+        // Faces are looked for in opaque pixels: a photo with transparency is decoded premultiplied, which is the
+        // photo over black, and then marked opaque.
         bool opaque = codec.Info.AlphaType == SKAlphaType.Opaque;
         var info = new SKImageInfo(scaled.Width, scaled.Height, SKColorType.Rgba8888, opaque ? SKAlphaType.Opaque : SKAlphaType.Premul);
         var bitmap = new SKBitmap(info);
@@ -152,15 +152,5 @@ public static class PhotoDecoder
         canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest), paint);
         canvas.Flush();
         return rotated;
-    }
-
-    /// <summary>Copies pixels into a new RGBA bitmap (used by decoders that are not Skia's).</summary>
-    internal static PixelImage FromRgbaRows(int width, int height, Func<int, byte[]> rowRgba)
-    {
-        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var dst = bitmap.GetPixelSpan();
-        for (int y = 0; y < height; y++)
-            rowRgba(y).AsSpan(0, width * 4).CopyTo(dst.Slice(y * bitmap.RowBytes));
-        return new PixelImage(bitmap);
     }
 }

@@ -162,9 +162,8 @@ internal static class TiffDecoder
     {
         var prefix = new short[4096];
         var suffix = new byte[4096];
-        var lengths = new int[4096];
         var stack = new byte[4096];
-        for (int i = 0; i < 256; i++) { suffix[i] = (byte)i; prefix[i] = -1; lengths[i] = 1; }
+        for (int i = 0; i < 256; i++) { suffix[i] = (byte)i; prefix[i] = -1; }
         int next = 258, width = 9, o = 0, old = -1;
         long bitBuffer = 0;
         int bits = 0, pos = 0;
@@ -201,7 +200,7 @@ internal static class TiffDecoder
         for (int c = code; c >= 0; c = prefix[c]) stack[n++] = suffix[c];
         first = stack[n - 1];
         for (int k = n - 1; k >= 0 && o < dst.Length; k--)
-            if (dst.Length > 0) dst[o++] = stack[k];
+            dst[o++] = stack[k];
         return o;
     }
 }
