@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Vision;
 using Microsoft.Data.Sqlite;
+using static FaceAtlas.Storage.SqlCommands;
 
 namespace FaceAtlas.Storage;
 
@@ -12,7 +13,7 @@ internal sealed class OutcomeWriter : IDisposable
 
     public OutcomeWriter(SqliteConnection connection, SqliteTransaction tx)
     {
-        _upsertPhoto = Command(connection, tx, """
+        _upsertPhoto = SqlCommands.Create(connection, tx, """
             INSERT INTO photos(path, size, mtime, hash, width, height, format, failure, indexed_at)
             VALUES ($path, $size, $mtime, $hash, $width, $height, $format, $failure, $at)
             ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, hash = excluded.hash,
@@ -20,17 +21,17 @@ internal sealed class OutcomeWriter : IDisposable
                 failure = excluded.failure, indexed_at = excluded.indexed_at
             RETURNING id
             """, "$path", "$size", "$mtime", "$hash", "$width", "$height", "$format", "$failure", "$at");
-        _deleteFaces = Command(connection, tx, "DELETE FROM faces WHERE photo_id = $photo", "$photo");
-        _insertFace = Command(connection, tx, """
+        _deleteFaces = SqlCommands.Create(connection, tx, "DELETE FROM faces WHERE photo_id = $photo", "$photo");
+        _insertFace = SqlCommands.Create(connection, tx, """
             INSERT INTO faces(photo_id, x, y, w, h, score, points) VALUES ($photo, $x, $y, $w, $h, $score, $points) RETURNING id
             """, "$photo", "$x", "$y", "$w", "$h", "$score", "$points");
-        _insertEmbedding = Command(connection, tx, "INSERT OR REPLACE INTO embeddings(face_id, model, vector) VALUES ($face, $model, $vector)",
+        _insertEmbedding = SqlCommands.Create(connection, tx, "INSERT OR REPLACE INTO embeddings(face_id, model, vector) VALUES ($face, $model, $vector)",
             "$face", "$model", "$vector");
-        _touchPhoto = Command(connection, tx, "UPDATE photos SET size = $size, mtime = $mtime WHERE id = $id", "$size", "$mtime", "$id");
-        _oldFaces = Command(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo", "$photo");
-        _updateFace = Command(connection, tx, "UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points, clustered = 0 WHERE id = $id",
+        _touchPhoto = SqlCommands.Create(connection, tx, "UPDATE photos SET size = $size, mtime = $mtime WHERE id = $id", "$size", "$mtime", "$id");
+        _oldFaces = SqlCommands.Create(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo", "$photo");
+        _updateFace = SqlCommands.Create(connection, tx, "UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points, clustered = 0 WHERE id = $id",
             "$x", "$y", "$w", "$h", "$score", "$points", "$id");
-        _deleteFace = Command(connection, tx, "DELETE FROM faces WHERE id = $id", "$id");
+        _deleteFace = SqlCommands.Create(connection, tx, "DELETE FROM faces WHERE id = $id", "$id");
     }
 
     public void Write(PhotoOutcome outcome)
@@ -80,7 +81,7 @@ internal sealed class OutcomeWriter : IDisposable
             long faceId = old[match].Id;
             old.RemoveAt(match);
             Run(_updateFace, face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score, PointBytes(face), faceId);
-            Run(_insertEmbedding, faceId, FaceEmbedder.ModelId, MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray());
+            WriteEmbedding(faceId, face);
         }
         foreach (var (id, _) in old)
             Run(_deleteFace, id);
@@ -88,32 +89,16 @@ internal sealed class OutcomeWriter : IDisposable
 
     static byte[] PointBytes(FaceObservation face) => MemoryMarshal.AsBytes(face.Points.ToArray().AsSpan()).ToArray();
 
+    void WriteEmbedding(long faceId, FaceObservation face) =>
+        Run(_insertEmbedding, faceId, FaceEmbedder.ModelId, MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray());
+
     void InsertFace(long photoId, FaceObservation face)
     {
         var points = PointBytes(face);
         long faceId = Convert.ToInt64(Bind(_insertFace, photoId, face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height,
             face.Score, points).ExecuteScalar());
-        Run(_insertEmbedding, faceId, FaceEmbedder.ModelId, MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray());
+        WriteEmbedding(faceId, face);
     }
-
-    static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql, params string[] parameters)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var p in parameters)
-            cmd.Parameters.Add(new SqliteParameter { ParameterName = p });
-        return cmd;
-    }
-
-    static SqliteCommand Bind(SqliteCommand cmd, params object?[] values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
-        return cmd;
-    }
-
-    static void Run(SqliteCommand cmd, params object?[] values) => Bind(cmd, values).ExecuteNonQuery();
 
     public void Dispose()
     {

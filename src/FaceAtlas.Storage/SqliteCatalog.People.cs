@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using FaceAtlas.Core.People;
 using Microsoft.Data.Sqlite;
+using static FaceAtlas.Storage.SqlCommands;
 
 namespace FaceAtlas.Storage;
 
@@ -213,18 +214,6 @@ public sealed partial class SqliteCatalog
         tx.Commit();
     }
 
-    SqliteCommand Command(string sql, SqliteTransaction? tx = null, params string[] parameters)
-    {
-        var cmd = _connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = tx;
-        foreach (var p in parameters) cmd.Parameters.Add(new SqliteParameter { ParameterName = p });
-        return cmd;
-    }
-
-    static void Run(SqliteCommand cmd, params object?[] values)
-    {
-        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
-        cmd.ExecuteNonQuery();
-    }
+    SqliteCommand Command(string sql, SqliteTransaction? tx = null, params string[] parameters) =>
+        SqlCommands.Create(_connection, tx, sql, parameters);
 }
