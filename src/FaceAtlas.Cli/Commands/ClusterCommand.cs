@@ -16,10 +16,8 @@ public static class ClusterCommand
         var command = new Command("cluster", "Group faces into people; new faces join existing people or form new ones") { Full };
         command.SetAction((parse, cancel) =>
         {
-            var (writerLock, catalog) = CatalogAccess.OpenForWriting(GlobalOptions.CatalogPath(parse), create: false);
-            using (writerLock)
-            using (catalog)
-                Report(new PeopleService(catalog).Cluster(parse.GetValue(Full), cancel), Console.Out);
+            using (var writable = CatalogAccess.OpenForWriting(GlobalOptions.CatalogPath(parse), create: false))
+                Report(new PeopleService(writable.Catalog).Cluster(parse.GetValue(Full), cancel), Console.Out);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

@@ -3,7 +3,6 @@ using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Evaluation;
 using FaceAtlas.Core.Indexing;
 using FaceAtlas.Core.People;
-using FaceAtlas.Storage;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Cli.Commands;
@@ -57,11 +56,10 @@ public static class EvalCommand
         int minPhotos = parse.GetValue(MinPhotos);
         var roots = Directory.GetDirectories(folder).Where(d => Directory.GetFiles(d).Length >= minPhotos).Order(StringComparer.Ordinal).ToList();
 
-        var (writerLock, catalog) = CatalogAccess.OpenForWriting(catalogPath);
-        using (writerLock)
-        using (catalog)
+        using (var writable = CatalogAccess.OpenForWriting(catalogPath))
         using (var analyzer = new FaceAnalyzer())
         {
+            var catalog = writable.Catalog;
             var progress = new ConsoleProgress(Console.Error, interactive: !Console.IsErrorRedirected);
             var summary = await new PhotoIndexer(catalog, analyzer).RunAsync(roots, progress, cancel);
             progress.Finish();

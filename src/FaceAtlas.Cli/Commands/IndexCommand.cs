@@ -1,7 +1,6 @@
 using System.CommandLine;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Indexing;
-using FaceAtlas.Storage;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Cli.Commands;
@@ -60,8 +59,8 @@ public static class IndexCommand
     {
         var catalogPath = GlobalOptions.CatalogPath(parse);
         var roots = parse.GetValue(Paths)!;
-        using var writerLock = CatalogLock.Acquire(EnsureFolder(catalogPath));
-        using var catalog = SqliteCatalog.Open(catalogPath);
+        using var writable = CatalogAccess.OpenForWriting(catalogPath);
+        var catalog = writable.Catalog;
         using var analyzer = new FaceAnalyzer(options: DetectionOptions.Default with { MinFaceSize = parse.GetValue(MinFace) });
         var progress = new ConsoleProgress(stderr, interactive: !Console.IsErrorRedirected);
         var indexer = new PhotoIndexer(catalog, analyzer, new IndexOptions { Threads = parse.GetValue(Threads) });
@@ -82,12 +81,6 @@ public static class IndexCommand
         if (!parse.GetValue(NoCluster) && (summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0))
             ClusterCommand.Report(new FaceAtlas.Core.People.PeopleService(catalog).Cluster(full: false, cancel), stdout);
         return summary.HasFailures ? ExitCodes.SomeFailed : ExitCodes.Success;
-    }
-
-    static string EnsureFolder(string catalogPath)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(catalogPath)!);
-        return catalogPath;
     }
 
     static void Report(IndexSummary s, CatalogCounts counts, string catalogPath, TextWriter stdout)
