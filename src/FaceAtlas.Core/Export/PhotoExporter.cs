@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using FaceAtlas.Core.People;
 
 namespace FaceAtlas.Core.Export;
@@ -55,7 +57,10 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
                 var name = Path.GetFileName(photo);
                 if (!names.Add(name))
                 {
-                    name = $"{Path.GetFileNameWithoutExtension(photo)}-{(uint)StringComparer.Ordinal.GetHashCode(photo):x8}{Path.GetExtension(photo)}";
+                    // From the path's SHA-256, not string.GetHashCode, which changes from run to run: a re-run must
+                    // find the same name, or it would remove and re-make the entry every time.
+                    var suffix = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(photo)))[..8];
+                    name = $"{Path.GetFileNameWithoutExtension(photo)}-{suffix}{Path.GetExtension(photo)}";
                     names.Add(name);
                 }
                 wanted[Path.Combine(group.Folder, name)] = photo;
@@ -64,12 +69,16 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
 
         int removed = 0, added = 0, kept = 0, copied = 0;
         var problems = new List<string>();
+        var emptied = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (relative, entry) in manifest.Entries.ToList())
         {
-            if (wanted.TryGetValue(relative, out var source) && source == entry.Source && entry.StillOurs(Path.Combine(_root, relative))) continue;
-            if (entry.StillOurs(Path.Combine(_root, relative)))
+            var path = Path.Combine(_root, relative);
+            bool ours = entry.StillOurs(path);
+            if (ours && wanted.TryGetValue(relative, out var source) && source == entry.Source) continue;
+            if (ours)
             {
-                File.Delete(Path.Combine(_root, relative));
+                File.Delete(path);
+                emptied.Add(Path.GetDirectoryName(path)!);
                 removed++;
             }
             manifest.Entries.Remove(relative);
@@ -92,17 +101,12 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
                 problems.Add($"{source}: {e.Message}");
             }
         }
-        RemoveEmptyFolders(manifest);
+        // A person's folder that removals left empty goes; any other folder, empty or not, is not ours to touch.
+        foreach (var folder in emptied)
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+                Directory.Delete(folder);
         manifest.Write(_root);
         return new ExportSummary(groups.Count, added, kept, removed, copied, problems);
-    }
-
-    /// <summary>Folders left empty by removals go, if nothing else is in them.</summary>
-    void RemoveEmptyFolders(Manifest manifest)
-    {
-        foreach (var dir in Directory.GetDirectories(_root))
-            if (!Directory.EnumerateFileSystemEntries(dir).Any() && !manifest.Entries.Keys.Any(k => k.StartsWith(Path.GetFileName(dir) + "/", StringComparison.Ordinal)))
-                Directory.Delete(dir);
     }
 
     /// <summary>What a previous export made: per relative path, the source, the mode, and the size it had.</summary>
