@@ -21,6 +21,7 @@ public sealed class TiffTests(AnalyzerFixture fixture) : IClassFixture<AnalyzerF
         byte[] strip = compression switch
         {
             1 => raw,
+            5 => Lzw(raw),
             8 => Deflate(raw),
             32773 => PackBitsLiteral(raw),
             _ => throw new ArgumentOutOfRangeException(nameof(compression)),
@@ -56,6 +57,55 @@ public sealed class TiffTests(AnalyzerFixture fixture) : IClassFixture<AnalyzerF
         return output.ToArray();
     }
 
+    /// <summary>
+    /// TIFF LZW as libtiff writes it: a string table of up to 4,094 codes (then a clear code), codes most significant
+    /// bit first, their width following the reader's table one code early. The width is taken from a model of the
+    /// reader (its table lags the writer's by one code), so the test cannot share a mistake with the decoder by design.
+    /// </summary>
+    static byte[] Lzw(byte[] raw)
+    {
+        var output = new List<byte>();
+        int acc = 0, bits = 0;
+        int readerNext = 258, readerWidth = 9;
+        bool readerHasOld = false;
+        void Emit(int code)
+        {
+            acc = (acc << readerWidth) | code;
+            bits += readerWidth;
+            while (bits >= 8) { output.Add((byte)(acc >> (bits - 8))); bits -= 8; acc &= (1 << bits) - 1; }
+            // What the reader does with the code it just read.
+            if (code == 256) { readerNext = 258; readerWidth = 9; readerHasOld = false; return; }
+            if (code == 257) return;
+            if (readerHasOld) readerNext++;
+            readerHasOld = true;
+            if (readerNext + 1 >= (1 << readerWidth) && readerWidth < 12) readerWidth++;
+        }
+
+        var table = new Dictionary<(int, byte), int>();
+        int next = 258, current = -1;
+        Emit(256);
+        foreach (var b in raw)
+        {
+            if (current < 0) { current = b; continue; }
+            if (table.TryGetValue((current, b), out var longer)) { current = longer; continue; }
+            Emit(current);
+            table[(current, b)] = next++;
+            current = b;
+            if (next == 4094)
+            {
+                Emit(current);
+                Emit(256);
+                table.Clear();
+                next = 258;
+                current = -1;
+            }
+        }
+        if (current >= 0) Emit(current);
+        Emit(257);
+        if (bits > 0) output.Add((byte)(acc << (8 - bits)));
+        return [.. output];
+    }
+
     /// <summary>PackBits with literal runs of up to 128 bytes and a repeat run for long equal stretches.</summary>
     static byte[] PackBitsLiteral(byte[] raw)
     {
@@ -76,6 +126,8 @@ public sealed class TiffTests(AnalyzerFixture fixture) : IClassFixture<AnalyzerF
     [DatasetTheory]
     [InlineData((ushort)1, false)]
     [InlineData((ushort)1, true)]
+    [InlineData((ushort)5, false)]
+    [InlineData((ushort)5, true)]
     [InlineData((ushort)8, false)]
     [InlineData((ushort)32773, false)]
     public void Should_DecodeExactPixels_When_PhotoIsTiff(ushort compression, bool bigEndian)
