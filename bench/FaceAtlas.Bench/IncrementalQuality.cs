@@ -54,7 +54,7 @@ internal static class IncrementalQuality
 
     static SqliteCatalog Fresh(string path)
     {
-        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+        IndexBenchmark.DeleteCatalog(path);
         return SqliteCatalog.Open(path);
     }
 

@@ -91,7 +91,8 @@ internal static class IndexBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
-    static void DeleteCatalog(string path)
+    /// <summary>Removes a catalog and its WAL, shared-memory and lock files, so a run starts from nothing.</summary>
+    internal static void DeleteCatalog(string path)
     {
         foreach (var suffix in new[] { "", "-wal", "-shm", ".lock" })
             File.Delete(path + suffix);

@@ -67,8 +67,8 @@ public static class EvalCommand
             var clustering = new PeopleService(catalog).Cluster(full: true, cancel);
             ClusterCommand.Report(clustering, Console.Error);
 
-            var labelled = LabelledFaces(catalog.Faces(withEmbeddings: pairs is not null), roots);
-            var report = ClusteringReport.Of(labelled.Select(f => (f.Identity, f.Face.PersonId ?? -f.Face.Id)).ToList());
+            var labelled = LabelledUnder(catalog.Faces(withEmbeddings: pairs is not null), roots);
+            var report = ClusteringReport.Of(LabelledFaces.Clusters(labelled));
             Print(report);
             if (pairs is not null)
             {
@@ -80,10 +80,10 @@ public static class EvalCommand
     }
 
     /// <summary>The labelled faces of photos directly in the chosen person folders.</summary>
-    internal static List<(string Identity, FaceRecord Face)> LabelledFaces(IEnumerable<FaceRecord> faces, IReadOnlyList<string> roots)
+    internal static List<(string Identity, FaceRecord Face)> LabelledUnder(IEnumerable<FaceRecord> faces, IReadOnlyList<string> roots)
     {
         var rootSet = roots.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-        return Core.Evaluation.LabelledFaces.Pick(faces.Where(f => rootSet.Contains(Path.GetDirectoryName(f.Photo.Path)!)));
+        return LabelledFaces.Pick(faces.Where(f => rootSet.Contains(Path.GetDirectoryName(f.Photo.Path)!)));
     }
 
     static void Print(ClusteringReport r)

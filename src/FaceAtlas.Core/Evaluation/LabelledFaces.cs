@@ -20,6 +20,9 @@ public static class LabelledFaces
             .Select(f => (Path.GetFileName(Path.GetDirectoryName(f.Photo.Path)!), f)).ToList();
 
     /// <summary>(identity, person) per labelled face; a face in no person is a cluster of its own.</summary>
-    public static List<(string Identity, long Cluster)> Clusters(IEnumerable<FaceRecord> faces) =>
-        Pick(faces).Select(x => (x.Identity, x.Face.PersonId ?? -x.Face.Id)).ToList();
+    public static List<(string Identity, long Cluster)> Clusters(IEnumerable<FaceRecord> faces) => Clusters(Pick(faces));
+
+    /// <summary>As above, for faces already picked.</summary>
+    public static List<(string Identity, long Cluster)> Clusters(IEnumerable<(string Identity, FaceRecord Face)> labelled) =>
+        labelled.Select(x => (x.Identity, x.Face.PersonId ?? -x.Face.Id)).ToList();
 }
