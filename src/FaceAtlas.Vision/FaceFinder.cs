@@ -11,29 +11,38 @@ public sealed class FaceFinder(UltraFaceDetector detector, DetectionOptions opti
     {
         var all = new List<Detection>();
         var inWindow = new List<Detection>();
-        foreach (var level in DetectionPyramid.Plan(image.Width, image.Height, minFacePx, options))
+        // The halvings of the image, made once and shared by every level that shrinks it a lot.
+        var halves = new List<PixelImage> { image };
+        try
         {
-            bool same = level.Width == image.Width && level.Height == image.Height;
-            double sx = (double)image.Width / level.Width, sy = (double)image.Height / level.Height;
-            // A mild downscale is sampled on the fly; a strong one (or the stretched level 0) is resized with filtering.
-            double onTheFly = level.IsStretched || same ? 1.0 : 1 / sx;
-            bool sampled = onTheFly is >= 0.5 and < 1.0;
-            using var owned = same || sampled ? null : image.Resize(level.Width, level.Height);
-            var levelImage = owned ?? image;
-            foreach (var window in level.Windows)
+            foreach (var level in DetectionPyramid.Plan(image.Width, image.Height, minFacePx, options))
             {
-                inWindow.Clear();
-                detector.DetectWindow(levelImage, sampled ? onTheFly : 1.0, window.X, window.Y, window.Width, window.Height,
-                    options.MinScore, inWindow);
-                foreach (var d in inWindow)
+                bool same = level.Width == image.Width && level.Height == image.Height;
+                double sx = (double)image.Width / level.Width, sy = (double)image.Height / level.Height;
+                // A mild downscale is sampled on the fly; a strong one (or the stretched level 0) is resized with filtering.
+                double onTheFly = level.IsStretched || same ? 1.0 : 1 / sx;
+                bool sampled = onTheFly is >= 0.5 and < 1.0;
+                using var owned = same || sampled ? null : PixelImage.Shrink(halves, level.Width, level.Height);
+                var levelImage = owned ?? image;
+                foreach (var window in level.Windows)
                 {
-                    if (Math.Max(d.Box.Width, d.Box.Height) > level.MaxFace)
-                        continue; // a coarser level answers for faces this large
-                    if (level.IsTiled && TouchesInnerEdge(d.Box, window, level.Width, level.Height))
-                        continue; // cut by this window; the overlapping window sees it whole
-                    all.Add(d with { Box = d.Box.ClipTo(level.Width, level.Height).Scale(sx, sy) });
+                    inWindow.Clear();
+                    detector.DetectWindow(levelImage, sampled ? onTheFly : 1.0, window.X, window.Y, window.Width, window.Height,
+                        options.MinScore, inWindow);
+                    foreach (var d in inWindow)
+                    {
+                        if (Math.Max(d.Box.Width, d.Box.Height) > level.MaxFace)
+                            continue; // a coarser level answers for faces this large
+                        if (level.IsTiled && TouchesInnerEdge(d.Box, window, level.Width, level.Height))
+                            continue; // cut by this window; the overlapping window sees it whole
+                        all.Add(d with { Box = d.Box.ClipTo(level.Width, level.Height).Scale(sx, sy) });
+                    }
                 }
             }
+        }
+        finally
+        {
+            foreach (var half in halves.Skip(1)) half.Dispose();
         }
         return NonMaximumSuppression(all, options.NmsIoU);
     }
