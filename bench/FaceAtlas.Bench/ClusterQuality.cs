@@ -74,6 +74,18 @@ internal static class ClusterQuality
                         if (parts.Count > 1) Console.WriteLine($"    {g.Key}: {string.Join("+", parts)}");
                     }
                 Console.WriteLine($"  t={t:F2} p={pen:F2}: BCubed P {r.BCubed.Precision:F4} R {r.BCubed.Recall:F4} F {r.BCubed.F:F4} | pairwise P {r.Pairwise.Precision:F4} R {r.Pairwise.Recall:F4} F {r.Pairwise.F:F4} | clusters {r.Clusters} / {r.Identities} ({watch.ElapsedMilliseconds} ms)");
+                // Poor faces may not seed a person: a group none of whose faces reaches quality q is no person.
+                if (t == 0.38f && pen == 0.14f)
+                    foreach (float q in new[] { 0.2f, 0.3f, 0.4f, 0.5f })
+                    {
+                        var good = labels.Select((l, i) => (l, i)).Where(x => subset[x.i].Attributes is not { } a || a.Quality >= q)
+                            .Select(x => x.l).ToHashSet();
+                        var gated = subset.Select((f, i) => (f, i)).Where(x => central.ContainsKey(x.f.Id))
+                            .Select(x => (central[x.f.Id], good.Contains(labels[x.i]) ? (long)labels[x.i] : -1L - x.i)).ToList();
+                        var g = ClusteringReport.Of(gated);
+                        int poor = subset.Count(f => f.Attributes is { } a && a.Quality < q);
+                        Console.WriteLine($"    poor faces (quality < {q:F1}, {poor} of {subset.Count}) seed no person: BCubed P {g.BCubed.Precision:F4} R {g.BCubed.Recall:F4} F {g.BCubed.F:F4} | pairwise F {g.Pairwise.F:F4}");
+                    }
             }
         }
         return 0;

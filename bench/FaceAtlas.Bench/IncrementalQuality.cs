@@ -62,5 +62,5 @@ internal static class IncrementalQuality
         catalog.Commit(photos.Select(faces => (PhotoOutcome)new PhotoOutcome.Analysed(
             new PhotoFile(faces[0].Photo.Path, 1, 1), [1],
             new Vision.PhotoAnalysis(faces[0].Photo.Width, faces[0].Photo.Height, "JPEG",
-                faces.Select(f => new Vision.FaceObservation(f.Box, f.Score, f.Points, f.Embedding!)).ToList()))).ToList());
+                faces.Select(f => new Vision.FaceObservation(f.Box, f.Score, f.Points, f.Embedding!, f.Attributes)).ToList()))).ToList());
 }

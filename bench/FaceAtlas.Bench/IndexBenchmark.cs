@@ -37,13 +37,13 @@ internal static class IndexBenchmark
             rows.Add(await Measure("12 MP JPEG", large, threads, 40, work));
         rows.Add(await Measure("12 MP JPEG", large, 2, 100, work));
 
-        Console.WriteLine($"| data | threads | min face | photos | faces | photos/s | read | decode | detect | landmarks | embed | store | peak MB |");
-        Console.WriteLine($"|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| data | threads | min face | photos | faces | photos/s | read | decode | detect | landmarks | embed | attributes | store | peak MB |");
+        Console.WriteLine($"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
             string Ms(Stage s) => $"{r.Clock.Total(s).TotalMilliseconds / r.Photos:F1}";
             Console.WriteLine($"| {r.Data} | {r.Threads} | {r.MinFace} px | {r.Photos} | {r.Faces} | {r.Photos / r.Seconds:F1} | " +
-                              $"{Ms(Stage.Read)} | {Ms(Stage.Decode)} | {Ms(Stage.Detect)} | {Ms(Stage.Landmarks)} | {Ms(Stage.Embed)} | {Ms(Stage.Store)} | {r.PeakMb:F0} |");
+                              $"{Ms(Stage.Read)} | {Ms(Stage.Decode)} | {Ms(Stage.Detect)} | {Ms(Stage.Landmarks)} | {Ms(Stage.Embed)} | {Ms(Stage.Attributes)} | {Ms(Stage.Store)} | {r.PeakMb:F0} |");
         }
         Console.WriteLine("(stage columns: milliseconds of one core per photo, summed over threads)");
         Console.WriteLine();

@@ -15,6 +15,8 @@ return args.FirstOrDefault() switch
     "cluster-lfw" => ClusterQuality.Run(args[1], args.Skip(2).ToArray()),
     "cluster-scale" => ClusterScale.Run(args.Skip(1).ToArray()),
     "cluster-incremental" => IncrementalQuality.Run(args[1]),
+    "search-scale" => SearchScale.Run(args[1], args.Skip(2).ToArray()),
+    "attributes" => AttributeQuality.Run(datasets, args.Skip(1).ToArray()),
     _ => Usage(),
 };
 

@@ -21,3 +21,6 @@ public static class ExitCodes
     /// <summary>Interrupted (Ctrl+C); what was finished is kept and the next run resumes.</summary>
     public const int Interrupted = 130;
 }
+
+/// <summary>An option's value that parsed but makes no sense (a backwards age range): exit code 2, like a parse error.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -34,6 +34,11 @@ catch (FaceAtlas.Core.People.PeopleException e)
     Console.Error.WriteLine($"faceatlas: {e.Message}; nothing was changed");
     return ExitCodes.Error;
 }
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"faceatlas: {e.Message}");
+    return ExitCodes.Usage;
+}
 catch (CatalogBusyException e)
 {
     Console.Error.WriteLine($"faceatlas: {e.Message}");

@@ -5,7 +5,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -62,6 +62,29 @@ internal static class CatalogSchema
         ALTER TABLE faces ADD COLUMN clustered INTEGER NOT NULL DEFAULT 0;
         """;
 
+    /// <summary>
+    /// Face attributes (NULL for faces indexed before they existed), and a log of every embedding written or
+    /// removed, kept by triggers so no writer can forget it: the search index catches up from its last entry.
+    /// </summary>
+    const string V4 = """
+        ALTER TABLE faces ADD COLUMN age REAL;        -- estimated years
+        ALTER TABLE faces ADD COLUMN maleness REAL;   -- 0 female .. 1 male
+        ALTER TABLE faces ADD COLUMN yaw REAL;
+        ALTER TABLE faces ADD COLUMN pitch REAL;
+        ALTER TABLE faces ADD COLUMN roll REAL;
+        ALTER TABLE faces ADD COLUMN sharpness REAL;  -- 0..1
+        ALTER TABLE faces ADD COLUMN quality REAL;    -- 0..1
+        CREATE TABLE embedding_changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, face_id INTEGER NOT NULL);
+        CREATE TRIGGER embedding_added AFTER INSERT ON embeddings
+            BEGIN INSERT INTO embedding_changes(face_id) VALUES (new.face_id); END;
+        CREATE TRIGGER embedding_updated AFTER UPDATE ON embeddings
+            BEGIN INSERT INTO embedding_changes(face_id) VALUES (new.face_id); END;
+        CREATE TRIGGER embedding_removed AFTER DELETE ON embeddings
+            BEGIN INSERT INTO embedding_changes(face_id) VALUES (old.face_id); END;
+        INSERT INTO embedding_changes(face_id) SELECT face_id FROM embeddings;
+        INSERT OR IGNORE INTO meta(key, value) VALUES ('catalog_id', lower(hex(randomblob(16))));
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -75,7 +98,7 @@ internal static class CatalogSchema
         {
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
-            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + $"\nPRAGMA user_version = {Version};";
+            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

@@ -23,16 +23,25 @@ internal sealed class OutcomeWriter : IDisposable
             """, "$path", "$size", "$mtime", "$hash", "$width", "$height", "$format", "$failure", "$at");
         _deleteFaces = SqlCommands.Create(connection, tx, "DELETE FROM faces WHERE photo_id = $photo", "$photo");
         _insertFace = SqlCommands.Create(connection, tx, """
-            INSERT INTO faces(photo_id, x, y, w, h, score, points) VALUES ($photo, $x, $y, $w, $h, $score, $points) RETURNING id
-            """, "$photo", "$x", "$y", "$w", "$h", "$score", "$points");
+            INSERT INTO faces(photo_id, x, y, w, h, score, points, age, maleness, yaw, pitch, roll, sharpness, quality)
+            VALUES ($photo, $x, $y, $w, $h, $score, $points, $age, $maleness, $yaw, $pitch, $roll, $sharpness, $quality) RETURNING id
+            """, ["$photo", "$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters]);
         _insertEmbedding = SqlCommands.Create(connection, tx, "INSERT OR REPLACE INTO embeddings(face_id, model, vector) VALUES ($face, $model, $vector)",
             "$face", "$model", "$vector");
         _touchPhoto = SqlCommands.Create(connection, tx, "UPDATE photos SET size = $size, mtime = $mtime WHERE id = $id", "$size", "$mtime", "$id");
         _oldFaces = SqlCommands.Create(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo", "$photo");
-        _updateFace = SqlCommands.Create(connection, tx, "UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points, clustered = 0 WHERE id = $id",
-            "$x", "$y", "$w", "$h", "$score", "$points", "$id");
+        _updateFace = SqlCommands.Create(connection, tx, """
+            UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points, clustered = 0,
+                age = $age, maleness = $maleness, yaw = $yaw, pitch = $pitch, roll = $roll, sharpness = $sharpness, quality = $quality
+            WHERE id = $id
+            """, ["$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters, "$id"]);
         _deleteFace = SqlCommands.Create(connection, tx, "DELETE FROM faces WHERE id = $id", "$id");
     }
+
+    static readonly string[] AttributeParameters = ["$age", "$maleness", "$yaw", "$pitch", "$roll", "$sharpness", "$quality"];
+
+    static object?[] AttributeValues(FaceAttributes? a) =>
+        [a?.Age, a?.Maleness, a?.Pose.Yaw, a?.Pose.Pitch, a?.Pose.Roll, a?.Sharpness, a?.Quality];
 
     public void Write(PhotoOutcome outcome)
     {
@@ -80,7 +89,7 @@ internal sealed class OutcomeWriter : IDisposable
             }
             long faceId = old[match].Id;
             old.RemoveAt(match);
-            Run(_updateFace, face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score, PointBytes(face), faceId);
+            Run(_updateFace, [face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score, PointBytes(face), .. AttributeValues(face.Attributes), faceId]);
             WriteEmbedding(faceId, face);
         }
         foreach (var (id, _) in old)
@@ -95,8 +104,8 @@ internal sealed class OutcomeWriter : IDisposable
     void InsertFace(long photoId, FaceObservation face)
     {
         var points = PointBytes(face);
-        long faceId = Convert.ToInt64(Bind(_insertFace, photoId, face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height,
-            face.Score, points).ExecuteScalar());
+        long faceId = Convert.ToInt64(Bind(_insertFace, [photoId, face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height,
+            face.Score, points, .. AttributeValues(face.Attributes)]).ExecuteScalar());
         WriteEmbedding(faceId, face);
     }
 

@@ -22,6 +22,16 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
 
     public string Location { get; }
 
+    public string CatalogId
+    {
+        get
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT value FROM meta WHERE key = 'catalog_id'";
+            return (string)cmd.ExecuteScalar()!;
+        }
+    }
+
     /// <summary>Opens the catalog at <paramref name="path"/>, creating it when <paramref name="create"/> is set.</summary>
     public static SqliteCatalog Open(string path, bool create = true)
     {
@@ -111,7 +121,8 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"""
-            SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height{(withEmbeddings ? ", e.vector" : "")}
+            SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height,
+                   {AttributeColumns("f")}{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             {(only is null ? "" : "WHERE f.id = $only")}
@@ -123,13 +134,65 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         {
             var box = new FaceBox(reader.GetFloat(3), reader.GetFloat(4), reader.GetFloat(5), reader.GetFloat(6));
             var points = FivePoints.FromArray(MemoryMarshal.Cast<byte, float>((byte[])reader[8]));
-            float[]? embedding = withEmbeddings && !reader.IsDBNull(12)
-                ? MemoryMarshal.Cast<byte, float>((byte[])reader[12]).ToArray()
+            float[]? embedding = withEmbeddings && !reader.IsDBNull(19)
+                ? MemoryMarshal.Cast<byte, float>((byte[])reader[19]).ToArray()
                 : null;
             var photo = new PhotoRef(reader.GetInt64(1), reader.GetString(2), reader.GetInt32(10), reader.GetInt32(11));
             yield return new FaceRecord(reader.GetInt64(0), photo, box, reader.GetFloat(7), points,
-                reader.IsDBNull(9) ? null : reader.GetInt64(9), embedding);
+                reader.IsDBNull(9) ? null : reader.GetInt64(9), embedding) { Attributes = ReadAttributes(reader, 12) };
         }
+    }
+
+    static string AttributeColumns(string face) =>
+        string.Join(", ", new[] { "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality" }.Select(c => $"{face}.{c}"));
+
+    /// <summary>The seven attribute columns from <paramref name="at"/> on; null when the face has none.</summary>
+    static FaceAttributes? ReadAttributes(SqliteDataReader reader, int at) => reader.IsDBNull(at) ? null : new FaceAttributes(
+        reader.GetFloat(at), reader.GetFloat(at + 1), new HeadPose(reader.GetFloat(at + 2), reader.GetFloat(at + 3), reader.GetFloat(at + 4)),
+        reader.GetFloat(at + 5), reader.GetFloat(at + 6));
+
+    public long EmbeddingRevision()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT coalesce(max(seq), 0) FROM embedding_changes";
+        return Convert.ToInt64(cmd.ExecuteScalar());
+    }
+
+    public IReadOnlyCollection<long> FacesChangedSince(long revision)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT face_id FROM embedding_changes WHERE seq > $since";
+        cmd.Parameters.AddWithValue("$since", revision);
+        using var reader = cmd.ExecuteReader();
+        var faces = new HashSet<long>();
+        while (reader.Read()) faces.Add(reader.GetInt64(0));
+        return faces;
+    }
+
+    public IEnumerable<FaceVector> FaceVectors(IReadOnlyCollection<long>? only = null)
+    {
+        using var cmd = _connection.CreateCommand();
+        string select = $"SELECT f.id, e.vector, {AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id";
+        if (only is null)
+        {
+            cmd.CommandText = select + " ORDER BY f.id";
+            foreach (var v in ReadVectors(cmd)) yield return v;
+            yield break;
+        }
+        cmd.CommandText = select + " WHERE f.id = $id";
+        var id = cmd.Parameters.Add("$id", SqliteType.Integer);
+        foreach (long face in only.Order())
+        {
+            id.Value = face;
+            foreach (var v in ReadVectors(cmd)) yield return v;
+        }
+    }
+
+    static IEnumerable<FaceVector> ReadVectors(SqliteCommand cmd)
+    {
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+            yield return new FaceVector(reader.GetInt64(0), MemoryMarshal.Cast<byte, float>((byte[])reader[1]).ToArray(), ReadAttributes(reader, 2));
     }
 
     public CatalogCounts Counts()

@@ -3,14 +3,17 @@ using SkiaSharp;
 
 namespace FaceAtlas.Vision;
 
-/// <summary>A face found in a photo: box and points in pixels of the upright full-size photo, and its embedding.</summary>
-public sealed record FaceObservation(FaceBox Box, float Score, FivePoints Points, float[] Embedding);
+/// <summary>
+/// A face found in a photo: box and points in pixels of the upright full-size photo, its embedding and attributes
+/// (null only where a face is made up without them, as tests and benchmarks do).
+/// </summary>
+public sealed record FaceObservation(FaceBox Box, float Score, FivePoints Points, float[] Embedding, FaceAttributes? Attributes = null);
 
 /// <summary>What a photo holds: its upright full-size dimensions, its format, and its faces.</summary>
 public sealed record PhotoAnalysis(int Width, int Height, string Format, IReadOnlyList<FaceObservation> Faces);
 
 /// <summary>
-/// The whole vision pipeline for one photo: decode, detect, locate landmarks, align, embed. Safe to call from
+/// The whole vision pipeline for one photo: decode, detect, locate landmarks, align, embed, estimate attributes. Safe to call from
 /// several threads at once; each call uses one core.
 /// </summary>
 public sealed class FaceAnalyzer : IDisposable
@@ -24,6 +27,7 @@ public sealed class FaceAnalyzer : IDisposable
     readonly UltraFaceDetector _detector;
     readonly LandmarkModel _landmarks;
     readonly FaceEmbedder _embedder;
+    readonly AttributeEstimator _attributes;
     readonly FaceFinder _finder;
     readonly DetectionOptions _options;
     readonly DecodeLimits _limits;
@@ -35,6 +39,7 @@ public sealed class FaceAnalyzer : IDisposable
         _detector = new UltraFaceDetector(Path.Combine(dir, ModelCatalog.Detector), sessionOptions);
         _landmarks = new LandmarkModel(Path.Combine(dir, ModelCatalog.Landmarks), sessionOptions);
         _embedder = new FaceEmbedder(Path.Combine(dir, ModelCatalog.Embedder), sessionOptions);
+        _attributes = new AttributeEstimator(dir, sessionOptions);
         _options = options ?? DetectionOptions.Default;
         _limits = limits ?? DecodeLimits.Default;
         _finder = new FaceFinder(_detector, _options);
@@ -77,7 +82,10 @@ public sealed class FaceAnalyzer : IDisposable
                 embedding = EmbedAtFittingScale(image, points);
             float back = (float)(1 / photo.Scale);
             var box = Square(d.Box).ClipTo(image.Width, image.Height).Scale(back, back);
-            faces.Add(new FaceObservation(box, d.Score, points.Scale(back), embedding));
+            FaceAttributes attributes;
+            using (clock?.Measure(Stage.Attributes))
+                attributes = _attributes.Estimate(image, d.Box, Math.Max(box.Width, box.Height));
+            faces.Add(new FaceObservation(box, d.Score, points.Scale(back), embedding, attributes));
         }
         return faces;
     }
@@ -131,5 +139,6 @@ public sealed class FaceAnalyzer : IDisposable
         _detector.Dispose();
         _landmarks.Dispose();
         _embedder.Dispose();
+        _attributes.Dispose();
     }
 }

@@ -8,6 +8,9 @@ public static class ModelCatalog
     public const string Detector = "fr_detect.onnx";
     public const string Landmarks = "fr_landmark.onnx";
     public const string Embedder = "fr_feature.onnx";
+    public const string Age = "fr_age.onnx";
+    public const string Gender = "fr_gender.onnx";
+    public const string Pose = "fr_pose.onnx";
 
     /// <summary>
     /// The folder holding the models: $FACEATLAS_MODELS, else <c>models/</c> beside the program, else the

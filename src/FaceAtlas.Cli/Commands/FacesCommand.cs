@@ -92,6 +92,7 @@ public static class FacesCommand
                 json.WriteNumber("score", Math.Round(f.Score, 4));
                 if (f.PersonId is { } person) json.WriteNumber("person", person);
                 else json.WriteNull("person");
+                WriteAttributes(json, f.Attributes);
                 if (f.Embedding is { } embedding)
                 {
                     json.WriteStartArray("embedding");
@@ -99,6 +100,18 @@ public static class FacesCommand
                     json.WriteEndArray();
                 }
             });
+    }
+
+    /// <summary>The estimated attributes, or nothing for a face indexed before they existed (re-index to get them).</summary>
+    internal static void WriteAttributes(System.Text.Json.Utf8JsonWriter json, Vision.FaceAttributes? a)
+    {
+        if (a is null) return;
+        json.WriteNumber("age", Math.Round(a.Age, 1));
+        json.WriteString("gender", a.Gender == Vision.Gender.Female ? "f" : "m");
+        json.WriteNumber("yaw", Math.Round(a.Pose.Yaw, 1));
+        json.WriteNumber("pitch", Math.Round(a.Pose.Pitch, 1));
+        json.WriteNumber("roll", Math.Round(a.Pose.Roll, 1));
+        json.WriteNumber("quality", Math.Round(a.Quality, 3));
     }
 
     static void WriteTable(IEnumerable<FaceRecord> faces, TextWriter output)

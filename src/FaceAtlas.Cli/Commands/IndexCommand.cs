@@ -1,6 +1,8 @@
 using System.CommandLine;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Indexing;
+using FaceAtlas.Core.Search;
+using FaceAtlas.Storage;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Cli.Commands;
@@ -80,7 +82,21 @@ public static class IndexCommand
         // Nothing new, nothing gone: the people are as the last run left them, so an unchanged re-run stays instant.
         if (!parse.GetValue(NoCluster) && (summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0))
             ClusterCommand.Report(new FaceAtlas.Core.People.PeopleService(catalog).Cluster(full: false, cancel), stdout);
+        UpdateSearchIndex(catalog, catalogPath, changed: summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0, stdout);
         return summary.HasFailures ? ExitCodes.SomeFailed : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Keeps the search index in step while the writer's lock is held, so a search after indexing starts at once.
+    /// Small catalogs are searched exactly and need no index, unless one was made (with search --index).
+    /// </summary>
+    static void UpdateSearchIndex(SqliteCatalog catalog, string catalogPath, bool changed, TextWriter stdout)
+    {
+        var path = FaceSearch.IndexPathFor(catalogPath);
+        if (File.Exists(path) ? !changed : catalog.Counts().Faces <= FaceSearch.ExactLimit) return;
+        var search = new FaceSearch(catalog, path);
+        search.IndexChanging += message => stdout.WriteLine($"search: {message}");
+        search.Index();
     }
 
     static void Report(IndexSummary s, CatalogCounts counts, string catalogPath, TextWriter stdout)

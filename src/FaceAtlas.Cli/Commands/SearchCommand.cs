@@ -15,7 +15,14 @@ public static class SearchCommand
         DefaultValueFactory = _ => FaceEmbedder.SamePersonThreshold,
     };
     static readonly Option<int> FaceNumber = new("--face") { Description = "Which face of the query photo, largest first (default 1)", DefaultValueFactory = _ => 1 };
-    static readonly Option<long?> Person = new("--person") { Description = "Search with a person of the catalog instead of a photo", HelpName = "ID" };
+    static readonly Option<long?> Person = new("--person") { Description = "Search with a person of the catalog (the mean of their faces) instead of a photo", HelpName = "ID" };
+    static readonly Option<long?> Like = new("--like") { Description = "Search with a face of the catalog instead of a photo", HelpName = "FACE" };
+    static readonly Option<bool> ExactOption = new("--exact") { Description = $"Compare with every face (the default up to {FaceSearch.ExactLimit:N0} faces)" };
+    static readonly Option<bool> IndexOption = new("--index") { Description = $"Use the search index even under {FaceSearch.ExactLimit:N0} faces (it is the default above)" };
+    static readonly Option<string?> Age = new("--age") { Description = "Only faces estimated this old, e.g. 20-40, 60- or -12", HelpName = "FROM-TO" };
+    static readonly Option<string?> GenderOption = new("--gender") { Description = "Only faces estimated female (f) or male (m)", HelpName = "f|m" };
+    static readonly Option<bool> Frontal = new("--frontal") { Description = "Only faces turned at most 25 degrees sideways and 20 up or down" };
+    static readonly Option<float> MinQuality = new("--min-quality") { Description = "Only faces of at least this quality (0..1: size, pose and sharpness)" };
     static readonly Option<OutputFormat> Format = new("--format")
     {
         Description = "table (for people) or jsonl (one JSON object per line: file, face, box, similarity, person)",
@@ -26,27 +33,68 @@ public static class SearchCommand
     {
         var command = new Command("search", "Find every photo of the person in a query photo (or of a person, with --person), best first")
         {
-            Query, Top, MinSimilarity, FaceNumber, Person, Format,
+            Query, Top, MinSimilarity, FaceNumber, Person, Like, ExactOption, IndexOption, Age, GenderOption, Frontal, MinQuality, Format,
         };
         command.SetAction(parse =>
         {
             var queryPath = parse.GetValue(Query);
             var person = parse.GetValue(Person);
-            if ((queryPath is null) == (person is null))
+            var like = parse.GetValue(Like);
+            if ((queryPath is null ? 0 : 1) + (person is null ? 0 : 1) + (like is null ? 0 : 1) != 1)
             {
-                Console.Error.WriteLine("faceatlas: search takes a query photo or --person ID, one of them");
+                Console.Error.WriteLine("faceatlas: search takes a query photo, --person ID or --like FACE, one of them");
                 return ExitCodes.Usage;
             }
-            using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
+            var filter = Filter(parse);
+            var catalogPath = GlobalOptions.CatalogPath(parse);
+            using var catalog = CatalogAccess.OpenExisting(catalogPath);
             if (catalog.Counts().Faces == 0)
                 throw new InvalidDataException("the catalog has no faces yet; run 'faceatlas index PATH' first");
-            var search = new FaceSearch(catalog);
-            float[] query = person is { } id ? search.PersonQuery(id) : QueryEmbedding(queryPath!, parse.GetValue(FaceNumber));
-            var hits = search.Search(query, parse.GetValue(MinSimilarity), parse.GetValue(Top));
-            Write(hits, parse.GetValue(Format));
+            var search = new FaceSearch(catalog, FaceSearch.IndexPathFor(catalogPath));
+            float[] query = person is { } id ? search.PersonQuery(id)
+                : like is { } face ? search.FaceQuery(face)
+                : QueryEmbedding(queryPath!, parse.GetValue(FaceNumber));
+            if (parse.GetValue(ExactOption) && parse.GetValue(IndexOption))
+                throw new UsageException("--exact and --index: choose one");
+            var mode = parse.GetValue(ExactOption) ? SearchMode.Exact : parse.GetValue(IndexOption) ? SearchMode.Index : SearchMode.Auto;
+            search.IndexChanging += message => Console.Error.WriteLine($"faceatlas: {message}");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = search.Search(query, new SearchOptions(parse.GetValue(MinSimilarity), parse.GetValue(Top), filter, mode));
+            Write(result, parse.GetValue(Format), watch.Elapsed);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The attribute options as a filter; a malformed one is a usage error with the form it wants.</summary>
+    static SearchFilter Filter(ParseResult parse)
+    {
+        float? minAge = null, maxAge = null;
+        if (parse.GetValue(Age) is { } age)
+        {
+            var parts = age.Split('-');
+            if (parts.Length != 2 || !TryAge(parts[0], out minAge) || !TryAge(parts[1], out maxAge) || (minAge is null && maxAge is null) || minAge > maxAge)
+                throw new UsageException($"--age {age}: give a range of years, as 20-40, 60- or -12");
+        }
+        Vision.Gender? gender = parse.GetValue(GenderOption)?.ToLowerInvariant() switch
+        {
+            null => null,
+            "f" or "female" => Vision.Gender.Female,
+            "m" or "male" => Vision.Gender.Male,
+            var other => throw new UsageException($"--gender {other}: give f or m"),
+        };
+        float minQuality = parse.GetValue(MinQuality);
+        if (minQuality is < 0 or > 1) throw new UsageException($"--min-quality {minQuality}: give a number from 0 to 1");
+        return new SearchFilter(minAge, maxAge, gender, parse.GetValue(Frontal), minQuality);
+    }
+
+    static bool TryAge(string text, out float? age)
+    {
+        age = null;
+        if (text.Length == 0) return true;
+        if (!float.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out float value) || value < 0) return false;
+        age = value;
+        return true;
     }
 
     /// <summary>The embedding of the query photo's Nth largest face; a photo without faces is an error, not an empty result.</summary>
@@ -78,8 +126,9 @@ public static class SearchCommand
         return faces[number - 1].Embedding;
     }
 
-    static void Write(IReadOnlyList<SearchHit> hits, OutputFormat format)
+    static void Write(SearchResult result, OutputFormat format, TimeSpan elapsed)
     {
+        var hits = result.Hits;
         if (format == OutputFormat.Jsonl)
         {
             using var lines = new JsonLines();
@@ -93,12 +142,14 @@ public static class SearchCommand
                     json.WriteEndArray();
                     json.WriteNumber("similarity", Math.Round(h.Similarity, 4));
                     if (h.Face.PersonId is { } p) json.WriteNumber("person", p); else json.WriteNull("person");
+                    json.WriteNumber("photo", h.Face.Photo.Id);
+                    FacesCommand.WriteAttributes(json, h.Face.Attributes);
                 });
             return;
         }
         Console.WriteLine($"{"similarity",10}  {"face",7}  {"person",6}  file");
         foreach (var h in hits)
             Console.WriteLine($"{h.Similarity,10:F3}  {h.Face.Id,7}  {(h.Face.PersonId?.ToString() ?? "-"),6}  {h.Face.Photo.Path}");
-        Console.WriteLine($"{hits.Count} photos");
+        Console.WriteLine($"{hits.Count} photos ({(result.UsedIndex ? "search index" : "exact search")} over {result.FacesSearched:N0} faces, {elapsed.TotalMilliseconds:F0} ms)");
     }
 }

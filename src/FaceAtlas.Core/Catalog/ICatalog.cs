@@ -6,6 +6,9 @@ public interface ICatalog : IDisposable
     /// <summary>Where the catalog lives, for messages.</summary>
     string Location { get; }
 
+    /// <summary>A random id given to the catalog when it was made, so files kept beside it can tell it from another.</summary>
+    string CatalogId { get; }
+
     /// <summary>Every photo whose path lies under <paramref name="root"/> (a folder or a file).</summary>
     IReadOnlyList<KnownPhoto> PhotosUnder(string root);
 
@@ -22,6 +25,18 @@ public interface ICatalog : IDisposable
 
     /// <summary>One face, or null if there is none with that id.</summary>
     FaceRecord? Face(long id);
+
+    /// <summary>
+    /// How far the log of embedding changes has come: it grows whenever an embedding is written or removed, so a
+    /// search index that has caught up to it is current. 0 for a catalog without embeddings.
+    /// </summary>
+    long EmbeddingRevision();
+
+    /// <summary>The faces whose embedding was written or removed after <paramref name="revision"/>.</summary>
+    IReadOnlyCollection<long> FacesChangedSince(long revision);
+
+    /// <summary>Embeddings and attributes of the given faces (those that still exist), or of all when null; by id.</summary>
+    IEnumerable<FaceVector> FaceVectors(IReadOnlyCollection<long>? only = null);
 }
 
 public readonly record struct CatalogCounts(int Photos, int PhotosWithFaces, int Faces, int FailedPhotos);

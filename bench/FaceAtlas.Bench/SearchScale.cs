@@ -1,0 +1,326 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Search;
+using FaceAtlas.Storage;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Bench;
+
+/// <summary>
+/// Search by a query face at 10k, 100k and 1M faces, four ways side by side: exact brute force (SIMD), the
+/// original approach's cluster-by-cluster linear scan, attribute-partitioned search (only the query's predicted
+/// gender and age bucket), and the HNSW index. The faces are the real LFW ones of a catalog (with their estimated
+/// attributes) plus synthetic ones made from them: each synthetic identity is a real LFW person's mean embedding
+/// moved away to cosine ~0.5 (someone who resembles them), its faces spread as LFW's are, its attributes those of
+/// the person it came from, mispredicted per face as often as on LFW. Queries are held-out real faces and new
+/// faces of synthetic identities; truth is exact float search over the same faces.
+/// </summary>
+internal static class SearchScale
+{
+    const int Dims = 512;
+
+    public static int Run(string catalogPath, string[] args)
+    {
+        int queries = args.SkipWhile(a => a != "--queries").Skip(1).Select(int.Parse).FirstOrDefault(200);
+        var efs = args.SkipWhile(a => a != "--ef").Skip(1).Select(a => a.Split(',').Select(int.Parse).ToArray()).FirstOrDefault([SearchIndex.DefaultEf]);
+        args = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--"))).ToArray();
+        var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000];
+
+        var real = RealFaces(catalogPath);
+        Console.WriteLine($"real faces: {real.Count:N0} from {catalogPath}");
+        foreach (int n in sizes)
+        {
+            var data = Dataset.Make(real, n, queries, seed: 11);
+            Console.WriteLine();
+            Console.WriteLine($"## {n:N0} faces ({data.Faces.Count:N0} in the index, {data.Queries.Count} queries; stranger similarity mean {data.StrangerMean:F3}, sd {data.StrangerSd:F3}; same-person {data.SameMean:F3})");
+            var truth10 = new List<long[]>();
+            var truth100 = new List<long[]>();
+            var exact = new ExactSearch(data.Faces);
+            foreach (var q in data.Queries)
+            {
+                truth100.Add(exact.Top(q.Embedding, 100).Select(m => m.Face).ToArray());
+                truth10.Add(truth100[^1].Take(10).ToArray());
+            }
+            // The product's question: of the query person's faces that exact search puts above the same-person
+            // threshold, how many does a strategy return (in its top 100)?
+            var identityOfFace = new Dictionary<long, int>(data.Faces.Count);
+            for (int i = 0; i < data.Faces.Count; i++) identityOfFace[data.Faces[i].Id] = data.Identities[i];
+            var personTruth = data.Queries.Select((q, i) => exact.Top(q.Embedding, 100)
+                .Where(m => m.Similarity >= FaceEmbedder.SamePersonThreshold && identityOfFace[m.Face] == q.Identity).Select(m => m.Face).ToHashSet()).ToList();
+            Console.WriteLine("| strategy | build | memory (MB) | bytes/face | p50 ms | p99 ms | recall@10 | recall@100 | person recall |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+            var rows = new List<(string Name, double P50)>();
+            void Report(string name, TimeSpan build, long bytes, Func<float[], int, IReadOnlyList<FaceMatch>> search)
+            {
+                var (p50, p99, r10) = Measure(data.Queries, q => search(q.Embedding, 10), truth10);
+                var found100 = new List<IReadOnlyList<FaceMatch>>();
+                var (_, _, r100) = Measure(data.Queries, q => { var f = search(q.Embedding, 100); found100.Add(f); return f; }, truth100);
+                found100 = found100.Skip(found100.Count - data.Queries.Count).ToList(); // the warm-up calls came first
+                int wanted = personTruth.Sum(t => t.Count);
+                int got = personTruth.Select((t, i) => found100[i].Count(m => t.Contains(m.Face))).Sum();
+                Console.WriteLine($"| {name} | {build.TotalSeconds:F1} s | {bytes / 1048576.0:F0} | {(double)bytes / data.Faces.Count:F0} | {p50:F3} | {p99:F3} | {r10:F4} | {r100:F4} | {(double)got / Math.Max(1, wanted):F4} |");
+                rows.Add((name, p50));
+            }
+            Report("exact brute force (float32, SIMD)", TimeSpan.Zero, exact.Bytes, exact.Top);
+            GC.Collect();
+
+            var watch = Stopwatch.StartNew();
+            var clusters = new ClusterScan(data.Faces, data.Identities);
+            Report("cluster-by-cluster linear scan (the original approach)", watch.Elapsed, clusters.Bytes, clusters.Top);
+            clusters = null;
+            GC.Collect();
+
+            watch.Restart();
+            var partitions = new PartitionedSearch(data.Faces);
+            var queryBuckets = data.Queries.ToDictionary(q => q.Embedding, q => q.Bucket);
+            Report("attribute-partitioned (query's gender x age bucket)", watch.Elapsed, partitions.Bytes,
+                (e, k) => partitions.Top(e, queryBuckets[e], k));
+            Console.WriteLine($"|   its queries whose own bucket was mispredicted | | | | | | {data.Queries.Count(q => q.Bucket != q.TrueBucket)} of {data.Queries.Count} | | |");
+            partitions = null;
+            exact = null;
+            GC.Collect();
+
+            long before = GC.GetTotalMemory(true);
+            watch.Restart();
+            var index = SearchIndex.Build(data.Faces, "bench", 0);
+            var build = watch.Elapsed;
+            long indexBytes = GC.GetTotalMemory(true) - before;
+            foreach (int ef in efs)
+                Report($"HNSW, int8 + residual (M 24, ef {ef})", build, indexBytes, (e, k) => index.Search(e, k, null, Math.Max(ef, k)));
+            Report("int8 codes, every face (the index's ceiling)", build, indexBytes, (e, k) => index.Scan(e, k));
+            Console.WriteLine();
+            Console.WriteLine("p50 latency against exact brute force: " + string.Join(", ", rows.Skip(1).Select(r => $"{r.Name}: {rows[0].P50 / r.P50:F1}x faster")));
+            using var process = Process.GetCurrentProcess();
+            Console.WriteLine($"peak working set of the run so far: {process.PeakWorkingSet64 / 1048576} MB");
+        }
+        return 0;
+    }
+
+    static (double P50, double P99, double Recall) Measure(IReadOnlyList<Query> queries, Func<Query, IReadOnlyList<FaceMatch>> search, List<long[]> truth)
+    {
+        foreach (var q in queries.Take(5)) search(q); // warm up
+        var times = new List<double>(queries.Count);
+        double recall = 0;
+        for (int i = 0; i < queries.Count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var found = search(queries[i]);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            var want = truth[i];
+            recall += (double)found.Count(m => want.Contains(m.Face)) / want.Length;
+        }
+        times.Sort();
+        return (times[times.Count / 2], times[Math.Min(times.Count - 1, (int)(times.Count * 0.99))], recall / queries.Count);
+    }
+
+    /// <summary>Real faces with an embedding and attributes, labelled by their photo's folder (the person).</summary>
+    static List<(FaceVector Face, string Person)> RealFaces(string catalogPath)
+    {
+        using var catalog = SqliteCatalog.Open(catalogPath, create: false);
+        var personOf = catalog.Faces(withEmbeddings: false).ToDictionary(f => f.Id, f => Path.GetFileName(Path.GetDirectoryName(f.Photo.Path))!);
+        return catalog.FaceVectors().Where(v => v.Attributes is not null).Select(v => (v, personOf[v.Id])).ToList();
+    }
+
+    /// <summary>Predicted gender and age bucket (under 30, 30-44, 45-59, 60 and over): 8 partitions.</summary>
+    static int BucketOf(FaceAttributes a) => (a.Gender == Gender.Male ? 4 : 0) + (a.Age < 30 ? 0 : a.Age < 45 ? 1 : a.Age < 60 ? 2 : 3);
+
+    sealed record Query(float[] Embedding, int Bucket, int TrueBucket, int Identity);
+
+    sealed record Dataset(List<FaceVector> Faces, List<int> Identities, List<Query> Queries, double StrangerMean, double StrangerSd, double SameMean)
+    {
+        public static Dataset Make(List<(FaceVector Face, string Person)> real, int n, int queryCount, int seed)
+        {
+            var random = new Random(seed);
+            var people = real.GroupBy(r => r.Person).Select(g => g.ToList()).ToList();
+            // Real queries: one face each of people with at least 2, held out of the index.
+            var personNumber = people.Select((p, i) => (p[0].Person, i)).ToDictionary(x => x.Person, x => x.i);
+            var heldOut = people.Where(p => p.Count >= 2).OrderBy(_ => random.Next()).Take(queryCount / 2).Select(p => p[0].Face).ToList();
+            var held = heldOut.Select(f => f.Id).ToHashSet();
+            var kept = real.Where(r => !held.Contains(r.Face.Id)).Take(n).ToList();
+            var faces = kept.Select(r => r.Face).ToList();
+            var identities = kept.Select(r => personNumber[r.Person]).ToList();
+            int nextIdentity = people.Count;
+            var identityOf = real.ToDictionary(r => r.Face.Id, r => r.Person);
+            var queries = heldOut.Select(f => new Query(f.Embedding, BucketOf(f.Attributes!), BucketOf(f.Attributes!), personNumber[identityOf[f.Id]])).ToList();
+
+            // What LFW says about attribute errors: how far a face's age is from its person's median, how often its
+            // gender differs from the person's majority.
+            var ageResiduals = new List<float>();
+            int genderFlips = 0, counted = 0;
+            foreach (var p in people.Where(p => p.Count >= 5))
+            {
+                var ages = p.Select(x => x.Face.Attributes!.Age).Order().ToList();
+                ageResiduals.AddRange(p.Select(x => x.Face.Attributes!.Age - ages[ages.Count / 2]));
+                int males = p.Count(x => x.Face.Attributes!.Gender == Gender.Male);
+                genderFlips += Math.Min(males, p.Count - males);
+                counted += p.Count;
+            }
+            double flipRate = (double)genderFlips / counted;
+            var means = people.Select(p => (Mean: Mean(p.Select(x => x.Face.Embedding)), Male: p.Count(x => x.Face.Attributes!.Gender == Gender.Male) * 2 >= p.Count,
+                Age: p.Select(x => x.Face.Attributes!.Age).Order().ElementAt(p.Count / 2))).ToList();
+
+            long nextId = real.Max(r => r.Face.Id) + 1;
+            var synthetic = new List<(float[] Centre, bool Male, float Age, double Noise, int Identity)>();
+            while (faces.Count < n)
+            {
+                var basis = means[random.Next(means.Count)];
+                var centre = Perturb(random, basis.Mean, 0.5);
+                double noise = 0.026 + 0.008 * random.NextDouble();
+                var identity = (centre, basis.Male, basis.Age, noise, nextIdentity);
+                int count = random.NextDouble() < 0.4 ? 1 : 2 + (int)(3 / Math.Pow(random.NextDouble() + 1e-9, 0.8));
+                for (int i = 0; i < count && faces.Count < n; i++, identities.Add(nextIdentity))
+                    faces.Add(new FaceVector(nextId++, Face(random, identity.centre, noise), Attributes(random, identity.Male, identity.Age, flipRate, ageResiduals)));
+                if (count > 1) synthetic.Add(identity);
+                nextIdentity++;
+            }
+            for (int i = 0; queries.Count < queryCount && synthetic.Count > 0; i++)
+            {
+                var s = synthetic[random.Next(synthetic.Count)];
+                var a = Attributes(random, s.Male, s.Age, flipRate, ageResiduals);
+                var truth = new FaceAttributes(s.Age, s.Male ? 1 : 0, default, 1, 1);
+                queries.Add(new Query(Face(random, s.Centre, s.Noise), BucketOf(a), BucketOf(truth), s.Identity));
+            }
+
+            // Similarity figures of the result, to compare with real LFW's (same-person ~0.7, strangers ~0).
+            var stranger = new List<double>();
+            for (int i = 0; i < 20000; i++)
+                stranger.Add(TensorPrimitives.Dot(faces[random.Next(faces.Count)].Embedding, faces[random.Next(faces.Count)].Embedding));
+            double mean = stranger.Average(), sd = Math.Sqrt(stranger.Average(s => (s - mean) * (s - mean)));
+            var same = synthetic.Take(200).Select(s => (double)TensorPrimitives.Dot(Face(random, s.Centre, s.Noise), Face(random, s.Centre, s.Noise)));
+            return new Dataset(faces, identities, queries, mean, sd, same.DefaultIfEmpty(double.NaN).Average());
+        }
+
+        static FaceAttributes Attributes(Random random, bool male, float age, double flipRate, List<float> residuals)
+        {
+            bool predictedMale = random.NextDouble() < flipRate ? !male : male;
+            float predictedAge = Math.Max(1, age + residuals[random.Next(residuals.Count)]);
+            return new FaceAttributes(predictedAge, predictedMale ? 1 : 0, default, 1, 1);
+        }
+
+        static float[] Mean(IEnumerable<float[]> vectors)
+        {
+            var sum = new float[Dims];
+            foreach (var v in vectors) TensorPrimitives.Add(sum, v, sum);
+            FaceEmbedder.Normalize(sum);
+            return sum;
+        }
+
+        /// <summary><paramref name="v"/> moved in a random direction to cosine <paramref name="cosine"/> with itself.</summary>
+        static float[] Perturb(Random random, float[] v, double cosine)
+        {
+            var noise = Gaussian(random, 1);
+            float along = TensorPrimitives.Dot(noise, v);
+            for (int j = 0; j < Dims; j++) noise[j] -= along * v[j]; // orthogonal to v
+            FaceEmbedder.Normalize(noise);
+            double sin = Math.Sqrt(1 - cosine * cosine);
+            var result = new float[Dims];
+            for (int j = 0; j < Dims; j++) result[j] = (float)(cosine * v[j] + sin * noise[j]);
+            return result;
+        }
+
+        static float[] Face(Random random, float[] centre, double noise)
+        {
+            var v = Gaussian(random, noise);
+            TensorPrimitives.Add(v, centre, v);
+            FaceEmbedder.Normalize(v);
+            return v;
+        }
+
+        static float[] Gaussian(Random random, double sigma)
+        {
+            var v = new float[Dims];
+            for (int j = 0; j < Dims; j += 2)
+            {
+                double u1 = 1 - random.NextDouble(), u2 = random.NextDouble(), r = Math.Sqrt(-2 * Math.Log(u1)) * sigma;
+                v[j] = (float)(r * Math.Cos(2 * Math.PI * u2));
+                v[j + 1] = (float)(r * Math.Sin(2 * Math.PI * u2));
+            }
+            return v;
+        }
+    }
+
+    /// <summary>Top-k of a heap of (similarity, face), best first.</summary>
+    static List<FaceMatch> Best(PriorityQueue<long, float> heap)
+    {
+        var list = new List<FaceMatch>(heap.Count);
+        while (heap.TryDequeue(out long face, out float s)) list.Add(new FaceMatch(face, s));
+        list.Reverse();
+        return list;
+    }
+
+    static void Offer(PriorityQueue<long, float> heap, int k, long face, float similarity)
+    {
+        if (heap.Count < k) heap.Enqueue(face, similarity);
+        else if (heap.TryPeek(out _, out float worst) && similarity > worst) heap.DequeueEnqueue(face, similarity);
+    }
+
+    /// <summary>Every face in one float32 matrix, one SIMD dot product a face.</summary>
+    sealed class ExactSearch
+    {
+        readonly float[] _matrix;
+        readonly long[] _ids;
+
+        public ExactSearch(List<FaceVector> faces)
+        {
+            _matrix = new float[faces.Count * Dims];
+            _ids = faces.Select(f => f.Id).ToArray();
+            for (int i = 0; i < faces.Count; i++) faces[i].Embedding.CopyTo(_matrix, i * Dims);
+        }
+
+        public long Bytes => _matrix.Length * 4L + _ids.Length * 8L;
+
+        public IReadOnlyList<FaceMatch> Top(float[] query, int k)
+        {
+            var heap = new PriorityQueue<long, float>(k + 1);
+            var m = _matrix.AsSpan();
+            for (int i = 0; i < _ids.Length; i++)
+                Offer(heap, k, _ids[i], TensorPrimitives.Dot(query, m.Slice(i * Dims, Dims)));
+            return Best(heap);
+        }
+    }
+
+    /// <summary>
+    /// The original approach: faces kept in their clusters (lists of vectors, as the write-up kept lists of
+    /// encodings per cluster folder), the query compared by Euclidean distance with every face, cluster after
+    /// cluster (face_recognition's face_distance over each cluster's list). Exhaustive, so its recall is 1: what it
+    /// costs is time. Clusters here are the true identities, the best clustering that approach could have made.
+    /// </summary>
+    sealed class ClusterScan(List<FaceVector> faces, List<int> identities)
+    {
+        readonly List<List<FaceVector>> _clusters = faces.Select((f, i) => (f, i)).GroupBy(x => identities[x.i])
+            .Select(g => g.Select(x => x.f).ToList()).ToList();
+
+        public long Bytes => faces.Count * (Dims * 4L + 24 + 8 + 40);
+
+        public IReadOnlyList<FaceMatch> Top(float[] query, int k)
+        {
+            var heap = new PriorityQueue<long, float>(k + 1);
+            foreach (var cluster in _clusters)
+                foreach (var face in cluster)
+                {
+                    float distance = TensorPrimitives.Distance(query, face.Embedding);
+                    Offer(heap, k, face.Id, 1 - distance * distance / 2); // unit vectors: cosine from distance
+                }
+            return Best(heap);
+        }
+    }
+
+    /// <summary>Faces split by predicted gender and age bucket; a query is compared (exactly) only with its own bucket.</summary>
+    sealed class PartitionedSearch
+    {
+        readonly ExactSearch[] _buckets;
+        readonly long _bytes;
+
+        public PartitionedSearch(List<FaceVector> faces)
+        {
+            var groups = faces.GroupBy(f => BucketOf(f.Attributes!)).ToDictionary(g => g.Key, g => g.ToList());
+            _buckets = Enumerable.Range(0, 8).Select(b => new ExactSearch(groups.GetValueOrDefault(b) ?? [])).ToArray();
+            _bytes = _buckets.Sum(b => b.Bytes);
+        }
+
+        public long Bytes => _bytes;
+
+        public IReadOnlyList<FaceMatch> Top(float[] query, int bucket, int k) => _buckets[bucket].Top(query, k);
+    }
+}

@@ -1,0 +1,317 @@
+using System.Runtime.InteropServices;
+
+namespace FaceAtlas.Core.Search;
+
+/// <summary>
+/// A hierarchical navigable small-world graph (Malkov and Yashunin, 2018) over int8-quantised unit vectors, with
+/// similarity (dot product) as closeness. Nodes are numbered 0..Count-1 in the order they were added. Adding is
+/// safe from several threads at once (per-node locks, as hnswlib does) once <see cref="Reserve"/> has made room;
+/// searching is safe from several threads as long as nobody adds.
+/// </summary>
+internal sealed class HnswGraph
+{
+    /// <summary>Links a node keeps on the upper layers; twice as many on layer 0, where every node lives.</summary>
+    readonly int M;
+    readonly int M0;
+    readonly int Stride0, StrideUp; // [count, links...]
+
+    readonly int _dims;
+    readonly int _efConstruction;
+    readonly object[] _locks = Enumerable.Range(0, 4096).Select(_ => new object()).ToArray();
+    readonly object _entryLock = new();
+    readonly ThreadLocal<Visited> _visited;
+    sbyte[] _codes;
+    float[] _factors;
+    int[] _links0;
+    int[]?[] _upper;   // a node's links on layers 1..level, StrideUp ints a layer; null for a layer-0-only node
+    byte[] _levels;
+    int _count;
+    int _entry = -1, _top = -1;
+    readonly Random _random;
+
+    public HnswGraph(int dims, int m, int efConstruction, int seed = 42)
+    {
+        (M, M0, Stride0, StrideUp) = (m, 2 * m, 2 * m + 1, m + 1);
+        _dims = dims;
+        _efConstruction = efConstruction;
+        _random = new Random(seed);
+        _codes = [];
+        _factors = [];
+        _links0 = [];
+        _upper = [];
+        _levels = [];
+        _visited = new ThreadLocal<Visited>(() => new Visited());
+    }
+
+    public int Count => _count;
+    public int Dimensions => _dims;
+
+    public int LinksPerNode => M;
+
+    /// <summary>Bytes held per node: codes, scale, layer-0 links (upper layers add about 1/M of a layer's links).</summary>
+    public int BytesPerNode => _dims + 4 + 4 * Stride0 + 1 + 8 + 4 * StrideUp / (M - 1);
+
+    /// <summary>Makes room for <paramref name="capacity"/> nodes; not to be called while others add.</summary>
+    public void Reserve(int capacity)
+    {
+        if (capacity <= _levels.Length) return;
+        Array.Resize(ref _codes, capacity * _dims);
+        Array.Resize(ref _factors, capacity);
+        Array.Resize(ref _links0, capacity * Stride0);
+        Array.Resize(ref _upper, capacity);
+        Array.Resize(ref _levels, capacity);
+    }
+
+    public ReadOnlySpan<sbyte> Code(int node) => _codes.AsSpan(node * _dims, _dims);
+
+    public float Factor(int node) => _factors[node];
+
+    /// <summary>Similarity of a query (codes and factor) to a node.</summary>
+    public float Similarity(ReadOnlySpan<sbyte> code, float factor, int node) =>
+        Int8Vectors.Dot(code, Code(node)) * factor * _factors[node];
+
+    float Similarity(int a, int b) => Int8Vectors.Dot(Code(a), Code(b)) * _factors[a] * _factors[b];
+
+    /// <summary>Takes the next node number and stores the vector there; <see cref="Link"/> then makes it findable.</summary>
+    public int Store(ReadOnlySpan<float> vector)
+    {
+        int node = Interlocked.Increment(ref _count) - 1;
+        if (node >= _levels.Length) throw new InvalidOperationException("Reserve room before adding");
+        _factors[node] = Int8Vectors.Quantize(vector, _codes.AsSpan(node * _dims, _dims));
+        int level;
+        lock (_random) level = Math.Min(15, (int)(-Math.Log(1 - _random.NextDouble()) / Math.Log(M)));
+        _levels[node] = (byte)level;
+        if (level > 0) _upper[node] = new int[level * StrideUp];
+        return node;
+    }
+
+    /// <summary>Links a stored node into the graph (Malkov's INSERT).</summary>
+    public void Link(int node)
+    {
+        int level = _levels[node];
+        int entry, top;
+        lock (_entryLock)
+        {
+            if (_entry < 0)
+            {
+                (_entry, _top) = (node, level);
+                return;
+            }
+            (entry, top) = (_entry, _top);
+        }
+        var code = Code(node);
+        float factor = _factors[node];
+        for (int layer = top; layer > level; layer--)
+            entry = Greedy(code, factor, entry, layer, locked: true);
+        for (int layer = Math.Min(level, top); layer >= 0; layer--)
+        {
+            var found = SearchLayer(code, factor, entry, _efConstruction, layer, null, locked: true);
+            var chosen = SelectNeighbours(found, layer == 0 ? M0 : M);
+            lock (LockOf(node)) SetLinks(node, layer, chosen);
+            foreach (var (other, similarity) in chosen)
+                AddLink(other, node, similarity, layer);
+            entry = found[0].Node;
+        }
+        if (level > top)
+            lock (_entryLock)
+                if (level > _top) (_entry, _top) = (node, level);
+    }
+
+    /// <summary>
+    /// The <paramref name="ef"/> nodes most similar to the query found by the layered search, best first, keeping
+    /// only nodes <paramref name="accept"/> takes (others are still walked through).
+    /// </summary>
+    public List<(int Node, float Similarity)> Search(ReadOnlySpan<sbyte> code, float factor, int ef, Func<int, bool>? accept)
+    {
+        if (_entry < 0) return [];
+        int entry = _entry;
+        for (int layer = _top; layer > 0; layer--)
+            entry = Greedy(code, factor, entry, layer, locked: false);
+        return SearchLayer(code, factor, entry, ef, 0, accept, locked: false);
+    }
+
+    object LockOf(int node) => _locks[node & (_locks.Length - 1)];
+
+    Span<int> LinkSlot(int node, int layer) =>
+        layer == 0 ? _links0.AsSpan(node * Stride0, Stride0) : _upper[node].AsSpan((layer - 1) * StrideUp, StrideUp);
+
+    /// <summary>A copy of a node's links (under its lock while the graph may change), so a reader never sees a half-written list.</summary>
+    int CopyLinks(int node, int layer, Span<int> into, bool locked)
+    {
+        if (!locked) return CopyLinks(LinkSlot(node, layer), into);
+        lock (LockOf(node)) return CopyLinks(LinkSlot(node, layer), into);
+    }
+
+    static int CopyLinks(Span<int> slot, Span<int> into)
+    {
+        int n = slot[0];
+        slot.Slice(1, n).CopyTo(into);
+        return n;
+    }
+
+    void SetLinks(int node, int layer, List<(int Node, float Similarity)> links)
+    {
+        var slot = LinkSlot(node, layer);
+        slot[0] = links.Count;
+        for (int i = 0; i < links.Count; i++) slot[i + 1] = links[i].Node;
+    }
+
+    /// <summary>Adds a back link; a full list is cut back to its best by the same heuristic that chose it.</summary>
+    void AddLink(int node, int to, float similarity, int layer)
+    {
+        int max = layer == 0 ? M0 : M;
+        lock (LockOf(node))
+        {
+            var slot = LinkSlot(node, layer);
+            int n = slot[0];
+            for (int i = 1; i <= n; i++)
+                if (slot[i] == to) return;
+            if (n < max)
+            {
+                slot[n + 1] = to;
+                slot[0] = n + 1;
+                return;
+            }
+            var candidates = new List<(int Node, float Similarity)>(n + 1) { (to, similarity) };
+            for (int i = 1; i <= n; i++) candidates.Add((slot[i], Similarity(node, slot[i])));
+            candidates.Sort((a, b) => b.Similarity.CompareTo(a.Similarity));
+            SetLinks(node, layer, SelectNeighbours(candidates, max));
+        }
+    }
+
+    /// <summary>
+    /// Malkov's heuristic: take candidates best first, skipping one that is more similar to an already chosen
+    /// neighbour than to the node, so links spread in all directions instead of bunching in one cluster.
+    /// <paramref name="candidates"/> must be sorted best first.
+    /// </summary>
+    List<(int Node, float Similarity)> SelectNeighbours(List<(int Node, float Similarity)> candidates, int max)
+    {
+        var chosen = new List<(int Node, float Similarity)>(max);
+        foreach (var c in candidates)
+        {
+            if (chosen.Count == max) break;
+            bool dominated = false;
+            foreach (var r in chosen)
+                if (Similarity(c.Node, r.Node) > c.Similarity) { dominated = true; break; }
+            if (!dominated) chosen.Add(c);
+        }
+        return chosen;
+    }
+
+    int Greedy(ReadOnlySpan<sbyte> code, float factor, int entry, int layer, bool locked)
+    {
+        Span<int> links = stackalloc int[M0];
+        float best = Similarity(code, factor, entry);
+        for (bool moved = true; moved;)
+        {
+            moved = false;
+            int n = CopyLinks(entry, layer, links, locked);
+            for (int i = 0; i < n; i++)
+            {
+                float s = Similarity(code, factor, links[i]);
+                if (s > best) (best, entry, moved) = (s, links[i], true);
+            }
+        }
+        return entry;
+    }
+
+    /// <summary>Best-first search of one layer keeping the <paramref name="ef"/> best accepted nodes; returns them best first.</summary>
+    List<(int Node, float Similarity)> SearchLayer(ReadOnlySpan<sbyte> code, float factor, int entry, int ef, int layer,
+        Func<int, bool>? accept, bool locked)
+    {
+        var visited = _visited.Value!;
+        visited.Begin(_levels.Length);
+        var candidates = new PriorityQueue<int, float>(); // most similar first (negated)
+        var results = new PriorityQueue<int, float>();    // least similar first, to drop
+        Span<int> links = stackalloc int[M0];
+        float s0 = Similarity(code, factor, entry);
+        visited.Mark(entry);
+        candidates.Enqueue(entry, -s0);
+        if (accept is null || accept(entry)) results.Enqueue(entry, s0);
+        float worst = results.Count > 0 ? s0 : float.MinValue;
+        while (candidates.TryDequeue(out int current, out float negated))
+        {
+            if (results.Count >= ef && -negated < worst) break;
+            int n = CopyLinks(current, layer, links, locked);
+            for (int i = 0; i < n; i++)
+            {
+                int next = links[i];
+                if (!visited.Mark(next)) continue;
+                float s = Similarity(code, factor, next);
+                if (results.Count >= ef && s <= worst) continue;
+                candidates.Enqueue(next, -s);
+                if (accept is not null && !accept(next)) continue;
+                results.Enqueue(next, s);
+                if (results.Count > ef) results.Dequeue();
+                results.TryPeek(out _, out worst);
+            }
+        }
+        var list = new List<(int Node, float Similarity)>(results.Count);
+        while (results.TryDequeue(out int node, out float s)) list.Add((node, s));
+        list.Reverse();
+        return list;
+    }
+
+    /// <summary>Nodes visited by one search, by generation number, so no clearing is needed between searches.</summary>
+    sealed class Visited
+    {
+        int[] _marks = [];
+        int _generation;
+
+        public void Begin(int capacity)
+        {
+            if (_marks.Length < capacity) (_marks, _generation) = (new int[capacity], 0);
+            if (++_generation == int.MaxValue) (_marks, _generation) = (new int[_marks.Length], 1);
+        }
+
+        /// <summary>True the first time a node is marked in this search.</summary>
+        public bool Mark(int node)
+        {
+            if (_marks[node] == _generation) return false;
+            _marks[node] = _generation;
+            return true;
+        }
+    }
+
+    // Persistence: the arrays as they are, little-endian, after a small header written by the owner.
+    public void Write(BinaryWriter w)
+    {
+        w.Write(_dims);
+        w.Write(M);
+        w.Write(_count);
+        w.Write(_entry);
+        w.Write(_top);
+        w.Write(MemoryMarshal.AsBytes(_codes.AsSpan(0, _count * _dims)));
+        w.Write(MemoryMarshal.AsBytes(_factors.AsSpan(0, _count)));
+        w.Write(MemoryMarshal.AsBytes(_links0.AsSpan(0, _count * Stride0)));
+        w.Write(_levels.AsSpan(0, _count));
+        for (int i = 0; i < _count; i++)
+            if (_levels[i] > 0) w.Write(MemoryMarshal.AsBytes(_upper[i].AsSpan()));
+    }
+
+    public static HnswGraph Read(BinaryReader r, int efConstruction)
+    {
+        int dims = r.ReadInt32(), m = r.ReadInt32(), count = r.ReadInt32();
+        if (dims is < 1 or > 4096 || m is < 2 or > 128 || count < 0 || (long)count * dims > r.BaseStream.Length)
+            throw new InvalidDataException("not a search index");
+        var graph = new HnswGraph(dims, m, efConstruction);
+        graph.Reserve(Math.Max(count, 1));
+        graph._count = count;
+        graph._entry = r.ReadInt32();
+        graph._top = r.ReadInt32();
+        ReadExactly(r, MemoryMarshal.AsBytes(graph._codes.AsSpan(0, count * dims)));
+        ReadExactly(r, MemoryMarshal.AsBytes(graph._factors.AsSpan(0, count)));
+        ReadExactly(r, MemoryMarshal.AsBytes(graph._links0.AsSpan(0, count * graph.Stride0)));
+        ReadExactly(r, graph._levels.AsSpan(0, count));
+        for (int i = 0; i < count; i++)
+        {
+            int level = graph._levels[i];
+            if (level == 0) continue;
+            graph._upper[i] = new int[level * graph.StrideUp];
+            ReadExactly(r, MemoryMarshal.AsBytes(graph._upper[i].AsSpan()));
+        }
+        return graph;
+    }
+
+    static void ReadExactly(BinaryReader r, Span<byte> into) => r.BaseStream.ReadExactly(into);
+}

@@ -1,0 +1,158 @@
+using System.Numerics.Tensors;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Search;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Core.Tests;
+
+/// <summary>The HNSW search index on synthetic embeddings: recall against exact search, changes, persistence, filters.</summary>
+public sealed class SearchIndexTests : IDisposable
+{
+    readonly TempFolder _temp = new();
+    readonly SyntheticFaces _synthetic = new(seed: 5);
+
+    /// <summary>300 identities of 1 to 10 faces each, ids from 1; every third face female, ages spread 10..79.</summary>
+    List<FaceVector> Faces(int identities = 300)
+    {
+        var faces = new List<FaceVector>();
+        for (int i = 0; i < identities; i++)
+        {
+            var direction = _synthetic.Direction();
+            for (int j = 0; j < 1 + i % 10; j++)
+            {
+                long id = faces.Count + 1;
+                var attributes = new FaceAttributes(10 + id % 70, id % 3 == 0 ? 0.1f : 0.9f, new HeadPose(id % 2 == 0 ? 5 : 60, 0, 0), 0.8f, 0.2f + id % 8 / 10f);
+                faces.Add(new FaceVector(id, _synthetic.Face(direction), attributes));
+            }
+        }
+        return faces;
+    }
+
+    static List<long> ExactTop(IEnumerable<FaceVector> faces, float[] query, int k, SearchFilter? filter = null) =>
+        faces.Where(f => (filter ?? SearchFilter.None).Accepts(f.Attributes))
+            .OrderByDescending(f => TensorPrimitives.Dot(query, f.Embedding)).Take(k).Select(f => f.Id).ToList();
+
+    [Fact]
+    public void Should_FindWhatExactSearchFinds_When_Querying()
+    {
+        // Given
+        var faces = Faces();
+        var index = SearchIndex.Build(faces, "catalog", 1, threads: 2);
+
+        // When: every 20th face as a query
+        double recall = 0;
+        int queries = 0;
+        foreach (var face in faces.Where(f => f.Id % 20 == 0))
+        {
+            var found = index.Search(face.Embedding, 10);
+            Assert.Equal(face.Id, found[0].Face);                  // itself first,
+            Assert.Equal(1, found[0].Similarity, 3);               // with its similarity all but exact
+            recall += ExactTop(faces, face.Embedding, 10).Intersect(found.Select(f => f.Face)).Count() / 10.0;
+            queries++;
+        }
+
+        // Then
+        Assert.Equal(faces.Count, index.Count);
+        Assert.True(recall / queries >= 0.98, $"recall@10 {recall / queries:F3}");
+    }
+
+    [Fact]
+    public void Should_ForgetRemovedFacesAndFindChangedOnes_When_ChangesAreApplied()
+    {
+        // Given
+        var faces = Faces();
+        var index = SearchIndex.Build(faces, "catalog", 1);
+        var removed = faces.Where(f => f.Id % 7 == 0).Select(f => f.Id).ToList();
+        var changed = faces[10] with { Embedding = _synthetic.Direction() };
+        var added = new FaceVector(faces.Count + 100, _synthetic.Direction(), null);
+
+        // When: faces removed, one re-embedded, one new (all in the catalog's change log)
+        index = index.Apply([.. removed, changed.Id, added.Id], [changed, added], revision: 2);
+
+        // Then
+        Assert.Equal(2, index.Revision);
+        Assert.Equal(faces.Count - removed.Count + 1, index.Count);
+        foreach (long id in removed)
+            Assert.DoesNotContain(id, index.Search(faces[(int)id - 1].Embedding, 20).Select(m => m.Face));
+        Assert.Equal(changed.Id, index.Search(changed.Embedding, 1)[0].Face);
+        Assert.Equal(added.Id, index.Search(added.Embedding, 1)[0].Face);
+        Assert.NotEqual(changed.Id, index.Search(faces[10].Embedding, 1)[0].Face); // its old embedding is gone
+    }
+
+    [Fact]
+    public void Should_RebuildAndStayCorrect_When_MostFacesAreRemoved()
+    {
+        var faces = Faces(600);
+        var index = SearchIndex.Build(faces, "catalog", 1);
+        var removed = faces.Where(f => f.Id % 3 != 0).Select(f => f.Id).ToList();
+
+        var after = index.Apply(removed, [], revision: 2);
+
+        Assert.NotSame(index, after); // more than a quarter removed: rebuilt without them
+        Assert.Equal(faces.Count - removed.Count, after.Nodes);
+        var kept = faces.Where(f => f.Id % 3 == 0).ToList();
+        foreach (var face in kept.Take(50))
+            Assert.Equal(face.Id, after.Search(face.Embedding, 1)[0].Face);
+        // Filters still work after the rebuild (the packed attributes came along).
+        var women = new SearchFilter(Gender: Gender.Female);
+        Assert.All(after.Search(kept[0].Embedding, 30, women), m => Assert.Equal(0, m.Face % 3));
+    }
+
+    [Fact]
+    public void Should_ReturnOnlyFacesPassingTheFilter_When_Filtered()
+    {
+        var faces = Faces();
+        var index = SearchIndex.Build(faces, "catalog", 1);
+        var filter = new SearchFilter(MinAge: 20, MaxAge: 40, Gender: Gender.Male, FrontalOnly: true, MinQuality: 0.5f);
+        var byId = faces.ToDictionary(f => f.Id);
+
+        var query = faces[123].Embedding;
+        var found = index.Search(query, 20, filter);
+
+        Assert.Equal(20, found.Count);
+        Assert.All(found, m => Assert.True(filter.Accepts(byId[m.Face].Attributes), $"face {m.Face} does not pass the filter"));
+        Assert.True(ExactTop(faces, query, 20, filter).Intersect(found.Select(m => m.Face)).Count() >= 18);
+        // A face without attributes passes no attribute filter, but any search without one.
+        Assert.False(filter.Accepts((FaceAttributes?)null));
+        Assert.True(SearchFilter.None.Accepts((FaceAttributes?)null));
+    }
+
+    [Fact]
+    public void Should_AnswerTheSame_When_SavedAndLoaded()
+    {
+        var faces = Faces();
+        var index = SearchIndex.Build(faces, "catalog-a", 7).Apply([3, 4], [], 8);
+        var path = _temp.File("c.db.search");
+
+        index.Save(path);
+        var loaded = SearchIndex.TryLoad(path);
+
+        Assert.NotNull(loaded);
+        Assert.Equal(("catalog-a", 8L, index.Count), (loaded.CatalogId, loaded.Revision, loaded.Count));
+        foreach (var face in faces.Where(f => f.Id % 25 == 0))
+            Assert.Equal(index.Search(face.Embedding, 10), loaded.Search(face.Embedding, 10));
+        Assert.DoesNotContain(3L, loaded.Search(faces[2].Embedding, 5).Select(m => m.Face));
+    }
+
+    [Fact]
+    public void Should_ReadNothing_When_TheFileIsDamaged()
+    {
+        var path = _temp.File("c.db.search");
+        SearchIndex.Build(Faces(50), "catalog", 1).Save(path);
+        var bytes = File.ReadAllBytes(path);
+
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var truncated = SearchIndex.TryLoad(path);
+        File.WriteAllBytes(path, [.. bytes[..8], .. Enumerable.Repeat((byte)0xFF, 64)]);
+        var garbage = SearchIndex.TryLoad(path);
+        File.WriteAllText(path, "not an index");
+        var text = SearchIndex.TryLoad(path);
+
+        Assert.Null(truncated);
+        Assert.Null(garbage);
+        Assert.Null(text);
+        Assert.Null(SearchIndex.TryLoad(_temp.File("missing.search")));
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
