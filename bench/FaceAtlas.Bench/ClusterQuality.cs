@@ -66,7 +66,7 @@ internal static class ClusterQuality
                 var r = ClusteringReport.Of(items);
                 if (args.Contains("--mixed"))
                     foreach (var g in items.GroupBy(i => i.Item2).Where(g => g.Select(x => x.Item1).Distinct().Count() > 1).Take(40))
-                        Console.WriteLine($"    mixed: {string.Join(" + ", g.GroupBy(x => x.Item1).Select(x => $"{x.Key}x{x.Count()}"))}");
+                        Console.WriteLine($"    mixed: {string.Join(" + ", g.GroupBy(x => x.Item1).Select(x => $"{x.Key}x{x.Count()} (male {Maleness(subset, central, x.Key):F2})"))}");
                 if (args.Contains("--splits"))
                     foreach (var g in items.GroupBy(i => i.Item1).Where(g => g.Count() >= 10))
                     {
@@ -89,5 +89,12 @@ internal static class ClusterQuality
             }
         }
         return 0;
+    }
+
+    /// <summary>The mean estimated maleness of an identity's labelled faces (NaN without attributes).</summary>
+    static float Maleness(List<FaceRecord> faces, Dictionary<long, string> central, string identity)
+    {
+        var values = faces.Where(f => central.GetValueOrDefault(f.Id) == identity && f.Attributes is not null).Select(f => f.Attributes!.Maleness).ToList();
+        return values.Count == 0 ? float.NaN : values.Average();
     }
 }

@@ -11,10 +11,11 @@ namespace FaceAtlas.Bench;
 /// Search by a query face at 10k, 100k and 1M faces, four ways side by side: exact brute force (SIMD), the
 /// original approach's cluster-by-cluster linear scan, attribute-partitioned search (only the query's predicted
 /// gender and age bucket), and the HNSW index. The faces are the real LFW ones of a catalog (with their estimated
-/// attributes) plus synthetic ones made from them: each synthetic identity is a real LFW person's mean embedding
-/// moved away to cosine ~0.5 (someone who resembles them), its faces spread as LFW's are, its attributes those of
-/// the person it came from, mispredicted per face as often as on LFW. Queries are held-out real faces and new
-/// faces of synthetic identities; truth is exact float search over the same faces.
+/// attributes) plus synthetic ones made like them: each synthetic identity's centre is drawn from a Gaussian with
+/// the mean and covariance of LFW's identity means (so strangers are as alike as LFW's strangers are), its faces
+/// spread about it as LFW's are about theirs, its attributes those of a random LFW person, mispredicted per face as
+/// often as on LFW. Queries are held-out real faces and new faces of synthetic identities; truth is exact float
+/// search over the same faces.
 /// </summary>
 internal static class SearchScale
 {
@@ -160,12 +161,13 @@ internal static class SearchScale
             var means = people.Select(p => (Mean: Mean(p.Select(x => x.Face.Embedding)), Male: p.Count(x => x.Face.Attributes!.Gender == Gender.Male) * 2 >= p.Count,
                 Age: p.Select(x => x.Face.Attributes!.Age).Order().ElementAt(p.Count / 2))).ToList();
 
+            var centres = new IdentitySampler(means.Select(m => m.Mean).ToList());
             long nextId = real.Max(r => r.Face.Id) + 1;
             var synthetic = new List<(float[] Centre, bool Male, float Age, double Noise, int Identity)>();
             while (faces.Count < n)
             {
                 var basis = means[random.Next(means.Count)];
-                var centre = Perturb(random, basis.Mean, 0.5);
+                var centre = centres.Next(random);
                 double noise = 0.026 + 0.008 * random.NextDouble();
                 var identity = (centre, basis.Male, basis.Age, noise, nextIdentity);
                 int count = random.NextDouble() < 0.4 ? 1 : 2 + (int)(3 / Math.Pow(random.NextDouble() + 1e-9, 0.8));
@@ -206,19 +208,6 @@ internal static class SearchScale
             return sum;
         }
 
-        /// <summary><paramref name="v"/> moved in a random direction to cosine <paramref name="cosine"/> with itself.</summary>
-        static float[] Perturb(Random random, float[] v, double cosine)
-        {
-            var noise = Gaussian(random, 1);
-            float along = TensorPrimitives.Dot(noise, v);
-            for (int j = 0; j < Dims; j++) noise[j] -= along * v[j]; // orthogonal to v
-            FaceEmbedder.Normalize(noise);
-            double sin = Math.Sqrt(1 - cosine * cosine);
-            var result = new float[Dims];
-            for (int j = 0; j < Dims; j++) result[j] = (float)(cosine * v[j] + sin * noise[j]);
-            return result;
-        }
-
         static float[] Face(Random random, float[] centre, double noise)
         {
             var v = Gaussian(random, noise);
@@ -227,7 +216,7 @@ internal static class SearchScale
             return v;
         }
 
-        static float[] Gaussian(Random random, double sigma)
+        internal static float[] Gaussian(Random random, double sigma)
         {
             var v = new float[Dims];
             for (int j = 0; j < Dims; j += 2)
@@ -237,6 +226,51 @@ internal static class SearchScale
                 v[j + 1] = (float)(r * Math.Sin(2 * Math.PI * u2));
             }
             return v;
+        }
+    }
+
+    /// <summary>
+    /// Draws identity centres from N(mean, covariance) of the given identity means (through the covariance's
+    /// Cholesky factor), normalised: new people whose embeddings are distributed as real people's are.
+    /// </summary>
+    sealed class IdentitySampler
+    {
+        readonly float[] _mean = new float[Dims];
+        readonly float[][] _lower; // rows of the Cholesky factor L, covariance = L L^T
+
+        public IdentitySampler(List<float[]> means)
+        {
+            foreach (var m in means) TensorPrimitives.Add(_mean, m, _mean);
+            TensorPrimitives.Divide(_mean, means.Count, _mean);
+            var cov = new double[Dims, Dims];
+            var d = new float[Dims];
+            foreach (var m in means)
+            {
+                TensorPrimitives.Subtract(m, _mean, d);
+                for (int i = 0; i < Dims; i++)
+                    for (int j = 0; j <= i; j++) cov[i, j] += d[i] * d[j];
+            }
+            for (int i = 0; i < Dims; i++)
+                for (int j = 0; j <= i; j++) cov[i, j] /= means.Count - 1;
+            for (int i = 0; i < Dims; i++) cov[i, i] += 1e-6; // ridge: 4,000 means barely determine 512 dimensions
+            var l = new double[Dims, Dims];
+            for (int i = 0; i < Dims; i++)
+                for (int j = 0; j <= i; j++)
+                {
+                    double sum = cov[i, j];
+                    for (int k = 0; k < j; k++) sum -= l[i, k] * l[j, k];
+                    l[i, j] = i == j ? Math.Sqrt(Math.Max(sum, 1e-12)) : sum / l[j, j];
+                }
+            _lower = Enumerable.Range(0, Dims).Select(i => Enumerable.Range(0, Dims).Select(j => (float)l[i, j]).ToArray()).ToArray();
+        }
+
+        public float[] Next(Random random)
+        {
+            var z = Dataset.Gaussian(random, 1);
+            var c = new float[Dims];
+            for (int i = 0; i < Dims; i++) c[i] = _mean[i] + TensorPrimitives.Dot(_lower[i], z);
+            FaceEmbedder.Normalize(c);
+            return c;
         }
     }
 

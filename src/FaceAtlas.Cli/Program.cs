@@ -12,6 +12,7 @@ var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in
     PeopleCommand.Create(),
     ExportCommand.Create(),
     SearchCommand.Create(),
+    ServeCommand.Create(),
     EvalCommand.Create(),
 };
 root.Options.Add(GlobalOptions.Catalog);

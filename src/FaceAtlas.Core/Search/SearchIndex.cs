@@ -3,16 +3,18 @@ using FaceAtlas.Core.Catalog;
 
 namespace FaceAtlas.Core.Search;
 
-/// <summary>A face found by the index and how similar it is to the query (from the int8 codes, within ~0.001).</summary>
+/// <summary>A face found by the index and how similar it is to the query (from its two codes: within ~0.00001).</summary>
 public readonly record struct FaceMatch(long Face, float Similarity);
 
 /// <summary>
 /// The approximate-nearest-neighbour index over every face embedding of a catalog: an HNSW graph of int8 codes,
 /// each node knowing its face id and packed attributes (for filters). The graph is walked with the int8 codes; the
-/// candidates it finds are then ranked by a second int8 code of each vector's residual, which makes similarities
-/// all but exact (ties among strangers at 0.2 otherwise swap places) for 516 more bytes a face. It follows the catalog through the catalog's
-/// log of embedding changes: a changed face's old node is marked removed and a new node added; when removed nodes
-/// pass a quarter of the graph it is rebuilt. Saved as one file beside the catalog.
+/// candidates it finds are then ranked again with a second int8 code of each vector's residual, which makes the
+/// similarities all but exact (strangers at 0.2 otherwise swap places by quantisation noise) for 516 more bytes a
+/// face. It follows the catalog through the catalog's log of embedding changes: a changed face's old node is
+/// marked removed and a new node added; when removed nodes pass a quarter of the graph it is rebuilt. Saved as one
+/// file beside the catalog. (Tried and not kept: walking the graph on the embeddings' 128 or 256 leading principal
+/// directions: faster per step, but it lost 1-2 % of a person's faces, docs/BENCHMARKS.md.)
 /// </summary>
 public sealed class SearchIndex
 {
@@ -50,7 +52,6 @@ public sealed class SearchIndex
 
     /// <summary>Nodes in the graph, removed ones included.</summary>
     public int Nodes => _graph.Count;
-
 
     /// <summary>Builds an index over <paramref name="faces"/> on <paramref name="threads"/> cores (0: all).</summary>
     public static SearchIndex Build(IReadOnlyList<FaceVector> faces, string catalogId, long revision, int threads = 0)

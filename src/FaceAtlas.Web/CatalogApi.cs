@@ -1,0 +1,187 @@
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.People;
+using FaceAtlas.Core.Search;
+using FaceAtlas.Core.Thumbnails;
+using FaceAtlas.Storage;
+using FaceAtlas.Vision;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace FaceAtlas.Web;
+
+// The API's shapes: snake_case JSON, the field names of the command line's --format jsonl where they meet.
+public sealed record PersonView(long Person, string? Name, int Faces, int Photos, bool Hidden, long? Cover);
+public sealed record PeoplePage(int Total, int Offset, IReadOnlyList<PersonView> People);
+public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null);
+public sealed record PersonDetail(PersonView Person, IReadOnlyList<FaceView> Faces);
+public sealed record PhotoView(long Photo, string Name, int Width, int Height, IReadOnlyList<FaceView> Faces);
+public sealed record SuggestionView(PersonView First, PersonView Second, float Similarity);
+public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing);
+public sealed record NameRequest(string Name);
+public sealed record MergeRequest(long[] Others);
+public sealed record MoveRequest(long[] Faces, long? To);
+public sealed record RejectRequest(long[] Faces, long From);
+
+/// <summary>
+/// The JSON API under /api. Each request opens the catalog for itself (a catalog connection serves one thread);
+/// photos are found by id, never by a path from the request, so only photos of the catalog can be served.
+/// </summary>
+internal sealed class CatalogApi(ServeOptions options)
+{
+    readonly ThumbnailCache _thumbnails = ThumbnailCache.Beside(options.CatalogPath);
+    readonly Lazy<FaceAnalyzer> _analyzer = new(() => new FaceAnalyzer());
+    readonly SemaphoreSlim _analyzing = new(1);
+
+    SqliteCatalog Open() => SqliteCatalog.Open(options.CatalogPath, create: false);
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/people", (int? offset, int? limit, bool? hidden) => Read(c => People(c, offset ?? 0, Math.Clamp(limit ?? 200, 1, 1000), hidden ?? false)));
+        api.MapGet("/people/{id:long}", (long id) => Read(c => Person(c, id)));
+        api.MapPost("/people/{id:long}/name", (long id, NameRequest body) => Change(c => new PeopleService(c).Name(id, body.Name)));
+        api.MapPost("/people/{id:long}/hide", (long id) => Change(c => new PeopleService(c).Hide(id, true)));
+        api.MapPost("/people/{id:long}/unhide", (long id) => Change(c => new PeopleService(c).Hide(id, false)));
+        api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body) => Change(c => new PeopleService(c).Merge(id, body.Others)));
+        api.MapPost("/faces/move", (MoveRequest body) => Change(c => new PeopleService(c).MoveFaces(body.Faces, body.To)));
+        api.MapPost("/faces/reject", (RejectRequest body) => Change(c => new PeopleService(c).RejectFaces(body.Faces, body.From)));
+        api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Suggest().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
+        api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
+        api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http));
+        api.MapGet("/faces/{id:long}/thumbnail", (long id, HttpContext http) => Thumbnail(id, http));
+        api.MapPost("/search", (HttpRequest request) => SearchAsync(request)).DisableAntiforgery();
+        api.MapGet("/status", () => Read(Status));
+        // Anything else under /api is not a resource: 404, as for a path that tries to climb out.
+        api.Map("/{**rest}", () => Results.NotFound());
+    }
+
+    IResult Read<T>(Func<SqliteCatalog, T> read)
+    {
+        try
+        {
+            using var catalog = Open();
+            return Results.Ok(read(catalog));
+        }
+        catch (PeopleException e)
+        {
+            return Results.NotFound(new { error = e.Message });
+        }
+    }
+
+    IResult Change(Action<SqliteCatalog> change) => Read(c => { change(c); return new { ok = true }; });
+
+    IResult Change<T>(Func<SqliteCatalog, T> change) => Read(change);
+
+    static PersonView View(PersonSummary p) => new(p.Id, p.Name, p.Faces, p.Photos, p.Hidden, p.CoverFace);
+
+    static float[] Box(FaceRecord f) => [MathF.Round(f.Box.X, 1), MathF.Round(f.Box.Y, 1), MathF.Round(f.Box.Width, 1), MathF.Round(f.Box.Height, 1)];
+
+    static PeoplePage People(SqliteCatalog catalog, int offset, int limit, bool hidden)
+    {
+        var people = new PeopleService(catalog).List(hidden);
+        return new PeoplePage(people.Count, offset, people.Skip(offset).Take(limit).Select(View).ToList());
+    }
+
+    static PersonDetail Person(SqliteCatalog catalog, long id)
+    {
+        var person = new PeopleService(catalog).Get(id);
+        var faces = catalog.Faces(withEmbeddings: false).Where(f => f.PersonId == id)
+            .Select(f => new FaceView(f.Id, f.Photo.Id, Box(f), id, person.Name)).ToList();
+        return new PersonDetail(View(person), faces);
+    }
+
+    static PhotoView Photo(SqliteCatalog catalog, long id)
+    {
+        var faces = catalog.Faces(withEmbeddings: false).Where(f => f.Photo.Id == id).ToList();
+        if (faces.Count == 0) throw new PeopleException($"no photo {id} with faces");
+        var names = new PeopleService(catalog).List(includeHidden: true).ToDictionary(p => p.Id, p => p.Name);
+        var photo = faces[0].Photo;
+        return new PhotoView(id, Path.GetFileName(photo.Path), photo.Width, photo.Height,
+            faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null)).ToList());
+    }
+
+    StatusView Status(SqliteCatalog catalog)
+    {
+        var counts = catalog.Counts();
+        long bytes = new FileInfo(options.CatalogPath).Length + (File.Exists(options.CatalogPath + "-wal") ? new FileInfo(options.CatalogPath + "-wal").Length : 0);
+        return new StatusView(counts.Photos, counts.Faces, new PeopleService(catalog).List(includeHidden: true).Count, bytes,
+            CatalogLock.IsHeld(options.CatalogPath));
+    }
+
+    static void Cache(HttpContext http) => http.Response.Headers.CacheControl = "private, max-age=86400";
+
+    IResult PhotoImage(long id, int size, HttpContext http)
+    {
+        string? path;
+        using (var catalog = Open())
+            path = catalog.Faces(withEmbeddings: false).FirstOrDefault(f => f.Photo.Id == id)?.Photo.Path;
+        if (path is null) return Results.NotFound();
+        try
+        {
+            var jpeg = PhotoPreview.Render(File.ReadAllBytes(path), size);
+            Cache(http);
+            return Results.Bytes(jpeg, "image/jpeg");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PhotoDecodeException)
+        {
+            return Results.NotFound(new { error = "the photo cannot be read now; index again" });
+        }
+    }
+
+    IResult Thumbnail(long id, HttpContext http)
+    {
+        FaceRecord? face;
+        using (var catalog = Open())
+            face = catalog.Face(id);
+        if (face is null || _thumbnails.PathFor(face) is not { } path) return Results.NotFound();
+        Cache(http);
+        return Results.File(path, "image/jpeg");
+    }
+
+    /// <summary>The uploaded query photo goes through the indexing pipeline's decoder, with its limits; one at a time.</summary>
+    async Task<IResult> SearchAsync(HttpRequest request)
+    {
+        var tooLarge = Results.Json(new { error = $"the upload is too large (at most {options.MaxUploadBytes / 1048576} MB)" }, statusCode: 413);
+        if (request.ContentLength > options.MaxUploadBytes) return tooLarge; // said before a byte of it is read
+        if (!request.HasFormContentType) return Results.BadRequest(new { error = "send the photo as multipart/form-data, field 'photo'" });
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync();
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return tooLarge;
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        {
+            return Results.BadRequest(new { error = $"the upload is malformed: {e.Message}" });
+        }
+        if (form.Files.GetFile("photo") is not { } file) return Results.BadRequest(new { error = "no file in field 'photo'" });
+        using var bytes = new MemoryStream();
+        await file.CopyToAsync(bytes);
+        PhotoAnalysis analysis;
+        await _analyzing.WaitAsync();
+        try
+        {
+            analysis = _analyzer.Value.Analyze(bytes.ToArray());
+        }
+        catch (PhotoDecodeException e)
+        {
+            return Results.BadRequest(new { error = $"not a usable photo: {e.Message}" });
+        }
+        finally
+        {
+            _analyzing.Release();
+        }
+        var query = analysis.Faces.MaxBy(f => f.Box.Area);
+        if (query is null) return Results.BadRequest(new { error = "no face found in the photo" });
+        return Read(c =>
+        {
+            var result = new FaceSearch(c, FaceSearch.IndexPathFor(options.CatalogPath))
+                .Search(query.Embedding, new SearchOptions(FaceEmbedder.SamePersonThreshold, 200));
+            return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId, null, MathF.Round(h.Similarity, 4))).ToList();
+        });
+    }
+}

@@ -1,0 +1,19 @@
+using System.Net;
+
+namespace FaceAtlas.Web;
+
+/// <summary>
+/// Where the web app listens and on which catalog. A non-loopback address is reachable by others on the network,
+/// so it always comes with a <see cref="Token"/> that every request must carry.
+/// </summary>
+public sealed record ServeOptions(string CatalogPath, IPAddress Bind, int Port, string? Token)
+{
+    /// <summary>Largest query photo accepted by the search upload.</summary>
+    public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
+
+    public static string NewToken() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>Options for <paramref name="bind"/>: a token exactly when the address is not loopback.</summary>
+    public static ServeOptions For(string catalogPath, IPAddress bind, int port) =>
+        new(catalogPath, bind, port, IPAddress.IsLoopback(bind) ? null : NewToken());
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FaceAtlas.Web;
+
+/// <summary>Builds the web app: Kestrel on the chosen address, the guard, the API and the front end.</summary>
+public static class WebServer
+{
+    public static WebApplication Build(ServeOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "FaceAtlas" });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.Bind, options.Port);
+            k.Limits.MaxRequestBodySize = options.MaxUploadBytes;
+            k.AddServerHeader = false;
+        });
+        builder.Services.Configure<JsonOptions>(j => j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<CatalogApi>();
+
+        var app = builder.Build();
+        var guard = new RequestGuard(options.Token);
+        app.Use(guard.InvokeAsync);
+        foreach (var path in StaticAssets.Paths)
+            app.MapGet(path, () => StaticAssets.Serve(path));
+        app.Services.GetRequiredService<CatalogApi>().Map(app);
+        return app;
+    }
+
+    /// <summary>The address to open once started (the port the system gave, for --port 0), with the token when one is needed.</summary>
+    public static string Address(WebApplication app, ServeOptions options)
+    {
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                  ?? $"http://{options.Bind}:{options.Port}";
+        return options.Token is null ? url + "/" : $"{url}/?token={options.Token}";
+    }
+}

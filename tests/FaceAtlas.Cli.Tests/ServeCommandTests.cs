@@ -1,0 +1,79 @@
+using System.Net;
+
+namespace FaceAtlas.Cli.Tests;
+
+/// <summary><c>faceatlas serve</c> as a user starts it: the printed address works, and beyond loopback only with its token.</summary>
+public sealed class ServeCommandTests : IDisposable
+{
+    readonly TempFolder _temp = new();
+    string Catalog => _temp.File("c.db");
+
+    /// <summary>Starts serve, returns the address it printed; the process is killed at the end of the test.</summary>
+    async Task<(System.Diagnostics.Process Process, string Address)> Serve(params string[] args)
+    {
+        var process = Cli.Start(["serve", "--port", "0", "--catalog", Catalog, .. args]);
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.NotNull(line);
+        Assert.StartsWith("FaceAtlas is at http://", line);
+        return (process, line["FaceAtlas is at ".Length..].Split(' ')[0]);
+    }
+
+    [DatasetFact]
+    public async Task Should_ServeThePages_When_Started()
+    {
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", Catalog]).Exit);
+        var (process, address) = await Serve();
+        try
+        {
+            using var http = new HttpClient();
+            var page = await http.GetStringAsync(address);
+            var people = await http.GetStringAsync(address + "api/people");
+
+            Assert.StartsWith("http://127.0.0.1:", address);
+            Assert.Contains("<script src=\"/app.js\">", page);
+            Assert.Contains("\"total\":", people);
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
+    [DatasetFact]
+    public async Task Should_PrintAToken_When_BoundBeyondLoopback()
+    {
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", Catalog]).Exit);
+        var (process, address) = await Serve("--bind", "0.0.0.0");
+        try
+        {
+            var url = new Uri(address);
+            using var http = new HttpClient();
+            var local = $"http://127.0.0.1:{url.Port}/api/people";
+
+            var without = await http.GetAsync(local);
+            var with = await http.GetAsync(local + url.Query);
+
+            Assert.Contains("?token=", address);
+            Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, with.StatusCode);
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
+    [Fact]
+    public void Should_Refuse_When_TheCatalogIsMissingOrTheAddressIsNot()
+    {
+        var missing = Cli.Run(["serve", "--catalog", _temp.File("none.db")]);
+        var badBind = Cli.Run(["serve", "--bind", "everywhere", "--catalog", Catalog]);
+
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("no catalog", missing.Err);
+        Assert.Equal(2, badBind.Exit);
+        Assert.Contains("--bind wants an IP address", badBind.Err);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}

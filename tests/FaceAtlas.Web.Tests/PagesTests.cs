@@ -1,0 +1,217 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace FaceAtlas.Web.Tests;
+
+/// <summary>The pages in a real browser (headless Chromium) against a real server on a real catalog.</summary>
+public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
+{
+    async Task<IPage> Open(Server server, string hash = "")
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        await page.GotoAsync(server.Address + "/" + hash);
+        return page;
+    }
+
+    static async Task Shot(IPage page, string name)
+    {
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle); // thumbnails are made on first request
+        await page.ScreenshotAsync(new() { Path = Path.Combine(WebFixture.Screenshots, name + ".png"), FullPage = true });
+    }
+
+    [BrowserFact]
+    public async Task Should_ShowEveryPerson_When_OpeningThePeoplePage()
+    {
+        await using var server = await fixture.StartAsync();
+        var people = await server.GetJson("/api/people");
+        var page = await Open(server);
+
+        await page.WaitForSelectorAsync("#people .person");
+        int cards = await page.Locator("#people .person").CountAsync();
+
+        await Shot(page, "people");
+        Assert.Equal(people.GetProperty("total").GetInt32(), cards);
+        Assert.InRange(cards, 20, 24); // 12 people in deepface-tests, 8 in bbt; clustering found each (one bbt crop may stand alone)
+        Assert.Equal($"People ({cards})", await page.Locator("h1").TextContentAsync());
+        Assert.Equal(0, await page.EvaluateAsync<int>("[...document.querySelectorAll('#people img')].filter(i => !i.complete || i.naturalWidth === 0).length"));
+
+        // Phone width: still one column of cards or more, nothing wider than the screen.
+        await page.SetViewportSizeAsync(375, 800);
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"));
+        await Shot(page, "people-phone");
+    }
+
+    [BrowserFact]
+    public async Task Should_KeepANewName_When_ThePageIsReloaded()
+    {
+        await using var server = await fixture.StartAsync();
+        long id = (await server.GetJson("/api/people")).GetProperty("people")[0].GetProperty("person").GetInt64();
+        var page = await Open(server, $"#/person/{id}");
+
+        await page.FillAsync("#person-name", "Ada Lovelace");
+        await page.ClickAsync("#rename");
+        await page.WaitForSelectorAsync("#message:has-text('Saved')");
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("#person-photos");
+
+        await Shot(page, "person");
+        Assert.Equal("Ada Lovelace", await page.InputValueAsync("#person-name"));
+        Assert.Equal("Ada Lovelace", await page.Locator("h1").TextContentAsync());
+        Assert.Equal("Ada Lovelace", (await server.GetJson($"/api/people/{id}")).GetProperty("person").GetProperty("name").GetString());
+    }
+
+    [BrowserFact]
+    public async Task Should_LeaveOnePersonWithBothSetsOfPhotos_When_MergingTwo()
+    {
+        await using var server = await fixture.StartAsync();
+        var list = (await server.GetJson("/api/people")).GetProperty("people");
+        long keep = list[0].GetProperty("person").GetInt64(), gone = list[1].GetProperty("person").GetInt64();
+        int photos = list[0].GetProperty("photos").GetInt32() + list[1].GetProperty("photos").GetInt32();
+        var page = await Open(server, $"#/person/{gone}");
+
+        await page.FillAsync("#merge-into", keep.ToString());
+        await page.ClickAsync("#merge");
+        await page.WaitForURLAsync(url => url.EndsWith($"#/person/{keep}"));
+        await page.Locator("#person-photos figure").Nth(photos - 1).WaitForAsync(); // (the page's CSP forbids Playwright's eval-based waits)
+
+        await Shot(page, "merged");
+        Assert.Equal(photos, await page.Locator("#person-photos figure").CountAsync());
+        Assert.Equal(photos, (await server.GetJson($"/api/people/{keep}")).GetProperty("person").GetProperty("photos").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"/api/people/{gone}")).StatusCode);
+    }
+
+    [BrowserFact]
+    public async Task Should_ShowThatPersonsPhotosFirst_When_UploadingASelfie()
+    {
+        await using var server = await fixture.StartAsync();
+        var folder = Datasets.At("deepface-tests", "person_02");
+        var theirs = Directory.GetFiles(folder).Select(Path.GetFileName).ToHashSet();
+        var page = await Open(server, "#/search");
+
+        await page.SetInputFilesAsync("#search-file", Directory.GetFiles(folder).Order().First());
+        await page.WaitForSelectorAsync("#search-results .hit");
+        var photos = await page.Locator("#search-results .hit").EvaluateAllAsync<long[]>("hits => hits.map(h => Number(h.dataset.photo))");
+
+        await Shot(page, "search");
+        var firstNames = new List<string>();
+        foreach (long photo in photos.Take(theirs.Count))
+            firstNames.Add((await server.GetJson($"/api/photos/{photo}")).GetProperty("name").GetString()!);
+        Assert.Equal(theirs.Count, photos.Length);  // their photos, and no one else's above the threshold
+        Assert.All(firstNames, n => Assert.Contains(n, theirs));
+    }
+
+    [BrowserFact]
+    public async Task Should_BoxEveryFaceAndLinkItsPerson_When_OpeningAPhoto()
+    {
+        await using var server = await fixture.StartAsync();
+        long cover = (await server.GetJson("/api/people")).GetProperty("people")[0].GetProperty("cover").GetInt64();
+        var face = (await server.GetJson($"/api/people/{(await server.GetJson("/api/people")).GetProperty("people")[0].GetProperty("person").GetInt64()}"))
+            .GetProperty("faces")[0];
+        long photo = face.GetProperty("photo").GetInt64();
+        var page = await Open(server, $"#/photo/{photo}");
+
+        await page.WaitForSelectorAsync(".photo .box");
+        var view = await server.GetJson($"/api/photos/{photo}");
+
+        await Shot(page, "photo");
+        Assert.True(cover > 0);
+        Assert.Equal(view.GetProperty("faces").GetArrayLength(), await page.Locator(".photo .box").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("document.querySelector('.photo img').naturalWidth > 0"));
+        var image = (await page.Locator(".photo img").BoundingBoxAsync())!;
+        var box = (await page.Locator(".photo .box").First.BoundingBoxAsync())!;
+        Assert.InRange(box.X, image.X, image.X + image.Width - box.Width + 2);   // drawn on the face, inside the photo
+        Assert.InRange(box.Y, image.Y, image.Y + image.Height - box.Height + 2);
+        Assert.True(box.Width > 20);
+        var status = await Open(server, "#/status");
+        await status.WaitForSelectorAsync("dl");
+        await Shot(status, "status");
+        var suggestions = await Open(server, "#/suggestions");
+        await suggestions.WaitForSelectorAsync("h1:has-text('Same person?')");
+        await Shot(suggestions, "suggestions");
+    }
+}
+
+/// <summary>What the server refuses: paths out of the catalog, cross-site changes, requests without the token, bad uploads.</summary>
+public sealed class SecurityTests(WebFixture fixture) : IClassFixture<WebFixture>
+{
+    [BrowserFact]
+    public async Task Should_ServeOnlyPhotosOfTheCatalog_When_APathIsTried()
+    {
+        await using var server = await fixture.StartAsync();
+        string[] attempts =
+        [
+            "/api/photos/..%2F..%2F..%2Fetc%2Fpasswd/image", "/%2e%2e/%2e%2e/etc/passwd", "/api/photos/999999/image",
+            "/api/faces/999999/thumbnail", "/api/photos/1/image/../../../../etc/passwd", "/app.js/../../etc/passwd", "/etc/passwd",
+        ];
+        foreach (var path in attempts)
+        {
+            var response = await server.Http.GetAsync(path);
+            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{path}: {response.StatusCode}");
+            Assert.DoesNotContain("root:", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [BrowserFact]
+    public async Task Should_RefuseChanges_When_TheyComeFromAnotherSite()
+    {
+        await using var server = await fixture.StartAsync();
+        long id = (await server.GetJson("/api/people")).GetProperty("people")[0].GetProperty("person").GetInt64();
+        StringContent Body() => new("""{"name":"Mallory"}""", Encoding.UTF8, "application/json");
+
+        var plain = await server.Http.PostAsync($"/api/people/{id}/name", Body()); // what a cross-site form could send
+        var foreign = new HttpRequestMessage(HttpMethod.Post, $"/api/people/{id}/name") { Content = Body() };
+        foreign.Headers.Add("X-FaceAtlas-Request", "1");
+        foreign.Headers.Add("Origin", "http://evil.example");
+        var fromElsewhere = await server.Http.SendAsync(foreign);
+
+        Assert.Equal(HttpStatusCode.Forbidden, plain.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, fromElsewhere.StatusCode);
+        Assert.NotEqual("Mallory", (await server.GetJson($"/api/people/{id}")).GetProperty("person").GetProperty("name").GetString());
+    }
+
+    [BrowserFact]
+    public async Task Should_AskForTheToken_When_OneIsSet()
+    {
+        await using var server = await fixture.StartAsync(token: "secret-token");
+
+        var without = await server.Http.GetAsync("/api/people");
+        var wrong = await server.Http.GetAsync("/api/people?token=guess");
+        var with = await server.Http.GetAsync("/api/people?token=secret-token");
+        var page = await fixture.Browser.NewPageAsync();
+        await page.GotoAsync(server.Address + "/?token=secret-token"); // the printed address; the cookie carries it on
+        await page.WaitForSelectorAsync("#people .person");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, with.StatusCode);
+        Assert.True(await page.Locator("#people .person").CountAsync() > 0);
+    }
+
+    [BrowserFact]
+    public async Task Should_SayWhy_When_AnUploadIsNotAPhotoOrTooLarge()
+    {
+        await using var server = await fixture.StartAsync();
+        async Task<HttpResponseMessage> Upload(byte[] bytes)
+        {
+            var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "photo", "query.jpg" } };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = form };
+            request.Headers.Add("X-FaceAtlas-Request", "1");
+            request.Headers.ExpectContinue = true; // so a refused upload is answered before it is all sent
+            return await server.Http.SendAsync(request);
+        }
+
+        var text = await Upload(Encoding.UTF8.GetBytes("not a photo at all"));
+        var blank = await Upload(TestPhotos.Png(200, 200));
+        var huge = await Upload(new byte[25 * 1024 * 1024]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, text.StatusCode);
+        Assert.Contains("not a usable photo", await text.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
+        Assert.Contains("no face found", await blank.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        using var doc = JsonDocument.Parse(await text.Content.ReadAsStringAsync());
+        Assert.True(doc.RootElement.TryGetProperty("error", out _));
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FaceAtlas.Core.Indexing;
+using FaceAtlas.Core.People;
+using FaceAtlas.Storage;
+using FaceAtlas.Vision;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace FaceAtlas.Web.Tests;
+
+/// <summary>A browser test: needs the shared photos and Debian's Chromium; skipped, saying which is missing, without them.</summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    public BrowserFactAttribute()
+    {
+        if (!Datasets.Present) Skip = Datasets.SkipReason;
+        else if (!File.Exists(Chromium)) Skip = $"Chromium not found at {Chromium} (apt-get install chromium; .ci/run does)";
+    }
+}
+
+/// <summary>
+/// One catalog of deepface-tests and bbt/identities, indexed and clustered once for all tests; each test serves its
+/// own copy (tests rename and merge), and one headless Chromium is shared.
+/// </summary>
+public sealed class WebFixture : IAsyncLifetime
+{
+    readonly TempFolder _temp = new();
+    IPlaywright? _playwright;
+
+    public string BaseCatalog => _temp.File("base.db");
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go for a reviewer to look at (not committed).</summary>
+    public static string Screenshots { get; } = Path.Combine(Datasets.RepositoryRoot, ".build", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!Datasets.Present || !File.Exists(BrowserFactAttribute.Chromium)) return;
+        using (var catalog = SqliteCatalog.Open(BaseCatalog))
+        using (var analyzer = new FaceAnalyzer())
+        {
+            await new PhotoIndexer(catalog, analyzer).RunAsync([Datasets.At("deepface-tests"), Datasets.At("bbt", "identities")]);
+            new PeopleService(catalog).Cluster(full: false);
+        }
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = BrowserFactAttribute.Chromium,
+            Headless = true,
+            // Background networking off: this machine has no internet, and nothing may leave it anyway.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    /// <summary>A server on a copy of the catalog, on a free loopback port.</summary>
+    public async Task<Server> StartAsync(string? token = null)
+    {
+        var catalog = _temp.File($"c{Guid.NewGuid():N}.db");
+        File.Copy(BaseCatalog, catalog);
+        var options = new ServeOptions(catalog, IPAddress.Loopback, 0, token);
+        var app = WebServer.Build(options);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Server(app, address, catalog);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_playwright is not null)
+        {
+            await Browser.DisposeAsync();
+            _playwright.Dispose();
+        }
+        _temp.Dispose();
+    }
+}
+
+/// <summary>A running server: its address, its catalog, and a client for the API.</summary>
+public sealed class Server(WebApplication app, string address, string catalog) : IAsyncDisposable
+{
+    public string Address { get; } = address;
+    public string Catalog { get; } = catalog;
+    public HttpClient Http { get; } = new() { BaseAddress = new Uri(address) };
+
+    public async Task<JsonElement> GetJson(string path) => await Http.GetFromJsonAsync<JsonElement>(path);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await app.DisposeAsync();
+    }
+}
