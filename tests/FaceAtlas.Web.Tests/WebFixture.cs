@@ -60,11 +60,14 @@ public sealed class WebFixture : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
-    /// <summary>A server on a copy of the catalog, on a free loopback port.</summary>
-    public async Task<Server> StartAsync(string? token = null)
+    /// <summary>A server on a copy of the shared catalog (or on <paramref name="catalog"/>), on a free loopback port.</summary>
+    public async Task<Server> StartAsync(string? token = null, string? catalog = null)
     {
-        var catalog = _temp.File($"c{Guid.NewGuid():N}.db");
-        File.Copy(BaseCatalog, catalog);
+        if (catalog is null)
+        {
+            catalog = _temp.File($"c{Guid.NewGuid():N}.db");
+            File.Copy(BaseCatalog, catalog);
+        }
         var options = new ServeOptions(catalog, IPAddress.Loopback, 0, token);
         var app = WebServer.Build(options);
         await app.StartAsync();

@@ -1,0 +1,58 @@
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.People;
+using FaceAtlas.Storage;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Web.Tests;
+
+/// <summary>The People page with 10,000 people: paged, so the browser gets 200 cards at a time.</summary>
+public sealed class ScaleTests(WebFixture fixture) : IClassFixture<WebFixture>
+{
+    [BrowserFact]
+    public async Task Should_PageThroughPeople_When_ThereAreTenThousand()
+    {
+        // Given: 10,000 people of two (made-up) faces each, clustered as the product does
+        var path = Path.Combine(Path.GetDirectoryName(fixture.BaseCatalog)!, "many.db");
+        var random = new Random(4);
+        using (var catalog = SqliteCatalog.Open(path))
+        {
+            var outcomes = new List<PhotoOutcome>();
+            for (int person = 0; person < 10_000; person++)
+            {
+                var direction = Unit(Enumerable.Range(0, 512).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray());
+                for (int i = 0; i < 2; i++)
+                {
+                    var face = Unit(direction.Select(v => v + (float)((random.NextDouble() - 0.5) * 0.02)).ToArray());
+                    outcomes.Add(new PhotoOutcome.Analysed(new PhotoFile($"/nowhere/{person}/{i}.jpg", 1, 1), [1], new PhotoAnalysis(100, 100, "JPEG",
+                        [new FaceObservation(new FaceBox(10, 10, 50, 50), 0.99f, new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50)), face)])));
+                }
+            }
+            catalog.Commit(outcomes);
+            new PeopleService(catalog).Cluster(full: false);
+        }
+        await using var server = await fixture.StartAsync(catalog: path);
+        var page = await fixture.Browser.NewPageAsync();
+
+        // When: the first page, then the last
+        await page.GotoAsync(server.Address + "/");
+        await page.WaitForSelectorAsync("#people .person");
+        int first = await page.Locator("#people .person").CountAsync();
+        string title = (await page.Locator("h1").TextContentAsync())!;
+        await page.GotoAsync(server.Address + "/#/people/9800");
+        await page.WaitForSelectorAsync("h1:has-text('People')");
+        await page.Locator("#people .person").Nth(199).WaitForAsync();
+        int last = await page.Locator("#people .person").CountAsync();
+
+        // Then
+        Assert.Equal("People (10000)", title);
+        Assert.Equal(200, first);
+        Assert.Equal(200, last);
+        Assert.Equal(0, await page.Locator("text=Next page").CountAsync()); // the last page has no next
+    }
+
+    static float[] Unit(float[] v)
+    {
+        FaceEmbedder.Normalize(v);
+        return v;
+    }
+}
