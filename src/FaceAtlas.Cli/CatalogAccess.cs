@@ -31,6 +31,8 @@ internal sealed class WritableCatalog(CatalogLock writerLock, SqliteCatalog cata
 {
     public SqliteCatalog Catalog { get; } = catalog;
 
+    public CatalogLock Lock => writerLock;
+
     public void Dispose()
     {
         Catalog.Dispose();

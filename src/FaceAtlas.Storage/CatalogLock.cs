@@ -36,18 +36,33 @@ public sealed class CatalogLock : IDisposable
         }
     }
 
-    /// <summary>Whether a live process holds the writer's lock (an index running), read without taking any lock.</summary>
-    public static bool IsHeld(string catalogPath)
+    /// <summary>
+    /// Tells others how far the writer has come (a line of the writer's choosing), beside its process id; written
+    /// whole, by rename, so a reader never sees half of it.
+    /// </summary>
+    public void Publish(string progress)
+    {
+        var temporary = _owner + ".tmp";
+        File.WriteAllText(temporary, $"{Environment.ProcessId}\n{progress}");
+        File.Move(temporary, _owner, overwrite: true);
+    }
+
+    /// <summary>
+    /// The live writer's published progress ("" before it published any), or null when no live process holds the
+    /// writer's lock; read without taking any lock.
+    /// </summary>
+    public static string? Writer(string catalogPath)
     {
         try
         {
-            if (!int.TryParse(File.ReadAllText(catalogPath + ".writer"), out int pid)) return false;
+            var lines = File.ReadAllText(catalogPath + ".writer").Split('\n', 2);
+            if (!int.TryParse(lines[0], out int pid)) return null;
             using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
+            return process.HasExited ? null : lines.Length > 1 ? lines[1] : "";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            return false; // no writer file, or its process is gone (killed: the lock went with it)
+            return null; // no writer file, or its process is gone (killed: the lock went with it)
         }
     }
 

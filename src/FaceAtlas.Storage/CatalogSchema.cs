@@ -5,7 +5,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -85,6 +85,11 @@ internal static class CatalogSchema
         INSERT OR IGNORE INTO meta(key, value) VALUES ('catalog_id', lower(hex(randomblob(16))));
         """;
 
+    /// <summary>Pairs of people the user said are not one ("not the same" on a suggestion), smaller id first.</summary>
+    const string V5 = """
+        CREATE TABLE distinct_people(a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY(a, b));
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -98,7 +103,7 @@ internal static class CatalogSchema
         {
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
-            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + $"\nPRAGMA user_version = {Version};";
+            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

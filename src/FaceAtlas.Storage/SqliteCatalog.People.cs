@@ -162,6 +162,21 @@ public sealed partial class SqliteCatalog
         Run(cmd, hidden ? 1 : 0, person);
     }
 
+    public void MarkDistinct(long a, long b)
+    {
+        using var cmd = Command("INSERT OR IGNORE INTO distinct_people(a, b) VALUES ($a, $b)", null, "$a", "$b");
+        Run(cmd, Math.Min(a, b), Math.Max(a, b));
+    }
+
+    public IReadOnlySet<(long, long)> DistinctPeople()
+    {
+        using var cmd = Command("SELECT a, b FROM distinct_people");
+        using var reader = cmd.ExecuteReader();
+        var pairs = new HashSet<(long, long)>();
+        while (reader.Read()) pairs.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        return pairs;
+    }
+
     public void Merge(long into, IReadOnlyList<long> from)
     {
         using var tx = _connection.BeginTransaction();

@@ -13,15 +13,17 @@ namespace FaceAtlas.Web;
 // The API's shapes: snake_case JSON, the field names of the command line's --format jsonl where they meet.
 public sealed record PersonView(long Person, string? Name, int Faces, int Photos, bool Hidden, long? Cover);
 public sealed record PeoplePage(int Total, int Offset, IReadOnlyList<PersonView> People);
-public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null);
+public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null, int? Width = null, int? Height = null);
 public sealed record PersonDetail(PersonView Person, IReadOnlyList<FaceView> Faces);
 public sealed record PhotoView(long Photo, string Name, int Width, int Height, IReadOnlyList<FaceView> Faces);
 public sealed record SuggestionView(PersonView First, PersonView Second, float Similarity);
-public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing);
+public sealed record IndexingView(int PhotosDone, int PhotosTotal, int FacesFound);
+public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing, IndexingView? Progress);
 public sealed record NameRequest(string Name);
 public sealed record MergeRequest(long[] Others);
 public sealed record MoveRequest(long[] Faces, long? To);
 public sealed record RejectRequest(long[] Faces, long From);
+public sealed record DismissRequest(long First, long Second);
 
 /// <summary>
 /// The JSON API under /api. Each request opens the catalog for itself (a catalog connection serves one thread);
@@ -46,6 +48,7 @@ internal sealed class CatalogApi(ServeOptions options)
         api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body) => Change(c => new PeopleService(c).Merge(id, body.Others)));
         api.MapPost("/faces/move", (MoveRequest body) => Change(c => new PeopleService(c).MoveFaces(body.Faces, body.To)));
         api.MapPost("/faces/reject", (RejectRequest body) => Change(c => new PeopleService(c).RejectFaces(body.Faces, body.From)));
+        api.MapPost("/suggestions/dismiss", (DismissRequest body) => Change(c => new PeopleService(c).Dismiss(body.First, body.Second)));
         api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Suggest().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
         api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http));
@@ -87,7 +90,7 @@ internal sealed class CatalogApi(ServeOptions options)
     {
         var person = new PeopleService(catalog).Get(id);
         var faces = catalog.Faces(withEmbeddings: false).Where(f => f.PersonId == id)
-            .Select(f => new FaceView(f.Id, f.Photo.Id, Box(f), id, person.Name)).ToList();
+            .Select(f => new FaceView(f.Id, f.Photo.Id, Box(f), id, person.Name, Width: f.Photo.Width, Height: f.Photo.Height)).ToList();
         return new PersonDetail(View(person), faces);
     }
 
@@ -105,8 +108,10 @@ internal sealed class CatalogApi(ServeOptions options)
     {
         var counts = catalog.Counts();
         long bytes = new FileInfo(options.CatalogPath).Length + (File.Exists(options.CatalogPath + "-wal") ? new FileInfo(options.CatalogPath + "-wal").Length : 0);
-        return new StatusView(counts.Photos, counts.Faces, new PeopleService(catalog).List(includeHidden: true).Count, bytes,
-            CatalogLock.IsHeld(options.CatalogPath));
+        var writer = CatalogLock.Writer(options.CatalogPath);
+        var numbers = writer?.Split(' ').Select(n => int.TryParse(n, out int v) ? v : -1).ToArray();
+        var progress = numbers is { Length: 3 } && numbers.All(n => n >= 0) ? new IndexingView(numbers[0], numbers[1], numbers[2]) : null;
+        return new StatusView(counts.Photos, counts.Faces, new PeopleService(catalog).List(includeHidden: true).Count, bytes, writer is not null, progress);
     }
 
     static void Cache(HttpContext http) => http.Response.Headers.CacheControl = "private, max-age=86400";

@@ -63,6 +63,44 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [BrowserFact]
+    public async Task Should_NotSuggestAPairAgain_When_DismissedAsNotTheSame()
+    {
+        await using var server = await fixture.StartAsync();
+        var before = await server.GetJson("/api/suggestions");
+        Assert.True(before.GetArrayLength() > 0, "the test catalog should give at least one suggestion");
+        long a = before[0].GetProperty("first").GetProperty("person").GetInt64(), b = before[0].GetProperty("second").GetProperty("person").GetInt64();
+        var page = await Open(server, "#/suggestions");
+
+        await page.Locator(".suggestion").First.Locator("text=Not the same").ClickAsync();
+        await page.WaitForSelectorAsync("#message:has-text('Noted')");
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("h1:has-text('Same person?')");
+        var after = await server.GetJson("/api/suggestions");
+
+        Assert.DoesNotContain(after.EnumerateArray(), s => s.GetProperty("first").GetProperty("person").GetInt64() == a
+            && s.GetProperty("second").GetProperty("person").GetInt64() == b);
+        Assert.Equal(before.GetArrayLength() - 1, await page.Locator(".suggestion").CountAsync());
+    }
+
+    [BrowserFact]
+    public async Task Should_NameAPerson_When_UsingOnlyTheKeyboard()
+    {
+        await using var server = await fixture.StartAsync();
+        var page = await Open(server);
+        await page.WaitForSelectorAsync("#people .person");
+
+        // Tab from the top of the page to the first name field, type, Enter.
+        for (int i = 0; i < 12 && await page.EvaluateAsync<string>("document.activeElement.tagName") != "INPUT"; i++)
+            await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("Grace Hopper");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#message:has-text('Named Grace Hopper')");
+
+        long first = (await server.GetJson("/api/people")).GetProperty("people")[0].GetProperty("person").GetInt64();
+        Assert.Equal("Grace Hopper", (await server.GetJson($"/api/people/{first}")).GetProperty("person").GetProperty("name").GetString());
+    }
+
+    [BrowserFact]
     public async Task Should_LeaveOnePersonWithBothSetsOfPhotos_When_MergingTwo()
     {
         await using var server = await fixture.StartAsync();
@@ -124,9 +162,16 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.InRange(box.X, image.X, image.X + image.Width - box.Width + 2);   // drawn on the face, inside the photo
         Assert.InRange(box.Y, image.Y, image.Y + image.Height - box.Height + 2);
         Assert.True(box.Width > 20);
-        var status = await Open(server, "#/status");
-        await status.WaitForSelectorAsync("dl");
-        await Shot(status, "status");
+        // An index running: its progress, as the index command publishes it beside the lock, shows on Status.
+        using (var writer = FaceAtlas.Storage.CatalogLock.Acquire(server.Catalog))
+        {
+            writer.Publish("3 10 4");
+            var status = await Open(server, "#/status");
+            await status.WaitForSelectorAsync("#indexing");
+            await Shot(status, "status");
+            Assert.Equal("3 of 10 photos, 4 faces so far", await status.Locator("#indexing").TextContentAsync());
+        }
+        Assert.False((await server.GetJson("/api/status")).GetProperty("indexing").GetBoolean());
         var suggestions = await Open(server, "#/suggestions");
         await suggestions.WaitForSelectorAsync("h1:has-text('Same person?')");
         await Shot(suggestions, "suggestions");

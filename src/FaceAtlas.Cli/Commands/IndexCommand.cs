@@ -69,7 +69,7 @@ public static class IndexCommand
         IndexSummary summary;
         try
         {
-            summary = await indexer.RunAsync(roots, progress, cancel);
+            summary = await indexer.RunAsync(roots, new PublishedProgress(progress, writable.Lock), cancel);
         }
         catch (OperationCanceledException)
         {
@@ -84,6 +84,28 @@ public static class IndexCommand
             ClusterCommand.Report(new FaceAtlas.Core.People.PeopleService(catalog).Cluster(full: false, cancel), stdout);
         UpdateSearchIndex(catalog, catalogPath, changed: summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0, stdout);
         return summary.HasFailures ? ExitCodes.SomeFailed : ExitCodes.Success;
+    }
+
+    /// <summary>Passes progress on to the console, and every 2 seconds to the lock's writer file, where `serve` reads it.</summary>
+    sealed class PublishedProgress(IProgress<IndexProgress> inner, CatalogLock writerLock) : IProgress<IndexProgress>
+    {
+        long _last;
+
+        public void Report(IndexProgress value)
+        {
+            inner.Report(value);
+            long now = Environment.TickCount64;
+            if (now - Interlocked.Read(ref _last) < 2000 && value.PhotosDone < value.PhotosTotal) return;
+            Interlocked.Exchange(ref _last, now);
+            try
+            {
+                writerLock.Publish($"{value.PhotosDone} {value.PhotosTotal} {value.FacesFound}");
+            }
+            catch (IOException)
+            {
+                // Progress for others is a courtesy; indexing goes on without it.
+            }
+        }
     }
 
     /// <summary>

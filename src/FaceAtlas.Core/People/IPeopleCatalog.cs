@@ -39,6 +39,12 @@ public interface IPeopleCatalog
     void Rename(long person, string name);
     void SetHidden(long person, bool hidden);
 
+    /// <summary>Remembers that two people are not one, so they are not suggested again.</summary>
+    void MarkDistinct(long a, long b);
+
+    /// <summary>The pairs so marked, smaller id first.</summary>
+    IReadOnlySet<(long, long)> DistinctPeople();
+
     /// <summary>Moves every face of <paramref name="from"/> to <paramref name="into"/> (confirmed) and deletes them.</summary>
     void Merge(long into, IReadOnlyList<long> from);
 

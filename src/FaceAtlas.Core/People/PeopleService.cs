@@ -96,7 +96,16 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         return result;
     }
 
-    /// <summary>Pairs of visible people whose average faces are most alike, most likely first.</summary>
+    /// <summary>"Not the same person": the pair is never suggested again.</summary>
+    public void Dismiss(long a, long b)
+    {
+        if (a == b) throw new PeopleException("a person is always the same as themselves");
+        Get(a);
+        Get(b);
+        catalog.MarkDistinct(a, b);
+    }
+
+    /// <summary>Pairs of visible people whose average faces are most alike, most likely first; dismissed pairs never.</summary>
     public IReadOnlyList<MergeSuggestion> Suggest(int count = 20, float minSimilarity = 0.25f)
     {
         var faces = catalog.FacesForClustering().Where(f => f.PersonId is not null).ToList();
@@ -110,12 +119,14 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
             centroids[group.Key] = (mean, group.Select(f => f.PhotoId).ToHashSet());
         }
         var ids = centroids.Keys.Order().ToList();
+        var dismissed = catalog.DistinctPeople();
         var suggestions = new List<MergeSuggestion>();
         for (int i = 0; i < ids.Count; i++)
             for (int j = i + 1; j < ids.Count; j++)
             {
                 var (a, b) = (centroids[ids[i]], centroids[ids[j]]);
                 if (a.Photos.Overlaps(b.Photos)) continue; // seen together in a photo: two people
+                if (dismissed.Contains((ids[i], ids[j]))) continue;
                 float sim = TensorPrimitives.Dot(a.Mean, b.Mean);
                 if (sim >= minSimilarity) suggestions.Add(new MergeSuggestion(people[ids[i]], people[ids[j]], sim));
             }

@@ -90,38 +90,44 @@ async function person(id) {
     say(`${faces.length} face(s) are not ${label(p)}`);
   } }, "Not this person");
   const photos = el("div", { class: "photos", id: "person-photos" }, detail.faces.map(f => el("figure", { class: "card", "data-photo": f.photo },
-    el("a", { href: `#/photo/${f.photo}` }, thumbnail(f.face, label(p))),
+    el("a", { href: `#/photo/${f.photo}` }, framed(f, 320, label(p))),
     el("label", {}, el("input", { type: "checkbox", class: "pick", value: f.face }), " select"))));
   show(label(p), el("div", { class: "tools" }, name, rename, hide, into, merge, moveTo, move, reject),
     el("p", { class: "count" }, `${p.photos} photos, ${p.faces} faces`), photos);
 }
 
+// A photo no larger than size, with boxes drawn on the given faces, placed in percent so they stay on the faces
+// however the page scales the picture (set through the style object: the page's CSP refuses inline styles).
+function framed(view, size, alt, faces = [view], link = false) {
+  const scale = Math.min(1, size / Math.max(view.width, view.height));
+  const frame = el("div", { class: "photo" }, el("img", { src: `/api/photos/${view.photo}/image?size=${size}`, alt, loading: "lazy",
+    width: Math.round(view.width * scale), height: Math.round(view.height * scale) }));
+  for (const f of faces) {
+    const [x, y, w, h] = f.box;
+    const box = el("div", { class: "box", "data-face": f.face },
+      link && f.person ? el("a", { href: `#/person/${f.person}` }, f.name || `person ${f.person}`) : "");
+    const percent = (v, of) => `${(100 * v / of).toFixed(3)}%`;
+    Object.assign(box.style, { left: percent(x, view.width), top: percent(y, view.height), width: percent(w, view.width), height: percent(h, view.height) });
+    frame.append(box);
+  }
+  return frame;
+}
+
 // Photo: every face in it, boxed, each linked to its person.
 async function photo(id) {
   const view = await api(`/photos/${id}`);
-  const size = 1024, scale = Math.min(1, size / Math.max(view.width, view.height));
-  const frame = el("div", { class: "photo" }, el("img", { src: `/api/photos/${id}/image?size=${size}`, alt: view.name,
-    width: Math.round(view.width * scale), height: Math.round(view.height * scale) }));
-  for (const f of view.faces) {
-    const [x, y, w, h] = f.box.map(v => v * scale);
-    const box = el("div", { class: "box", "data-face": f.face },
-      f.person ? el("a", { href: `#/person/${f.person}` }, f.name || `person ${f.person}`) : "");
-    // Through the style object: the page's CSP refuses inline style attributes.
-    Object.assign(box.style, { left: `${x}px`, top: `${y}px`, width: `${w}px`, height: `${h}px` });
-    frame.append(box);
-  }
-  show(view.name, frame);
+  show(view.name, framed(view, 1024, view.name, view.faces, true));
 }
 
-// Suggestions: "same person?" pairs, one click to merge or to dismiss (for this visit).
+// Suggestions: "same person?" pairs, one click to merge or to dismiss (remembered: never suggested again).
 async function suggestions() {
   const pairs = await api("/suggestions");
   const list = el("div", { id: "suggestions" }, pairs.map(s => {
-    const row = el("div", { class: "tools card" },
+    const row = el("div", { class: "tools card suggestion" },
       thumbnail(s.first.cover, label(s.first)), thumbnail(s.second.cover, label(s.second)),
       el("span", {}, `${label(s.first)} and ${label(s.second)}: ${(s.similarity * 100).toFixed(0)} % alike`),
       el("button", { onclick: async () => { await post(`/people/${s.first.person}/merge`, { others: [s.second.person] }); row.remove(); say("Merged"); } }, "Same person"),
-      el("button", { onclick: () => row.remove() }, "Not the same"));
+      el("button", { onclick: async () => { await post("/suggestions/dismiss", { first: s.first.person, second: s.second.person }); row.remove(); say("Noted"); } }, "Not the same"));
     return row;
   }));
   show("Same person?", pairs.length ? list : el("p", {}, "No suggestions."));
@@ -156,7 +162,8 @@ async function status() {
     el("dt", {}, "Photos"), el("dd", {}, s.photos), el("dt", {}, "Faces"), el("dd", {}, s.faces),
     el("dt", {}, "People"), el("dd", {}, s.people),
     el("dt", {}, "Catalog size"), el("dd", {}, `${(s.catalog_bytes / 1048576).toFixed(1)} MB`),
-    el("dt", {}, "Indexing"), el("dd", {}, s.indexing ? "an index is running" : "idle")));
+    el("dt", {}, "Indexing"), el("dd", { id: "indexing" }, !s.indexing ? "idle" : s.progress
+      ? `${s.progress.photos_done} of ${s.progress.photos_total} photos, ${s.progress.faces_found} faces so far` : "an index is running")));
 }
 
 async function route() {
