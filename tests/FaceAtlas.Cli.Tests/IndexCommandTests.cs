@@ -152,5 +152,38 @@ public sealed class IndexCommandTests : IDisposable
         }
     }
 
+    [DatasetFact]
+    public async Task Should_PublishProgressBesideTheLock_When_Running()
+    {
+        // Given: a run long enough to publish (every 2 seconds)
+        var catalog = _temp.File("c.db");
+        var writer = catalog + ".writer";
+        using var run = Cli.Start(["index", .. LfwFolders(150), "--catalog", catalog, "--no-cluster"]);
+        var seen = new List<string>();
+
+        // When: the file is read while it runs, as serve reads it
+        while (!run.HasExited)
+        {
+            try
+            {
+                var text = await File.ReadAllTextAsync(writer);
+                if (text.Contains('\n')) seen.Add(text);
+            }
+            catch (IOException)
+            {
+            }
+            await Task.Delay(200);
+        }
+
+        // Then: "PID\ndone total faces", counting up, and gone once the run ends
+        Assert.Equal(0, run.ExitCode);
+        Assert.NotEmpty(seen);
+        var parts = seen[^1].Split('\n')[1].Split(' ').Select(int.Parse).ToArray();
+        Assert.Equal(run.Id.ToString(), seen[^1].Split('\n')[0]);
+        Assert.Equal(3, parts.Length);
+        Assert.InRange(parts[0], 1, parts[1]);
+        Assert.False(File.Exists(writer));
+    }
+
     public void Dispose() => _temp.Dispose();
 }
