@@ -85,9 +85,17 @@ internal static class CatalogSchema
         INSERT OR IGNORE INTO meta(key, value) VALUES ('catalog_id', lower(hex(randomblob(16))));
         """;
 
-    /// <summary>Pairs of people the user said are not one ("not the same" on a suggestion), smaller id first.</summary>
+    /// <summary>
+    /// Pairs of people the user said are not one ("not the same" on a suggestion), smaller id first; and where the
+    /// faces of forgotten people were, so a photo analysed again does not bring them back (a box, no biometrics).
+    /// </summary>
     const string V5 = """
         CREATE TABLE distinct_people(a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY(a, b));
+        CREATE TABLE forgotten_faces(
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL
+        );
+        CREATE INDEX forgotten_by_photo ON forgotten_faces(photo_id);
         """;
 
     public static void Apply(SqliteConnection connection, string location)

@@ -9,7 +9,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Writes photo outcomes inside one transaction with commands prepared once per batch.</summary>
 internal sealed class OutcomeWriter : IDisposable
 {
-    readonly SqliteCommand _upsertPhoto, _deleteFaces, _insertFace, _insertEmbedding, _touchPhoto, _oldFaces, _updateFace, _deleteFace;
+    readonly SqliteCommand _upsertPhoto, _deleteFaces, _insertFace, _insertEmbedding, _touchPhoto, _oldFaces, _updateFace, _deleteFace, _forgotten;
 
     public OutcomeWriter(SqliteConnection connection, SqliteTransaction tx)
     {
@@ -36,6 +36,7 @@ internal sealed class OutcomeWriter : IDisposable
             WHERE id = $id
             """, ["$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters, "$id"]);
         _deleteFace = SqlCommands.Create(connection, tx, "DELETE FROM faces WHERE id = $id", "$id");
+        _forgotten = SqlCommands.Create(connection, tx, "SELECT x, y, w, h FROM forgotten_faces WHERE photo_id = $photo", "$photo");
     }
 
     static readonly string[] AttributeParameters = ["$age", "$maleness", "$yaw", "$pitch", "$roll", "$sharpness", "$quality"];
@@ -76,8 +77,13 @@ internal sealed class OutcomeWriter : IDisposable
         _oldFaces.Parameters[0].Value = photoId;
         using (var r = _oldFaces.ExecuteReader())
             while (r.Read()) old.Add((r.GetInt64(0), new FaceBox(r.GetFloat(1), r.GetFloat(2), r.GetFloat(3), r.GetFloat(4))));
+        var forgotten = new List<FaceBox>();
+        _forgotten.Parameters[0].Value = photoId;
+        using (var r = _forgotten.ExecuteReader())
+            while (r.Read()) forgotten.Add(new FaceBox(r.GetFloat(0), r.GetFloat(1), r.GetFloat(2), r.GetFloat(3)));
         foreach (var face in faces)
         {
+            if (forgotten.Any(f => f.IoU(face.Box) >= 0.5f)) continue; // a forgotten person's face stays forgotten
             int match = -1;
             float best = 0.5f;
             for (int i = 0; i < old.Count; i++)
@@ -119,5 +125,6 @@ internal sealed class OutcomeWriter : IDisposable
         _oldFaces.Dispose();
         _updateFace.Dispose();
         _deleteFace.Dispose();
+        _forgotten.Dispose();
     }
 }

@@ -162,6 +162,27 @@ public sealed partial class SqliteCatalog
         Run(cmd, hidden ? 1 : 0, person);
     }
 
+    public IReadOnlyList<long> Forget(long person)
+    {
+        var faces = FacesOf(person);
+        using (var tx = _connection.BeginTransaction())
+        {
+            // secure_delete overwrites what is deleted instead of leaving it in free pages; VACUUM below rewrites the
+            // file, and the checkpoint empties the WAL, so no copy of an embedding is left in either.
+            using (var secure = Command("PRAGMA secure_delete = ON", tx)) secure.ExecuteNonQuery();
+            using (var remember = Command("INSERT INTO forgotten_faces(photo_id, x, y, w, h) SELECT photo_id, x, y, w, h FROM faces WHERE person_id = $p", tx, "$p"))
+                Run(remember, person);
+            using (var drop = Command("DELETE FROM faces WHERE person_id = $p", tx, "$p")) Run(drop, person);
+            using (var pairs = Command("DELETE FROM distinct_people WHERE a = $p OR b = $p", tx, "$p")) Run(pairs, person);
+            using (var rejections = Command("DELETE FROM face_rejections WHERE person_id = $p", tx, "$p")) Run(rejections, person);
+            using (var row = Command("DELETE FROM people WHERE id = $p", tx, "$p")) Run(row, person);
+            tx.Commit();
+        }
+        using (var vacuum = Command("VACUUM")) vacuum.ExecuteNonQuery();
+        using (var checkpoint = Command("PRAGMA wal_checkpoint(TRUNCATE)")) checkpoint.ExecuteNonQuery();
+        return faces;
+    }
+
     public void MarkDistinct(long a, long b)
     {
         using var cmd = Command("INSERT OR IGNORE INTO distinct_people(a, b) VALUES ($a, $b)", null, "$a", "$b");

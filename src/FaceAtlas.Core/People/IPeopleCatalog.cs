@@ -39,6 +39,12 @@ public interface IPeopleCatalog
     void Rename(long person, string name);
     void SetHidden(long person, bool hidden);
 
+    /// <summary>
+    /// Removes a person with their faces and embeddings for good, leaving no copy in the catalog's files, and
+    /// remembers where the faces were so that analysing a photo again does not bring them back. Returns the faces.
+    /// </summary>
+    IReadOnlyList<long> Forget(long person);
+
     /// <summary>Remembers that two people are not one, so they are not suggested again.</summary>
     void MarkDistinct(long a, long b);
 

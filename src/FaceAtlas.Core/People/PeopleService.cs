@@ -96,6 +96,13 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         return result;
     }
 
+    /// <summary>Forgets a person and their faces for good (see <see cref="IPeopleCatalog.Forget"/>); returns the faces.</summary>
+    public IReadOnlyList<long> Forget(long person)
+    {
+        Get(person);
+        return catalog.Forget(person);
+    }
+
     /// <summary>"Not the same person": the pair is never suggested again.</summary>
     public void Dismiss(long a, long b)
     {

@@ -34,4 +34,18 @@ public sealed class ThumbnailCache(string folder)
         File.Move(temporary, path, overwrite: true); // whole or not at all, even with two writers
         return path;
     }
+
+    /// <summary>Deletes the thumbnails of these faces (all boxes they ever had).</summary>
+    public int Remove(IEnumerable<long> faces)
+    {
+        if (!Directory.Exists(Folder)) return 0;
+        int removed = 0;
+        foreach (long face in faces)
+            foreach (var file in Directory.EnumerateFiles(Folder, $"face-{face}-*.jpg"))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        return removed;
+    }
 }
