@@ -34,6 +34,8 @@ internal sealed class CatalogApi(ServeOptions options)
     readonly ThumbnailCache _thumbnails = ThumbnailCache.Beside(options.CatalogPath);
     readonly Lazy<FaceAnalyzer> _analyzer = new(() => new FaceAnalyzer());
     readonly SemaphoreSlim _analyzing = new(1);
+    readonly Lock _searching = new();
+    SearchIndex? _index; // kept between searches: loading it for each would cost seconds at a million faces
 
     SqliteCatalog Open() => SqliteCatalog.Open(options.CatalogPath, create: false);
 
@@ -184,8 +186,13 @@ internal sealed class CatalogApi(ServeOptions options)
         if (query is null) return Results.BadRequest(new { error = "no face found in the photo" });
         return Read(c =>
         {
-            var result = new FaceSearch(c, FaceSearch.IndexPathFor(options.CatalogPath))
-                .Search(query.Embedding, new SearchOptions(FaceEmbedder.SamePersonThreshold, 200));
+            SearchResult result;
+            lock (_searching)
+            {
+                var search = new FaceSearch(c, FaceSearch.IndexPathFor(options.CatalogPath), _index);
+                result = search.Search(query.Embedding, new SearchOptions(FaceEmbedder.SamePersonThreshold, 200));
+                _index = search.LoadedIndex;
+            }
             return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId, null, MathF.Round(h.Similarity, 4))).ToList();
         });
     }

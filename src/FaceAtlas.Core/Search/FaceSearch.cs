@@ -31,12 +31,16 @@ public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, bool UsedIndex,
 /// <paramref name="indexPath"/>, which is brought up to date with the catalog first (built if missing, unreadable
 /// or belonging to another catalog).
 /// </summary>
-public sealed class FaceSearch(ICatalog catalog, string indexPath)
+public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? loaded = null)
 {
     /// <summary>Up to this many faces an exact search costs about what loading the index would (tens of milliseconds).</summary>
     public const int ExactLimit = 20_000;
 
-    SearchIndex? _index;
+    /// <summary>An index already in memory (a server keeps one between requests); caught up, not reloaded, when stale.</summary>
+    SearchIndex? _index = loaded;
+
+    /// <summary>The index as the last search left it, for a caller that keeps it for the next.</summary>
+    public SearchIndex? LoadedIndex => _index;
 
     /// <summary>Told, in words for a person, when the index is built or caught up (which takes a moment at scale).</summary>
     public event Action<string>? IndexChanging;

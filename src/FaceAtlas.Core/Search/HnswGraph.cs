@@ -66,6 +66,13 @@ internal sealed class HnswGraph
 
     public float Factor(int node) => _factors[node];
 
+    /// <summary>Forgets a removed node's vector (its links stay, so searches still pass through it): nothing of a deleted face is kept.</summary>
+    public void Erase(int node)
+    {
+        _codes.AsSpan(node * _dims, _dims).Clear();
+        _factors[node] = 0;
+    }
+
     /// <summary>Similarity of a query (codes and factor) to a node.</summary>
     public float Similarity(ReadOnlySpan<sbyte> code, float factor, int node) =>
         Int8Vectors.Dot(code, Code(node)) * factor * _factors[node];

@@ -97,7 +97,14 @@ public sealed class SearchIndex
     public SearchIndex Apply(IReadOnlyCollection<long> changed, IReadOnlyList<FaceVector> current, long revision, int threads = 0)
     {
         foreach (long face in changed)
-            if (_nodeOf.Remove(face, out int node)) _removed[node] = true;
+            if (_nodeOf.Remove(face, out int node))
+            {
+                _removed[node] = true;
+                // A removed face may be a forgotten person's: none of its codes may stay, in memory or in the file.
+                _graph.Erase(node);
+                Residual(node).Clear();
+                _residualFactors[node] = 0;
+            }
         Revision = revision;
         int removed = _graph.Count - _nodeOf.Count;
         if (removed <= _graph.Count / 4 || removed <= 1000)
