@@ -42,7 +42,8 @@ async function people(offset = 0) {
   const grid = el("div", { class: "grid", id: "people" }, page.people.map(personCard));
   const more = page.offset + page.people.length < page.total
     ? el("button", { onclick: () => { location.hash = `#/people/${page.offset + PAGE}`; } }, "Next page") : "";
-  show(`People (${page.total})`, grid, more);
+  const range = el("p", { class: "count", id: "range" }, `${page.offset + 1}-${page.offset + page.people.length} of ${page.total}`);
+  show(`People (${page.total})`, range, grid, more);
 }
 
 function personCard(p) {
