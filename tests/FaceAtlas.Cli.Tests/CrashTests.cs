@@ -75,7 +75,10 @@ public sealed class CrashTests : IDisposable
         Assert.NotNull(copied);
         var copy = Check(copied);
         Assert.Equal("ok", copy.Integrity);
-        Assert.InRange(copy.Photos, 1, CatalogSnapshot.Count(reference, "photos")); // what was committed when it was copied
+        // Copied file by file while written, the copy may hold less than was committed (a WAL copied across a
+        // checkpoint no longer matches its database and is ignored: the copy is the catalog at the last checkpoint),
+        // but never something broken.
+        Assert.InRange(copy.Photos, 0, CatalogSnapshot.Count(reference, "photos"));
     }
 
     [DatasetFact]
