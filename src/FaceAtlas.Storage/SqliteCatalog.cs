@@ -113,11 +113,16 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         return removed;
     }
 
-    public IEnumerable<FaceRecord> Faces(bool withEmbeddings) => ReadFaces(withEmbeddings, null);
+    public IEnumerable<FaceRecord> Faces(bool withEmbeddings) => ReadFaces(withEmbeddings, null, 0);
 
-    public FaceRecord? Face(long id) => ReadFaces(false, id).SingleOrDefault();
+    public FaceRecord? Face(long id) => ReadFaces(false, "f.id", id).SingleOrDefault();
 
-    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, long? only)
+    public IReadOnlyList<FaceRecord> FacesInPhoto(long photo) => ReadFaces(false, "f.photo_id", photo).ToList();
+
+    public IReadOnlyList<FaceRecord> FacesOfPerson(long person) => ReadFaces(false, "f.person_id", person).ToList();
+
+    /// <summary>Faces by id, all or those whose <paramref name="column"/> (an indexed one, named by this class) is <paramref name="key"/>.</summary>
+    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"""
@@ -125,10 +130,10 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
                    {AttributeColumns("f")}{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
-            {(only is null ? "" : "WHERE f.id = $only")}
+            {(column is null ? "" : $"WHERE {column} = $key")}
             ORDER BY f.id
             """;
-        if (only is { } id) cmd.Parameters.AddWithValue("$only", id);
+        if (column is not null) cmd.Parameters.AddWithValue("$key", key);
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {

@@ -91,14 +91,14 @@ internal sealed class CatalogApi(ServeOptions options)
     static PersonDetail Person(SqliteCatalog catalog, long id)
     {
         var person = new PeopleService(catalog).Get(id);
-        var faces = catalog.Faces(withEmbeddings: false).Where(f => f.PersonId == id)
+        var faces = catalog.FacesOfPerson(id)
             .Select(f => new FaceView(f.Id, f.Photo.Id, Box(f), id, person.Name, Width: f.Photo.Width, Height: f.Photo.Height)).ToList();
         return new PersonDetail(View(person), faces);
     }
 
     static PhotoView Photo(SqliteCatalog catalog, long id)
     {
-        var faces = catalog.Faces(withEmbeddings: false).Where(f => f.Photo.Id == id).ToList();
+        var faces = catalog.FacesInPhoto(id);
         if (faces.Count == 0) throw new PeopleException($"no photo {id} with faces");
         var names = new PeopleService(catalog).List(includeHidden: true).ToDictionary(p => p.Id, p => p.Name);
         var photo = faces[0].Photo;
@@ -122,7 +122,7 @@ internal sealed class CatalogApi(ServeOptions options)
     {
         string? path;
         using (var catalog = Open())
-            path = catalog.Faces(withEmbeddings: false).FirstOrDefault(f => f.Photo.Id == id)?.Photo.Path;
+            path = catalog.FacesInPhoto(id).FirstOrDefault()?.Photo.Path;
         if (path is null) return Results.NotFound();
         try
         {

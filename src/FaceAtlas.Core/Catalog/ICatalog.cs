@@ -26,6 +26,12 @@ public interface ICatalog : IDisposable
     /// <summary>One face, or null if there is none with that id.</summary>
     FaceRecord? Face(long id);
 
+    /// <summary>The faces of one photo, by id (none for a photo without faces or no such photo).</summary>
+    IReadOnlyList<FaceRecord> FacesInPhoto(long photo);
+
+    /// <summary>The faces of one person, by id.</summary>
+    IReadOnlyList<FaceRecord> FacesOfPerson(long person);
+
     /// <summary>
     /// How far the log of embedding changes has come: it grows whenever an embedding is written or removed, so a
     /// search index that has caught up to it is current. 0 for a catalog without embeddings.

@@ -72,7 +72,7 @@ public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? 
     /// <summary>The mean of a person's face embeddings, L2-normalised: the person as one query.</summary>
     public float[] PersonQuery(long person)
     {
-        var faces = catalog.Faces(withEmbeddings: false).Where(f => f.PersonId == person).Select(f => f.Id).ToList();
+        var faces = catalog.FacesOfPerson(person).Select(f => f.Id).ToList();
         float[]? sum = null;
         foreach (var face in catalog.FaceVectors(faces))
         {
