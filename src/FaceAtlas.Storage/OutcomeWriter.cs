@@ -76,11 +76,11 @@ internal sealed class OutcomeWriter : IDisposable
         var old = new List<(long Id, FaceBox Box)>();
         _oldFaces.Parameters[0].Value = photoId;
         using (var r = _oldFaces.ExecuteReader())
-            while (r.Read()) old.Add((r.GetInt64(0), new FaceBox(r.GetFloat(1), r.GetFloat(2), r.GetFloat(3), r.GetFloat(4))));
+            while (r.Read()) old.Add((r.Long(0), new FaceBox(r.Float(1), r.Float(2), r.Float(3), r.Float(4))));
         var forgotten = new List<FaceBox>();
         _forgotten.Parameters[0].Value = photoId;
         using (var r = _forgotten.ExecuteReader())
-            while (r.Read()) forgotten.Add(new FaceBox(r.GetFloat(0), r.GetFloat(1), r.GetFloat(2), r.GetFloat(3)));
+            while (r.Read()) forgotten.Add(new FaceBox(r.Float(0), r.Float(1), r.Float(2), r.Float(3)));
         foreach (var face in faces)
         {
             if (forgotten.Any(f => f.IoU(face.Box) >= 0.5f)) continue; // a forgotten person's face stays forgotten

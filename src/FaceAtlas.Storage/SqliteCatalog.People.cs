@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using FaceAtlas.Core.People;
+using FaceAtlas.Vision;
 using Microsoft.Data.Sqlite;
 using static FaceAtlas.Storage.SqlCommands;
 
@@ -15,7 +15,7 @@ public sealed partial class SqliteCatalog
         using (var cmd = Command("SELECT face_id, person_id FROM face_rejections"))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
-                (rejections.TryGetValue(r.GetInt64(0), out var list) ? list : rejections[r.GetInt64(0)] = []).Add(r.GetInt64(1));
+                (rejections.TryGetValue(r.Long(0), out var list) ? list : rejections[r.Long(0)] = []).Add(r.Long(1));
 
         var faces = new List<StoredFace>();
         using (var cmd = Command("""
@@ -24,9 +24,9 @@ public sealed partial class SqliteCatalog
             """))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
-                faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), MemoryMarshal.Cast<byte, float>((byte[])r[2]).ToArray(),
-                    r.IsDBNull(3) ? null : r.GetInt64(3), (FaceAssignment)r.GetInt32(4),
-                    rejections.TryGetValue(r.GetInt64(0), out var rejected) ? rejected : [], r.GetInt32(5) != 0));
+                faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, FaceEmbedder.Dimensions),
+                    r.IsDBNull(3) ? null : r.Long(3), (FaceAssignment)r.Int(4),
+                    rejections.TryGetValue(r.Long(0), out var rejected) ? rejected : [], r.Int(5) != 0));
         return faces;
     }
 
@@ -96,8 +96,8 @@ public sealed partial class SqliteCatalog
         {
             var people = new List<PersonSummary>();
             while (r.Read())
-                people.Add(new PersonSummary(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt32(2), r.GetInt32(3),
-                    r.GetInt32(4) != 0, r.IsDBNull(5) ? null : r.GetInt64(5)));
+                people.Add(new PersonSummary(r.Long(0), r.IsDBNull(1) ? null : r.Text(1), r.Int(2), r.Int(3),
+                    r.Int(4) != 0, r.IsDBNull(5) ? null : r.Long(5)));
             return people;
         }
     }
@@ -108,7 +108,7 @@ public sealed partial class SqliteCatalog
         cmd.Parameters[0].Value = person;
         using var r = cmd.ExecuteReader();
         var faces = new List<long>();
-        while (r.Read()) faces.Add(r.GetInt64(0));
+        while (r.Read()) faces.Add(r.Long(0));
         return faces;
     }
 
@@ -120,7 +120,7 @@ public sealed partial class SqliteCatalog
         {
             cmd.Parameters[0].Value = face;
             using var r = cmd.ExecuteReader();
-            if (r.Read()) result[face] = r.IsDBNull(0) ? null : r.GetInt64(0);
+            if (r.Read()) result[face] = r.IsDBNull(0) ? null : r.Long(0);
         }
         return result;
     }
@@ -131,7 +131,7 @@ public sealed partial class SqliteCatalog
         using var r = cmd.ExecuteReader();
         var result = new Dictionary<long, List<string>>();
         while (r.Read())
-            (result.TryGetValue(r.GetInt64(0), out var list) ? list : result[r.GetInt64(0)] = []).Add(r.GetString(1));
+            (result.TryGetValue(r.Long(0), out var list) ? list : result[r.Long(0)] = []).Add(r.Text(1));
         return result.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value);
     }
 
@@ -143,7 +143,7 @@ public sealed partial class SqliteCatalog
             """);
         using var r = cmd.ExecuteReader();
         var paths = new List<string>();
-        while (r.Read()) paths.Add(r.GetString(0));
+        while (r.Read()) paths.Add(r.Text(0));
         return paths;
     }
 
@@ -194,7 +194,7 @@ public sealed partial class SqliteCatalog
         using var cmd = Command("SELECT a, b FROM distinct_people");
         using var reader = cmd.ExecuteReader();
         var pairs = new HashSet<(long, long)>();
-        while (reader.Read()) pairs.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        while (reader.Read()) pairs.Add((reader.Long(0), reader.Long(1)));
         return pairs;
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.People;
 using FaceAtlas.Vision;
@@ -28,7 +27,7 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         {
             using var cmd = _connection.CreateCommand();
             cmd.CommandText = "SELECT value FROM meta WHERE key = 'catalog_id'";
-            return (string)cmd.ExecuteScalar()!;
+            return StoredValues.Text(cmd.ExecuteScalar(), "the catalog's id");
         }
     }
 
@@ -82,8 +81,8 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         using var reader = cmd.ExecuteReader();
         var photos = new List<KnownPhoto>();
         while (reader.Read())
-            photos.Add(new KnownPhoto(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
-                reader.IsDBNull(4) ? [] : (byte[])reader[4]));
+            photos.Add(new KnownPhoto(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3),
+                reader.IsDBNull(4) ? [] : reader.Blob(4)));
         return photos;
     }
 
@@ -137,14 +136,14 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {
-            var box = new FaceBox(reader.GetFloat(3), reader.GetFloat(4), reader.GetFloat(5), reader.GetFloat(6));
-            var points = FivePoints.FromArray(MemoryMarshal.Cast<byte, float>((byte[])reader[8]));
+            var box = new FaceBox(reader.Float(3), reader.Float(4), reader.Float(5), reader.Float(6));
+            var points = FivePoints.FromArray(reader.Floats(8, 10));
             float[]? embedding = withEmbeddings && !reader.IsDBNull(19)
-                ? MemoryMarshal.Cast<byte, float>((byte[])reader[19]).ToArray()
+                ? reader.Floats(19, FaceEmbedder.Dimensions)
                 : null;
-            var photo = new PhotoRef(reader.GetInt64(1), reader.GetString(2), reader.GetInt32(10), reader.GetInt32(11));
-            yield return new FaceRecord(reader.GetInt64(0), photo, box, reader.GetFloat(7), points,
-                reader.IsDBNull(9) ? null : reader.GetInt64(9), embedding) { Attributes = ReadAttributes(reader, 12) };
+            var photo = new PhotoRef(reader.Long(1), reader.Text(2), reader.Int(10), reader.Int(11));
+            yield return new FaceRecord(reader.Long(0), photo, box, reader.Float(7), points,
+                reader.IsDBNull(9) ? null : reader.Long(9), embedding) { Attributes = ReadAttributes(reader, 12) };
         }
     }
 
@@ -153,14 +152,14 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
 
     /// <summary>The seven attribute columns from <paramref name="at"/> on; null when the face has none.</summary>
     static FaceAttributes? ReadAttributes(SqliteDataReader reader, int at) => reader.IsDBNull(at) ? null : new FaceAttributes(
-        reader.GetFloat(at), reader.GetFloat(at + 1), new HeadPose(reader.GetFloat(at + 2), reader.GetFloat(at + 3), reader.GetFloat(at + 4)),
-        reader.GetFloat(at + 5), reader.GetFloat(at + 6));
+        reader.Float(at), reader.Float(at + 1), new HeadPose(reader.Float(at + 2), reader.Float(at + 3), reader.Float(at + 4)),
+        reader.Float(at + 5), reader.Float(at + 6));
 
     public long EmbeddingRevision()
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = "SELECT coalesce(max(seq), 0) FROM embedding_changes";
-        return Convert.ToInt64(cmd.ExecuteScalar());
+        return StoredValues.Long(cmd.ExecuteScalar(), "the last embedding change");
     }
 
     public IReadOnlyCollection<long> FacesChangedSince(long revision)
@@ -170,7 +169,7 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         cmd.Parameters.AddWithValue("$since", revision);
         using var reader = cmd.ExecuteReader();
         var faces = new HashSet<long>();
-        while (reader.Read()) faces.Add(reader.GetInt64(0));
+        while (reader.Read()) faces.Add(reader.Long(0));
         return faces;
     }
 
@@ -197,7 +196,7 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
     {
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
-            yield return new FaceVector(reader.GetInt64(0), MemoryMarshal.Cast<byte, float>((byte[])reader[1]).ToArray(), ReadAttributes(reader, 2));
+            yield return new FaceVector(reader.Long(0), reader.Floats(1, FaceEmbedder.Dimensions), ReadAttributes(reader, 2));
     }
 
     public CatalogCounts Counts()
@@ -211,7 +210,7 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
             """;
         using var reader = cmd.ExecuteReader();
         reader.Read();
-        return new CatalogCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+        return new CatalogCounts(reader.Int(0), reader.Int(1), reader.Int(2), reader.Int(3));
     }
 
     static void Execute(SqliteConnection connection, string sql)

@@ -45,9 +45,12 @@ public static class PhotoDecoder
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(new SKMemoryStream(data), out var createResult);
         if (codec is null)
-            throw new PhotoDecodeException(createResult == SKCodecResult.IncompleteInput && HasImageSignature(encoded)
-                ? "truncated image header"
-                : "not an image in a supported format (JPEG, PNG, WebP, BMP, GIF, TIFF)");
+            throw new PhotoDecodeException(SignatureOf(encoded) switch
+            {
+                null => "not an image in a supported format (JPEG, PNG, WebP, BMP, GIF, TIFF)",
+                _ when createResult == SKCodecResult.IncompleteInput => "truncated image header",
+                var kind => $"damaged image header: starts as a {kind} but its header makes no sense ({createResult})",
+            });
         if (JpegIntegrity.IsJpeg(encoded) && !JpegIntegrity.IsComplete(encoded))
             throw new PhotoDecodeException("truncated image data (the JPEG ends before its image does)");
 
@@ -108,10 +111,17 @@ public static class PhotoDecoder
         }
     }
 
-    /// <summary>The first bytes of a format Skia reads, so that a short file of those is "truncated", not "not an image".</summary>
-    static bool HasImageSignature(ReadOnlySpan<byte> b) =>
-        JpegIntegrity.IsJpeg(b) || b.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G'])
-        || b.StartsWith("GIF8"u8) || b.StartsWith("BM"u8) || (b.Length >= 12 && b.StartsWith("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8));
+    /// <summary>
+    /// The format whose first bytes the file has, so that a file Skia refuses is "truncated" or "damaged", not "not an
+    /// image"; null when it starts like none.
+    /// </summary>
+    static string? SignatureOf(ReadOnlySpan<byte> b) =>
+        JpegIntegrity.IsJpeg(b) ? "JPEG"
+        : b.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G']) ? "PNG"
+        : b.StartsWith("GIF8"u8) ? "GIF"
+        : b.StartsWith("BM"u8) ? "BMP"
+        : b.Length >= 12 && b.StartsWith("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8) ? "WebP"
+        : null;
 
     internal static void CheckDimensions(int width, int height, DecodeLimits limits)
     {

@@ -20,7 +20,9 @@ internal static class TiffDecoder
         {
             return DecodeChecked(data, limits);
         }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidDataException or OverflowException)
+        // zlib's other complaints than bad data (a stream asking for a preset dictionary, found by fuzzing) are IOExceptions.
+        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidDataException or OverflowException
+                                      or IOException)
         {
             throw new PhotoDecodeException("corrupt TIFF data");
         }
@@ -46,7 +48,7 @@ internal static class TiffDecoder
 
         int rowBytes = width * samples;
         var pixels = new byte[(long)rowBytes * height];
-        var offsets = tags[273];
+        var offsets = tags.TryGetValue(273, out var stripOffsets) ? stripOffsets : throw new PhotoDecodeException("corrupt TIFF: no strip offsets");
         var counts = tags.TryGetValue(279, out var c) ? c : throw new PhotoDecodeException("corrupt TIFF: no strip sizes");
         int rowsPerStrip = (int)Math.Min(Tag(tags, 278, (uint)height), (uint)height);
         int written = 0;

@@ -20,6 +20,29 @@ internal static class CatalogSnapshot
         return rows;
     }
 
+    /// <summary>Every photo with why it failed ("" when it did not), in path order.</summary>
+    public static List<string> Photos(string catalog)
+    {
+        using var c = new SqliteConnection($"Data Source={catalog};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT path, coalesce(failure, '') FROM photos ORDER BY 1";
+        using var r = cmd.ExecuteReader();
+        var rows = new List<string>();
+        while (r.Read()) rows.Add($"{r.GetString(0)} {r.GetString(1)}");
+        return rows;
+    }
+
+    /// <summary>SQLite's own check, opened read-write so that a WAL beside the file is replayed first.</summary>
+    public static string Integrity(string catalog)
+    {
+        using var c = new SqliteConnection($"Data Source={catalog};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA integrity_check";
+        return (string)cmd.ExecuteScalar()!;
+    }
+
     public static long Count(string catalog, string table)
     {
         if (!File.Exists(catalog)) return 0;

@@ -72,6 +72,10 @@ public sealed class CrashTests : IDisposable
         Assert.Equal(CatalogSnapshot.Count(reference, "photos"), CatalogSnapshot.Count(crashed, "photos"));
         Assert.Equal(CatalogSnapshot.Faces(reference), CatalogSnapshot.Faces(crashed)); // same faces, boxes equal, one embedding each
         Assert.Equal("ok", Check(crashed).Integrity);
+        // and the same people once both are clustered
+        Assert.Equal(0, Cli.Run(["cluster", "--catalog", reference]).Exit);
+        Assert.Equal(0, Cli.Run(["cluster", "--catalog", crashed]).Exit);
+        Assert.Equal(People(reference), People(crashed));
         Assert.NotNull(copied);
         var copy = Check(copied);
         Assert.Equal("ok", copy.Integrity);
@@ -79,6 +83,93 @@ public sealed class CrashTests : IDisposable
         // checkpoint no longer matches its database and is ignored: the copy is the catalog at the last checkpoint),
         // but never something broken.
         Assert.InRange(copy.Photos, 0, CatalogSnapshot.Count(reference, "photos"));
+    }
+
+    /// <summary>Who is with whom: each person as the sorted faces (photo and box) it holds; faces in no person left out.</summary>
+    static List<string> People(string catalog)
+    {
+        using var c = new SqliteConnection($"Data Source={catalog};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT group_concat(face, ' | ') FROM (
+                SELECT f.person_id AS person, p.path || ' ' || round(f.x) || ',' || round(f.y) AS face
+                FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.person_id IS NOT NULL ORDER BY 1, 2)
+            GROUP BY person
+            """;
+        using var r = cmd.ExecuteReader();
+        var people = new List<string>();
+        while (r.Read()) people.Add(r.GetString(0));
+        people.Sort(StringComparer.Ordinal);
+        return people;
+    }
+
+    /// <summary>Starts a command, kills it with SIGKILL after <paramref name="delay"/>; true when it was still running.</summary>
+    static bool KillAfter(TimeSpan delay, params string[] args)
+    {
+        using var run = Cli.Start(args);
+        Thread.Sleep(delay);
+        bool running = !run.HasExited;
+        if (running) run.Kill();
+        run.WaitForExit();
+        return running;
+    }
+
+    [DatasetFact]
+    public void Should_LeaveEachClusteringAndMergeWholeOrUndone_When_KilledAtRandom()
+    {
+        // Given: 600 LFW photos indexed without people, twice the same catalog; the reference is clustered undisturbed
+        var catalog = _temp.File("c.db");
+        Assert.Equal(0, Cli.Run(["index", .. LfwFolders(600), "--catalog", catalog, "--no-cluster"]).Exit);
+        var reference = _temp.File("reference.db");
+        File.Copy(catalog, reference);
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(0, Cli.Run(["cluster", "--full", "--catalog", reference]).Exit);
+        var clustering = clock.Elapsed;
+        var expected = People(reference);
+        Assert.True(expected.Count > 50);
+
+        // When: `cluster --full` killed 10 times at random moments of its run (30-100 % of an undisturbed one's
+        // time; before that it is still starting), then run to the end
+        var random = new Random(10);
+        TimeSpan Within(TimeSpan run) => run * (0.3 + 0.7 * random.NextDouble());
+        int clusterKills = 0;
+        for (int i = 0; i < 10; i++)
+        {
+            if (KillAfter(Within(clustering), "cluster", "--full", "--catalog", catalog)) clusterKills++;
+            // Then, after each kill: SQLite whole, and the people either not made yet or all made
+            Assert.Equal("ok", Check(catalog).Integrity);
+            var now = People(catalog);
+            Assert.True(now.Count == 0 || now.SequenceEqual(expected), $"kill {i}: {now.Count} people, neither none nor the {expected.Count} of a whole run");
+        }
+        Assert.Equal(0, Cli.Run(["cluster", "--full", "--catalog", catalog]).Exit);
+        Assert.Equal(expected, People(catalog));
+
+        // When: merges of 6 people at a time killed at random moments, the last one left to finish
+        var ids = Cli.JsonLines(["people", "list", "--format", "jsonl", "--catalog", catalog]).Select(p => p.GetProperty("person").GetInt64()).ToList();
+        clock.Restart();
+        Assert.Equal(0, Cli.Run(["people", "merge", .. ids.Take(2).Select(id => id.ToString()), "--catalog", reference]).Exit);
+        var merging = clock.Elapsed;
+        int mergeKills = 0, merged = 0;
+        Assert.True(ids.Count >= 72, $"{ids.Count} people");
+        for (int i = 0; i < 12; i++)
+        {
+            var group = ids.Skip(6 * i).Take(6).Select(id => id.ToString()).ToArray();
+            var before = People(catalog);
+            if (i == 11) Assert.Equal(0, Cli.Run(["people", "merge", .. group, "--catalog", catalog]).Exit);
+            else if (KillAfter(Within(merging), ["people", "merge", .. group, "--catalog", catalog])) mergeKills++;
+            // Then: the 6 are 6 people still, or one: never some moved and some not
+            Assert.Equal("ok", Check(catalog).Integrity);
+            var after = People(catalog);
+            if (after.SequenceEqual(before)) continue;
+            merged++;
+            Assert.Equal(before.Count - 5, after.Count);
+            Assert.Equal(6, before.Except(after).Count());
+            Assert.Single(after.Except(before));
+        }
+        Assert.True(clusterKills >= 5, $"only {clusterKills} kills landed while clustering");
+        Assert.True(mergeKills >= 3, $"only {mergeKills} kills landed during a merge");
+        Assert.True(merged >= 1, "the merge left to finish did not merge");
     }
 
     [DatasetFact]

@@ -23,10 +23,7 @@ public static class TestPhotos
             0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte)orientation, 0, 0, 0, // Orientation, SHORT, count 1, value
             0, 0, 0, 0,                                  // no next IFD
         ];
-        byte[] exif = [.. "Exif\0\0"u8.ToArray(), .. tiff];
-        int length = exif.Length + 2;
-        byte[] segment = [0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. exif];
-        return [jpeg[0], jpeg[1], .. segment, .. jpeg.AsSpan(2).ToArray()];
+        return HostileFiles.WithExif(jpeg, tiff);
     }
 
     /// <summary>
@@ -73,20 +70,9 @@ public static class TestPhotos
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(8), height);
         ihdr[12] = 8; ihdr[13] = 2; // 8-bit RGB
         var crc = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(ihdr));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, HostileFiles.Crc32(ihdr));
         byte[] idat = [0, 0, 0, 0, .. "IDAT"u8.ToArray(), 0x35, 0xAF, 0x06, 0x1E];
         return [137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, .. ihdr, .. crc, .. idat];
-    }
-
-    static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
-        }
-        return ~crc;
     }
 
     /// <summary>A tiny valid PNG of the given size.</summary>

@@ -121,7 +121,7 @@ public static class FacesCommand
         foreach (var f in faces)
         {
             var box = $"{f.Box.X:F0} {f.Box.Y:F0} {f.Box.Width:F0} {f.Box.Height:F0}";
-            output.WriteLine($"{f.Id,7}  {(f.PersonId?.ToString() ?? "-"),6}  {f.Score,5:F2}  {box,-24}  {f.Photo.Path}");
+            output.WriteLine($"{f.Id,7}  {(f.PersonId?.ToString() ?? "-"),6}  {f.Score,5:F2}  {box,-24}  {DisplayText.Path(f.Photo.Path)}");
             count++;
         }
         output.WriteLine($"{count} faces");

@@ -78,7 +78,7 @@ public static class IndexCommand
             return ExitCodes.Interrupted;
         }
         progress.Finish();
-        Report(summary, catalog.Counts(), catalogPath, stdout);
+        Report(summary, catalog.Counts(), catalogPath, stdout, listAllFailures: Console.IsOutputRedirected);
         // Nothing new, nothing gone: the people are as the last run left them, so an unchanged re-run stays instant.
         if (!parse.GetValue(NoCluster) && (summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0))
             ClusterCommand.Report(new FaceAtlas.Core.People.PeopleService(catalog).Cluster(full: false, cancel), stdout);
@@ -121,7 +121,10 @@ public static class IndexCommand
         search.Index();
     }
 
-    static void Report(IndexSummary s, CatalogCounts counts, string catalogPath, TextWriter stdout)
+    /// <summary>Failures listed one by one on a terminal; beyond this they are counted by reason (a log gets them all).</summary>
+    const int FailuresListedOnTerminal = 50;
+
+    static void Report(IndexSummary s, CatalogCounts counts, string catalogPath, TextWriter stdout, bool listAllFailures)
     {
         double rate = s.Elapsed.TotalSeconds > 0 ? s.PhotosAnalysed / s.Elapsed.TotalSeconds : 0;
         stdout.WriteLine($"Indexed {s.PhotosSeen} photos in {ConsoleProgress.Format(s.Elapsed)} ({rate:F1} photos/s analysed)");
@@ -130,8 +133,15 @@ public static class IndexCommand
         stdout.WriteLine($"  faces      {s.FacesFound} found now; {counts.Faces} in the catalog, in {counts.PhotosWithFaces} of {counts.Photos} photos");
         stdout.WriteLine($"  removed    {s.PhotosRemoved} (files gone)");
         stdout.WriteLine($"  failed     {s.Failed.Count}{(counts.FailedPhotos > 0 ? $" now; {counts.FailedPhotos} unusable photos in the catalog, not retried until they change" : "")}");
-        foreach (var f in s.Failed)
-            stdout.WriteLine($"    {f.Path}: {f.Reason}");
+        var listed = listAllFailures ? s.Failed : s.Failed.Take(FailuresListedOnTerminal).ToList();
+        foreach (var f in listed)
+            stdout.WriteLine($"    {DisplayText.Path(f.Path)}: {f.Reason}");
+        if (listed.Count < s.Failed.Count)
+        {
+            stdout.WriteLine($"    ... and {s.Failed.Count - listed.Count} more (redirect the output to a file to list them all); all failures by reason:");
+            foreach (var reason in s.Failed.GroupBy(f => f.Reason).OrderByDescending(g => g.Count()).Take(10))
+                stdout.WriteLine($"    {reason.Count(),9}  {reason.Key}");
+        }
         stdout.WriteLine($"  catalog    {catalogPath}");
     }
 }

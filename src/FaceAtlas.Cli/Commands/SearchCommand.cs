@@ -149,7 +149,7 @@ public static class SearchCommand
         }
         Console.WriteLine($"{"similarity",10}  {"face",7}  {"person",6}  file");
         foreach (var h in hits)
-            Console.WriteLine($"{h.Similarity,10:F3}  {h.Face.Id,7}  {(h.Face.PersonId?.ToString() ?? "-"),6}  {h.Face.Photo.Path}");
+            Console.WriteLine($"{h.Similarity,10:F3}  {h.Face.Id,7}  {(h.Face.PersonId?.ToString() ?? "-"),6}  {DisplayText.Path(h.Face.Photo.Path)}");
         Console.WriteLine($"{hits.Count} photos ({(result.UsedIndex ? "search index" : "exact search")} over {result.FacesSearched:N0} faces, {elapsed.TotalMilliseconds:F0} ms)");
     }
 }

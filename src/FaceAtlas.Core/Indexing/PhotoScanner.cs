@@ -46,6 +46,12 @@ public static class PhotoScanner
         {
             cancel.ThrowIfCancellationRequested();
             var dir = pending.Pop();
+            if (System.Text.Encoding.UTF8.GetByteCount(dir.FullName) >= MaxPathBytes)
+            {
+                problems.Add(new PathProblem(dir.FullName, $"path too long: over the system's limit of {MaxPathBytes:N0} bytes; skipped"));
+                unreadable.Add(dir.FullName);
+                continue;
+            }
             string real;
             try
             {
@@ -74,8 +80,14 @@ public static class PhotoScanner
             }
             foreach (var entry in entries)
             {
+                if (IsUnopenableName(entry) && (entry is DirectoryInfo || Extensions.Contains(entry.Extension)))
+                {
+                    problems.Add(new PathProblem(entry.FullName, UnopenableNameReason));
+                    continue;
+                }
                 if (entry is DirectoryInfo sub)
-                    pending.Push(sub);
+                    // Named from the parent's path: .NET leaves an enumerated entry's FullName empty once it is too long.
+                    pending.Push(new DirectoryInfo(Path.Join(dir.FullName, sub.Name)));
                 else if (entry is FileInfo file && Extensions.Contains(file.Extension))
                     AddFile(file, photos, problems, explicitlyNamed: false);
             }
@@ -106,6 +118,17 @@ public static class PhotoScanner
             problems.Add(new PathProblem(file.FullName, $"cannot read file information: {e.Message}"));
         }
     }
+
+    /// <summary>Linux's PATH_MAX, counting the terminating zero: no system call takes a longer path.</summary>
+    const int MaxPathBytes = 4096;
+
+    const string UnopenableNameReason = "the name is not valid UTF-8 (shown with \uFFFD); rename it to index it";
+
+    /// <summary>
+    /// .NET turns a name's bytes that are not UTF-8 into U+FFFD, and the name it gets back then names nothing: such a
+    /// file can be listed but not opened. Said as it is rather than as "file not found".
+    /// </summary>
+    static bool IsUnopenableName(FileSystemInfo entry) => entry.Name.Contains('\uFFFD') && !Path.Exists(entry.FullName);
 
     static string RealPath(DirectoryInfo dir)
     {

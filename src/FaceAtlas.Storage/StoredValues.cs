@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+
+namespace FaceAtlas.Storage;
+
+/// <summary>
+/// A row's values as the schema promises them, or "damaged catalog": SQLite checks NOT NULL when a row is written,
+/// never when it is read, so a damaged page can hand back a NULL, a number where a vector belongs, or a vector cut
+/// short. Found by fuzzing the catalog file (fuzz/run.sh catalog); said here once instead of as a cast error.
+/// </summary>
+internal static class StoredValues
+{
+    public static long Long(this SqliteDataReader r, int i) => r.IsDBNull(i) ? throw Damaged(r, i, "nothing") : r.GetInt64(i);
+
+    public static int Int(this SqliteDataReader r, int i) => r.IsDBNull(i) ? throw Damaged(r, i, "nothing") : r.GetInt32(i);
+
+    public static float Float(this SqliteDataReader r, int i) => r.IsDBNull(i) ? throw Damaged(r, i, "nothing") : r.GetFloat(i);
+
+    public static string Text(this SqliteDataReader r, int i) => r.IsDBNull(i) ? throw Damaged(r, i, "nothing") : r.GetString(i);
+
+    public static byte[] Blob(this SqliteDataReader r, int i) =>
+        r.GetValue(i) is byte[] bytes ? bytes : throw Damaged(r, i, r.IsDBNull(i) ? "nothing" : $"a {r.GetFieldType(i).Name}");
+
+    /// <summary>Exactly <paramref name="count"/> float32 values, as the catalog writes vectors and landmark points.</summary>
+    public static float[] Floats(this SqliteDataReader r, int i, int count)
+    {
+        var bytes = r.Blob(i);
+        if (bytes.Length != count * sizeof(float)) throw Damaged(r, i, $"{bytes.Length} bytes instead of {count * sizeof(float)}");
+        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+    }
+
+    /// <summary>A single value a query must return, such as a count or an id.</summary>
+    public static long Long(object? scalar, string what) =>
+        scalar is long value ? value : throw new InvalidDataException($"{Message} ({what} is {scalar ?? "nothing"})");
+
+    public static string Text(object? scalar, string what) =>
+        scalar as string ?? throw new InvalidDataException($"{Message} ({what} is {scalar ?? "nothing"})");
+
+    const string Message = "the catalog is damaged: restore it from a backup, or index the photos into a new catalog";
+
+    static InvalidDataException Damaged(SqliteDataReader r, int i, string found) => new($"{Message} (column {r.GetName(i)} holds {found})");
+}
