@@ -73,6 +73,30 @@ public sealed class PeopleCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public void Should_NotSuggestAPairAgain_When_UserDismissesIt()
+    {
+        // Given: suggestions on a catalog of 12 people
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("deepface-tests"), "--catalog", Catalog]).Exit);
+        var suggested = Jsonl("people", "suggest", "--top", "5");
+        Assert.NotEmpty(suggested);
+        long a = suggested[0].GetProperty("person").GetInt64(), b = suggested[0].GetProperty("other").GetInt64();
+
+        // When
+        var (exit, output, _) = Cli.Run(["people", "dismiss", a.ToString(), b.ToString(), "--catalog", Catalog]);
+        var same = Cli.Run(["people", "dismiss", a.ToString(), a.ToString(), "--catalog", Catalog]);
+
+        // Then: that pair is gone from the suggestions, the others stay; a person cannot be dismissed from themselves
+        Assert.Equal(0, exit);
+        Assert.Contains("not the same", output);
+        var again = Jsonl("people", "suggest", "--top", "5").Select(s => (s.GetProperty("person").GetInt64(), s.GetProperty("other").GetInt64())).ToList();
+        Assert.DoesNotContain((a, b), again);
+        Assert.DoesNotContain((b, a), again);
+        Assert.Equal(suggested.Count > 1 ? (suggested[1].GetProperty("person").GetInt64(), suggested[1].GetProperty("other").GetInt64()) : again.FirstOrDefault(), again.FirstOrDefault());
+        Assert.NotEqual(0, same.Exit);
+        Assert.Contains("themselves", same.Err);
+    }
+
+    [DatasetFact]
     public void Should_RefuseWithClearErrorAndChangeNothing_When_IdsAreWrong()
     {
         Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", Catalog]).Exit);

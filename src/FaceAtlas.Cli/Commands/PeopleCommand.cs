@@ -4,7 +4,7 @@ using FaceAtlas.Storage;
 
 namespace FaceAtlas.Cli.Commands;
 
-/// <summary><c>faceatlas people ...</c>: list, name, merge, hide, split people; suggest merges.</summary>
+/// <summary><c>faceatlas people ...</c>: list, name, merge, hide, split people; suggest merges and dismiss them.</summary>
 public static class PeopleCommand
 {
     static readonly Argument<long> PersonId = new("ID") { Description = "A person id (see 'faceatlas people list')" };
@@ -17,7 +17,7 @@ public static class PeopleCommand
 
     public static Command Create()
     {
-        var command = new Command("people", "Manage people: list, name, merge, hide, split, suggest");
+        var command = new Command("people", "Manage people: list, name, merge, hide, split, suggest, dismiss");
         command.Subcommands.Add(ListCommand());
         command.Subcommands.Add(NameCommand());
         command.Subcommands.Add(MergeCommand());
@@ -25,6 +25,7 @@ public static class PeopleCommand
         command.Subcommands.Add(HideCommand("unhide", false));
         command.Subcommands.Add(SplitCommand());
         command.Subcommands.Add(SuggestCommand());
+        command.Subcommands.Add(DismissCommand());
         return command;
     }
 
@@ -120,6 +121,20 @@ public static class PeopleCommand
             Console.WriteLine(result.Count == 1
                 ? $"person {parse.GetValue(PersonId)} holds one person; nothing split"
                 : $"person {parse.GetValue(PersonId)} split: {string.Join(", ", result.Select(id => $"person {id} ({people.Get(id).Faces} faces)"))}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    static Command DismissCommand()
+    {
+        var ids = new Argument<long[]>("ID") { Description = "Two people who are not the same", Arity = new ArgumentArity(2, 2) };
+        var command = new Command("dismiss", "Say two people are not the same: 'people suggest' (and the web app) stop suggesting them") { ids };
+        command.SetAction(parse => WithPeople(parse, (people, _) =>
+        {
+            var pair = parse.GetValue(ids)!;
+            people.Dismiss(pair[0], pair[1]);
+            Console.WriteLine($"person {pair[0]} and person {pair[1]} are not the same; not suggested again");
             return ExitCodes.Success;
         }));
         return command;
