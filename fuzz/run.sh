@@ -28,6 +28,9 @@ AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSIN
   afl-fuzz -i "$out/seeds" -o "$out/findings" -V "$seconds" -t 5000 -m none -- dotnet "$out/bin/FaceAtlas.Fuzz.dll" "$target" \
   > "$out/afl.log" 2>&1 || { tail -30 "$out/afl.log"; exit 1; }
 
+# The catalog target's scratch files (afl ends the target with a kill, so it cannot tidy up itself).
+rm -f "${TMPDIR:-/tmp}"/faceatlas-fuzz-*.db*
+
 stats=$out/findings/default/fuzzer_stats
 echo "fuzz $target: $(awk -F' *: ' '/^(run_time|execs_done|execs_per_sec|corpus_count|saved_crashes|saved_hangs) /{printf "%s=%s ", $1, $2}' "$stats")"
 shopt -s nullglob

@@ -12,7 +12,11 @@ internal static class StoredValues
 {
     public static long Long(this SqliteDataReader r, int i) => r.IsDBNull(i) ? throw Damaged(r, i, "nothing") : r.GetInt64(i);
 
-    public static int Int(this SqliteDataReader r, int i) => r.IsDBNull(i) ? throw Damaged(r, i, "nothing") : r.GetInt32(i);
+    public static int Int(this SqliteDataReader r, int i)
+    {
+        long value = r.Long(i);
+        return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Damaged(r, i, $"{value}, beyond any count or size it stands for");
+    }
 
     public static float Float(this SqliteDataReader r, int i) => r.IsDBNull(i) ? throw Damaged(r, i, "nothing") : r.GetFloat(i);
 

@@ -171,10 +171,12 @@ public sealed class TortureTests(ITestOutputHelper output) : IDisposable
     [InlineData("UPDATE embeddings SET vector = 42", "faces", "--with-embedding")]
     [InlineData("UPDATE embeddings SET vector = x'0000803f'", "cluster", "--full")]
     [InlineData("UPDATE faces SET points = 'text'", "faces", "--format")]
+    [InlineData("UPDATE photos SET width = 99999999999", "faces", "--format")]
     public void Should_SayTheCatalogIsDamaged_When_ARowHoldsWhatTheSchemaForbids(string damage, string command, string option)
     {
         // Given: a catalog whose rows were damaged as fuzzing damaged them (a number or a short blob where a
-        // 512-float vector belongs, text for the landmark points); found as cast errors, now said as damage
+        // 512-float vector belongs, text for the landmark points, a width beyond 32 bits); found as cast and
+        // overflow errors, now said as damage
         var catalog = _temp.File("catalog.db");
         Assert.Equal(0, Cli.Run("index", Datasets.At("lfw-dev", "Aaron_Peirsol"), "--catalog", catalog, "--no-cluster").Exit);
         using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={catalog};Pooling=False"))
