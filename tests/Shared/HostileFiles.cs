@@ -175,7 +175,8 @@ public static class HostileFiles
         return png.ToArray();
     }
 
-    static void Chunk(Stream png, ReadOnlySpan<byte> type, byte[] data)
+    /// <summary>One PNG chunk: length, type, data, CRC.</summary>
+    internal static void Chunk(Stream png, ReadOnlySpan<byte> type, byte[] data)
     {
         Span<byte> u32 = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(u32, data.Length);
@@ -188,7 +189,7 @@ public static class HostileFiles
         png.Write(u32);
     }
 
-    public static uint Crc32(ReadOnlySpan<byte> data)
+    static uint Crc32(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFF;
         foreach (var b in data)

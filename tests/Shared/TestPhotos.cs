@@ -64,15 +64,15 @@ public static class TestPhotos
     /// <summary>A PNG header declaring <paramref name="width"/> x <paramref name="height"/> pixels, with a valid CRC, and no image data.</summary>
     public static byte[] PngHeaderOnly(int width, int height)
     {
-        var ihdr = new byte[17];
-        "IHDR"u8.CopyTo(ihdr);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), width);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(8), height);
-        ihdr[12] = 8; ihdr[13] = 2; // 8-bit RGB
-        var crc = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, HostileFiles.Crc32(ihdr));
-        byte[] idat = [0, 0, 0, 0, .. "IDAT"u8.ToArray(), 0x35, 0xAF, 0x06, 0x1E];
-        return [137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, .. ihdr, .. crc, .. idat];
+        var ihdr = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+        var png = new MemoryStream();
+        png.Write([137, 80, 78, 71, 13, 10, 26, 10]);
+        HostileFiles.Chunk(png, "IHDR"u8, ihdr);
+        HostileFiles.Chunk(png, "IDAT"u8, []);
+        return png.ToArray();
     }
 
     /// <summary>A tiny valid PNG of the given size.</summary>

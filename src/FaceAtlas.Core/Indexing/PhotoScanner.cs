@@ -80,15 +80,14 @@ public static class PhotoScanner
             }
             foreach (var entry in entries)
             {
-                if (IsUnopenableName(entry) && (entry is DirectoryInfo || Extensions.Contains(entry.Extension)))
-                {
-                    problems.Add(new PathProblem(entry.FullName, UnopenableNameReason));
-                    continue;
-                }
-                if (entry is DirectoryInfo sub)
-                    // Named from the parent's path: .NET leaves an enumerated entry's FullName empty once it is too long.
-                    pending.Push(new DirectoryInfo(Path.Join(dir.FullName, sub.Name)));
-                else if (entry is FileInfo file && Extensions.Contains(file.Extension))
+                if (entry is FileInfo && !Extensions.Contains(entry.Extension)) continue;
+                // Named from the parent's path: .NET leaves an enumerated entry's FullName empty once it is too long.
+                var path = Path.Join(dir.FullName, entry.Name);
+                if (IsUnopenableName(entry.Name, path))
+                    problems.Add(new PathProblem(path, UnopenableNameReason));
+                else if (entry is DirectoryInfo)
+                    pending.Push(new DirectoryInfo(path));
+                else if (entry is FileInfo file)
                     AddFile(file, photos, problems, explicitlyNamed: false);
             }
         }
@@ -128,7 +127,7 @@ public static class PhotoScanner
     /// .NET turns a name's bytes that are not UTF-8 into U+FFFD, and the name it gets back then names nothing: such a
     /// file can be listed but not opened. Said as it is rather than as "file not found".
     /// </summary>
-    static bool IsUnopenableName(FileSystemInfo entry) => entry.Name.Contains('\uFFFD') && !Path.Exists(entry.FullName);
+    static bool IsUnopenableName(string name, string path) => name.Contains('\uFFFD') && !Path.Exists(path);
 
     static string RealPath(DirectoryInfo dir)
     {
