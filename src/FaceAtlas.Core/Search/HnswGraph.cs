@@ -114,7 +114,11 @@ internal sealed class HnswGraph
         {
             var found = SearchLayer(code, factor, entry, _efConstruction, layer, null, locked: true);
             var chosen = SelectNeighbours(found, layer == 0 ? M0 : M);
-            lock (LockOf(node)) SetLinks(node, layer, chosen);
+            // Added, not set: another thread may already have linked to this node here (it found the node through
+            // a layer above), and overwriting its list would drop that back link and could leave the other node
+            // unreachable (seen once as a face not finding itself first). Alone, the list is empty and this sets it.
+            foreach (var (other, similarity) in chosen)
+                AddLink(node, other, similarity, layer);
             foreach (var (other, similarity) in chosen)
                 AddLink(other, node, similarity, layer);
             entry = found[0].Node;
