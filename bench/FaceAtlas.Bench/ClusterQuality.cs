@@ -57,6 +57,11 @@ internal static class ClusterQuality
             var watch = Stopwatch.StartNew();
             var edges = NeighbourGraph.Exact(input.Select(f => f.Embedding).ToList(), 30, 0.2f);
             Console.WriteLine($"{name}: {subset.Count} faces, {edges.Count} edges in {watch.ElapsedMilliseconds} ms");
+            if (args.Contains("--pairs"))
+            {
+                PairStudy(subset, central);
+                continue;
+            }
             foreach (var (t, pen) in new[] { (0.38f, 0.14f), (0.38f, 0.18f), (0.40f, 0.14f), (0.36f, 0.20f) })
             {
                 watch.Restart();
@@ -89,6 +94,48 @@ internal static class ClusterQuality
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Do the attributes tell same-person pairs from look-alike strangers at the similarities the size rule decides?
+    /// Every pair of labelled faces with similarity 0.30-0.60, by band: medians and counts of what could separate them.
+    /// </summary>
+    static void PairStudy(List<FaceRecord> subset, Dictionary<long, string> central)
+    {
+        var labelled = subset.Where(f => central.ContainsKey(f.Id) && f.Attributes is not null).ToList();
+        var pairs = new System.Collections.Concurrent.ConcurrentBag<Pair>();
+        Parallel.For(0, labelled.Count, i =>
+        {
+            for (int j = i + 1; j < labelled.Count; j++)
+            {
+                float s = System.Numerics.Tensors.TensorPrimitives.Dot(labelled[i].Embedding!, labelled[j].Embedding!);
+                if (s < 0.30f || s >= 0.60f) continue;
+                var (a, b) = (labelled[i].Attributes!, labelled[j].Attributes!);
+                pairs.Add(new Pair(central[labelled[i].Id] == central[labelled[j].Id], s, Math.Min(a.Quality, b.Quality),
+                    Math.Abs(a.Pose.Yaw - b.Pose.Yaw), a.Gender == b.Gender));
+            }
+        });
+        foreach (var (lo, hi) in new[] { (0.30f, 0.38f), (0.38f, 0.45f), (0.45f, 0.52f), (0.52f, 0.60f) })
+        {
+            var band = pairs.Where(p => p.Similarity >= lo && p.Similarity < hi).ToList();
+            Console.WriteLine($"  similarity {lo:F2}-{hi:F2}: {band.Count(p => p.Same)} same-person pairs, {band.Count(p => !p.Same)} strangers");
+            foreach (var same in new[] { true, false })
+            {
+                var group = band.Where(p => p.Same == same).ToList();
+                if (group.Count == 0) continue;
+                Console.WriteLine($"    {(same ? "same person" : "strangers  ")}: median yaw difference {Median(group.Select(p => p.YawDifference)):F1}, " +
+                                  $"gender agrees {group.Count(p => p.GenderAgrees) / (double)group.Count:P0}, median poorer quality {Median(group.Select(p => p.PoorerQuality)):F2}, " +
+                                  $"poorer quality < 0.4: {group.Count(p => p.PoorerQuality < 0.4f)}");
+            }
+        }
+    }
+
+    sealed record Pair(bool Same, float Similarity, float PoorerQuality, float YawDifference, bool GenderAgrees);
+
+    static float Median(IEnumerable<float> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     /// <summary>The mean estimated maleness of an identity's labelled faces (NaN without attributes).</summary>

@@ -31,6 +31,8 @@ internal static class IndexBenchmark
         Console.WriteLine();
 
         var rows = new List<Row>();
+        if (args.Contains("--ratios"))
+            return await CompareLevelRatios(large, work, Value(args, "--ratios").Split(',').Select(float.Parse).ToArray());
         foreach (var threads in new[] { 1, 2 })
             rows.Add(await Measure("LFW 250x250", lfw, threads, 40, work));
         foreach (var threads in new[] { 1, 2 })
@@ -65,12 +67,28 @@ internal static class IndexBenchmark
         return 0;
     }
 
-    static async Task<Row> Measure(string data, string folder, int threads, float minFace, string work)
+    /// <summary>12 MP photos, two threads, under pyramids of different level ratios: speed and faces found, side by side.</summary>
+    static async Task<int> CompareLevelRatios(string large, string work, float[] ratios)
+    {
+        var rows = new List<Row>();
+        foreach (var ratio in ratios)
+            rows.Add(await Measure($"12 MP JPEG, level ratio {ratio}", large, 2, 40, work, ratio));
+        Console.WriteLine("| level ratio | photos | faces | photos/s | detect ms/photo |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var r in rows)
+            Console.WriteLine($"| {r.Data[(r.Data.LastIndexOf(' ') + 1)..]} | {r.Photos} | {r.Faces} | {r.Photos / r.Seconds:F1} | {r.Clock.Total(Stage.Detect).TotalMilliseconds / r.Photos:F1} |");
+        Console.WriteLine($"| ratio {ratios[^1]} / {ratios[0]} | | | {rows[^1].Photos / rows[^1].Seconds / (rows[0].Photos / rows[0].Seconds):F2}x | |");
+        return 0;
+    }
+
+    static async Task<Row> Measure(string data, string folder, int threads, float minFace, string work, float? levelRatio = null)
     {
         var catalogPath = Path.Combine(work, $"bench-{threads}-{minFace}.db");
         DeleteCatalog(catalogPath);
         using var catalog = SqliteCatalog.Open(catalogPath);
-        using var analyzer = new FaceAnalyzer(options: DetectionOptions.Default with { MinFaceSize = minFace });
+        var options = DetectionOptions.Default with { MinFaceSize = minFace };
+        if (levelRatio is { } ratio) options = options with { LevelRatio = ratio };
+        using var analyzer = new FaceAnalyzer(options: options);
         var indexer = new PhotoIndexer(catalog, analyzer, new IndexOptions { Threads = threads });
         using var process = Process.GetCurrentProcess();
         var watch = Stopwatch.StartNew();
@@ -134,5 +152,11 @@ internal static class IndexBenchmark
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+    }
+
+    static string Value(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} needs a value");
     }
 }

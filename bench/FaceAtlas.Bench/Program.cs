@@ -11,7 +11,7 @@ return args.FirstOrDefault() switch
 {
     "index" => await IndexBenchmark.RunAsync(datasets, args.Skip(1).ToArray()),
     "detection" => DetectionQuality.Run(datasets),
-    "windows" => WindowBenchmark.Run(datasets),
+    "windows" => WindowBenchmark.Run(datasets, args.Length > 2 && args[1] == "--detector" ? args[2] : null),
     "cluster-lfw" => ClusterQuality.Run(args[1], args.Skip(2).ToArray()),
     "cluster-scale" => ClusterScale.Run(args.Skip(1).ToArray()),
     "cluster-incremental" => IncrementalQuality.Run(args[1]),

@@ -6,9 +6,10 @@ namespace FaceAtlas.Bench;
 /// <summary>Detector cost per megapixel for one pass at different window sizes (one thread).</summary>
 internal static class WindowBenchmark
 {
-    public static int Run(string datasets)
+    /// <summary><paramref name="detectorModel"/>: another build of fr_detect.onnx to time (the int8 experiment, docs/BENCHMARKS.md).</summary>
+    public static int Run(string datasets, string? detectorModel = null)
     {
-        var model = Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Detector);
+        var model = detectorModel ?? Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Detector);
         using var options = ModelCatalog.CreateOptions();
         using var detector = new UltraFaceDetector(model, options);
         using var photo = PhotoDecoder.Decode(File.ReadAllBytes(Path.Combine(datasets, "group-photos", "deepface_couple.jpg")));

@@ -15,8 +15,12 @@ public sealed record DetectionOptions
     /// <summary>Smallest face, in pixels of the detector's 320x240 input, that it finds reliably.</summary>
     public float DetectorMinFace { get; init; } = 16;
 
-    /// <summary>Scale step between pyramid levels: each level finds faces this many times smaller than the last.</summary>
-    public float LevelRatio { get; init; } = 3;
+    /// <summary>
+    /// Scale step between pyramid levels: each level finds faces this many times smaller than the last. 5, not 3: the
+    /// detector sees faces of 16 to 92 px of its input as well, and a 12 MP photo then needs two passes, not three
+    /// (docs/BENCHMARKS.md, `bench -- index --ratios 3,5`).
+    /// </summary>
+    public float LevelRatio { get; init; } = 5;
 
     /// <summary>
     /// Longest side of one detector pass on a fine level. Larger passes waste no pixels on overlap; the cap keeps

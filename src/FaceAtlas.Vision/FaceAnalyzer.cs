@@ -126,6 +126,8 @@ public sealed class FaceAnalyzer : IDisposable
             new SKRectI(0, 0, image.Width, image.Height));
         if (region.Width < 2 || region.Height < 2)
             return _embedder.Embed(image, points);
+        // Even sides take the fast first halving (PixelImage.Halve); the margin can spare a pixel.
+        region = new SKRectI(region.Left, region.Top, region.Right - region.Width % 2, region.Bottom - region.Height % 2);
         using var subset = new SKBitmap();
         image.Bitmap.ExtractSubset(subset, region);
         int w = Math.Max(1, (int)Math.Round(region.Width * scale)), h = Math.Max(1, (int)Math.Round(region.Height * scale));

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceAtlas.Vision;
@@ -134,17 +137,28 @@ public sealed class UltraFaceDetector : IDisposable
         int scaledWidth = (int)Math.Round(w * scale), scaledHeight = (int)Math.Round(h * scale);
         var pixels = image.Pixels;
         float inv = (float)(1 / scale);
-        // Horizontal sample positions are the same on every row: work them out once.
-        var leftArray = new int[width];
-        var weightArray = new float[width];
+        // Horizontal sample positions are the same on every row: work them out once, as offsets into an RGBA row
+        // (-1: outside the scaled image).
+        var left = new int[width];
+        var right = new int[width];
+        var weights = new float[width];
         for (int x = 0; x < width; x++)
         {
             int sx = x0 + x;
             float fx = (sx + 0.5f) * inv - 0.5f;
             int ix = (int)MathF.Floor(fx);
-            leftArray[x] = sx < 0 || sx >= scaledWidth ? -1 : Math.Clamp(ix, 0, w - 1);
-            weightArray[x] = ix < 0 ? 0 : ix >= w - 1 ? 0 : fx - ix;
+            int clamped = Math.Clamp(ix, 0, w - 1);
+            left[x] = sx < 0 || sx >= scaledWidth ? -1 : clamped * 4;
+            right[x] = Math.Min(clamped + 1, w - 1) * 4;
+            weights[x] = ix < 0 ? 0 : ix >= w - 1 ? 0 : fx - ix;
         }
+        // Rows are blended vertically first, whole rows at a time with vector instructions, from source rows
+        // normalised once each (consecutive input rows mostly share their two source rows); the horizontal blend
+        // then reads one row. Both steps are linear, so the order changes nothing but rounding.
+        var rowA = new float[w * 4];
+        var rowB = new float[w * 4];
+        var mixed = new float[w * 4];
+        int rowAIndex = -1, rowBIndex = -1;
         for (int y = 0; y < height; y++)
         {
             var r = input.Slice(y * width, width);
@@ -160,20 +174,40 @@ public sealed class UltraFaceDetector : IDisposable
             int iy = (int)MathF.Floor(fy);
             float wy = iy < 0 || iy >= h - 1 ? 0 : fy - iy;
             iy = Math.Clamp(iy, 0, h - 1);
-            var row0 = pixels.Slice(iy * rowBytes, w * 4);
-            var row1 = pixels.Slice(Math.Min(iy + 1, h - 1) * rowBytes, w * 4);
+            int iy1 = Math.Min(iy + 1, h - 1);
+            if (rowAIndex != iy)
+            {
+                if (rowBIndex == iy) (rowA, rowB, rowAIndex, rowBIndex) = (rowB, rowA, iy, rowAIndex);
+                else { Normalise(pixels.Slice(iy * rowBytes, w * 4), rowA); rowAIndex = iy; }
+            }
+            if (rowBIndex != iy1)
+            {
+                Normalise(pixels.Slice(iy1 * rowBytes, w * 4), rowB);
+                rowBIndex = iy1;
+            }
+            TensorPrimitives.Lerp(rowA, rowB, wy, mixed);
+            // The hot loop: offsets were checked when they were made (0 <= p0, p1 < 4w), so no bounds checks here.
+            ref float m = ref MemoryMarshal.GetArrayDataReference(mixed);
             for (int x = 0; x < width; x++)
             {
-                int ix = leftArray[x];
-                if (ix < 0) { r[x] = 0; g[x] = 0; b[x] = 0; continue; }
-                float wx = weightArray[x];
-                int p0 = ix * 4, p1 = Math.Min(ix + 1, w - 1) * 4;
-                float w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
-                r[x] = (w00 * row0[p0] + w01 * row0[p1] + w10 * row1[p0] + w11 * row1[p1] - 127f) * (1f / 128f);
-                g[x] = (w00 * row0[p0 + 1] + w01 * row0[p1 + 1] + w10 * row1[p0 + 1] + w11 * row1[p1 + 1] - 127f) * (1f / 128f);
-                b[x] = (w00 * row0[p0 + 2] + w01 * row0[p1 + 2] + w10 * row1[p0 + 2] + w11 * row1[p1 + 2] - 127f) * (1f / 128f);
+                int p0 = left[x];
+                if (p0 < 0) { r[x] = 0; g[x] = 0; b[x] = 0; continue; }
+                int p1 = right[x];
+                float wx = weights[x];
+                float r0 = Unsafe.Add(ref m, p0), g0 = Unsafe.Add(ref m, p0 + 1), b0 = Unsafe.Add(ref m, p0 + 2);
+                r[x] = r0 + wx * (Unsafe.Add(ref m, p1) - r0);
+                g[x] = g0 + wx * (Unsafe.Add(ref m, p1 + 1) - g0);
+                b[x] = b0 + wx * (Unsafe.Add(ref m, p1 + 2) - b0);
             }
         }
+    }
+
+    /// <summary>One row of RGBA bytes as floats normalised as the model wants, (v - 127) / 128.</summary>
+    static void Normalise(ReadOnlySpan<byte> row, Span<float> normalised)
+    {
+        TensorPrimitives.ConvertTruncating<byte, float>(row, normalised);
+        TensorPrimitives.Subtract(normalised, 127f, normalised);
+        TensorPrimitives.Multiply(normalised, 1f / 128f, normalised);
     }
 
     public void Dispose() => _model.Dispose();

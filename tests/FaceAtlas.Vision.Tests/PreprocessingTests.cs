@@ -191,4 +191,37 @@ public sealed class PreprocessingTests
         }
         Assert.All(levels.SelectMany(l => l.Windows), w => Assert.True(w.Width <= options.MaxWindowSide + 64 && w.Height <= options.MaxWindowSide + 64));
     }
+
+    [Fact]
+    public void Should_LookAtA12MpPhotoInTwoPasses_When_SmallestFaceIs40Px()
+    {
+        // The level ratio of 5 leaves no middle level between the whole photo (faces of 200 px and more) and the
+        // fine level a 40 px face needs (0.4 of the photo, faces up to 230 px): that middle pass cost about a third
+        // of detection time (docs/BENCHMARKS.md).
+        var levels = DetectionPyramid.Plan(4000, 3000, 40, DetectionOptions.Default);
+
+        Assert.Equal([(320, 240), (1600, 1200)], levels.Select(l => (l.Width, l.Height)).ToArray());
+        Assert.All(levels, l => Assert.Single(l.Windows));
+    }
+
+    [Theory]
+    [InlineData(640, 480)]
+    [InlineData(641, 481)]  // odd: Skia's own step
+    public void Should_HalveAsSkiaDoes_When_BuildingThePyramid(int width, int height)
+    {
+        using var image = RandomImage(width, height, 11);
+
+        using var halved = image.Halve();
+        using var skia = image.ResizeOnce(width / 2, height / 2);
+
+        Assert.Equal((width / 2, height / 2), (halved.Width, halved.Height));
+        int worst = 0;
+        for (int y = 0; y < halved.Height; y++)
+            for (int x = 0; x < halved.Width; x++)
+            {
+                var (a, b) = (Pixel(halved, x, y), Pixel(skia, x, y));
+                worst = Math.Max(worst, new[] { Math.Abs(a.R - b.R), Math.Abs(a.G - b.G), Math.Abs(a.B - b.B) }.Max());
+            }
+        Assert.True(worst <= 1, $"differs from Skia by up to {worst} grey levels");
+    }
 }
