@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace FaceAtlas.Core.Search;
 
@@ -244,6 +245,7 @@ internal sealed class HnswGraph
         {
             if (results.Count >= ef && -negated < worst) break;
             int n = CopyLinks(current, layer, links, locked);
+            PrefetchUnvisited(links[..n], visited);
             for (int i = 0; i < n; i++)
             {
                 int next = links[i];
@@ -263,6 +265,28 @@ internal sealed class HnswGraph
         return list;
     }
 
+    /// <summary>
+    /// Asks the CPU to start loading the codes and factors of the neighbours about to be scored. At a million faces
+    /// the codes (512 MB) are far beyond the caches and a search is a chain of cache misses, one node after another;
+    /// fetched together, the misses overlap (hnswlib does the same).
+    /// </summary>
+    unsafe void PrefetchUnvisited(ReadOnlySpan<int> nodes, Visited visited)
+    {
+        if (!Sse.IsSupported) return;
+        fixed (sbyte* codes = _codes)
+        fixed (float* factors = _factors)
+        {
+            foreach (int node in nodes)
+            {
+                if (visited.Seen(node)) continue;
+                sbyte* code = codes + (long)node * _dims;
+                for (int offset = 0; offset < _dims; offset += 64)
+                    Sse.Prefetch0(code + offset);
+                Sse.Prefetch0(factors + node);
+            }
+        }
+    }
+
     /// <summary>Nodes visited by one search, by generation number, so no clearing is needed between searches.</summary>
     sealed class Visited
     {
@@ -274,6 +298,9 @@ internal sealed class HnswGraph
             if (_marks.Length < capacity) (_marks, _generation) = (new int[capacity], 0);
             if (++_generation == int.MaxValue) (_marks, _generation) = (new int[_marks.Length], 1);
         }
+
+        /// <summary>Whether this search has been to the node already (without marking it).</summary>
+        public bool Seen(int node) => _marks[node] == _generation;
 
         /// <summary>True the first time a node is marked in this search.</summary>
         public bool Mark(int node)
