@@ -88,7 +88,7 @@ internal static class SearchScale
             var build = watch.Elapsed;
             long indexBytes = GC.GetTotalMemory(true) - before;
             foreach (int ef in efs)
-                Report($"HNSW, int8 + residual (M 24, ef {ef})", build, indexBytes, (e, k) => index.Search(e, k, null, Math.Max(ef, k)));
+                Report($"HNSW, int8 + residual (M {SearchIndex.Links}, ef {ef})", build, indexBytes, (e, k) => index.Search(e, k, null, Math.Max(ef, k)));
             Report("int8 codes, every face (the index's ceiling)", build, indexBytes, (e, k) => index.Scan(e, k));
             Console.WriteLine();
             Console.WriteLine("p50 latency against exact brute force: " + string.Join(", ", rows.Skip(1).Select(r => $"{r.Name}: {rows[0].P50 / r.P50:F1}x faster")));
