@@ -31,8 +31,8 @@ internal static class IndexBenchmark
         Console.WriteLine();
 
         var rows = new List<Row>();
-        if (args.Contains("--ratios"))
-            return await CompareLevelRatios(large, work, Value(args, "--ratios").Split(',').Select(float.Parse).ToArray());
+        if (Value(args, "--ratios") is { } ratios)
+            return await CompareLevelRatios(large, work, ratios.Split(',').Select(float.Parse).ToArray());
         foreach (var threads in new[] { 1, 2 })
             rows.Add(await Measure("LFW 250x250", lfw, threads, 40, work));
         foreach (var threads in new[] { 1, 2 })
@@ -75,8 +75,8 @@ internal static class IndexBenchmark
             rows.Add(await Measure($"12 MP JPEG, level ratio {ratio}", large, 2, 40, work, ratio));
         Console.WriteLine("| level ratio | photos | faces | photos/s | detect ms/photo |");
         Console.WriteLine("|---|---|---|---|---|");
-        foreach (var r in rows)
-            Console.WriteLine($"| {r.Data[(r.Data.LastIndexOf(' ') + 1)..]} | {r.Photos} | {r.Faces} | {r.Photos / r.Seconds:F1} | {r.Clock.Total(Stage.Detect).TotalMilliseconds / r.Photos:F1} |");
+        foreach (var (ratio, r) in ratios.Zip(rows))
+            Console.WriteLine($"| {ratio} | {r.Photos} | {r.Faces} | {r.Photos / r.Seconds:F1} | {r.Clock.Total(Stage.Detect).TotalMilliseconds / r.Photos:F1} |");
         Console.WriteLine($"| ratio {ratios[^1]} / {ratios[0]} | | | {rows[^1].Photos / rows[^1].Seconds / (rows[0].Photos / rows[0].Seconds):F2}x | |");
         return 0;
     }
@@ -148,15 +148,13 @@ internal static class IndexBenchmark
         }
     }
 
-    static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-    }
+    static int Option(string[] args, string name, int fallback) => Value(args, name) is { } value ? int.Parse(value) : fallback;
 
-    static string Value(string[] args, string name)
+    /// <summary>The word after <paramref name="name"/>; null when the option is not given.</summary>
+    static string? Value(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} needs a value");
+        if (i < 0) return null;
+        return i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} needs a value");
     }
 }

@@ -34,7 +34,7 @@ public sealed class PixelImage : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         if (rgba.Length != width * height * 4)
             throw new ArgumentException($"expected {width * height * 4} bytes, got {rgba.Length}", nameof(rgba));
-        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var bitmap = Blank(width, height);
         var dst = bitmap.GetPixelSpan();
         for (int y = 0; y < height; y++)
             rgba.Slice(y * width * 4, width * 4).CopyTo(dst.Slice(y * bitmap.RowBytes, width * 4));
@@ -86,7 +86,7 @@ public sealed class PixelImage : IDisposable
     {
         if (Width % 2 != 0 || Height % 2 != 0) return new(Scale(Bitmap, Width / 2, Height / 2));
         int width = Width / 2, height = Height / 2;
-        var halved = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var halved = Blank(width, height);
         var source = MemoryMarshal.Cast<byte, uint>(Pixels);
         var target = MemoryMarshal.Cast<byte, uint>(halved.GetPixelSpan());
         int sourceStride = RowBytes / 4, targetStride = halved.RowBytes / 4;
@@ -118,7 +118,7 @@ public sealed class PixelImage : IDisposable
 
     static SKBitmap Scale(SKBitmap source, int width, int height)
     {
-        var resized = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var resized = Blank(width, height);
         if (!source.ScalePixels(resized, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None)))
         {
             resized.Dispose();
@@ -126,6 +126,10 @@ public sealed class PixelImage : IDisposable
         }
         return resized;
     }
+
+    /// <summary>A new bitmap of this class's layout: 8-bit RGBA, unpremultiplied.</summary>
+    static SKBitmap Blank(int width, int height) =>
+        new(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
 
     public void Dispose() => Bitmap.Dispose();
 }
