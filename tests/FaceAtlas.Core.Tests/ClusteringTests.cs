@@ -184,4 +184,50 @@ public sealed class ClusteringTests
         Assert.DoesNotContain(plan.Clusters, c => c.FaceIds.Any(setA.Contains) && c.FaceIds.Any(setB.Contains));
         Assert.Equal(2, plan.Clusters.Count);
     }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void Should_MergeAsPlainAverageLinkage_When_EveryPairIsAnEdge(int seed)
+    {
+        // Given: 12 identities of 1-9 faces at noise levels that put many pairs near the thresholds
+        var s = new SyntheticFaces(seed);
+        var random = new Random(seed);
+        var faces = new List<ClusterFace>();
+        for (int k = 0; k < 12; k++)
+        {
+            var id = s.Direction();
+            double noise = 0.03 + 0.02 * random.NextDouble();
+            for (int i = random.Next(1, 10); i > 0; i--)
+                faces.Add(new ClusterFace(faces.Count + 1, faces.Count + 1, s.Face(id, noise)));
+        }
+        var edges = new List<FaceEdge>();
+        for (int a = 0; a < faces.Count; a++)
+            for (int b = a + 1; b < faces.Count; b++)
+                edges.Add(new FaceEdge(a, b, faces[a].Embedding.Zip(faces[b].Embedding, (x, y) => x * y).Sum()));
+
+        // When
+        var labels = new AverageLinkage(faces).Run(edges, 0.38f, 0.14f);
+
+        // Then: the same groups as the textbook algorithm (merge the most similar allowed pair, until none is left)
+        var groups = faces.Select((_, i) => new List<int> { i }).ToList();
+        while (true)
+        {
+            (int A, int B, float Linkage) best = (-1, -1, float.NegativeInfinity);
+            for (int a = 0; a < groups.Count; a++)
+                for (int b = a + 1; b < groups.Count; b++)
+                {
+                    float linkage = groups[a].SelectMany(i => groups[b].Select(j => edges.First(e => e.A == Math.Min(i, j) && e.B == Math.Max(i, j)).Similarity)).Average();
+                    if (linkage >= 0.38f + 0.14f / MathF.Sqrt(groups[a].Count * groups[b].Count) && linkage > best.Linkage) best = (a, b, linkage);
+                }
+            if (best.A < 0) break;
+            groups[best.A].AddRange(groups[best.B]);
+            groups.RemoveAt(best.B);
+        }
+        Assert.True(groups.Count < faces.Count - 5, "the data should make merges");
+        var expected = groups.Select(g => string.Join(",", g.Order())).Order();
+        var actual = labels.Select((label, i) => (label, i)).GroupBy(x => x.label).Select(g => string.Join(",", g.Select(x => x.i).Order())).Order();
+        Assert.Equal(expected, actual);
+    }
 }

@@ -27,6 +27,54 @@ public sealed class NeighbourGraphTests
         Assert.True(recall > 0.97, $"edge recall {recall:P1}");
     }
 
+    [Theory]
+    [InlineData(512, 11)] // four-by-four blocks and a remainder of three
+    [InlineData(512, 3)]  // a remainder only
+    [InlineData(20, 9)]   // a length the vector kernel does not take
+    public void Should_ScoreAsOneDotAPair_When_ScoringFourFacesAtOnce(int d, int count)
+    {
+        // Given: four queries and a run of packed candidates
+        var random = new Random(d + count);
+        float[] Vector() => Enumerable.Range(0, d).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var queries = Enumerable.Range(0, 4).Select(_ => Vector()).ToArray();
+        var candidates = Enumerable.Range(0, count).SelectMany(_ => Vector()).ToArray();
+        var scores = new float[4 * count];
+
+        // When
+        BlockDot.Four(queries[0], queries[1], queries[2], queries[3], candidates, count, d, scores);
+
+        // Then: every score is the plain dot product (to rounding)
+        for (int q = 0; q < 4; q++)
+            for (int c = 0; c < count; c++)
+            {
+                float expected = System.Numerics.Tensors.TensorPrimitives.Dot(queries[q], candidates.AsSpan(c * d, d));
+                Assert.Equal(expected, scores[q * count + c], 3);
+            }
+    }
+
+    [Fact]
+    public void Should_KeepEachFacesBestNeighbours_When_ListsAreScoredByBothThreads()
+    {
+        // Given: 6,000 faces, so lists are scored in parallel, and an inverted file probing every list (exact)
+        var s = new SyntheticFaces(33);
+        var embeddings = new List<float[]>();
+        for (int k = 0; k < 500; k++)
+        {
+            var id = s.Direction();
+            for (int i = 0; i < 10; i++) embeddings.Add(s.Face(id));
+        }
+        for (int i = 0; i < 1000; i++) embeddings.Add(s.Direction());
+
+        // When: every list probed, the inverted file must give the exact graph
+        var exact = NeighbourGraph.Exact(embeddings, 5, 0.2f).Select(e => (e.A, e.B)).ToHashSet();
+        var approximate = ApproximateNeighbourGraph.Build(embeddings, null, 5, 0.2f, probes: 1000, exactUpTo: 0);
+
+        // Then: the same edges, each pair once
+        Assert.Equal(approximate.Count, approximate.Select(e => (e.A, e.B)).Distinct().Count());
+        Assert.True(approximate.All(e => e.A < e.B));
+        Assert.Equal(exact.OrderBy(e => e), approximate.Select(e => (e.A, e.B)).OrderBy(e => e));
+    }
+
     [Fact]
     public void Should_LookOnlyForTheQueriedFaces_When_QueriesAreGiven()
     {

@@ -23,8 +23,7 @@ public static class ApproximateNeighbourGraph
 
         var centroids = TrainCentroids(embeddings, lists, seed, cancel);
         // Every face's nearest centroids: the first is where it is filed, all are where its neighbours are looked for.
-        var nearest = new int[n][];
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancel }, i => nearest[i] = Nearest(embeddings[i], centroids, probes));
+        var nearest = NearestCentroids(embeddings, centroids, probes, cancel);
 
         // Faces packed list by list, so a list is one contiguous run of memory.
         // Balanced filing: a face goes to the nearest of its lists that is not already three times the average size.
@@ -39,47 +38,70 @@ public static class ApproximateNeighbourGraph
             filed[i] = list;
             size[list]++;
         }
-        var counts = new int[lists + 1];
-        foreach (var list in filed) counts[list + 1]++;
-        for (int l = 0; l < lists; l++) counts[l + 1] += counts[l];
-        var start = (int[])counts.Clone();
+        var start = new int[lists + 1];
+        foreach (var list in filed) start[list + 1]++;
+        for (int l = 0; l < lists; l++) start[l + 1] += start[l];
         var order = new int[n];
-        var fill = (int[])counts.Clone();
+        var fill = (int[])start.Clone();
         for (int i = 0; i < n; i++) order[fill[filed[i]]++] = i;
         var packed = new float[(long)n * d];
         for (int p = 0; p < n; p++) embeddings[order[p]].CopyTo(packed.AsSpan(p * d, d));
 
         var wanted = queries ?? Enumerable.Range(0, n).ToList();
-        // Queries in list order: consecutive queries scan the same lists while they are in cache.
-        var sortedQueries = wanted.OrderBy(q => filed[q]).ToArray();
-        var best = new (int Other, float Sim)[sortedQueries.Length][];
-        Parallel.For(0, sortedQueries.Length, new ParallelOptions { CancellationToken = cancel }, () => new PriorityQueue<int, float>(k + 1), (qi, loop, heap) =>
-        {
-            heap.Clear();
-            int q = sortedQueries[qi];
-            var query = embeddings[q];
-            foreach (var list in nearest[q])
-                for (int p = start[list]; p < start[list + 1]; p++)
-                {
-                    int other = order[p];
-                    if (other == q) continue;
-                    float s = TensorPrimitives.Dot(query, packed.AsSpan(p * d, d));
-                    if (s < minSimilarity) continue;
-                    if (heap.Count < k) heap.Enqueue(other, s);
-                    else if (heap.TryPeek(out _, out var worst) && s > worst) heap.EnqueueDequeue(other, s);
-                }
-            best[qi] = heap.UnorderedItems.Select(x => (x.Element, x.Priority)).ToArray();
-            return heap;
-        }, _ => { });
+        var best = SearchListByList(embeddings, wanted, nearest, packed, start, order, k, minSimilarity, cancel);
+        return NeighbourGraph.Edges(wanted, best);
+    }
 
-        var edges = new Dictionary<(int, int), float>();
-        for (int qi = 0; qi < sortedQueries.Length; qi++)
-            foreach (var (other, s) in best[qi])
+    /// <summary>
+    /// Each wanted face's k most similar faces among those filed under its probed lists. The work goes list by list,
+    /// not face by face: a list (a few hundred faces, under a megabyte) is scored against every face that probes it
+    /// while it sits in cache, four faces at a time (<see cref="BlockDot"/>). Face by face, each list came from main
+    /// memory again for every face that probed it.
+    /// </summary>
+    static NearestFaces SearchListByList(IReadOnlyList<float[]> embeddings, IReadOnlyList<int> wanted, int[][] nearest, float[] packed,
+        int[] start, int[] order, int k, float minSimilarity, CancellationToken cancel)
+    {
+        int lists = start.Length - 1, d = embeddings[0].Length;
+        // Which wanted faces probe each list (by their index in wanted), list by list.
+        var proberStart = new int[lists + 1];
+        foreach (int q in wanted)
+            foreach (int list in nearest[q]) proberStart[list + 1]++;
+        for (int l = 0; l < lists; l++) proberStart[l + 1] += proberStart[l];
+        var probers = new int[proberStart[lists]];
+        var next = (int[])proberStart.Clone();
+        for (int qi = 0; qi < wanted.Count; qi++)
+            foreach (int list in nearest[wanted[qi]]) probers[next[list]++] = qi;
+
+        var best = new NearestFaces(wanted.Count, k);
+        // A face's lists may be scored by different threads at once: its top k is updated under one of a set of locks.
+        var locks = Enumerable.Range(0, 1024).Select(_ => new object()).ToArray();
+        Parallel.For(0, lists, new ParallelOptions { CancellationToken = cancel }, () => new List<(int, float)>(), (list, _, passing) =>
+        {
+            int first = start[list], count = start[list + 1] - first;
+            if (count == 0) return passing;
+            var candidates = packed.AsSpan(first * d, count * d);
+            var scores = new float[4 * count];
+            for (int p = proberStart[list]; p < proberStart[list + 1]; p += 4)
             {
-                int q = sortedQueries[qi];
-                edges[(Math.Min(q, other), Math.Max(q, other))] = s;
+                int block = Math.Min(4, proberStart[list + 1] - p);
+                float[] Query(int t) => embeddings[wanted[probers[p + Math.Min(t, block - 1)]]];
+                BlockDot.Four(Query(0), Query(1), Query(2), Query(3), candidates, count, d, scores);
+                for (int t = 0; t < block; t++)
+                {
+                    int qi = probers[p + t], q = wanted[qi];
+                    passing.Clear();
+                    var row = scores.AsSpan(t * count, count);
+                    for (int c = 0; c < count; c++)
+                        if (row[c] >= minSimilarity && order[first + c] != q)
+                            passing.Add((order[first + c], row[c]));
+                    if (passing.Count == 0) continue;
+                    lock (locks[qi & (locks.Length - 1)])
+                        foreach (var (other, similarity) in passing) best.Offer(qi, other, similarity);
+                }
             }
-        return edges.Select(e => new FaceEdge(e.Key.Item1, e.Key.Item2, e.Value)).ToList();
+            return passing;
+        }, _ => { });
+        return best;
     }
 
     static int[] Shuffled(int n, int seed)
@@ -99,7 +121,8 @@ public static class ApproximateNeighbourGraph
         var assignment = new int[sample.Length];
         for (int iteration = 0; iteration < 6; iteration++)
         {
-            Parallel.For(0, sample.Length, new ParallelOptions { CancellationToken = cancel }, i => assignment[i] = Nearest(sample[i], centroids, 1)[0]);
+            var nearest = NearestCentroids(sample, centroids, 1, cancel);
+            for (int i = 0; i < sample.Length; i++) assignment[i] = nearest[i][0];
             var sums = new float[lists][];
             for (int c = 0; c < lists; c++) sums[c] = new float[d];
             for (int i = 0; i < sample.Length; i++) TensorPrimitives.Add(sums[assignment[i]], sample[i], sums[assignment[i]]);
@@ -120,17 +143,40 @@ public static class ApproximateNeighbourGraph
         return centroids;
     }
 
-    static int[] Nearest(float[] v, float[][] centroids, int count)
+    /// <summary>Each face's <paramref name="count"/> most similar centroids, most similar first; four faces at a time.</summary>
+    static int[][] NearestCentroids(IReadOnlyList<float[]> faces, float[][] centroids, int count, CancellationToken cancel)
     {
-        var heap = new PriorityQueue<int, float>(count + 1);
-        for (int c = 0; c < centroids.Length; c++)
+        int n = faces.Count, m = centroids.Length, d = centroids[0].Length;
+        var packed = new float[m * d];
+        for (int c = 0; c < m; c++) centroids[c].CopyTo(packed.AsSpan(c * d, d));
+        var result = new int[n][];
+        Parallel.For(0, (n + 3) / 4, new ParallelOptions { CancellationToken = cancel }, () => new float[4 * m], (block, _, scores) =>
         {
-            float s = TensorPrimitives.Dot(v, centroids[c]);
-            if (heap.Count < count) heap.Enqueue(c, s);
-            else if (heap.TryPeek(out _, out var worst) && s > worst) heap.EnqueueDequeue(c, s);
-        }
-        var result = new int[heap.Count];
-        for (int i = result.Length - 1; i >= 0; i--) result[i] = heap.Dequeue(); // most similar first
+            int first = 4 * block;
+            float[] Face(int t) => faces[Math.Min(first + t, n - 1)];
+            BlockDot.Four(Face(0), Face(1), Face(2), Face(3), packed, m, d, scores);
+            for (int t = 0; t < 4 && first + t < n; t++)
+                result[first + t] = Best(scores.AsSpan(t * m, m), count);
+            return scores;
+        }, _ => { });
         return result;
+    }
+
+    /// <summary>The indexes of the <paramref name="count"/> largest scores, largest first (a small insertion sort).</summary>
+    static int[] Best(ReadOnlySpan<float> scores, int count)
+    {
+        count = Math.Min(count, scores.Length);
+        var ids = new int[count];
+        Span<float> top = stackalloc float[count];
+        int filled = 0;
+        for (int c = 0; c < scores.Length; c++)
+        {
+            float s = scores[c];
+            if (filled == count && s <= top[count - 1]) continue;
+            int i = filled < count ? filled++ : count - 1;
+            while (i > 0 && top[i - 1] < s) { top[i] = top[i - 1]; ids[i] = ids[i - 1]; i--; }
+            top[i] = s; ids[i] = c;
+        }
+        return ids;
     }
 }

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace FaceAtlas.Core.People;
 
 /// <summary>An undirected edge between two faces (indexes into the embedding list) and their cosine similarity.</summary>
@@ -20,44 +18,64 @@ public static class NeighbourGraph
         CancellationToken cancel = default)
     {
         int n = embeddings.Count;
-        var best = new (int Other, float Sim)[n][];
-        int count = queries?.Count ?? n;
-        Parallel.For(0, count, new ParallelOptions { CancellationToken = cancel }, () => new TopK(k), (q, _, top) =>
-        {
-            int i = queries is null ? q : queries[q];
-            top.Clear();
-            var ei = embeddings[i];
-            for (int j = 0; j < n; j++)
-            {
-                if (j == i) continue;
-                float s = TensorPrimitives.Dot(ei, embeddings[j]);
-                if (s >= minSimilarity) top.Offer(j, s);
-            }
-            best[i] = top.ToArray();
-            return top;
-        }, _ => { });
+        var wanted = queries ?? Enumerable.Range(0, n).ToList();
+        if (n == 0 || wanted.Count == 0) return [];
+        int d = embeddings[0].Length;
+        var packed = new float[(long)n * d];
+        for (int i = 0; i < n; i++) embeddings[i].CopyTo(packed.AsSpan(i * d, d));
 
-        // Keep an edge when either end has the other among its k best (the union keeps small clusters whole).
-        var edges = new Dictionary<(int, int), float>();
-        for (int i = 0; i < n; i++)
-            foreach (var (j, s) in best[i] ?? [])
-                edges[(Math.Min(i, j), Math.Max(i, j))] = s;
-        return edges.Select(e => new FaceEdge(e.Key.Item1, e.Key.Item2, e.Value)).ToList();
+        // Blocks of queries against blocks of candidates small enough to stay in cache while each query of the block
+        // is scored against them, four queries at a time (BlockDot). Each query block belongs to one thread.
+        const int queryBlock = 64, candidateBlock = 256;
+        var best = new NearestFaces(wanted.Count, k);
+        Parallel.For(0, (wanted.Count + queryBlock - 1) / queryBlock, new ParallelOptions { CancellationToken = cancel },
+            () => new float[4 * candidateBlock], (block, _, scores) =>
+            {
+                int first = block * queryBlock, last = Math.Min(wanted.Count, first + queryBlock);
+                for (int from = 0; from < n; from += candidateBlock)
+                {
+                    int count = Math.Min(candidateBlock, n - from);
+                    var candidates = packed.AsSpan(from * d, count * d);
+                    for (int q = first; q < last; q += 4)
+                    {
+                        int rows = Math.Min(4, last - q);
+                        float[] Query(int t) => embeddings[wanted[q + Math.Min(t, rows - 1)]];
+                        BlockDot.Four(Query(0), Query(1), Query(2), Query(3), candidates, count, d, scores);
+                        for (int t = 0; t < rows; t++)
+                        {
+                            int face = wanted[q + t];
+                            var row = scores.AsSpan(t * count, count);
+                            for (int c = 0; c < count; c++)
+                                if (row[c] >= minSimilarity && from + c != face)
+                                    best.Offer(q + t, from + c, row[c]);
+                        }
+                    }
+                }
+                return scores;
+            }, _ => { });
+        return Edges(wanted, best);
     }
 
-    /// <summary>The k largest offers seen, kept in a small min-heap.</summary>
-    sealed class TopK(int k)
+    /// <summary>Keep an edge when either end has the other among its k best (the union keeps small clusters whole); each pair once.</summary>
+    internal static List<FaceEdge> Edges(IReadOnlyList<int> wanted, NearestFaces best)
     {
-        readonly PriorityQueue<int, float> _heap = new();
-
-        public void Clear() => _heap.Clear();
-
-        public void Offer(int index, float similarity)
+        var keys = new long[best.Capacity];
+        var similarities = new float[best.Capacity];
+        int count = 0;
+        for (int qi = 0; qi < wanted.Count; qi++)
         {
-            if (_heap.Count < k) _heap.Enqueue(index, similarity);
-            else if (_heap.TryPeek(out _, out var worst) && similarity > worst) _heap.EnqueueDequeue(index, similarity);
+            int q = wanted[qi];
+            foreach (var (other, similarity) in best.Of(qi))
+            {
+                keys[count] = ((long)Math.Min(q, other) << 32) | (uint)Math.Max(q, other);
+                similarities[count++] = similarity;
+            }
         }
-
-        public (int, float)[] ToArray() => _heap.UnorderedItems.Select(x => (x.Element, x.Priority)).ToArray();
+        Array.Sort(keys, similarities, 0, count);
+        var edges = new List<FaceEdge>(count);
+        for (int i = 0; i < count; i++)
+            if (i == 0 || keys[i] != keys[i - 1])
+                edges.Add(new FaceEdge((int)(keys[i] >> 32), (int)(uint)keys[i], similarities[i]));
+        return edges;
     }
 }
