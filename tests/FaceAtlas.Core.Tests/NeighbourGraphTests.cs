@@ -4,18 +4,25 @@ namespace FaceAtlas.Core.Tests;
 
 public sealed class NeighbourGraphTests
 {
+    /// <summary>Faces of identities seen several times, then strangers seen once.</summary>
+    static List<float[]> Gallery(int seed, int identities, int facesEach, int strangers)
+    {
+        var s = new SyntheticFaces(seed);
+        var embeddings = new List<float[]>();
+        for (int k = 0; k < identities; k++)
+        {
+            var id = s.Direction();
+            for (int i = 0; i < facesEach; i++) embeddings.Add(s.Face(id));
+        }
+        for (int i = 0; i < strangers; i++) embeddings.Add(s.Direction());
+        return embeddings;
+    }
+
     [Fact]
     public void Should_FindNearlyEveryExactEdge_When_UsingTheInvertedFile()
     {
         // Given: 3,000 faces of 300 identities and 600 strangers
-        var s = new SyntheticFaces(31);
-        var embeddings = new List<float[]>();
-        for (int k = 0; k < 300; k++)
-        {
-            var id = s.Direction();
-            for (int i = 0; i < 8; i++) embeddings.Add(s.Face(id));
-        }
-        for (int i = 0; i < 600; i++) embeddings.Add(s.Direction());
+        var embeddings = Gallery(31, identities: 300, facesEach: 8, strangers: 600);
 
         // When
         var exact = NeighbourGraph.Exact(embeddings, 30, 0.2f).Select(e => (e.A, e.B)).ToHashSet();
@@ -56,14 +63,7 @@ public sealed class NeighbourGraphTests
     public void Should_KeepEachFacesBestNeighbours_When_ListsAreScoredByBothThreads()
     {
         // Given: 6,000 faces, so lists are scored in parallel, and an inverted file probing every list (exact)
-        var s = new SyntheticFaces(33);
-        var embeddings = new List<float[]>();
-        for (int k = 0; k < 500; k++)
-        {
-            var id = s.Direction();
-            for (int i = 0; i < 10; i++) embeddings.Add(s.Face(id));
-        }
-        for (int i = 0; i < 1000; i++) embeddings.Add(s.Direction());
+        var embeddings = Gallery(33, identities: 500, facesEach: 10, strangers: 1000);
 
         // When: every list probed, the inverted file must give the exact graph
         var exact = NeighbourGraph.Exact(embeddings, 5, 0.2f).Select(e => (e.A, e.B)).ToHashSet();

@@ -18,7 +18,6 @@ public static class ApproximateNeighbourGraph
     {
         int n = embeddings.Count;
         if (n <= exactUpTo) return NeighbourGraph.Exact(embeddings, queries, k, minSimilarity, cancel);
-        int d = embeddings[0].Length;
         int lists = Math.Clamp((int)Math.Round(2 * Math.Sqrt(n)), 16, 8192);
 
         var centroids = TrainCentroids(embeddings, lists, seed, cancel);
@@ -44,8 +43,7 @@ public static class ApproximateNeighbourGraph
         var order = new int[n];
         var fill = (int[])start.Clone();
         for (int i = 0; i < n; i++) order[fill[filed[i]]++] = i;
-        var packed = new float[(long)n * d];
-        for (int p = 0; p < n; p++) embeddings[order[p]].CopyTo(packed.AsSpan(p * d, d));
+        var packed = BlockDot.Pack(embeddings, order);
 
         var wanted = queries ?? Enumerable.Range(0, n).ToList();
         var best = SearchListByList(embeddings, wanted, nearest, packed, start, order, k, minSimilarity, cancel);
@@ -147,8 +145,7 @@ public static class ApproximateNeighbourGraph
     static int[][] NearestCentroids(IReadOnlyList<float[]> faces, float[][] centroids, int count, CancellationToken cancel)
     {
         int n = faces.Count, m = centroids.Length, d = centroids[0].Length;
-        var packed = new float[m * d];
-        for (int c = 0; c < m; c++) centroids[c].CopyTo(packed.AsSpan(c * d, d));
+        var packed = BlockDot.Pack(centroids);
         var result = new int[n][];
         Parallel.For(0, (n + 3) / 4, new ParallelOptions { CancellationToken = cancel }, () => new float[4 * m], (block, _, scores) =>
         {

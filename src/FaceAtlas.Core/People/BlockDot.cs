@@ -11,6 +11,15 @@ namespace FaceAtlas.Core.People;
 /// </summary>
 internal static class BlockDot
 {
+    /// <summary>The vectors (in <paramref name="order"/> when given) one after another in one array, as <see cref="Four"/> takes its candidates.</summary>
+    public static float[] Pack(IReadOnlyList<float[]> vectors, IReadOnlyList<int>? order = null)
+    {
+        int count = order?.Count ?? vectors.Count, d = count == 0 ? 0 : vectors[0].Length;
+        var packed = new float[(long)count * d];
+        for (int i = 0; i < count; i++) vectors[order is null ? i : order[i]].CopyTo(packed.AsSpan(i * d, d));
+        return packed;
+    }
+
     /// <summary>
     /// <paramref name="scores"/>[i · count + c] = queries[i] · candidates[c], for the four queries and the
     /// <paramref name="count"/> candidates of <paramref name="d"/> floats each, packed one after another.

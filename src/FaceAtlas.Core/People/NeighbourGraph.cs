@@ -21,8 +21,7 @@ public static class NeighbourGraph
         var wanted = queries ?? Enumerable.Range(0, n).ToList();
         if (n == 0 || wanted.Count == 0) return [];
         int d = embeddings[0].Length;
-        var packed = new float[(long)n * d];
-        for (int i = 0; i < n; i++) embeddings[i].CopyTo(packed.AsSpan(i * d, d));
+        var packed = BlockDot.Pack(embeddings);
 
         // Blocks of queries against blocks of candidates small enough to stay in cache while each query of the block
         // is scored against them, four queries at a time (BlockDot). Each query block belongs to one thread.
