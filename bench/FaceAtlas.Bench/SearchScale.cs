@@ -25,7 +25,11 @@ internal static class SearchScale
     {
         int queries = args.SkipWhile(a => a != "--queries").Skip(1).Select(int.Parse).FirstOrDefault(200);
         var efs = args.SkipWhile(a => a != "--ef").Skip(1).Select(a => a.Split(',').Select(int.Parse).ToArray()).FirstOrDefault([SearchIndex.DefaultEf]);
-        args = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--"))).ToArray();
+        // --index FILE: load the index from FILE when it is there (else build it and save it there), so that search
+        // changes can be measured on one graph; --hnsw-only: skip the two slow strategies.
+        string? indexFile = args.SkipWhile(a => a != "--index").Skip(1).FirstOrDefault();
+        bool hnswOnly = args.Contains("--hnsw-only");
+        args = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--") || args[i - 1] == "--hnsw-only")).ToArray();
         var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000];
 
         var real = RealFaces(catalogPath);
@@ -67,29 +71,36 @@ internal static class SearchScale
             GC.Collect();
 
             var watch = Stopwatch.StartNew();
-            var clusters = new ClusterScan(data.Faces, data.Identities);
-            Report("cluster-by-cluster linear scan (the original approach)", watch.Elapsed, clusters.Bytes, clusters.Top);
-            clusters = null;
-            GC.Collect();
+            if (!hnswOnly)
+            {
+                var clusters = new ClusterScan(data.Faces, data.Identities);
+                Report("cluster-by-cluster linear scan (the original approach)", watch.Elapsed, clusters.Bytes, clusters.Top);
+                clusters = null;
+                GC.Collect();
 
-            watch.Restart();
-            var partitions = new PartitionedSearch(data.Faces);
-            var queryBuckets = data.Queries.ToDictionary(q => q.Embedding, q => q.Bucket);
-            Report("attribute-partitioned (query's gender x age bucket)", watch.Elapsed, partitions.Bytes,
-                (e, k) => partitions.Top(e, queryBuckets[e], k));
-            Console.WriteLine($"|   its queries whose own bucket was mispredicted | | | | | | {data.Queries.Count(q => q.Bucket != q.TrueBucket)} of {data.Queries.Count} | | |");
-            partitions = null;
+                watch.Restart();
+                var partitions = new PartitionedSearch(data.Faces);
+                var queryBuckets = data.Queries.ToDictionary(q => q.Embedding, q => q.Bucket);
+                Report("attribute-partitioned (query's gender x age bucket)", watch.Elapsed, partitions.Bytes,
+                    (e, k) => partitions.Top(e, queryBuckets[e], k));
+                Console.WriteLine($"|   its queries whose own bucket was mispredicted | | | | | | {data.Queries.Count(q => q.Bucket != q.TrueBucket)} of {data.Queries.Count} | | |");
+                partitions = null;
+            }
             exact = null;
             GC.Collect();
 
             long before = GC.GetTotalMemory(true);
             watch.Restart();
-            var index = SearchIndex.Build(data.Faces, "bench", 0);
+            var saved = indexFile is not null ? SearchIndex.TryLoad(indexFile) : null;
+            if (saved is not null && saved.Count != data.Faces.Count) saved = null;
+            var index = saved ?? SearchIndex.Build(data.Faces, "bench", 0);
             var build = watch.Elapsed;
             long indexBytes = GC.GetTotalMemory(true) - before;
+            if (saved is not null) Console.WriteLine($"| (index read from {indexFile}: the build column is the time to read it) |");
+            else if (indexFile is not null) index.Save(indexFile);
             foreach (int ef in efs)
-                Report($"HNSW, int8 + residual (M {SearchIndex.Links}, ef {ef})", build, indexBytes, (e, k) => index.Search(e, k, null, Math.Max(ef, k)));
-            Report("int8 codes, every face (the index's ceiling)", build, indexBytes, (e, k) => index.Scan(e, k));
+                Report($"HNSW, 4-bit walk + residual (M {SearchIndex.Links}, ef {ef})", build, indexBytes, (e, k) => index.Search(e, k, null, Math.Max(ef, k)));
+            Report("precise codes, every face (the index's ceiling)", build, indexBytes, (e, k) => index.Scan(e, k));
             Console.WriteLine();
             Console.WriteLine("p50 latency against exact brute force: " + string.Join(", ", rows.Skip(1).Select(r => $"{r.Name}: {rows[0].P50 / r.P50:F1}x faster")));
             using var process = Process.GetCurrentProcess();

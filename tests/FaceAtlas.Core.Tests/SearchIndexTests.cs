@@ -57,6 +57,23 @@ public sealed class SearchIndexTests : IDisposable
     }
 
     [Fact]
+    public void Should_RankByAllButExactSimilarities_When_TheWalkUsesFourBitCodes()
+    {
+        // Given: an index over 4-bit walking codes, whose candidates are ranked again with the precise codes
+        var faces = Faces(identities: 100);
+        var index = SearchIndex.Build(faces, "catalog", 1);
+
+        // When: every face's similarity as the index gives it and as float32 gives it
+        var query = faces[7].Embedding;
+        var scanned = index.Scan(query, faces.Count);
+
+        // Then: within 0.0002 (strangers around 0.2 must keep their order), and nothing left out
+        Assert.Equal(faces.Count, scanned.Count);
+        var byId = faces.ToDictionary(f => f.Id);
+        Assert.All(scanned, m => Assert.Equal(TensorPrimitives.Dot(query, byId[m.Face].Embedding), m.Similarity, 0.0002f));
+    }
+
+    [Fact]
     public void Should_ForgetRemovedFacesAndFindChangedOnes_When_ChangesAreApplied()
     {
         // Given

@@ -7,26 +7,28 @@ namespace FaceAtlas.Core.Search;
 public readonly record struct FaceMatch(long Face, float Similarity);
 
 /// <summary>
-/// The approximate-nearest-neighbour index over every face embedding of a catalog: an HNSW graph of int8 codes,
-/// each node knowing its face id and packed attributes (for filters). The graph is walked with the int8 codes; the
-/// candidates it finds are then ranked again with a second int8 code of each vector's residual, which makes the
-/// similarities all but exact (strangers at 0.2 otherwise swap places by quantisation noise) for 516 more bytes a
-/// face. It follows the catalog through the catalog's log of embedding changes: a changed face's old node is
-/// marked removed and a new node added; when removed nodes pass a quarter of the graph it is rebuilt. Saved as one
-/// file beside the catalog. (Tried and not kept: walking the graph on the embeddings' 128 or 256 leading principal
-/// directions: faster per step, but it lost 1-2 % of a person's faces, docs/BENCHMARKS.md.)
+/// The approximate-nearest-neighbour index over every face embedding of a catalog: an HNSW graph walked with 4-bit
+/// codes (256 bytes a 512-D face, <see cref="Int4Codes"/>), each node knowing its face id and packed attributes
+/// (for filters). The candidates the walk finds are ranked again with an int8 code of what the 4-bit code missed
+/// (the residual), which makes the similarities all but exact (strangers around 0.2 otherwise swap places by
+/// quantisation noise) for 516 more bytes a face. It follows the catalog through the catalog's log of embedding
+/// changes: a changed face's old node is marked removed and a new node added; when removed nodes pass a quarter of
+/// the graph it is rebuilt. Saved as one file beside the catalog. (Tried and not kept: walking the graph on the
+/// embeddings' 128 or 256 leading principal directions: faster per step, but it lost 1-2 % of a person's faces;
+/// int8 walking codes, replaced by the 4-bit ones: as good a walk from half the bytes, docs/BENCHMARKS.md.)
 /// </summary>
 public sealed class SearchIndex
 {
     const int Magic = 0x46414958; // "FAIX"
-    const int FormatVersion = 1;
+    const int FormatVersion = 2; // 2: 4-bit walking codes (1: int8)
     public const int DefaultEf = 128;
-    // Chosen by bench -- search-scale at 100k faces: M 16 / efConstruction 100 peaked at recall@10 0.985 however
-    // wide the search; 24 / 200 reaches 0.9945 at ef 96 for 5 % more memory and 2.5x the build time. At a million
-    // faces 32 / 400 finds more (recall@10 0.943 against 0.903 at ef 128) but costs 1.4x the query time (1.36 ms
-    // against 0.95) and 3x the build (18 minutes against 6): docs/BENCHMARKS.md.
-    public const int EfConstruction = 200;
-    public const int Links = 24;
+    // Chosen by bench -- search-scale: at 100k faces M 16 / efConstruction 100 peaked at recall@10 0.985 however
+    // wide the search. At a million faces, with the 4-bit walk, 32 / 400 at ef 128 finds more than 24 / 200 at ef
+    // 256 in less time (recall@10 0.958 in 0.74 ms against 0.950 in 0.83 ms, and reaches 0.9905 at ef 512), for
+    // 6 % more memory and 2.6x the build (17 minutes against 6.4 on two cores, once for a library that took hours
+    // to index): docs/BENCHMARKS.md.
+    public const int EfConstruction = 400;
+    public const int Links = 32;
 
     readonly HnswGraph _graph;
     long[] _faceOf = [];
@@ -127,27 +129,43 @@ public sealed class SearchIndex
     void StoreResidual(int node, ReadOnlySpan<float> vector, float[] residual)
     {
         var code = _graph.Code(node);
-        float factor = _graph.Factor(node);
-        for (int i = 0; i < residual.Length; i++) residual[i] = vector[i] - code[i] * factor;
+        float step = _graph.Step(node);
+        for (int i = 0; i < residual.Length; i++) residual[i] = vector[i] - (Int4Codes.Level(code, i) - 7.5f) * step;
         _residualFactors[node] = Int8Vectors.Quantize(residual, Residual(node));
     }
 
     Span<sbyte> Residual(int node) => _residuals.AsSpan(node * _graph.Dimensions, _graph.Dimensions);
 
-    /// <summary>The vector back from both codes (within ~0.00001 a component).</summary>
+    /// <summary>The vector back from both codes (within ~0.0001 a component).</summary>
     float[] Decode(int node)
     {
         var code = _graph.Code(node);
         var fine = Residual(node);
-        float factor = _graph.Factor(node), fineFactor = _residualFactors[node];
-        var v = new float[code.Length];
-        for (int i = 0; i < v.Length; i++) v[i] = code[i] * factor + fine[i] * fineFactor;
+        float step = _graph.Step(node), fineFactor = _residualFactors[node];
+        var v = new float[fine.Length];
+        for (int i = 0; i < v.Length; i++) v[i] = (Int4Codes.Level(code, i) - 7.5f) * step + fine[i] * fineFactor;
         return v;
     }
 
+    /// <summary>
+    /// A query as the precise ranking needs it: the float vector (against the residual codes), and for the 4-bit
+    /// codes its int8 form plus a second int8 form of what the first missed, so that this side too is all but exact.
+    /// </summary>
+    readonly record struct PreciseQuery(float[] Vector, WalkQuery Coarse, WalkQuery Fine)
+    {
+        public static PreciseQuery From(ReadOnlySpan<float> query)
+        {
+            var coarse = WalkQuery.From(query);
+            var rest = new float[query.Length];
+            for (int i = 0; i < rest.Length; i++) rest[i] = query[i] - coarse.Values[i] * coarse.Factor;
+            return new PreciseQuery(query.ToArray(), coarse, WalkQuery.From(rest));
+        }
+    }
+
     /// <summary>The query's similarity to a node from both codes.</summary>
-    float Precise(ReadOnlySpan<float> query, int node) =>
-        Int8Vectors.Dot(query, _graph.Code(node)) * _graph.Factor(node) + Int8Vectors.Dot(query, Residual(node)) * _residualFactors[node];
+    float Precise(in PreciseQuery query, int node) =>
+        _graph.Similarity(query.Coarse, node) + _graph.Similarity(query.Fine, node)
+        + Int8Vectors.Dot(query.Vector, Residual(node)) * _residualFactors[node];
 
     /// <summary>
     /// The <paramref name="k"/> faces most similar to <paramref name="query"/> that pass <paramref name="filter"/>,
@@ -155,15 +173,16 @@ public sealed class SearchIndex
     /// </summary>
     public IReadOnlyList<FaceMatch> Search(ReadOnlySpan<float> query, int k, SearchFilter? filter = null, int ef = DefaultEf)
     {
-        var code = new sbyte[query.Length];
-        float factor = Int8Vectors.Quantize(query, code);
-        Func<int, bool> accept = filter is null || filter.IsEmpty
-            ? node => !_removed[node]
-            : node => !_removed[node] && filter.Accepts(_tags[node]);
-        var found = _graph.Search(code, factor, Math.Max(ef, k), accept);
+        var walk = WalkQuery.From(query);
+        // No test at all when every node can be returned: it runs for each node the search keeps.
+        Func<int, bool>? accept = filter is not null && !filter.IsEmpty ? node => !_removed[node] && filter.Accepts(_tags[node])
+            : _nodeOf.Count < _graph.Count ? node => !_removed[node]
+            : null;
+        var found = _graph.Search(walk, Math.Max(ef, k), accept);
+        var precise = PreciseQuery.From(query);
         var matches = new List<FaceMatch>(found.Count);
         foreach (var (node, _) in found)
-            matches.Add(new FaceMatch(_faceOf[node], Precise(query, node)));
+            matches.Add(new FaceMatch(_faceOf[node], Precise(precise, node)));
         matches.Sort((a, b) => b.Similarity.CompareTo(a.Similarity));
         if (matches.Count > k) matches.RemoveRange(k, matches.Count - k);
         return matches;
@@ -173,10 +192,11 @@ public sealed class SearchIndex
     public IReadOnlyList<FaceMatch> Scan(ReadOnlySpan<float> query, int k)
     {
         var heap = new PriorityQueue<int, float>(k + 1);
+        var precise = PreciseQuery.From(query);
         for (int node = 0; node < _graph.Count; node++)
         {
             if (_removed[node]) continue;
-            float s = Precise(query, node);
+            float s = Precise(precise, node);
             if (heap.Count < k) heap.Enqueue(node, s);
             else if (heap.TryPeek(out _, out float worst) && s > worst) heap.DequeueEnqueue(node, s);
         }
