@@ -8,8 +8,8 @@ namespace FaceAtlas.Core.Search;
 /// <summary>
 /// Unit vectors at four bits a dimension, the codes the search graph is walked with: 256 bytes for a 512-D face
 /// (four cache lines instead of the eight of an int8 code). At a million faces a search is bound by how many bytes
-/// it pulls from memory (measured: 75 ns a random 512-byte code, 42 ns a 256-byte one), so half the bytes is
-/// nearly half the time. Each component becomes one of 16 levels, (u - 7.5) x step, u = 0..15, the levels spanning
+/// it pulls from memory (measured: 75 ns a random 512-byte code, 42 ns a 256-byte one); with half the bytes the
+/// same walk is 1.2-1.4x faster (docs/BENCHMARKS.md). Each component becomes one of 16 levels, (u - 7.5) x step, u = 0..15, the levels spanning
 /// the vector's largest component. That keeps similarities within about 0.005, enough to walk the graph; the
 /// candidates are ranked again with a precise code (<see cref="SearchIndex"/>).
 /// Layout: 32 bytes for each 64 dimensions, byte j holding dimension j in its low half and dimension 32 + j in

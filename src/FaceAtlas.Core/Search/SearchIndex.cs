@@ -173,13 +173,12 @@ public sealed class SearchIndex
     /// </summary>
     public IReadOnlyList<FaceMatch> Search(ReadOnlySpan<float> query, int k, SearchFilter? filter = null, int ef = DefaultEf)
     {
-        var walk = WalkQuery.From(query);
+        var precise = PreciseQuery.From(query); // its coarse part walks the graph
         // No test at all when every node can be returned: it runs for each node the search keeps.
         Func<int, bool>? accept = filter is not null && !filter.IsEmpty ? node => !_removed[node] && filter.Accepts(_tags[node])
             : _nodeOf.Count < _graph.Count ? node => !_removed[node]
             : null;
-        var found = _graph.Search(walk, Math.Max(ef, k), accept);
-        var precise = PreciseQuery.From(query);
+        var found = _graph.Search(precise.Coarse, Math.Max(ef, k), accept);
         var matches = new List<FaceMatch>(found.Count);
         foreach (var (node, _) in found)
             matches.Add(new FaceMatch(_faceOf[node], Precise(precise, node)));
