@@ -5,12 +5,12 @@ namespace FaceAtlas.Cli;
 /// <summary>Options every command accepts.</summary>
 public static class GlobalOptions
 {
-    public static readonly Option<string?> Catalog = new("--catalog")
+    public static readonly Option<string?> Catalog = PathArguments.NotEmpty(new Option<string?>("--catalog")
     {
         Description = $"The catalog file (default: ${CatalogLocation.EnvironmentVariable}, else ~/.local/share/faceatlas/catalog.db)",
         HelpName = "FILE",
         Recursive = true,
-    };
+    });
 
     public static string CatalogPath(ParseResult parse) => CatalogLocation.Resolve(parse.GetValue(Catalog));
 }

@@ -11,6 +11,21 @@ public sealed class IndexCommandTests : IDisposable
     static string[] LfwFolders(int people) =>
         Directory.GetDirectories(Datasets.At("lfw-dev")).Order(StringComparer.Ordinal).Take(people).ToArray();
 
+    [Theory]
+    [InlineData("index", "", "PATH: a path is empty")]
+    [InlineData("export", "", "DEST: a path is empty")]
+    [InlineData("eval", "", "LABELED_DIR: a path is empty")]
+    [InlineData("faces", "--catalog", "--catalog: the path is empty")]
+    public void Should_RefuseAnEmptyPath_When_AShellVariableExpandedToNothing(string command, string path, string message)
+    {
+        var run = Cli.Run(path == "--catalog" ? [command, path, ""] : [command, path, "--catalog", _temp.File("c.db")]);
+
+        Assert.Equal(2, run.Exit);
+        Assert.Contains(message, run.Err);
+        Assert.DoesNotContain("   at ", run.Err); // a message, not a stack trace
+        Assert.False(File.Exists(_temp.File("c.db")));
+    }
+
     [DatasetFact]
     public void Should_EndWithExactlyTheFacesOfAnUninterruptedRun_When_KilledAndRestarted()
     {

@@ -59,12 +59,16 @@ public sealed class SearchCommandTests : IDisposable
         var noFace = Cli.Run(["search", blank, "--catalog", Catalog]);
         var broken = Cli.Run(["search", corrupt, "--catalog", Catalog]);
         var both = Cli.Run(["search", blank, "--person", "1", "--catalog", Catalog]);
+        var empty = Cli.Run(["search", "", "--catalog", Catalog]);
 
         Assert.Equal(1, noFace.Exit);
         Assert.Contains("no face found in the query photo", noFace.Err);
         Assert.Equal(1, broken.Exit);
         Assert.Contains("not an image", broken.Err);
         Assert.Equal(2, both.Exit);
+        Assert.Equal(2, empty.Exit);
+        Assert.Contains("QUERY_PHOTO: a path is empty", empty.Err);
+        Assert.DoesNotContain("   at ", empty.Err); // a message, not a stack trace
     }
 
     [DatasetFact]

@@ -13,13 +13,13 @@ namespace FaceAtlas.Cli.Commands;
 /// </summary>
 public static class EvalCommand
 {
-    static readonly Argument<string> Folder = new("LABELED_DIR") { Description = "Photos in one folder per person" };
+    static readonly Argument<string> Folder = PathArguments.NotEmpty(new Argument<string>("LABELED_DIR") { Description = "Photos in one folder per person" });
 
-    static readonly Option<string?> Pairs = new("--pairs")
+    static readonly Option<string?> Pairs = PathArguments.NotEmpty(new Option<string?>("--pairs")
     {
         Description = "An LFW-style pairs file (e.g. ../shared/datasets/lfw-protocol/pairs-dev.txt): also measure verification",
         HelpName = "FILE",
-    };
+    });
 
     static readonly Option<int> MinPhotos = new("--min-photos")
     {

@@ -6,7 +6,7 @@ namespace FaceAtlas.Cli.Commands;
 /// <summary><c>faceatlas export DEST</c>: a folder per person, holding (links to) the photos they are in.</summary>
 public static class ExportCommand
 {
-    static readonly Argument<string> Destination = new("DEST") { Description = "The folder to write (created if needed)" };
+    static readonly Argument<string> Destination = PathArguments.NotEmpty(new Argument<string>("DEST") { Description = "The folder to write (created if needed)" });
     static readonly Option<ExportMode> Mode = new("--mode")
     {
         Description = "hardlink (default; a copy where linking is impossible), copy or symlink",

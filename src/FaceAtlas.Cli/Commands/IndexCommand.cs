@@ -10,11 +10,11 @@ namespace FaceAtlas.Cli.Commands;
 /// <summary><c>faceatlas index PATH...</c>: brings the catalog in step with photo folders.</summary>
 public static class IndexCommand
 {
-    static readonly Argument<string[]> Paths = new("PATH")
+    static readonly Argument<string[]> Paths = PathArguments.NotEmpty(new Argument<string[]>("PATH")
     {
         Description = "Photo folders (searched recursively) or single photos",
         Arity = ArgumentArity.OneOrMore,
-    };
+    });
 
     static readonly Option<int> Threads = new("--threads")
     {

@@ -7,7 +7,7 @@ namespace FaceAtlas.Cli.Commands;
 /// <summary><c>faceatlas search QUERY_PHOTO</c>: every photo of the person in a query photo, best first.</summary>
 public static class SearchCommand
 {
-    static readonly Argument<string?> Query = new("QUERY_PHOTO") { Description = "A photo of the person to find", Arity = ArgumentArity.ZeroOrOne };
+    static readonly Argument<string?> Query = PathArguments.NotEmpty(new Argument<string?>("QUERY_PHOTO") { Description = "A photo of the person to find", Arity = ArgumentArity.ZeroOrOne });
     static readonly Option<int> Top = new("--top") { Description = "At most this many photos", DefaultValueFactory = _ => 100 };
     static readonly Option<float> MinSimilarity = new("--min-similarity")
     {
@@ -105,7 +105,7 @@ public static class SearchCommand
         {
             bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             throw new InvalidDataException($"cannot read the query photo {path}: {e.Message}");
         }
