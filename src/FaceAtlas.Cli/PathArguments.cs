@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace FaceAtlas.Cli;
 
@@ -12,19 +13,18 @@ internal static class PathArguments
 
     public static Argument<T> NotEmpty<T>(Argument<T> argument)
     {
-        argument.Validators.Add(result =>
-        {
-            if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value))) result.AddError($"{argument.Name}: a path {Why}");
-        });
+        argument.Validators.Add(result => RefuseEmpty(result, $"{argument.Name}: a path"));
         return argument;
     }
 
     public static Option<T> NotEmpty<T>(Option<T> option)
     {
-        option.Validators.Add(result =>
-        {
-            if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value))) result.AddError($"{option.Name}: the path {Why}");
-        });
+        option.Validators.Add(result => RefuseEmpty(result, $"{option.Name}: the path"));
         return option;
+    }
+
+    static void RefuseEmpty(SymbolResult result, string what)
+    {
+        if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value))) result.AddError($"{what} {Why}");
     }
 }

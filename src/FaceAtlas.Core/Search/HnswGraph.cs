@@ -214,7 +214,7 @@ internal sealed class HnswGraph
             for (int r = 0; r < chosen.Count; r++)
                 if (Similarity(asQueries[r], c.Node) > c.Similarity) { dominated = true; break; }
             if (dominated) continue;
-            asQueries[chosen.Count] = AsQuery(c.Node, scratch.Chosen(chosen.Count, _dims));
+            asQueries[chosen.Count] = AsQuery(c.Node, scratch.Chosen(chosen.Count));
             chosen.Add(c);
         }
         return chosen;
@@ -305,12 +305,26 @@ internal sealed class HnswGraph
             foreach (int node in nodes)
             {
                 if (visited.Seen(node)) continue;
-                byte* code = codes + (long)node * _codeBytes;
-                for (int offset = 0; offset < _codeBytes; offset += 64)
-                    Sse.Prefetch0(code + offset);
+                Prefetch(codes + (long)node * _codeBytes, _codeBytes);
                 Sse.Prefetch0(steps + node);
             }
         }
+    }
+
+    /// <summary>Asks the CPU to start loading a node's links (layer 0, where the misses are).</summary>
+    unsafe void PrefetchLinks(int node, int layer)
+    {
+        if (!Sse.IsSupported || layer != 0) return;
+        fixed (int* links = _links0)
+            Prefetch((byte*)(links + (long)node * Stride0), Stride0 * sizeof(int));
+    }
+
+    /// <summary>Every cache line of <paramref name="bytes"/> bytes from <paramref name="start"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Prefetch(byte* start, int bytes)
+    {
+        for (int offset = 0; offset < bytes; offset += 64)
+            Sse.Prefetch0(start + offset);
     }
 
     /// <summary>What one search needs besides the graph, kept per thread so that searching allocates nothing.</summary>
@@ -328,22 +342,10 @@ internal sealed class HnswGraph
             _chosenQueries.Length >= max ? _chosenQueries : _chosenQueries = new WalkQuery[max];
 
         /// <summary>The buffer for the <paramref name="i"/>th neighbour chosen by the link heuristic, as a query.</summary>
-        public sbyte[] Chosen(int i, int dims)
+        public sbyte[] Chosen(int i)
         {
             while (_chosen.Count <= i) _chosen.Add(new sbyte[Int4Codes.QueryLength(dims)]);
             return _chosen[i];
-        }
-    }
-
-    /// <summary>Asks the CPU to start loading a node's links (layer 0, where the misses are).</summary>
-    unsafe void PrefetchLinks(int node, int layer)
-    {
-        if (!Sse.IsSupported || layer != 0) return;
-        fixed (int* links = _links0)
-        {
-            byte* row = (byte*)(links + (long)node * Stride0);
-            for (int offset = 0; offset < Stride0 * 4; offset += 64)
-                Sse.Prefetch0(row + offset);
         }
     }
 
