@@ -74,6 +74,24 @@ public sealed class SearchIndexTests : IDisposable
     }
 
     [Fact]
+    public void Should_RankAsRankingEveryCandidateWould_When_OnlyThoseNearTheKthAreRankedAgain()
+    {
+        // Given: a search as wide as the index, so that the walk's candidates are every face
+        var faces = Faces(identities: 100);
+        var index = SearchIndex.Build(faces, "catalog", 1);
+
+        foreach (var face in faces.Where(f => f.Id % 10 == 0))
+            foreach (int k in new[] { 1, 10, 100 })
+            {
+                // When
+                var found = index.Search(face.Embedding, k, ef: faces.Count);
+
+                // Then: the same faces, in the same order, with the same similarities as every face ranked precisely
+                Assert.Equal(index.Scan(face.Embedding, k), found);
+            }
+    }
+
+    [Fact]
     public void Should_ForgetRemovedFacesAndFindChangedOnes_When_ChangesAreApplied()
     {
         // Given
