@@ -305,7 +305,7 @@ internal sealed class HnswGraph
             foreach (int node in nodes)
             {
                 if (visited.Seen(node)) continue;
-                Prefetch(codes + (long)node * _codeBytes, _codeBytes);
+                CacheLines.Prefetch(codes + (long)node * _codeBytes, _codeBytes);
                 Sse.Prefetch0(steps + node);
             }
         }
@@ -316,15 +316,7 @@ internal sealed class HnswGraph
     {
         if (!Sse.IsSupported || layer != 0) return;
         fixed (int* links = _links0)
-            Prefetch((byte*)(links + (long)node * Stride0), Stride0 * sizeof(int));
-    }
-
-    /// <summary>Every cache line of <paramref name="bytes"/> bytes from <paramref name="start"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static unsafe void Prefetch(byte* start, int bytes)
-    {
-        for (int offset = 0; offset < bytes; offset += 64)
-            Sse.Prefetch0(start + offset);
+            CacheLines.Prefetch((byte*)(links + (long)node * Stride0), Stride0 * sizeof(int));
     }
 
     /// <summary>What one search needs besides the graph, kept per thread so that searching allocates nothing.</summary>

@@ -46,6 +46,9 @@ internal static class Int4Codes
         return i % 64 < 32 ? code[at] & 0xF : code[at] >> 4;
     }
 
+    /// <summary>The value dimension <paramref name="i"/>'s level stands for: (u - 7.5) x step.</summary>
+    public static float Value(ReadOnlySpan<byte> code, int i, float step) => (Level(code, i) - 7.5f) * step;
+
     static void Set(Span<byte> code, int i, int level)
     {
         int at = i / 64 * 32 + i % 32;
@@ -54,9 +57,9 @@ internal static class Int4Codes
 
     /// <summary>
     /// A coded vector as a query: 2u - 15 in each of its <paramref name="dims"/> dimensions (its levels doubled,
-    /// exactly), zeros after; its factor is step / 2. Returns the values' sum.
+    /// exactly), zeros after; its factor is step / 2.
     /// </summary>
-    public static int AsQuery(ReadOnlySpan<byte> code, int dims, Span<sbyte> query)
+    public static void AsQuery(ReadOnlySpan<byte> code, int dims, Span<sbyte> query)
     {
         if (Avx2.IsSupported && dims % 64 == 0)
         {
@@ -78,9 +81,6 @@ internal static class Int4Codes
             query.Clear();
             for (int i = 0; i < dims; i++) query[i] = (sbyte)(2 * Level(code, i) - 15);
         }
-        int sum = 0;
-        foreach (sbyte v in query) sum += v;
-        return sum;
     }
 
     /// <summary>Σ u[i] x q[i] over a code's levels and a query's int8 form (<see cref="QueryLength"/> long).</summary>
@@ -161,8 +161,11 @@ internal readonly record struct WalkQuery(sbyte[] Values, int Sum, float Factor)
     }
 
     /// <summary>A coded vector as a query, exactly (similarities between two coded vectors), in <paramref name="values"/>.</summary>
-    public static WalkQuery FromCode(ReadOnlySpan<byte> code, int dims, float step, sbyte[] values) =>
-        new(values, Int4Codes.AsQuery(code, dims, values), step / 2);
+    public static WalkQuery FromCode(ReadOnlySpan<byte> code, int dims, float step, sbyte[] values)
+    {
+        Int4Codes.AsQuery(code, dims, values);
+        return new WalkQuery(values, Total(values), step / 2);
+    }
 
     static int Total(sbyte[] values)
     {

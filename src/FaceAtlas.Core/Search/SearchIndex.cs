@@ -130,7 +130,7 @@ public sealed class SearchIndex
     {
         var code = _graph.Code(node);
         float step = _graph.Step(node);
-        for (int i = 0; i < residual.Length; i++) residual[i] = vector[i] - (Int4Codes.Level(code, i) - 7.5f) * step;
+        for (int i = 0; i < residual.Length; i++) residual[i] = vector[i] - Int4Codes.Value(code, i, step);
         _residualFactors[node] = Int8Vectors.Quantize(residual, Residual(node));
     }
 
@@ -143,7 +143,7 @@ public sealed class SearchIndex
         var fine = Residual(node);
         float step = _graph.Step(node), fineFactor = _residualFactors[node];
         var v = new float[fine.Length];
-        for (int i = 0; i < v.Length; i++) v[i] = (Int4Codes.Level(code, i) - 7.5f) * step + fine[i] * fineFactor;
+        for (int i = 0; i < v.Length; i++) v[i] = Int4Codes.Value(code, i, step) + fine[i] * fineFactor;
         return v;
     }
 
@@ -206,15 +206,10 @@ public sealed class SearchIndex
     /// <summary>Asks the CPU to start loading the residual codes about to be read, so that their misses overlap.</summary>
     unsafe void PrefetchResiduals(List<(int Node, float Similarity)> found, int count)
     {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
         int dims = _graph.Dimensions;
         fixed (sbyte* residuals = _residuals)
             for (int i = 0; i < count; i++)
-            {
-                byte* start = (byte*)(residuals + (long)found[i].Node * dims);
-                for (int offset = 0; offset < dims; offset += 64)
-                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + offset);
-            }
+                CacheLines.Prefetch((byte*)(residuals + (long)found[i].Node * dims), dims);
     }
 
     /// <summary>Every face compared through its codes: what the graph search approximates, for measuring it.</summary>
