@@ -29,7 +29,9 @@ internal static class SearchScale
         // changes can be measured on one graph; --hnsw-only: skip the two slow strategies.
         string? indexFile = args.SkipWhile(a => a != "--index").Skip(1).FirstOrDefault();
         bool hnswOnly = args.Contains("--hnsw-only");
-        args = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--") || args[i - 1] == "--hnsw-only")).ToArray();
+        // --pages: only the index, loaded twice (on 4 KB pages and on 2 MB pages), the queries alternating between the two.
+        bool comparePages = args.Contains("--pages");
+        args = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--") || args[i - 1] is "--hnsw-only" or "--pages")).ToArray();
         var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000];
 
         var real = RealFaces(catalogPath);
@@ -39,6 +41,11 @@ internal static class SearchScale
             var data = Dataset.Make(real, n, queries, seed: 11);
             Console.WriteLine();
             Console.WriteLine($"## {n:N0} faces ({data.Faces.Count:N0} in the index, {data.Queries.Count} queries; stranger similarity mean {data.StrangerMean:F3}, sd {data.StrangerSd:F3}; same-person {data.SameMean:F3})");
+            if (comparePages)
+            {
+                ComparePages(data, indexFile ?? throw new ArgumentException("--pages needs --index FILE"), efs);
+                continue;
+            }
             var truth10 = new List<long[]>();
             var truth100 = new List<long[]>();
             var exact = new ExactSearch(data.Faces);
@@ -107,6 +114,49 @@ internal static class SearchScale
             Console.WriteLine($"peak working set of the run so far: {process.PeakWorkingSet64 / 1048576} MB");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The same saved index on 4 KB pages and on 2 MB pages (the index asks for them, see HugePages), each query
+    /// run on both, in turn, five times over, so that the machine's drift falls on both alike.
+    /// </summary>
+    static void ComparePages(Dataset data, string indexFile, int[] efs)
+    {
+        Environment.SetEnvironmentVariable("FACEATLAS_HUGEPAGES", "0");
+        var small = SearchIndex.TryLoad(indexFile) ?? throw new InvalidDataException($"no index in {indexFile}");
+        Environment.SetEnvironmentVariable("FACEATLAS_HUGEPAGES", null);
+        var huge = SearchIndex.TryLoad(indexFile)!;
+        Console.WriteLine($"(both read from {indexFile}; the process holds {HugePageKilobytes() / 1024:N0} MB on 2 MB pages)");
+        Console.WriteLine("| ef | 4 KB pages p50 ms | p99 ms | 2 MB pages p50 ms | p99 ms | p50 ratio |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (int ef in efs)
+        {
+            var times = (Small: new List<double>(), Huge: new List<double>());
+            foreach (var q in data.Queries.Take(5)) { small.Search(q.Embedding, 10, null, ef); huge.Search(q.Embedding, 10, null, ef); }
+            for (int round = 0; round < 5; round++)
+                for (int i = 0; i < data.Queries.Count; i++)
+                    for (int turn = 0; turn < 2; turn++)
+                    {
+                        // Which goes first alternates: a search leaves the caches warm for what runs next.
+                        bool onHuge = ((i + round + turn) & 1) == 1;
+                        long start = Stopwatch.GetTimestamp();
+                        (onHuge ? huge : small).Search(data.Queries[i].Embedding, 10, null, ef);
+                        (onHuge ? times.Huge : times.Small).Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    }
+            times.Small.Sort();
+            times.Huge.Sort();
+            double P(List<double> t, double at) => t[Math.Min(t.Count - 1, (int)(t.Count * at))];
+            Console.WriteLine($"| {ef} | {P(times.Small, 0.5):F3} | {P(times.Small, 0.99):F3} | {P(times.Huge, 0.5):F3} | {P(times.Huge, 0.99):F3} | {P(times.Small, 0.5) / P(times.Huge, 0.5):F2}x |");
+        }
+    }
+
+    /// <summary>What the kernel says this process holds on transparent huge pages (0 where it cannot tell).</summary>
+    static long HugePageKilobytes()
+    {
+        const string rollup = "/proc/self/smaps_rollup";
+        if (!File.Exists(rollup)) return 0;
+        var line = File.ReadLines(rollup).FirstOrDefault(l => l.StartsWith("AnonHugePages:"));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
     }
 
     static (double P50, double P99, double Recall) Measure(IReadOnlyList<Query> queries, Func<Query, IReadOnlyList<FaceMatch>> search, List<long[]> truth)

@@ -76,6 +76,7 @@ public sealed class SearchIndex
         Array.Resize(ref _tags, total);
         Array.Resize(ref _residuals, total * _graph.Dimensions);
         Array.Resize(ref _residualFactors, total);
+        HugePages.Advise(_residuals);
         _removed.Length = total;
         var residual = new float[_graph.Dimensions];
         foreach (var face in faces)
@@ -271,6 +272,7 @@ public sealed class SearchIndex
             for (int node = 0; node < n; node++) loaded._tags[node] = r.ReadUInt32();
             loaded._residuals = new sbyte[n * loaded._graph.Dimensions];
             loaded._residualFactors = new float[n];
+            HugePages.Advise(loaded._residuals);
             stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(loaded._residuals.AsSpan()));
             stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(loaded._residualFactors.AsSpan()));
             for (int node = 0; node < n; node++)
