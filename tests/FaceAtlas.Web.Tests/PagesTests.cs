@@ -110,10 +110,19 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
         var page = await Open(server, $"#/person/{gone}");
         // The person's view is whole once its photos are in (filling the field earlier raced its rendering on a busy machine).
         await page.Locator("#person-photos figure").First.WaitForAsync();
+        // And its photos have loaded: a busy machine still laying the page out could move the button from under the click.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         await page.FillAsync("#merge-into", keep.ToString());
         await page.ClickAsync("#merge");
-        await page.WaitForURLAsync(url => url.EndsWith($"#/person/{keep}"), new() { WaitUntil = WaitUntilState.Commit }); // a hash change loads nothing
+        try
+        {
+            await page.WaitForURLAsync(url => url.EndsWith($"#/person/{keep}"), new() { WaitUntil = WaitUntilState.Commit }); // a hash change loads nothing
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"no merge: the page is at {page.Url} and says '{await page.Locator("#message").TextContentAsync()}'");
+        }
         await page.Locator("#person-photos figure").Nth(photos - 1).WaitForAsync(); // (the page's CSP forbids Playwright's eval-based waits)
 
         await Shot(page, "merged");

@@ -20,7 +20,8 @@ const post = (path, body) => api(path, { method: "POST", headers: { "Content-Typ
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    // An action that fails (the server said no, or could not be reached) says why instead of doing nothing.
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), async e => { try { await value(e); } catch (error) { say(error.message); } });
     else if (value !== undefined && value !== null) node.setAttribute(key, value);
   }
   for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
