@@ -132,6 +132,26 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [BrowserFact]
+    public async Task Should_SayWhyAndChangeNothing_When_MergingIntoAPersonWhoDoesNotExist()
+    {
+        await using var server = await fixture.StartAsync();
+        var before = (await server.GetJson("/api/people")).GetProperty("people");
+        long person = before[0].GetProperty("person").GetInt64();
+        long missing = before.EnumerateArray().Max(p => p.GetProperty("person").GetInt64()) + 1000;
+        var page = await Open(server, $"#/person/{person}");
+        await page.Locator("#person-photos figure").First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        await page.FillAsync("#merge-into", missing.ToString());
+        await page.ClickAsync("#merge");
+
+        // The server's reason is on the page (the action used to fail without a sign), and the page stays put.
+        await page.WaitForSelectorAsync($"#message:has-text('no person {missing}')");
+        Assert.EndsWith($"#/person/{person}", page.Url);
+        Assert.Equal(before.GetRawText(), (await server.GetJson("/api/people")).GetProperty("people").GetRawText());
+    }
+
+    [BrowserFact]
     public async Task Should_ShowThatPersonsPhotosFirst_When_UploadingASelfie()
     {
         await using var server = await fixture.StartAsync();

@@ -48,12 +48,12 @@ async function people(offset = 0) {
 }
 
 function personCard(p) {
-  const name = el("input", { type: "text", value: p.name || "", placeholder: "Add a name", "aria-label": `Name of person ${p.person}` });
-  name.addEventListener("keydown", async e => {
-    if (e.key !== "Enter" || !name.value.trim()) return;
-    await post(`/people/${p.person}/name`, { name: name.value.trim() });
-    say(`Named ${name.value.trim()}`);
-  });
+  const name = el("input", { type: "text", value: p.name || "", placeholder: "Add a name", "aria-label": `Name of person ${p.person}`,
+    onkeydown: async e => {
+      if (e.key !== "Enter" || !name.value.trim()) return;
+      await post(`/people/${p.person}/name`, { name: name.value.trim() });
+      say(`Named ${name.value.trim()}`);
+    } });
   return el("div", { class: "card person", "data-person": p.person },
     el("a", { href: `#/person/${p.person}` }, p.cover ? thumbnail(p.cover, label(p)) : label(p)),
     name,
