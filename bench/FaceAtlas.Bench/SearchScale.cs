@@ -31,6 +31,8 @@ internal static class SearchScale
         bool hnswOnly = args.Contains("--hnsw-only");
         // --pages: only the index, loaded twice (on 4 KB pages and on 2 MB pages), the queries alternating between the two.
         bool comparePages = args.Contains("--pages");
+        // --ivf CELLS[,CELLS]: only how much of the faces an inverted file of that many cells must scan for a recall@10.
+        int[]? ivfCells = args.SkipWhile(a => a != "--ivf").Skip(1).Select(a => a.Split(',').Select(int.Parse).ToArray()).FirstOrDefault();
         args = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--") || args[i - 1] is "--hnsw-only" or "--pages")).ToArray();
         var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000];
 
@@ -53,6 +55,11 @@ internal static class SearchScale
             {
                 truth100.Add(exact.Top(q.Embedding, 100).Select(m => m.Face).ToArray());
                 truth10.Add(truth100[^1].Take(10).ToArray());
+            }
+            if (ivfCells is not null)
+            {
+                foreach (var cells in ivfCells) IvfCoverage(data, truth10, cells);
+                continue;
             }
             // The product's question: of the query person's faces that exact search puts above the same-person
             // threshold, how many does a strategy return (in its top 100)?
@@ -157,6 +164,68 @@ internal static class SearchScale
         if (!File.Exists(rollup)) return 0;
         var line = File.ReadLines(rollup).FirstOrDefault(l => l.StartsWith("AnonHugePages:"));
         return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+    }
+
+    /// <summary>
+    /// Could an inverted file beat the graph? Spherical k-means (8 rounds on 24 sampled faces a cell) puts every face
+    /// in a cell; a query scans the cells whose centres are most like it, best first. Reported: recall@10 when the
+    /// scanned cells hold a given share of the faces, scoring them exactly (an upper bound on what the file finds).
+    /// </summary>
+    static void IvfCoverage(Dataset data, List<long[]> truth10, int cells)
+    {
+        var watch = Stopwatch.StartNew();
+        var random = new Random(5);
+        var sample = Enumerable.Range(0, Math.Min(data.Faces.Count, cells * 24)).Select(_ => data.Faces[random.Next(data.Faces.Count)].Embedding).ToList();
+        var centroids = sample.OrderBy(_ => random.Next()).Take(cells).Select(v => (float[])v.Clone()).ToArray();
+        int[] Assign(IReadOnlyList<float[]> vectors)
+        {
+            var of = new int[vectors.Count];
+            Parallel.For(0, vectors.Count, i =>
+            {
+                int best = 0; float bs = float.MinValue;
+                for (int c = 0; c < centroids.Length; c++)
+                {
+                    float sim = TensorPrimitives.Dot(vectors[i], centroids[c]);
+                    if (sim > bs) { bs = sim; best = c; }
+                }
+                of[i] = best;
+            });
+            return of;
+        }
+        for (int iteration = 0; iteration < 8; iteration++)
+        {
+            var of = Assign(sample);
+            var sums = new float[cells][];
+            for (int c = 0; c < cells; c++) sums[c] = new float[Dims];
+            for (int i = 0; i < sample.Count; i++) TensorPrimitives.Add(sums[of[i]], sample[i], sums[of[i]]);
+            for (int c = 0; c < cells; c++)
+            {
+                float norm = TensorPrimitives.Norm(sums[c]);
+                if (norm > 0) { TensorPrimitives.Divide(sums[c], norm, sums[c]); centroids[c] = sums[c]; }
+                else centroids[c] = (float[])sample[random.Next(sample.Count)].Clone();
+            }
+        }
+        var cellOf = Assign(data.Faces.Select(f => f.Embedding).ToList());
+        var sizes = new int[cells];
+        foreach (var c in cellOf) sizes[c]++;
+        var indexOf = new Dictionary<long, int>(data.Faces.Count);
+        for (int i = 0; i < data.Faces.Count; i++) indexOf[data.Faces[i].Id] = i;
+        Console.WriteLine($"IVF {cells} cells: trained and assigned in {watch.Elapsed.TotalSeconds:F0} s; largest cell {sizes.Max()}, mean {sizes.Average():F0}");
+        double[] budgets = [0.005, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.12];
+        var recall = new double[budgets.Length];
+        for (int q = 0; q < data.Queries.Count; q++)
+        {
+            var sims = centroids.Select((c, i) => (Sim: TensorPrimitives.Dot(data.Queries[q].Embedding, c), Cell: i)).OrderByDescending(x => x.Sim).ToList();
+            var rankOfCell = new int[cells];
+            var scannedBefore = new long[cells + 1];
+            for (int r = 0; r < cells; r++) { rankOfCell[sims[r].Cell] = r; scannedBefore[r + 1] = scannedBefore[r] + sizes[sims[r].Cell]; }
+            // The faces scanned up to and including each true neighbour's cell.
+            var needed = truth10[q].Select(id => scannedBefore[rankOfCell[cellOf[indexOf[id]]] + 1]).ToArray();
+            for (int b = 0; b < budgets.Length; b++)
+                recall[b] += needed.Count(n => n <= budgets[b] * data.Faces.Count) / (double)needed.Length;
+        }
+        Console.WriteLine("| share of faces scanned | " + string.Join(" | ", budgets.Select(b => $"{b:P1}")) + " |");
+        Console.WriteLine("| recall@10 | " + string.Join(" | ", recall.Select(r => $"{r / data.Queries.Count:F4}")) + " |");
     }
 
     static (double P50, double P99, double Recall) Measure(IReadOnlyList<Query> queries, Func<Query, IReadOnlyList<FaceMatch>> search, List<long[]> truth)

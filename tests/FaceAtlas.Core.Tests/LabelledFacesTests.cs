@@ -31,7 +31,7 @@ public sealed class LabelledFacesTests
     public void Should_PickTheNearestOfTheFacesOverTheCentre_When_TwoBoxesHoldIt()
     {
         var photo = new PhotoRef(1, "/set/A/a.jpg", 250, 250);
-        var large = Face(1, photo, new FaceBox(20, 20, 200, 200));  // centre (120, 120): 7 px off
+        var large = Face(1, photo, new FaceBox(38, 38, 160, 160));  // centre (118, 118): 10 px off
         var near = Face(2, photo, new FaceBox(80, 80, 90, 90));     // centre (125, 125): on it
 
         Assert.Equal(2, Assert.Single(LabelledFaces.Pick([large, near])).Face.Id);
@@ -46,6 +46,17 @@ public sealed class LabelledFacesTests
         var background = Face(2, photo, new FaceBox(2600, 1400, 150, 150));
 
         Assert.Equal(1, Assert.Single(LabelledFaces.Pick([background, subject])).Face.Id);
+    }
+
+    [Fact]
+    public void Should_PickTheSubject_When_OnlyAFarSmallerFaceIsOverTheCentre()
+    {
+        // Given: the subject close to the camera on the left, a passer-by far behind, right over the photo's centre
+        var photo = new PhotoRef(1, "/set/C/c.jpg", 4000, 3000);
+        var subject = Face(1, photo, new FaceBox(300, 500, 1200, 1200));
+        var passerBy = Face(2, photo, new FaceBox(1950, 1450, 120, 120));
+
+        Assert.Equal(1, Assert.Single(LabelledFaces.Pick([passerBy, subject])).Face.Id);
     }
 
     [Fact]

@@ -7,17 +7,25 @@ public static class LabelledFaces
 {
     /// <summary>
     /// Per photo, the face whose box holds the photo's centre (nearest the centre if several do): LFW and sets made
-    /// like it crop each photo around the labelled face. Where no box holds the centre, the largest face weighted
-    /// towards the centre (a portrait's subject is its largest face). The identity is the name of the photo's folder.
+    /// like it crop each photo around the labelled face. A face over the centre less than half as wide as the
+    /// photo's largest face is a passer-by, not the subject; where no box holds the centre, or only such a face's
+    /// does, the largest face weighted towards the centre (a portrait's subject is its largest face). The identity
+    /// is the name of the photo's folder.
     /// </summary>
     public static List<(string Identity, FaceRecord Face)> Pick(IEnumerable<FaceRecord> faces) =>
         faces.GroupBy(f => f.Photo.Id)
-            .Select(g => g.Where(HoldsCentre).MinBy(f => CentreOffset(f)) ?? g.MaxBy(f =>
+            .Select(g => OverTheCentre(g.ToList()) ?? g.MaxBy(f =>
             {
                 double off = CentreOffset(f) / Math.Sqrt((double)f.Photo.Width * f.Photo.Width + (double)f.Photo.Height * f.Photo.Height);
                 return f.Box.Area * (1 - off) * (1 - off);
             })!)
             .Select(f => (Path.GetFileName(Path.GetDirectoryName(f.Photo.Path)!), f)).ToList();
+
+    static FaceRecord? OverTheCentre(List<FaceRecord> photoFaces)
+    {
+        float largest = photoFaces.Max(f => f.Box.Width);
+        return photoFaces.Where(f => HoldsCentre(f) && f.Box.Width >= largest / 2).MinBy(CentreOffset);
+    }
 
     static bool HoldsCentre(FaceRecord f) =>
         f.Box.X <= f.Photo.Width / 2.0 && f.Photo.Width / 2.0 <= f.Box.Right && f.Box.Y <= f.Photo.Height / 2.0 && f.Photo.Height / 2.0 <= f.Box.Bottom;
