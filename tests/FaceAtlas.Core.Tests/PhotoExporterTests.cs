@@ -55,5 +55,52 @@ public sealed class PhotoExporterTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Destination, "Ada", "ada.jpg")));
     }
 
+    [Fact]
+    public void Should_MakeCopiesOfTheHardLinks_When_RerunAskingForCopies()
+    {
+        // Given: an export of hard links (the default), which share their bytes with the originals
+        var photos = new[] { Photo("a", "1.jpg"), Photo("a", "2.jpg") };
+        var groups = new List<ExportGroup> { new("Ada", photos) };
+        new PhotoExporter(Destination, ExportMode.HardLink).Run(groups);
+
+        // When: the user asks for copies, to edit them
+        var summary = new PhotoExporter(Destination, ExportMode.Copy).Run(groups);
+
+        // Then: each entry is made again as a copy, which a further run keeps, and editing one leaves the original as it was
+        Assert.Equal((0, 0, 0, 2), (summary.Added, summary.Kept, summary.Removed, summary.Remade));
+        var again = new PhotoExporter(Destination, ExportMode.Copy).Run(groups);
+        Assert.Equal((0, 2, 0), (again.Added, again.Kept, again.Remade));
+        File.AppendAllText(Path.Combine(Destination, "Ada", "1.jpg"), " edited");
+        Assert.Equal("photo a/1.jpg", File.ReadAllText(photos[0]));
+    }
+
+    [Fact]
+    public void Should_MakeHardLinksOfTheSymbolicLinks_When_RerunAskingForHardLinks()
+    {
+        var photos = new[] { Photo("a", "1.jpg") };
+        var groups = new List<ExportGroup> { new("Ada", photos) };
+        new PhotoExporter(Destination, ExportMode.Symlink).Run(groups);
+        var exported = Path.Combine(Destination, "Ada", "1.jpg");
+        Assert.NotNull(new FileInfo(exported).LinkTarget);
+
+        var summary = new PhotoExporter(Destination, ExportMode.HardLink).Run(groups);
+
+        Assert.Equal(1, summary.Remade);
+        Assert.Null(new FileInfo(exported).LinkTarget); // a file now, not a link that breaks when the original moves
+        Assert.Equal("photo a/1.jpg", File.ReadAllText(exported));
+    }
+
+    [Fact]
+    public void Should_KeepCopies_When_RerunAskingForHardLinks()
+    {
+        // A copy is what a hard link falls back to across file systems; making it again would fail the same way each run
+        var groups = new List<ExportGroup> { new("Ada", [Photo("a", "1.jpg"), Photo("a", "2.jpg")]) };
+        new PhotoExporter(Destination, ExportMode.Copy).Run(groups);
+
+        var summary = new PhotoExporter(Destination, ExportMode.HardLink).Run(groups);
+
+        Assert.Equal((0, 2, 0, 0), (summary.Added, summary.Kept, summary.Removed, summary.Remade));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -23,6 +23,13 @@ public static class ExportCommand
     static readonly Option<long[]> People = new("--people") { Description = "Only these people", AllowMultipleArgumentsPerToken = true, HelpName = "ID" };
     static readonly Option<bool> IncludeUnknown = new("--include-unknown") { Description = "Also an 'unknown' folder for photos with no person" };
 
+    static string Plural(ExportMode mode) => mode switch
+    {
+        ExportMode.HardLink => "hard links",
+        ExportMode.Symlink => "symbolic links",
+        _ => "copies",
+    };
+
     static ExportMode Fail(System.CommandLine.Parsing.ArgumentResult r, string value)
     {
         r.AddError($"--mode takes hardlink, copy or symlink, not '{value}'");
@@ -48,7 +55,9 @@ public static class ExportCommand
             var groups = PhotoExporter.Plan(chosen, parse.GetValue(IncludeUnknown) ? catalog.PhotosWithoutPeople() : null);
             var summary = new PhotoExporter(parse.GetValue(Destination)!, parse.GetValue(Mode)).Run(groups);
             Console.WriteLine($"Exported {summary.Folders} folders to {Path.GetFullPath(parse.GetValue(Destination)!)}: {summary.Added} added, " +
-                              $"{summary.Kept} kept, {summary.Removed} removed{(summary.CopiedInsteadOfLinked > 0 ? $", {summary.CopiedInsteadOfLinked} copied (could not link)" : "")}");
+                              $"{summary.Kept} kept, {summary.Removed} removed" +
+                              (summary.Remade > 0 ? $", {summary.Remade} made again as {Plural(parse.GetValue(Mode))}" : "") +
+                              (summary.CopiedInsteadOfLinked > 0 ? $", {summary.CopiedInsteadOfLinked} copied (could not link)" : ""));
             foreach (var problem in summary.Problems) Console.WriteLine($"  {problem}");
             return summary.Problems.Count > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
         });

@@ -7,13 +7,21 @@ namespace FaceAtlas.Core.Export;
 /// <summary>A person's photos to export: the folder they go in and the original files.</summary>
 public sealed record ExportGroup(string Folder, IReadOnlyList<string> Photos);
 
-/// <summary>What an export run did.</summary>
-public sealed record ExportSummary(int Folders, int Added, int Kept, int Removed, int CopiedInsteadOfLinked, IReadOnlyList<string> Problems);
+/// <summary>
+/// What an export run did. <see cref="Remade"/>: entries made again in the mode asked for this time (a hard link
+/// that is now to be a copy, say); they are not counted as added or removed.
+/// </summary>
+public sealed record ExportSummary(int Folders, int Added, int Kept, int Removed, int CopiedInsteadOfLinked, IReadOnlyList<string> Problems)
+{
+    public int Remade { get; init; }
+}
 
 /// <summary>
 /// Writes one folder per person under a destination and keeps it in step on re-runs: it records what it made in
 /// a manifest there, adds what is missing, removes only entries it made that are no longer wanted, and leaves
-/// every other file in the destination alone. Originals are only ever read.
+/// every other file in the destination alone. An entry made in another mode than the one asked for now is made
+/// again: a user who asks for copies after an export of hard links wants files that can be edited without
+/// touching the originals. Originals are only ever read.
 /// </summary>
 public sealed class PhotoExporter(string destination, ExportMode mode)
 {
@@ -67,19 +75,25 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
             }
         }
 
-        int removed = 0, added = 0, kept = 0, copied = 0;
+        int removed = 0, added = 0, kept = 0, copied = 0, remade = 0;
         var problems = new List<string>();
         var emptied = new HashSet<string>(StringComparer.Ordinal);
+        var toRemake = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (relative, entry) in manifest.Entries.ToList())
         {
             var path = Path.Combine(_root, relative);
             bool ours = entry.StillOurs(path);
-            if (ours && wanted.TryGetValue(relative, out var source) && source == entry.Source) continue;
+            bool stillWanted = wanted.TryGetValue(relative, out var source) && source == entry.Source;
+            if (ours && stillWanted && Satisfies(entry.Mode, mode)) continue;
             if (ours)
             {
                 File.Delete(path);
-                emptied.Add(Path.GetDirectoryName(path)!);
-                removed++;
+                if (stillWanted) toRemake.Add(relative);
+                else
+                {
+                    emptied.Add(Path.GetDirectoryName(path)!);
+                    removed++;
+                }
             }
             manifest.Entries.Remove(relative);
         }
@@ -94,7 +108,8 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
                 var used = FileLinker.Create(source, target, mode);
                 if (used != mode) copied++;
                 manifest.Entries[relative] = Manifest.Entry.Of(source, target, used);
-                added++;
+                if (toRemake.Contains(relative)) remade++;
+                else added++;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -106,8 +121,15 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
             if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
                 Directory.Delete(folder);
         manifest.Write(_root);
-        return new ExportSummary(groups.Count, added, kept, removed, copied, problems);
+        return new ExportSummary(groups.Count, added, kept, removed, copied, problems) { Remade = remade };
     }
+
+    /// <summary>
+    /// Whether an entry made in <paramref name="made"/> mode is what <paramref name="asked"/> wants. A copy serves a
+    /// request for hard links: it is what a hard link falls back to across file systems (linking it again would
+    /// fail the same way every run), and it holds the same bytes.
+    /// </summary>
+    static bool Satisfies(ExportMode made, ExportMode asked) => made == asked || (asked == ExportMode.HardLink && made == ExportMode.Copy);
 
     /// <summary>What a previous export made: per relative path, the source, the mode, and the size it had.</summary>
     sealed class Manifest
