@@ -97,6 +97,46 @@ public sealed class IndexerTests(AnalyzerFixture fixture) : IClassFixture<Analyz
     }
 
     [DatasetFact]
+    public async Task Should_LeaveAnExportOut_When_ItLiesInsideTheIndexedFolder()
+    {
+        // Given: an indexed folder, and an export of its photos into a folder inside it (hard links, the default)
+        CopyPhotos("lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0002.jpg");
+        await IndexAsync();
+        var before = Faces();
+        var export = Path.Combine(Photos, "People");
+        new Export.PhotoExporter(export, Export.ExportMode.HardLink).Run([new("Aaron", Directory.GetFiles(Photos))]);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(export, "Aaron")).Length);
+
+        // When: the folder is indexed again, and the export is named as a root of its own too
+        var again = await IndexAsync(Photos, Path.Combine(export, "Aaron"), export);
+
+        // Then: the export's links are not photos: nothing new, the same faces, the export folder said to be left out
+        Assert.Equal((0, 0, 2), (again.PhotosAnalysed, again.PhotosRemoved, again.PhotosSeen));
+        Assert.Equal(before.Select(f => f.Id), Faces().Select(f => f.Id));
+        Assert.Equal([export], again.ExportFolders);
+    }
+
+    [DatasetFact]
+    public async Task Should_ForgetPhotosIndexedInsideAnExport_When_IndexedAgain()
+    {
+        // Given: a catalog that indexed an export's links as photos (what a version before this rule did): the
+        // export's manifest arrives after the indexing
+        CopyPhotos("lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg");
+        var export = Directory.CreateDirectory(Path.Combine(Photos, "People", "Aaron")).FullName;
+        File.Copy(Path.Combine(Photos, "lfw-dev_Aaron_Peirsol_Aaron_Peirsol_0001.jpg"), Path.Combine(export, "a.jpg"));
+        await IndexAsync();
+        Assert.Equal(2, Faces().Select(f => f.Photo.Path).Distinct().Count());
+        File.WriteAllText(Path.Combine(Photos, "People", Export.PhotoExporter.ManifestName), "{}");
+
+        // When
+        var again = await IndexAsync();
+
+        // Then: the copy inside the export is forgotten, the original stays
+        Assert.Equal(1, again.PhotosRemoved);
+        Assert.Equal([Path.Combine(Photos, "lfw-dev_Aaron_Peirsol_Aaron_Peirsol_0001.jpg")], Faces().Select(f => f.Photo.Path).Distinct());
+    }
+
+    [DatasetFact]
     public async Task Should_ReportAndSkipEveryBadInput_When_FolderHoldsThem()
     {
         // Given: one good photo among every kind of bad input, a broken link and a symbolic link loop

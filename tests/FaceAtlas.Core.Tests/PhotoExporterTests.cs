@@ -102,5 +102,22 @@ public sealed class PhotoExporterTests : IDisposable
         Assert.Equal((0, 2, 0, 0), (summary.Added, summary.Kept, summary.Removed, summary.Remade));
     }
 
+    [Fact]
+    public void Should_NotExportItsOwnEntries_When_TheCatalogHoldsThemAsPhotos()
+    {
+        // Given: an export, whose entry a catalog made before `index` left exports out took for a photo
+        var ada = Photo("a", "ada.jpg");
+        new PhotoExporter(Destination, ExportMode.HardLink).Run([new("Ada", [ada])]);
+        var entry = Path.Combine(Destination, "Ada", "ada.jpg");
+
+        // When: the export runs with that entry among Ada's photos
+        var summary = new PhotoExporter(Destination, ExportMode.HardLink).Run([new("Ada", [ada, entry])]);
+
+        // Then: the entry is said to be inside the export and left as it is; nothing is made of it
+        Assert.Equal((0, 1, 0), (summary.Added, summary.Kept, summary.Removed));
+        Assert.Contains(summary.Problems, p => p.StartsWith(entry) && p.Contains("inside this export"));
+        Assert.Equal(["ada.jpg"], Directory.GetFiles(Path.Combine(Destination, "Ada")).Select(Path.GetFileName));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

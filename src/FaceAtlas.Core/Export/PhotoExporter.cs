@@ -56,11 +56,18 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
         Directory.CreateDirectory(_root);
         var manifest = Manifest.Read(_root);
         var wanted = new Dictionary<string, string>(StringComparer.Ordinal); // relative path -> source
+        var problems = new List<string>();
         foreach (var group in groups)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var photo in group.Photos.Order(StringComparer.Ordinal))
             {
+                // A catalog made before `index` left export folders out may hold this export's own entries as photos.
+                if (photo.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    problems.Add($"{photo}: inside this export (an earlier export indexed as photos); not exported again, and the next `faceatlas index` forgets it");
+                    continue;
+                }
                 // Two photos with one file name (from different folders) get the second a short suffix.
                 var name = Path.GetFileName(photo);
                 if (!names.Add(name))
@@ -76,7 +83,6 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
         }
 
         int removed = 0, added = 0, kept = 0, copied = 0, remade = 0;
-        var problems = new List<string>();
         var emptied = new HashSet<string>(StringComparer.Ordinal);
         var toRemake = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (relative, entry) in manifest.Entries.ToList())

@@ -11,4 +11,7 @@ public sealed record IndexSummary(
     TimeSpan Elapsed)
 {
     public bool HasFailures => Failed.Count > 0;
+
+    /// <summary>Folders left out because they are FaceAtlas exports (see <see cref="PhotoScanner"/>).</summary>
+    public IReadOnlyList<string> ExportFolders { get; init; } = [];
 }

@@ -43,7 +43,8 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         var failures = new List<PathProblem>(scan.Problems);
         await AnalyseAllAsync(work, tally, failures, started, progress, cancel);
 
-        // Photos the catalog has under these roots whose files are gone; not under folders we could not list.
+        // Photos the catalog has under these roots whose files are gone; not under folders we could not list. Photos
+        // an older version indexed inside an export folder go too: they were never originals.
         var seen = new HashSet<string>(scan.Photos.Select(p => p.Path), StringComparer.Ordinal);
         var gone = known.Values
             .Where(k => !seen.Contains(k.Path) && !scan.UnreadableFolders.Any(u => k.Path.StartsWith(u + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
@@ -51,7 +52,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         int removed = gone.Count > 0 ? catalog.RemovePhotos(gone) : 0;
 
         return new IndexSummary(scan.Photos.Count, tally.Analysed, unchanged + tally.SameContent, tally.Faces, removed,
-            failures, started.Elapsed);
+            failures, started.Elapsed) { ExportFolders = scan.ExportFolders };
     }
 
     async Task AnalyseAllAsync(List<(PhotoFile File, KnownPhoto? Known)> work, Tally tally, List<PathProblem> failures,

@@ -1,13 +1,22 @@
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Export;
 
 namespace FaceAtlas.Core.Indexing;
 
-/// <summary>The photo files under some roots, and the paths that could not be read.</summary>
-public sealed record ScanResult(IReadOnlyList<PhotoFile> Photos, IReadOnlyList<PathProblem> Problems, IReadOnlyList<string> UnreadableFolders);
+/// <summary>
+/// The photo files under some roots, the paths that could not be read, and the folders left out because they are
+/// FaceAtlas exports.
+/// </summary>
+public sealed record ScanResult(IReadOnlyList<PhotoFile> Photos, IReadOnlyList<PathProblem> Problems, IReadOnlyList<string> UnreadableFolders)
+{
+    public IReadOnlyList<string> ExportFolders { get; init; } = [];
+}
 
 /// <summary>
 /// Walks folders recursively for photo files. Follows symbolic links to folders but never enters the same
-/// folder twice, so a link loop is reported, not followed forever.
+/// folder twice, so a link loop is reported, not followed forever. A folder holding an export's manifest is not
+/// entered: its files are links to (or copies of) photos the catalog has already, and indexing them would count
+/// every exported photo twice, then export the exports (`faceatlas export ~/Pictures/People` is a natural place).
 /// </summary>
 public static class PhotoScanner
 {
@@ -22,23 +31,26 @@ public static class PhotoScanner
         var photos = new List<PhotoFile>();
         var problems = new List<PathProblem>();
         var unreadable = new List<string>();
+        var exports = new List<string>();
         var visited = new HashSet<string>(StringComparer.Ordinal);
         foreach (var root in roots)
         {
             var full = Path.GetFullPath(root);
-            if (File.Exists(full))
+            if (ExportHolding(full) is { } export)
+                exports.Add(export);
+            else if (File.Exists(full))
                 AddFile(new FileInfo(full), photos, problems, explicitlyNamed: true);
             else if (Directory.Exists(full))
-                Walk(new DirectoryInfo(full), photos, problems, unreadable, visited, cancel);
+                Walk(new DirectoryInfo(full), photos, problems, unreadable, exports, visited, cancel);
             else
                 problems.Add(new PathProblem(full, "no such file or folder"));
         }
         photos.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return new ScanResult(photos, problems, unreadable);
+        return new ScanResult(photos, problems, unreadable) { ExportFolders = exports.Distinct().ToList() };
     }
 
     static void Walk(DirectoryInfo root, List<PhotoFile> photos, List<PathProblem> problems, List<string> unreadable,
-        HashSet<string> visited, CancellationToken cancel)
+        List<string> exports, HashSet<string> visited, CancellationToken cancel)
     {
         var pending = new Stack<DirectoryInfo>();
         pending.Push(root);
@@ -76,6 +88,11 @@ public static class PhotoScanner
             {
                 problems.Add(new PathProblem(dir.FullName, $"cannot list folder: {e.Message}"));
                 unreadable.Add(dir.FullName);
+                continue;
+            }
+            if (entries.Any(e => e is FileInfo && e.Name == PhotoExporter.ManifestName))
+            {
+                exports.Add(dir.FullName);
                 continue;
             }
             foreach (var entry in entries)
@@ -116,6 +133,15 @@ public static class PhotoScanner
         {
             problems.Add(new PathProblem(file.FullName, $"cannot read file information: {e.Message}"));
         }
+    }
+
+    /// <summary>The export folder <paramref name="path"/> lies in, itself included, or null (a root named inside an export).</summary>
+    static string? ExportHolding(string path)
+    {
+        for (var dir = Directory.Exists(path) ? path : Path.GetDirectoryName(path); dir is not null; dir = Path.GetDirectoryName(dir))
+            if (File.Exists(Path.Join(dir, PhotoExporter.ManifestName)))
+                return Path.TrimEndingDirectorySeparator(dir);
+        return null;
     }
 
     /// <summary>Linux's PATH_MAX, counting the terminating zero: no system call takes a longer path.</summary>
