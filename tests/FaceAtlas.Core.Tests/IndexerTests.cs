@@ -113,7 +113,8 @@ public sealed class IndexerTests(AnalyzerFixture fixture) : IClassFixture<Analyz
         // Then: the export's links are not photos: nothing new, the same faces, the export folder said to be left out
         Assert.Equal((0, 0, 2), (again.PhotosAnalysed, again.PhotosRemoved, again.PhotosSeen));
         Assert.Equal(before.Select(f => f.Id), Faces().Select(f => f.Id));
-        Assert.Equal([export], again.ExportFolders);
+        Assert.Equal([export], again.LeftOut.Select(f => f.Path));
+        Assert.Contains("export", again.LeftOut[0].Reason);
     }
 
     [DatasetFact]
@@ -134,6 +135,42 @@ public sealed class IndexerTests(AnalyzerFixture fixture) : IClassFixture<Analyz
         // Then: the copy inside the export is forgotten, the original stays
         Assert.Equal(1, again.PhotosRemoved);
         Assert.Equal([Path.Combine(Photos, "lfw-dev_Aaron_Peirsol_Aaron_Peirsol_0001.jpg")], Faces().Select(f => f.Photo.Path).Distinct());
+    }
+
+    [DatasetFact]
+    public async Task Should_LeaveTheThumbnailsOut_When_TheCatalogLivesAmongThePhotos()
+    {
+        // Given: a folder holding both the photos and the catalog, whose thumbnails are made beside it
+        CopyPhotos("lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "deepface-tests/person_03/img47.jpg");
+        await IndexAsync(_temp.Path);
+        var before = Faces();
+        var cache = Thumbnails.ThumbnailCache.Beside(CatalogFile);
+        Assert.All(before, f => Assert.NotNull(cache.PathFor(f)));
+
+        // When: the folder is indexed again
+        var again = await IndexAsync(_temp.Path);
+
+        // Then: the thumbnails are no photos (the cache folder is tagged and left out, with the reason)
+        Assert.Equal((0, 2), (again.PhotosAnalysed, again.PhotosSeen));
+        Assert.Equal(before.Select(f => f.Id), Faces().Select(f => f.Id));
+        var leftOut = Assert.Single(again.LeftOut);
+        Assert.Equal(cache.Folder, leftOut.Path);
+        Assert.Contains("cache", leftOut.Reason);
+    }
+
+    [Fact]
+    public void Should_EnterAFolder_When_ItsCacheTagLacksTheSignature()
+    {
+        // The specification asks for the signature, not only the name: a file that merely has the name is no tag
+        var folder = Directory.CreateDirectory(Path.Combine(_temp.Path, "tagged")).FullName;
+        File.WriteAllBytes(Path.Combine(folder, "a.jpg"), [0xFF, 0xD8, 0xFF]);
+        File.WriteAllText(Path.Combine(folder, Thumbnails.CacheTag.FileName), "my notes about these photos");
+
+        var scan = PhotoScanner.Scan([folder]);
+
+        Assert.Equal([Path.Combine(folder, "a.jpg")], scan.Photos.Select(p => p.Path));
+        Assert.Empty(scan.LeftOut);
+        Assert.False(Thumbnails.CacheTag.IsTag(Path.Combine(folder, Thumbnails.CacheTag.FileName)));
     }
 
     [DatasetFact]

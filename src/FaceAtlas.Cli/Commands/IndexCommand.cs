@@ -132,8 +132,8 @@ public static class IndexCommand
         stdout.WriteLine($"  unchanged  {s.PhotosUnchanged}");
         stdout.WriteLine($"  faces      {s.FacesFound} found now; {counts.Faces} in the catalog, in {counts.PhotosWithFaces} of {counts.Photos} photos");
         stdout.WriteLine($"  removed    {s.PhotosRemoved} (files gone)");
-        foreach (var export in s.ExportFolders)
-            stdout.WriteLine($"  skipped    {DisplayText.Path(export)}: a FaceAtlas export (links to photos indexed from where they are)");
+        foreach (var folder in s.LeftOut)
+            stdout.WriteLine($"  left out   {DisplayText.Path(folder.Path)}: {folder.Reason}");
         stdout.WriteLine($"  failed     {s.Failed.Count}{(counts.FailedPhotos > 0 ? $" now; {counts.FailedPhotos} unusable photos in the catalog, not retried until they change" : "")}");
         var listed = listAllFailures ? s.Failed : s.Failed.Take(FailuresListedOnTerminal).ToList();
         foreach (var f in listed)

@@ -12,6 +12,6 @@ public sealed record IndexSummary(
 {
     public bool HasFailures => Failed.Count > 0;
 
-    /// <summary>Folders left out because they are FaceAtlas exports (see <see cref="PhotoScanner"/>).</summary>
-    public IReadOnlyList<string> ExportFolders { get; init; } = [];
+    /// <summary>Folders left out on purpose: FaceAtlas's exports and caches (see <see cref="PhotoScanner"/>).</summary>
+    public IReadOnlyList<LeftOutFolder> LeftOut { get; init; } = [];
 }

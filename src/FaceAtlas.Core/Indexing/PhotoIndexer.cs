@@ -44,7 +44,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         await AnalyseAllAsync(work, tally, failures, started, progress, cancel);
 
         // Photos the catalog has under these roots whose files are gone; not under folders we could not list. Photos
-        // an older version indexed inside an export folder go too: they were never originals.
+        // an older version indexed inside a folder now left out go too: they were never originals.
         var seen = new HashSet<string>(scan.Photos.Select(p => p.Path), StringComparer.Ordinal);
         var gone = known.Values
             .Where(k => !seen.Contains(k.Path) && !scan.UnreadableFolders.Any(u => k.Path.StartsWith(u + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
@@ -52,7 +52,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         int removed = gone.Count > 0 ? catalog.RemovePhotos(gone) : 0;
 
         return new IndexSummary(scan.Photos.Count, tally.Analysed, unchanged + tally.SameContent, tally.Faces, removed,
-            failures, started.Elapsed) { ExportFolders = scan.ExportFolders };
+            failures, started.Elapsed) { LeftOut = scan.LeftOut };
     }
 
     async Task AnalyseAllAsync(List<(PhotoFile File, KnownPhoto? Known)> work, Tally tally, List<PathProblem> failures,

@@ -1,22 +1,28 @@
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Export;
+using FaceAtlas.Core.Thumbnails;
 
 namespace FaceAtlas.Core.Indexing;
 
+/// <summary>A folder the scan did not enter on purpose, and why.</summary>
+public sealed record LeftOutFolder(string Path, string Reason);
+
 /// <summary>
-/// The photo files under some roots, the paths that could not be read, and the folders left out because they are
-/// FaceAtlas exports.
+/// The photo files under some roots, the paths that could not be read, and the folders left out on purpose
+/// (FaceAtlas's exports and caches).
 /// </summary>
 public sealed record ScanResult(IReadOnlyList<PhotoFile> Photos, IReadOnlyList<PathProblem> Problems, IReadOnlyList<string> UnreadableFolders)
 {
-    public IReadOnlyList<string> ExportFolders { get; init; } = [];
+    public IReadOnlyList<LeftOutFolder> LeftOut { get; init; } = [];
 }
 
 /// <summary>
 /// Walks folders recursively for photo files. Follows symbolic links to folders but never enters the same
-/// folder twice, so a link loop is reported, not followed forever. A folder holding an export's manifest is not
-/// entered: its files are links to (or copies of) photos the catalog has already, and indexing them would count
-/// every exported photo twice, then export the exports (`faceatlas export ~/Pictures/People` is a natural place).
+/// folder twice, so a link loop is reported, not followed forever. Two kinds of folder are left out, whether met
+/// on the way or named as a root (or a folder inside them is): an export, holding its manifest, whose files are
+/// links to (or copies of) photos the catalog has already (indexing them would count every exported photo twice,
+/// then export the exports; `faceatlas export ~/Pictures/People` is a natural place), and a folder tagged as a
+/// cache (CACHEDIR.TAG), such as the thumbnails beside a catalog kept among the photos.
 /// </summary>
 public static class PhotoScanner
 {
@@ -31,26 +37,26 @@ public static class PhotoScanner
         var photos = new List<PhotoFile>();
         var problems = new List<PathProblem>();
         var unreadable = new List<string>();
-        var exports = new List<string>();
+        var leftOut = new List<LeftOutFolder>();
         var visited = new HashSet<string>(StringComparer.Ordinal);
         foreach (var root in roots)
         {
             var full = Path.GetFullPath(root);
-            if (ExportHolding(full) is { } export)
-                exports.Add(export);
+            if (LeftOutHolding(full) is { } folder)
+                leftOut.Add(folder);
             else if (File.Exists(full))
                 AddFile(new FileInfo(full), photos, problems, explicitlyNamed: true);
             else if (Directory.Exists(full))
-                Walk(new DirectoryInfo(full), photos, problems, unreadable, exports, visited, cancel);
+                Walk(new DirectoryInfo(full), photos, problems, unreadable, leftOut, visited, cancel);
             else
                 problems.Add(new PathProblem(full, "no such file or folder"));
         }
         photos.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return new ScanResult(photos, problems, unreadable) { ExportFolders = exports.Distinct().ToList() };
+        return new ScanResult(photos, problems, unreadable) { LeftOut = leftOut.Distinct().ToList() };
     }
 
     static void Walk(DirectoryInfo root, List<PhotoFile> photos, List<PathProblem> problems, List<string> unreadable,
-        List<string> exports, HashSet<string> visited, CancellationToken cancel)
+        List<LeftOutFolder> leftOut, HashSet<string> visited, CancellationToken cancel)
     {
         var pending = new Stack<DirectoryInfo>();
         pending.Push(root);
@@ -90,9 +96,10 @@ public static class PhotoScanner
                 unreadable.Add(dir.FullName);
                 continue;
             }
-            if (entries.Any(e => e is FileInfo && e.Name == PhotoExporter.ManifestName))
+            if (entries.Any(e => e is FileInfo && e.Name is PhotoExporter.ManifestName or CacheTag.FileName)
+                && LeftOutReason(dir.FullName) is { } reason)
             {
-                exports.Add(dir.FullName);
+                leftOut.Add(new LeftOutFolder(Path.TrimEndingDirectorySeparator(dir.FullName), reason));
                 continue;
             }
             foreach (var entry in entries)
@@ -135,14 +142,19 @@ public static class PhotoScanner
         }
     }
 
-    /// <summary>The export folder <paramref name="path"/> lies in, itself included, or null (a root named inside an export).</summary>
-    static string? ExportHolding(string path)
+    /// <summary>The left-out folder <paramref name="path"/> lies in, itself included, or null (for a root named inside one).</summary>
+    static LeftOutFolder? LeftOutHolding(string path)
     {
         for (var dir = Directory.Exists(path) ? path : Path.GetDirectoryName(path); dir is not null; dir = Path.GetDirectoryName(dir))
-            if (File.Exists(Path.Join(dir, PhotoExporter.ManifestName)))
-                return Path.TrimEndingDirectorySeparator(dir);
+            if (LeftOutReason(dir) is { } reason)
+                return new LeftOutFolder(Path.TrimEndingDirectorySeparator(dir), reason);
         return null;
     }
+
+    static string? LeftOutReason(string folder) =>
+        File.Exists(Path.Join(folder, PhotoExporter.ManifestName)) ? "a FaceAtlas export (links to photos indexed where they are)"
+        : CacheTag.IsTag(Path.Join(folder, CacheTag.FileName)) ? "a cache (it holds a CACHEDIR.TAG), such as FaceAtlas's thumbnails"
+        : null;
 
     /// <summary>Linux's PATH_MAX, counting the terminating zero: no system call takes a longer path.</summary>
     const int MaxPathBytes = 4096;

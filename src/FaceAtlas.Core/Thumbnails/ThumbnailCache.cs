@@ -5,14 +5,23 @@ namespace FaceAtlas.Core.Thumbnails;
 
 /// <summary>
 /// Face thumbnails made on demand and kept in a folder beside the catalog. The file name holds the face id and its
-/// box, so a face re-detected at another place gets a new thumbnail rather than a stale one.
+/// box, so a face re-detected at another place gets a new thumbnail rather than a stale one. The folder is tagged
+/// as a cache (<see cref="CacheTag"/>): `index` leaves it out, as backup tools do, so a catalog kept inside the
+/// photo folders does not index its own thumbnails as photos.
 /// </summary>
-public sealed class ThumbnailCache(string folder)
+public sealed class ThumbnailCache
 {
+    public ThumbnailCache(string folder)
+    {
+        Folder = Path.GetFullPath(folder);
+        // A cache made before the tag existed gets it now, before the next index could take its files for photos.
+        if (Directory.Exists(Folder)) CacheTag.Write(Folder);
+    }
+
     /// <summary>The cache folder for a catalog: <c>CATALOG.thumbs</c> beside it.</summary>
     public static ThumbnailCache Beside(string catalogPath) => new(catalogPath + ".thumbs");
 
-    public string Folder { get; } = Path.GetFullPath(folder);
+    public string Folder { get; }
 
     /// <summary>The thumbnail's path, rendering it first if it is not cached. Null when the photo cannot be read.</summary>
     public string? PathFor(FaceRecord face)
@@ -29,6 +38,7 @@ public sealed class ThumbnailCache(string folder)
             return null; // the photo moved or broke since it was indexed; the next index will tell
         }
         Directory.CreateDirectory(Folder);
+        CacheTag.Write(Folder);
         var temporary = path + $".{Environment.ProcessId}.tmp";
         File.WriteAllBytes(temporary, jpeg);
         File.Move(temporary, path, overwrite: true); // whole or not at all, even with two writers
