@@ -107,34 +107,61 @@ public sealed class IndexerTests(AnalyzerFixture fixture) : IClassFixture<Analyz
         new Export.PhotoExporter(export, Export.ExportMode.HardLink).Run([new("Aaron", Directory.GetFiles(Photos))]);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(export, "Aaron")).Length);
 
-        // When: the folder is indexed again, and the export is named as a root of its own too
-        var again = await IndexAsync(Photos, Path.Combine(export, "Aaron"), export);
+        // When: the folder is indexed again
+        var again = await IndexAsync();
 
-        // Then: the export's links are not photos: nothing new, the same faces, the export folder said to be left out
+        // Then: the export's links are not photos: nothing new, the same faces, the export said to be left out
+        Assert.Equal((0, 0, 2), (again.PhotosAnalysed, again.PhotosRemoved, again.PhotosSeen));
+        Assert.Empty(again.Failed);
+        Assert.Equal(before.Select(f => f.Id), Faces().Select(f => f.Id));
+        var leftOut = Assert.Single(again.LeftOut);
+        Assert.Equal(export, leftOut.Path);
+        Assert.Contains("export: 2 of its files", leftOut.Reason);
+
+        // And when a folder inside the export is named as a root of its own: nothing there is a photo either
+        var inside = await IndexAsync(Path.Combine(export, "Aaron"));
+        Assert.Equal((0, 0), (inside.PhotosSeen, inside.PhotosAnalysed));
+        Assert.Equal(export, Assert.Single(inside.LeftOut).Path);
+    }
+
+    [DatasetFact]
+    public async Task Should_IndexTheUsersOwnPhotos_When_AnExportWasMadeIntoTheirFolder()
+    {
+        // Given: an export made straight into the photo folder (person folders beside the user's photos)
+        CopyPhotos("lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0002.jpg");
+        await IndexAsync();
+        var before = Faces();
+        new Export.PhotoExporter(Photos, Export.ExportMode.HardLink).Run([new("Aaron", Directory.GetFiles(Photos))]);
+
+        // When
+        var again = await IndexAsync();
+
+        // Then: only the export's own files are left out; the user's photos stay photos (none forgotten)
         Assert.Equal((0, 0, 2), (again.PhotosAnalysed, again.PhotosRemoved, again.PhotosSeen));
         Assert.Equal(before.Select(f => f.Id), Faces().Select(f => f.Id));
-        Assert.Equal([export], again.LeftOut.Select(f => f.Path));
-        Assert.Contains("export", again.LeftOut[0].Reason);
     }
 
     [DatasetFact]
     public async Task Should_ForgetPhotosIndexedInsideAnExport_When_IndexedAgain()
     {
-        // Given: a catalog that indexed an export's links as photos (what a version before this rule did): the
-        // export's manifest arrives after the indexing
+        // Given: a catalog that indexed an export's links as photos (what a version before this rule did; done here
+        // by hiding the export's manifest while indexing)
         CopyPhotos("lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg");
-        var export = Directory.CreateDirectory(Path.Combine(Photos, "People", "Aaron")).FullName;
-        File.Copy(Path.Combine(Photos, "lfw-dev_Aaron_Peirsol_Aaron_Peirsol_0001.jpg"), Path.Combine(export, "a.jpg"));
+        var original = Directory.GetFiles(Photos).Single();
+        var export = Path.Combine(Photos, "People");
+        new Export.PhotoExporter(export, Export.ExportMode.Copy).Run([new("Aaron", [original])]);
+        var manifest = Path.Combine(export, Export.PhotoExporter.ManifestName);
+        File.Move(manifest, manifest + ".hidden");
         await IndexAsync();
         Assert.Equal(2, Faces().Select(f => f.Photo.Path).Distinct().Count());
-        File.WriteAllText(Path.Combine(Photos, "People", Export.PhotoExporter.ManifestName), "{}");
+        File.Move(manifest + ".hidden", manifest);
 
         // When
         var again = await IndexAsync();
 
         // Then: the copy inside the export is forgotten, the original stays
         Assert.Equal(1, again.PhotosRemoved);
-        Assert.Equal([Path.Combine(Photos, "lfw-dev_Aaron_Peirsol_Aaron_Peirsol_0001.jpg")], Faces().Select(f => f.Photo.Path).Distinct());
+        Assert.Equal([original], Faces().Select(f => f.Photo.Path).Distinct());
     }
 
     [DatasetFact]

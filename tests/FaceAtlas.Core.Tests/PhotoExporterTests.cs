@@ -119,5 +119,22 @@ public sealed class PhotoExporterTests : IDisposable
         Assert.Equal(["ada.jpg"], Directory.GetFiles(Path.Combine(Destination, "Ada")).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void Should_ExportTheOriginals_When_TheDestinationIsTheirOwnFolder()
+    {
+        // Given: photos in a folder, exported into that very folder (person folders beside them)
+        var photos = new[] { Photo("all", "1.jpg"), Photo("all", "2.jpg") };
+        var folder = Path.GetDirectoryName(photos[0])!;
+
+        // When: exported twice
+        var first = new PhotoExporter(folder, ExportMode.HardLink).Run([new("Ada", photos)]);
+        var second = new PhotoExporter(folder, ExportMode.HardLink).Run([new("Ada", photos)]);
+
+        // Then: the originals beside the export are photos like any other, exported once and then kept
+        Assert.Equal((2, 0), (first.Added, first.Problems.Count));
+        Assert.Equal((0, 2, 0), (second.Added, second.Kept, second.Problems.Count));
+        Assert.Equal(["1.jpg", "2.jpg"], Directory.GetFiles(Path.Combine(folder, "Ada")).Select(Path.GetFileName).Order());
+    }
+
     public void Dispose() => _temp.Dispose();
 }

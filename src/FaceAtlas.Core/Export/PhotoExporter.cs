@@ -28,6 +28,24 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
     public const string ManifestName = ".faceatlas-export.json";
     readonly string _root = Path.GetFullPath(destination);
 
+    /// <summary>
+    /// The files (full paths) an export into <paramref name="folder"/> made, as its manifest lists them; none when
+    /// the folder holds no export or its manifest cannot be read.
+    /// </summary>
+    public static IEnumerable<string> FilesMadeIn(string folder)
+    {
+        Dictionary<string, Manifest.Entry> entries;
+        try
+        {
+            entries = Manifest.Read(folder).Entries;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            return [];
+        }
+        return entries.Keys.Select(relative => Path.Join(folder, relative)).ToList();
+    }
+
     /// <summary>Groups for people (names made safe and unique as folder names), plus "unknown" when asked.</summary>
     public static List<ExportGroup> Plan(IEnumerable<(PersonSummary Person, IReadOnlyList<string> Photos)> people, IReadOnlyList<string>? unknown)
     {
@@ -62,8 +80,9 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var photo in group.Photos.Order(StringComparer.Ordinal))
             {
-                // A catalog made before `index` left export folders out may hold this export's own entries as photos.
-                if (photo.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                // A catalog made before `index` left exports out may hold this export's own entries as photos.
+                if (photo.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                    && manifest.Entries.ContainsKey(Path.GetRelativePath(_root, photo)))
                 {
                     problems.Add($"{photo}: inside this export (an earlier export indexed as photos); not exported again, and the next `faceatlas index` forgets it");
                     continue;

@@ -18,11 +18,12 @@ public sealed record ScanResult(IReadOnlyList<PhotoFile> Photos, IReadOnlyList<P
 
 /// <summary>
 /// Walks folders recursively for photo files. Follows symbolic links to folders but never enters the same
-/// folder twice, so a link loop is reported, not followed forever. Two kinds of folder are left out, whether met
-/// on the way or named as a root (or a folder inside them is): an export, holding its manifest, whose files are
-/// links to (or copies of) photos the catalog has already (indexing them would count every exported photo twice,
-/// then export the exports; `faceatlas export ~/Pictures/People` is a natural place), and a folder tagged as a
-/// cache (CACHEDIR.TAG), such as the thumbnails beside a catalog kept among the photos.
+/// folder twice, so a link loop is reported, not followed forever. Two things are left out, whether met on the
+/// way or named as a root: the files an export made (listed in its manifest), which are links to or copies of
+/// photos the catalog has already (indexing them would count every exported photo twice, then export the exports;
+/// `faceatlas export ~/Pictures/People` is a natural place), and folders tagged as a cache (CACHEDIR.TAG), such
+/// as the thumbnails beside a catalog kept among the photos. An export's own files only, not its folder: a user's
+/// photos beside them (an export made into the photo folder itself) are still photos.
 /// </summary>
 public static class PhotoScanner
 {
@@ -34,127 +35,161 @@ public static class PhotoScanner
 
     public static ScanResult Scan(IEnumerable<string> roots, CancellationToken cancel = default)
     {
-        var photos = new List<PhotoFile>();
-        var problems = new List<PathProblem>();
-        var unreadable = new List<string>();
-        var leftOut = new List<LeftOutFolder>();
-        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var walker = new Walker(cancel);
         foreach (var root in roots)
+            walker.Root(Path.GetFullPath(root));
+        return walker.Result();
+    }
+
+    /// <summary>One scan's findings as it goes.</summary>
+    sealed class Walker(CancellationToken cancel)
+    {
+        readonly List<PhotoFile> _photos = [];
+        readonly List<PathProblem> _problems = [];
+        readonly List<string> _unreadable = [];
+        readonly HashSet<string> _visited = new(StringComparer.Ordinal);
+        readonly List<LeftOutFolder> _caches = [];
+        /// <summary>Every file an export made (full path) and the export's folder; how many of them the walk met per export.</summary>
+        readonly Dictionary<string, string> _exported = new(StringComparer.Ordinal);
+        readonly Dictionary<string, int> _exportedMet = new(StringComparer.Ordinal);
+        readonly HashSet<string> _exportsRead = new(StringComparer.Ordinal);
+
+        public void Root(string full)
         {
-            var full = Path.GetFullPath(root);
-            if (LeftOutHolding(full) is { } folder)
-                leftOut.Add(folder);
-            else if (File.Exists(full))
-                AddFile(new FileInfo(full), photos, problems, explicitlyNamed: true);
+            if (CacheHolding(full) is { } cache)
+            {
+                _caches.Add(cache);
+                return;
+            }
+            // A root named inside an export (its folder for one person, or one of its files).
+            for (var dir = Path.GetDirectoryName(full); dir is not null; dir = Path.GetDirectoryName(dir))
+                ReadExport(dir);
+            if (File.Exists(full))
+                AddFile(new FileInfo(full), explicitlyNamed: true);
             else if (Directory.Exists(full))
-                Walk(new DirectoryInfo(full), photos, problems, unreadable, leftOut, visited, cancel);
+                Walk(new DirectoryInfo(full));
             else
-                problems.Add(new PathProblem(full, "no such file or folder"));
+                _problems.Add(new PathProblem(full, "no such file or folder"));
         }
-        photos.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return new ScanResult(photos, problems, unreadable) { LeftOut = leftOut.Distinct().ToList() };
-    }
 
-    static void Walk(DirectoryInfo root, List<PhotoFile> photos, List<PathProblem> problems, List<string> unreadable,
-        List<LeftOutFolder> leftOut, HashSet<string> visited, CancellationToken cancel)
-    {
-        var pending = new Stack<DirectoryInfo>();
-        pending.Push(root);
-        while (pending.Count > 0)
+        public ScanResult Result()
         {
-            cancel.ThrowIfCancellationRequested();
-            var dir = pending.Pop();
-            if (System.Text.Encoding.UTF8.GetByteCount(dir.FullName) >= MaxPathBytes)
-            {
-                problems.Add(new PathProblem(dir.FullName, $"path too long: over the system's limit of {MaxPathBytes:N0} bytes; skipped"));
-                unreadable.Add(dir.FullName);
-                continue;
-            }
-            string real;
-            try
-            {
-                real = RealPath(dir);
-            }
-            catch (IOException e)
-            {
-                problems.Add(new PathProblem(dir.FullName, $"cannot resolve link: {e.Message}"));
-                continue;
-            }
-            if (!visited.Add(real))
-            {
-                problems.Add(new PathProblem(dir.FullName, $"folder already scanned as {real} (symbolic link loop or duplicate); skipped"));
-                continue;
-            }
-            FileSystemInfo[] entries;
-            try
-            {
-                entries = dir.GetFileSystemInfos();
-            }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-            {
-                problems.Add(new PathProblem(dir.FullName, $"cannot list folder: {e.Message}"));
-                unreadable.Add(dir.FullName);
-                continue;
-            }
-            if (entries.Any(e => e is FileInfo && e.Name is PhotoExporter.ManifestName or CacheTag.FileName)
-                && LeftOutReason(dir.FullName) is { } reason)
-            {
-                leftOut.Add(new LeftOutFolder(Path.TrimEndingDirectorySeparator(dir.FullName), reason));
-                continue;
-            }
-            foreach (var entry in entries)
-            {
-                if (entry is FileInfo && !Extensions.Contains(entry.Extension)) continue;
-                // Named from the parent's path: .NET leaves an enumerated entry's FullName empty once it is too long.
-                var path = Path.Join(dir.FullName, entry.Name);
-                if (IsUnopenableName(entry.Name, path))
-                    problems.Add(new PathProblem(path, UnopenableNameReason));
-                else if (entry is DirectoryInfo)
-                    pending.Push(new DirectoryInfo(path));
-                else if (entry is FileInfo file)
-                    AddFile(file, photos, problems, explicitlyNamed: false);
-            }
+            _photos.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+            var leftOut = _caches.Distinct().Concat(_exportedMet.Select(e => new LeftOutFolder(e.Key,
+                $"a FaceAtlas export: {e.Value} of its files left out (links to photos indexed where they are)"))).ToList();
+            return new ScanResult(_photos, _problems, _unreadable) { LeftOut = leftOut };
         }
-    }
 
-    static void AddFile(FileInfo file, List<PhotoFile> photos, List<PathProblem> problems, bool explicitlyNamed)
-    {
-        try
+        void Walk(DirectoryInfo root)
         {
-            if (file.LinkTarget is not null)
+            var pending = new Stack<DirectoryInfo>();
+            pending.Push(root);
+            while (pending.Count > 0)
             {
-                var target = file.ResolveLinkTarget(returnFinalTarget: true);
-                if (target is null || !target.Exists)
+                cancel.ThrowIfCancellationRequested();
+                var dir = pending.Pop();
+                if (System.Text.Encoding.UTF8.GetByteCount(dir.FullName) >= MaxPathBytes)
                 {
-                    problems.Add(new PathProblem(file.FullName, "broken symbolic link"));
-                    return;
+                    _problems.Add(new PathProblem(dir.FullName, $"path too long: over the system's limit of {MaxPathBytes:N0} bytes; skipped"));
+                    _unreadable.Add(dir.FullName);
+                    continue;
+                }
+                string real;
+                try
+                {
+                    real = RealPath(dir);
+                }
+                catch (IOException e)
+                {
+                    _problems.Add(new PathProblem(dir.FullName, $"cannot resolve link: {e.Message}"));
+                    continue;
+                }
+                if (!_visited.Add(real))
+                {
+                    _problems.Add(new PathProblem(dir.FullName, $"folder already scanned as {real} (symbolic link loop or duplicate); skipped"));
+                    continue;
+                }
+                FileSystemInfo[] entries;
+                try
+                {
+                    entries = dir.GetFileSystemInfos();
+                }
+                catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+                {
+                    _problems.Add(new PathProblem(dir.FullName, $"cannot list folder: {e.Message}"));
+                    _unreadable.Add(dir.FullName);
+                    continue;
+                }
+                if (entries.Any(e => e is FileInfo && e.Name == CacheTag.FileName) && CacheHolding(dir.FullName) is { } cache)
+                {
+                    _caches.Add(cache);
+                    continue;
+                }
+                if (entries.Any(e => e is FileInfo && e.Name == PhotoExporter.ManifestName))
+                    ReadExport(dir.FullName);
+                foreach (var entry in entries)
+                {
+                    if (entry is FileInfo && !Extensions.Contains(entry.Extension)) continue;
+                    // Named from the parent's path: .NET leaves an enumerated entry's FullName empty once it is too long.
+                    var path = Path.Join(dir.FullName, entry.Name);
+                    if (IsUnopenableName(entry.Name, path))
+                        _problems.Add(new PathProblem(path, UnopenableNameReason));
+                    else if (entry is DirectoryInfo)
+                        pending.Push(new DirectoryInfo(path));
+                    else if (entry is FileInfo file)
+                        AddFile(file, explicitlyNamed: false);
                 }
             }
-            if (!explicitlyNamed && !Extensions.Contains(file.Extension))
-                return;
-            // Size and time of the file the link points to, since that is what gets read.
-            file.Refresh();
-            photos.Add(new PhotoFile(file.FullName, file.Length, file.LastWriteTimeUtc.Ticks));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        void AddFile(FileInfo file, bool explicitlyNamed)
         {
-            problems.Add(new PathProblem(file.FullName, $"cannot read file information: {e.Message}"));
+            if (_exported.TryGetValue(file.FullName, out var export))
+            {
+                _exportedMet[export] = _exportedMet.GetValueOrDefault(export) + 1;
+                return;
+            }
+            try
+            {
+                if (file.LinkTarget is not null)
+                {
+                    var target = file.ResolveLinkTarget(returnFinalTarget: true);
+                    if (target is null || !target.Exists)
+                    {
+                        _problems.Add(new PathProblem(file.FullName, "broken symbolic link"));
+                        return;
+                    }
+                }
+                if (!explicitlyNamed && !Extensions.Contains(file.Extension))
+                    return;
+                // Size and time of the file the link points to, since that is what gets read.
+                file.Refresh();
+                _photos.Add(new PhotoFile(file.FullName, file.Length, file.LastWriteTimeUtc.Ticks));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _problems.Add(new PathProblem(file.FullName, $"cannot read file information: {e.Message}"));
+            }
+        }
+
+        /// <summary>Notes the files of the export in <paramref name="folder"/>, if there is one (once per folder).</summary>
+        void ReadExport(string folder)
+        {
+            folder = Path.TrimEndingDirectorySeparator(folder);
+            if (!_exportsRead.Add(folder)) return;
+            foreach (var file in PhotoExporter.FilesMadeIn(folder))
+                _exported[file] = folder;
         }
     }
 
-    /// <summary>The left-out folder <paramref name="path"/> lies in, itself included, or null (for a root named inside one).</summary>
-    static LeftOutFolder? LeftOutHolding(string path)
+    /// <summary>The cache folder <paramref name="path"/> lies in, itself included, or null.</summary>
+    static LeftOutFolder? CacheHolding(string path)
     {
         for (var dir = Directory.Exists(path) ? path : Path.GetDirectoryName(path); dir is not null; dir = Path.GetDirectoryName(dir))
-            if (LeftOutReason(dir) is { } reason)
-                return new LeftOutFolder(Path.TrimEndingDirectorySeparator(dir), reason);
+            if (CacheTag.IsTag(Path.Join(dir, CacheTag.FileName)))
+                return new LeftOutFolder(Path.TrimEndingDirectorySeparator(dir), "a cache (it holds a CACHEDIR.TAG), such as FaceAtlas's thumbnails");
         return null;
     }
-
-    static string? LeftOutReason(string folder) =>
-        File.Exists(Path.Join(folder, PhotoExporter.ManifestName)) ? "a FaceAtlas export (links to photos indexed where they are)"
-        : CacheTag.IsTag(Path.Join(folder, CacheTag.FileName)) ? "a cache (it holds a CACHEDIR.TAG), such as FaceAtlas's thumbnails"
-        : null;
 
     /// <summary>Linux's PATH_MAX, counting the terminating zero: no system call takes a longer path.</summary>
     const int MaxPathBytes = 4096;
