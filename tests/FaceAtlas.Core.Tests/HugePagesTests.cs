@@ -18,28 +18,34 @@ public sealed class HugePagesFactAttribute : FactAttribute
     }
 }
 
-/// <summary>The index's large arrays on 2 MB pages: the advice given is the advice the kernel acted on.</summary>
+/// <summary>
+/// The index's large arrays on 2 MB pages: the kernel records the advice for the array's memory, where an array not
+/// advised has none. Whether it then finds free 2 MB pages depends on how fragmented the machine's memory is (a
+/// full test run once got 6 of the 7 whole pages an array held), so that is reported, not required.
+/// </summary>
 public sealed partial class HugePagesTests
 {
     [HugePagesFact]
-    public void Should_BackTheArrayWith2MbPages_When_AdvisedOnLinux()
+    public void Should_MarkTheArraysMemoryForHugePages_When_AdvisedOnLinux()
     {
         var codes = new byte[16 << 20];
-        var pin = GCHandle.Alloc(codes, GCHandleType.Pinned);
+        var other = new byte[16 << 20];
+        var pins = new[] { GCHandle.Alloc(codes, GCHandleType.Pinned), GCHandle.Alloc(other, GCHandleType.Pinned) };
         try
         {
             bool accepted = HugePages.Advise(codes);
-            codes.AsSpan().Fill(0x88); // as codes are written once advised: these pages arrive as 2 MB ones
+            codes.AsSpan().Fill(0x88); // as codes are written once advised: these pages arrive as 2 MB ones where the kernel has them
+            other.AsSpan().Fill(0x88);
 
             Assert.True(accepted);
-            long address = pin.AddrOfPinnedObject();
-            long hugeKb = HugePageKilobytesAround(address + codes.Length / 2);
-            // 16 MB holds at least seven whole 2 MB pages, however the array is aligned.
-            Assert.True(hugeKb >= 7 * 2048, $"{hugeKb} kB of the array's mapping on huge pages");
+            var advised = MappingAround(pins[0].AddrOfPinnedObject() + codes.Length / 2);
+            var notAdvised = MappingAround(pins[1].AddrOfPinnedObject() + other.Length / 2);
+            Assert.True(advised.Flags.Contains("hg"), $"the advised array's mapping has VmFlags '{string.Join(' ', advised.Flags)}' ({advised.HugeKb} kB on huge pages)");
+            Assert.DoesNotContain("hg", notAdvised.Flags);
         }
         finally
         {
-            pin.Free();
+            foreach (var pin in pins) pin.Free();
         }
     }
 
@@ -52,10 +58,14 @@ public sealed partial class HugePagesTests
     [GeneratedRegex("^([0-9a-f]+)-([0-9a-f]+) ")]
     private static partial Regex MappingLine();
 
-    /// <summary>AnonHugePages of the mapping (in /proc/self/smaps) that holds <paramref name="address"/>.</summary>
-    static long HugePageKilobytesAround(long address)
+    /// <summary>
+    /// The flags (VmFlags: "hg" when advised MADV_HUGEPAGE) and the AnonHugePages of the mapping in /proc/self/smaps
+    /// that holds <paramref name="address"/>.
+    /// </summary>
+    static (string[] Flags, long HugeKb) MappingAround(long address)
     {
         bool inside = false;
+        long hugeKb = 0;
         foreach (var line in File.ReadLines("/proc/self/smaps"))
         {
             var mapping = MappingLine().Match(line); // "start-end perms offset ...", one per mapping
@@ -66,7 +76,9 @@ public sealed partial class HugePagesTests
                 inside = start <= address && address < end;
             }
             else if (inside && line.StartsWith("AnonHugePages:"))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+                hugeKb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            else if (inside && line.StartsWith("VmFlags:"))
+                return (line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries), hugeKb); // the mapping's last line
         }
         throw new InvalidOperationException($"no mapping holds 0x{address:x} in /proc/self/smaps");
     }
