@@ -12,6 +12,6 @@ public sealed record IndexSummary(
 {
     public bool HasFailures => Failed.Count > 0;
 
-    /// <summary>Folders left out on purpose: FaceAtlas's exports and caches (see <see cref="PhotoScanner"/>).</summary>
+    /// <summary>What was left out on purpose: caches, and the files of FaceAtlas's exports (see <see cref="PhotoScanner"/>).</summary>
     public IReadOnlyList<LeftOutFolder> LeftOut { get; init; } = [];
 }

@@ -44,7 +44,8 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         await AnalyseAllAsync(work, tally, failures, started, progress, cancel);
 
         // Photos the catalog has under these roots whose files are gone; not under folders we could not list. Photos
-        // an older version indexed inside a folder now left out go too: they were never originals.
+        // an older version indexed that the scan now leaves out (an export's links, thumbnails) go too: they were
+        // never originals.
         var seen = new HashSet<string>(scan.Photos.Select(p => p.Path), StringComparer.Ordinal);
         var gone = known.Values
             .Where(k => !seen.Contains(k.Path) && !scan.UnreadableFolders.Any(u => k.Path.StartsWith(u + Path.DirectorySeparatorChar, StringComparison.Ordinal)))

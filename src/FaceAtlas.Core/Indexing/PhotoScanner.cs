@@ -4,11 +4,11 @@ using FaceAtlas.Core.Thumbnails;
 
 namespace FaceAtlas.Core.Indexing;
 
-/// <summary>A folder the scan did not enter on purpose, and why.</summary>
+/// <summary>A folder whose photos the scan left out on purpose (all of a cache's, an export's own), and why.</summary>
 public sealed record LeftOutFolder(string Path, string Reason);
 
 /// <summary>
-/// The photo files under some roots, the paths that could not be read, and the folders left out on purpose
+/// The photo files under some roots, the paths that could not be read, and what was left out on purpose
 /// (FaceAtlas's exports and caches).
 /// </summary>
 public sealed record ScanResult(IReadOnlyList<PhotoFile> Photos, IReadOnlyList<PathProblem> Problems, IReadOnlyList<string> UnreadableFolders)
