@@ -15,7 +15,15 @@ public sealed class ThumbnailCache
     {
         Folder = Path.GetFullPath(folder);
         // A cache made before the tag existed gets it now, before the next index could take its files for photos.
-        if (Directory.Exists(Folder)) CacheTag.Write(Folder);
+        // Only a courtesy here: a cache that cannot be written to (a catalog read from a read-only place) still serves.
+        if (!Directory.Exists(Folder)) return;
+        try
+        {
+            CacheTag.Write(Folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>The cache folder for a catalog: <c>CATALOG.thumbs</c> beside it.</summary>
