@@ -136,5 +136,41 @@ public sealed class PhotoExporterTests : IDisposable
         Assert.Equal(["1.jpg", "2.jpg"], Directory.GetFiles(Path.Combine(folder, "Ada")).Select(Path.GetFileName).Order());
     }
 
+    [Theory]
+    [InlineData("not json at all {")]
+    [InlineData("{\"Ada/ada.jpg\": null}")]
+    public void Should_ChangeNothingAndSayWhy_When_TheManifestIsDamaged(string manifest)
+    {
+        // Given: an export whose manifest was damaged since
+        var ada = Photo("a", "ada.jpg");
+        new PhotoExporter(Destination, ExportMode.Copy).Run([new("Ada", [ada])]);
+        File.WriteAllText(Path.Combine(Destination, PhotoExporter.ManifestName), manifest);
+
+        // When: exported again without Ada (her entry would go)
+        var error = Assert.Throws<InvalidDataException>(() => new PhotoExporter(Destination, ExportMode.Copy).Run([]));
+
+        // Then: a clear reason, and the entry it can no longer prove its own is still there
+        Assert.Contains("damaged", error.Message);
+        Assert.True(File.Exists(Path.Combine(Destination, "Ada", "ada.jpg")));
+    }
+
+    [Fact]
+    public void Should_NeverTouchAFileOutsideTheExport_When_TheManifestNamesOne()
+    {
+        // Given: a manifest naming a file outside the export (crafted, or copied from elsewhere), as if it were an
+        // entry no longer wanted, with the right size to pass for one
+        var outside = Photo("mine", "keep.jpg");
+        Directory.CreateDirectory(Destination);
+        var entry = new { Source = "/nowhere.jpg", Mode = 1, Size = new FileInfo(outside).Length };
+        foreach (var name in new[] { Path.GetRelativePath(Destination, outside), outside })
+        {
+            File.WriteAllText(Path.Combine(Destination, PhotoExporter.ManifestName),
+                System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { [name] = entry }));
+
+            Assert.Throws<InvalidDataException>(() => new PhotoExporter(Destination, ExportMode.Copy).Run([]));
+            Assert.True(File.Exists(outside), name);
+        }
+    }
+
     public void Dispose() => _temp.Dispose();
 }

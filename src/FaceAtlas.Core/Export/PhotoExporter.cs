@@ -39,7 +39,7 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
         {
             entries = Manifest.Read(folder).Entries;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return [];
         }
@@ -180,10 +180,32 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
             var manifest = new Manifest();
             var path = Path.Combine(root, ManifestName);
             if (!File.Exists(path)) return manifest;
-            var entries = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, Entry>>(File.ReadAllText(path)) ?? [];
-            foreach (var (relative, entry) in entries) manifest.Entries[relative] = entry;
+            Dictionary<string, Entry?>? entries;
+            try
+            {
+                entries = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, Entry?>>(File.ReadAllText(path));
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw Damaged(path, e.Message);
+            }
+            foreach (var (relative, entry) in entries ?? [])
+            {
+                // Every entry names a place inside the export and its source; anything else is not a manifest we wrote.
+                if (entry?.Source is null || Path.IsPathRooted(relative) || relative.Split(Path.DirectorySeparatorChar).Contains(".."))
+                    throw Damaged(path, $"the entry '{relative}' makes no sense");
+                manifest.Entries[relative] = entry;
+            }
             return manifest;
         }
+
+        /// <summary>
+        /// Without its manifest an export cannot tell its own files from the user's, so it changes nothing: better
+        /// than removing a file that was not its own.
+        /// </summary>
+        static InvalidDataException Damaged(string path, string why) =>
+            new($"{path} is damaged ({why}): the export cannot tell the files it made from yours, so nothing was changed; " +
+                "move the file away to export afresh (the files already there are then left alone as yours)");
 
         /// <summary>Written whole to a temporary file, then renamed over the old one: never half a manifest.</summary>
         public void Write(string root)
