@@ -26,6 +26,22 @@ public sealed class IndexCommandTests : IDisposable
         Assert.False(File.Exists(_temp.File("c.db")));
     }
 
+    [Theory]
+    [InlineData("--top", "-3", "--top must be at least 1")]
+    [InlineData("--top", "0", "--top must be at least 1")]
+    [InlineData("--face", "0", "--face counts from 1")]
+    [InlineData("--min-similarity", "2", "--min-similarity is a cosine similarity, from -1 to 1")]
+    [InlineData("--min-quality", "1.5", "--min-quality is from 0 to 1")]
+    public void Should_RefuseAValueOutOfRange_When_Searching(string option, string value, string message)
+    {
+        // --top -3 used to end in an unhandled exception from deep in the search
+        var run = Cli.Run(["search", "--person", "1", option, value, "--catalog", _temp.File("c.db")]);
+
+        Assert.Equal(2, run.Exit);
+        Assert.Contains(message, run.Err);
+        Assert.DoesNotContain("   at ", run.Err);
+    }
+
     [DatasetFact]
     public void Should_EndWithExactlyTheFacesOfAnUninterruptedRun_When_KilledAndRestarted()
     {

@@ -150,6 +150,8 @@ public sealed class PeopleServiceTests : IDisposable
         Assert.Throws<PeopleException>(() => _people.Name(999, "x"));
         Assert.Throws<PeopleException>(() => _people.Name(a, "  "));
         Assert.Throws<PeopleException>(() => _people.Name(a, "a/b"));
+        Assert.Throws<PeopleException>(() => _people.Name(a, "Ann\nBob"));     // a line break would forge a row of every list
+        Assert.Throws<PeopleException>(() => _people.Name(a, "Ann\u001b[31m")); // an escape would drive the terminal
 
         Assert.Equal(before, _catalog.Faces(false).Select(f => (f.Id, f.PersonId)).ToList());
         Assert.Null(_people.Get(a).Name);

@@ -35,6 +35,24 @@ public static class SearchCommand
         {
             Query, Top, MinSimilarity, FaceNumber, Person, Like, ExactOption, IndexOption, Age, GenderOption, Frontal, MinQuality, Format,
         };
+        Top.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--top must be at least 1");
+        });
+        FaceNumber.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--face counts from 1 (the largest face)");
+        });
+        MinSimilarity.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<float>() is < -1 or > 1 || float.IsNaN(r.GetValueOrDefault<float>()))
+                r.AddError("--min-similarity is a cosine similarity, from -1 to 1");
+        });
+        MinQuality.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<float>() is < 0 or > 1 || float.IsNaN(r.GetValueOrDefault<float>()))
+                r.AddError("--min-quality is from 0 to 1");
+        });
         command.SetAction(parse =>
         {
             var queryPath = parse.GetValue(Query);
