@@ -32,10 +32,14 @@ public sealed class IndexCommandTests : IDisposable
     [InlineData("--face", "0", "--face counts from 1")]
     [InlineData("--min-similarity", "2", "--min-similarity is a cosine similarity, from -1 to 1")]
     [InlineData("--min-quality", "1.5", "--min-quality is from 0 to 1")]
-    public void Should_RefuseAValueOutOfRange_When_Searching(string option, string value, string message)
+    [InlineData("people suggest --top", "-1", "--top must be at least 1")]
+    [InlineData("export DEST --min-faces", "0", "--min-faces must be at least 1")]
+    public void Should_RefuseACountOrRangeOutOfBounds_When_Given(string option, string value, string message)
     {
         // --top -3 used to end in an unhandled exception from deep in the search
-        var run = Cli.Run(["search", "--person", "1", option, value, "--catalog", _temp.File("c.db")]);
+        var words = option.Split(' ').Select(w => w == "DEST" ? _temp.File("out") : w).ToList();
+        string[] command = words.Count > 1 ? [.. words, value] : ["search", "--person", "1", option, value];
+        var run = Cli.Run([.. command, "--catalog", _temp.File("c.db")]);
 
         Assert.Equal(2, run.Exit);
         Assert.Contains(message, run.Err);

@@ -8,13 +8,15 @@ namespace FaceAtlas.Cli.Commands;
 public static class SearchCommand
 {
     static readonly Argument<string?> Query = PathArguments.NotEmpty(new Argument<string?>("QUERY_PHOTO") { Description = "A photo of the person to find", Arity = ArgumentArity.ZeroOrOne });
-    static readonly Option<int> Top = new("--top") { Description = "At most this many photos", DefaultValueFactory = _ => 100 };
+    static readonly Option<int> Top = CountOptions.AtLeastOne(new("--top") { Description = "At most this many photos", DefaultValueFactory = _ => 100 },
+        "must be at least 1");
     static readonly Option<float> MinSimilarity = new("--min-similarity")
     {
         Description = $"Cosine similarity a face needs (default {FaceEmbedder.SamePersonThreshold}, calibrated on LFW pairs: docs/QUALITY.md)",
         DefaultValueFactory = _ => FaceEmbedder.SamePersonThreshold,
     };
-    static readonly Option<int> FaceNumber = new("--face") { Description = "Which face of the query photo, largest first (default 1)", DefaultValueFactory = _ => 1 };
+    static readonly Option<int> FaceNumber = CountOptions.AtLeastOne(
+        new("--face") { Description = "Which face of the query photo, largest first (default 1)", DefaultValueFactory = _ => 1 }, "counts from 1 (the largest face)");
     static readonly Option<long?> Person = new("--person") { Description = "Search with a person of the catalog (the mean of their faces) instead of a photo", HelpName = "ID" };
     static readonly Option<long?> Like = new("--like") { Description = "Search with a face of the catalog instead of a photo", HelpName = "FACE" };
     static readonly Option<bool> ExactOption = new("--exact") { Description = $"Compare with every face (the default up to {FaceSearch.ExactLimit:N0} faces)" };
@@ -35,14 +37,6 @@ public static class SearchCommand
         {
             Query, Top, MinSimilarity, FaceNumber, Person, Like, ExactOption, IndexOption, Age, GenderOption, Frontal, MinQuality, Format,
         };
-        Top.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--top must be at least 1");
-        });
-        FaceNumber.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--face counts from 1 (the largest face)");
-        });
         MinSimilarity.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<float>() is < -1 or > 1 || float.IsNaN(r.GetValueOrDefault<float>()))
