@@ -207,12 +207,8 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
             new($"{path} is damaged ({why}): the export cannot tell the files it made from yours, so nothing was changed; " +
                 "move the file away to export afresh (the files already there are then left alone as yours)");
 
-        /// <summary>Written whole to a temporary file, then renamed over the old one: never half a manifest.</summary>
-        public void Write(string root)
-        {
-            var path = Path.Combine(root, ManifestName);
-            File.WriteAllText(path + ".tmp", System.Text.Json.JsonSerializer.Serialize(Entries));
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
+        /// <summary>Written whole or not at all: never half a manifest.</summary>
+        public void Write(string root) =>
+            WholeFile.Write(Path.Combine(root, ManifestName), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Entries));
     }
 }

@@ -15,16 +15,8 @@ public static class CacheTag
     {
         var path = Path.Combine(folder, FileName);
         if (File.Exists(path)) return;
-        var temporary = path + $".{Environment.ProcessId}.tmp";
-        try
-        {
-            File.WriteAllText(temporary, Signature + "\n# FaceAtlas face thumbnails, made again when needed (https://bford.info/cachedir/)\n");
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary); // gone already when the move worked
-        }
+        WholeFile.Write(path, System.Text.Encoding.ASCII.GetBytes(
+            Signature + "\n# FaceAtlas face thumbnails, made again when needed (https://bford.info/cachedir/)\n"));
     }
 
     /// <summary>Whether <paramref name="tagFile"/> is a cache tag (the specification asks for the signature, not just the name).</summary>

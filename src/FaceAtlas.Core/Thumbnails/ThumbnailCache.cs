@@ -47,9 +47,7 @@ public sealed class ThumbnailCache
         }
         Directory.CreateDirectory(Folder);
         CacheTag.Write(Folder);
-        var temporary = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temporary, jpeg);
-        File.Move(temporary, path, overwrite: true); // whole or not at all, even with two writers
+        WholeFile.Write(path, jpeg);
         return path;
     }
 
