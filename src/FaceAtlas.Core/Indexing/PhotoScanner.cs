@@ -120,7 +120,7 @@ public static class PhotoScanner
                     _unreadable.Add(dir.FullName);
                     continue;
                 }
-                if (entries.Any(e => e is FileInfo && e.Name == CacheTag.FileName) && CacheHolding(dir.FullName) is { } cache)
+                if (entries.Any(e => e is FileInfo && e.Name == CacheTag.FileName) && CacheAt(dir.FullName) is { } cache)
                 {
                     _caches.Add(cache);
                     continue;
@@ -182,14 +182,18 @@ public static class PhotoScanner
         }
     }
 
-    /// <summary>The cache folder <paramref name="path"/> lies in, itself included, or null.</summary>
+    /// <summary>The cache folder <paramref name="path"/> lies in, itself included, or null (for a root: the walk checks each folder as it enters it).</summary>
     static LeftOutFolder? CacheHolding(string path)
     {
         for (var dir = Directory.Exists(path) ? path : Path.GetDirectoryName(path); dir is not null; dir = Path.GetDirectoryName(dir))
-            if (CacheTag.IsTag(Path.Join(dir, CacheTag.FileName)))
-                return new LeftOutFolder(Path.TrimEndingDirectorySeparator(dir), "a cache (it holds a CACHEDIR.TAG), such as FaceAtlas's thumbnails");
+            if (CacheAt(dir) is { } cache)
+                return cache;
         return null;
     }
+
+    static LeftOutFolder? CacheAt(string folder) => CacheTag.IsTag(Path.Join(folder, CacheTag.FileName))
+        ? new LeftOutFolder(Path.TrimEndingDirectorySeparator(folder), "a cache (it holds a CACHEDIR.TAG), such as FaceAtlas's thumbnails")
+        : null;
 
     /// <summary>Linux's PATH_MAX, counting the terminating zero: no system call takes a longer path.</summary>
     const int MaxPathBytes = 4096;

@@ -22,6 +22,7 @@ public static class CacheTag
     /// <summary>Whether <paramref name="tagFile"/> is a cache tag (the specification asks for the signature, not just the name).</summary>
     public static bool IsTag(string tagFile)
     {
+        if (!File.Exists(tagFile)) return false; // the common answer, without an exception
         try
         {
             using var stream = File.OpenRead(tagFile);
