@@ -19,7 +19,7 @@ public static class ExportCommand
             var other => Fail(r, other),
         },
     };
-    static readonly Option<int> MinFaces = CountOptions.AtLeastOne(
+    static readonly Option<int> MinFaces = OptionBounds.AtLeastOne(
         new("--min-faces") { Description = "Only people with at least this many faces", DefaultValueFactory = _ => 1 }, "must be at least 1");
     static readonly Option<long[]> People = new("--people") { Description = "Only these people", AllowMultipleArgumentsPerToken = true, HelpName = "ID" };
     static readonly Option<bool> IncludeUnknown = new("--include-unknown") { Description = "Also an 'unknown' folder for photos with no person" };

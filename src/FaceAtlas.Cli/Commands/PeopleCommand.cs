@@ -142,7 +142,7 @@ public static class PeopleCommand
 
     static Command SuggestCommand()
     {
-        var top = CountOptions.AtLeastOne(new Option<int>("--top") { Description = "How many pairs", DefaultValueFactory = _ => 20 }, "must be at least 1");
+        var top = OptionBounds.AtLeastOne(new Option<int>("--top") { Description = "How many pairs", DefaultValueFactory = _ => 20 }, "must be at least 1");
         var command = new Command("suggest", "Pairs of people who are probably the same, most likely first") { Format, top };
         command.SetAction(parse => WithPeople(parse, (people, _) =>
         {

@@ -8,14 +8,14 @@ namespace FaceAtlas.Cli.Commands;
 public static class SearchCommand
 {
     static readonly Argument<string?> Query = PathArguments.NotEmpty(new Argument<string?>("QUERY_PHOTO") { Description = "A photo of the person to find", Arity = ArgumentArity.ZeroOrOne });
-    static readonly Option<int> Top = CountOptions.AtLeastOne(new("--top") { Description = "At most this many photos", DefaultValueFactory = _ => 100 },
+    static readonly Option<int> Top = OptionBounds.AtLeastOne(new("--top") { Description = "At most this many photos", DefaultValueFactory = _ => 100 },
         "must be at least 1");
-    static readonly Option<float> MinSimilarity = new("--min-similarity")
+    static readonly Option<float> MinSimilarity = OptionBounds.Within(new("--min-similarity")
     {
         Description = $"Cosine similarity a face needs (default {FaceEmbedder.SamePersonThreshold}, calibrated on LFW pairs: docs/QUALITY.md)",
         DefaultValueFactory = _ => FaceEmbedder.SamePersonThreshold,
-    };
-    static readonly Option<int> FaceNumber = CountOptions.AtLeastOne(
+    }, -1, 1, "is a cosine similarity, from -1 to 1");
+    static readonly Option<int> FaceNumber = OptionBounds.AtLeastOne(
         new("--face") { Description = "Which face of the query photo, largest first (default 1)", DefaultValueFactory = _ => 1 }, "counts from 1 (the largest face)");
     static readonly Option<long?> Person = new("--person") { Description = "Search with a person of the catalog (the mean of their faces) instead of a photo", HelpName = "ID" };
     static readonly Option<long?> Like = new("--like") { Description = "Search with a face of the catalog instead of a photo", HelpName = "FACE" };
@@ -24,7 +24,8 @@ public static class SearchCommand
     static readonly Option<string?> Age = new("--age") { Description = "Only faces estimated this old, e.g. 20-40, 60- or -12", HelpName = "FROM-TO" };
     static readonly Option<string?> GenderOption = new("--gender") { Description = "Only faces estimated female (f) or male (m)", HelpName = "f|m" };
     static readonly Option<bool> Frontal = new("--frontal") { Description = "Only faces turned at most 25 degrees sideways and 20 up or down" };
-    static readonly Option<float> MinQuality = new("--min-quality") { Description = "Only faces of at least this quality (0..1: size, pose and sharpness)" };
+    static readonly Option<float> MinQuality = OptionBounds.Within(
+        new("--min-quality") { Description = "Only faces of at least this quality (0..1: size, pose and sharpness)" }, 0, 1, "is from 0 to 1");
     static readonly Option<OutputFormat> Format = new("--format")
     {
         Description = "table (for people) or jsonl (one JSON object per line: file, face, box, similarity, person)",
@@ -37,16 +38,6 @@ public static class SearchCommand
         {
             Query, Top, MinSimilarity, FaceNumber, Person, Like, ExactOption, IndexOption, Age, GenderOption, Frontal, MinQuality, Format,
         };
-        MinSimilarity.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<float>() is < -1 or > 1 || float.IsNaN(r.GetValueOrDefault<float>()))
-                r.AddError("--min-similarity is a cosine similarity, from -1 to 1");
-        });
-        MinQuality.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<float>() is < 0 or > 1 || float.IsNaN(r.GetValueOrDefault<float>()))
-                r.AddError("--min-quality is from 0 to 1");
-        });
         command.SetAction(parse =>
         {
             var queryPath = parse.GetValue(Query);

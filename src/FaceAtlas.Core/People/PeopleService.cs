@@ -38,7 +38,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         if (name.Length == 0) throw new PeopleException("a name cannot be empty");
         // A line break or an escape in a name would break every list it appears in, and could drive a terminal.
         if (name.Any(char.IsControl)) throw new PeopleException("a name cannot hold control characters (a line break, a tab, an escape)");
-        if (name.IndexOfAny(['/', '\\', '\0']) >= 0 || name is "." or "..")
+        if (name.IndexOfAny(['/', '\\']) >= 0 || name is "." or "..")
             throw new PeopleException($"'{name}' cannot be a name: it would not be a folder name on export");
         catalog.Rename(person, name);
     }
