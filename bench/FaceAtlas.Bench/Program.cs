@@ -16,6 +16,7 @@ return args.FirstOrDefault() switch
     "cluster-scale" => ClusterScale.Run(args.Skip(1).ToArray()),
     "cluster-incremental" => IncrementalQuality.Run(args[1]),
     "search-scale" => SearchScale.Run(args[1], args.Skip(2).ToArray()),
+    "scout" => ScoutBenchmark.Run(datasets, args.Skip(1).ToArray()),
     "attributes" => AttributeQuality.Run(datasets, args.Skip(1).ToArray()),
     _ => Usage(),
 };

@@ -45,7 +45,7 @@ internal static class DetectionPyramid
         return levels;
     }
 
-    static List<DetectorWindow> Windows(int width, int height, int overlap, int maxSide)
+    internal static List<DetectorWindow> Windows(int width, int height, int overlap, int maxSide)
     {
         int ww = Math.Min(RoundUp(width), RoundUp(maxSide)), wh = Math.Min(RoundUp(height), RoundUp(maxSide));
         var windows = new List<DetectorWindow>();

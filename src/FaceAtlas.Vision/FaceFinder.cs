@@ -3,6 +3,8 @@ namespace FaceAtlas.Vision;
 /// <summary>Finds faces of every size in a photo by running the detector over a <see cref="DetectionPyramid"/>.</summary>
 public sealed class FaceFinder(UltraFaceDetector detector, DetectionOptions options)
 {
+    readonly FaceScout _scout = new(detector, options);
+
     /// <summary>
     /// Faces in <paramref name="image"/>, boxes in its pixels, best first. <paramref name="minFacePx"/> is the
     /// smallest face to look for, in the same pixels.
@@ -24,7 +26,9 @@ public sealed class FaceFinder(UltraFaceDetector detector, DetectionOptions opti
                 bool sampled = onTheFly is >= 0.5 and < 1.0;
                 using var owned = same || sampled ? null : PixelImage.Shrink(halves, level.Width, level.Height);
                 var levelImage = owned ?? image;
-                foreach (var window in level.Windows)
+                var scouted = _scout.Applies(level) ? _scout.Windows(image, halves, level, 1 / sx) : null;
+                bool tiled = scouted is not null || level.IsTiled;
+                foreach (var window in scouted ?? level.Windows)
                 {
                     inWindow.Clear();
                     detector.DetectWindow(levelImage, sampled ? onTheFly : 1.0, window.X, window.Y, window.Width, window.Height,
@@ -33,7 +37,7 @@ public sealed class FaceFinder(UltraFaceDetector detector, DetectionOptions opti
                     {
                         if (Math.Max(d.Box.Width, d.Box.Height) > level.MaxFace)
                             continue; // a coarser level answers for faces this large
-                        if (level.IsTiled && TouchesInnerEdge(d.Box, window, level.Width, level.Height))
+                        if (tiled && TouchesInnerEdge(d.Box, window, level.Width, level.Height))
                             continue; // cut by this window; the overlapping window sees it whole
                         all.Add(d with { Box = d.Box.ClipTo(level.Width, level.Height).Scale(sx, sy) });
                     }

@@ -32,5 +32,33 @@ public sealed class ThumbnailCacheTests : IDisposable
         Assert.Equal([CacheTag.FileName], Directory.GetFileSystemEntries(cache.Folder).Select(Path.GetFileName)); // no temporary file left
     }
 
+    [Fact]
+    public void Should_WriteWhole_When_ManyThreadsWriteOneFileAtOnce()
+    {
+        // Given: one file (as the cache tag of a new cache, or one face's thumbnail) written by 8 threads at once
+        // (threads of their own: the thread pool of a 2-core machine would run two at a time), each its own content
+        var path = Path.Combine(_temp.Path, "shared.bin");
+        var contents = Enumerable.Range(0, 8).Select(i => Enumerable.Repeat((byte)i, 16 * 1024).ToArray()).ToList();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        using var start = new Barrier(8);
+
+        // When: each writes it 100 times
+        var threads = contents.Select(content => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < 100; i++)
+                try { WholeFile.Write(path, content); }
+                catch (Exception e) { failures.Add(e); }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        // Then: no write failed, the file is one writer's content whole, and nothing else is left beside it
+        Assert.Empty(failures);
+        var written = File.ReadAllBytes(path);
+        Assert.Contains(contents, c => c.AsSpan().SequenceEqual(written));
+        Assert.Equal(["shared.bin"], Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName));
+    }
+
     public void Dispose() => _temp.Dispose();
 }
