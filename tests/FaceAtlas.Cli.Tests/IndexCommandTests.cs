@@ -85,6 +85,32 @@ public sealed class IndexCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public void Should_SayRemovedPhotosMayBeLeftOut_When_AFolderBecomesACache()
+    {
+        // Given: two folders of photos indexed, then one of them tagged as a cache (CACHEDIR.TAG)
+        var photos = _temp.File("photos");
+        foreach (var person in new[] { "person_01", "person_02" })
+        {
+            Directory.CreateDirectory(Path.Combine(photos, person));
+            foreach (var file in Directory.GetFiles(Datasets.At("deepface-tests", person)).Take(2))
+                File.Copy(file, Path.Combine(photos, person, Path.GetFileName(file)));
+        }
+        var catalog = _temp.File("c.db");
+        var first = Cli.Run(["index", photos, "--catalog", catalog, "--no-cluster"]);
+        File.WriteAllText(Path.Combine(photos, "person_02", "CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n");
+
+        // When
+        var second = Cli.Run(["index", photos, "--catalog", catalog, "--no-cluster"]);
+
+        // Then: the two photos there are forgotten, and the report does not call them files gone
+        Assert.Equal(0, first.Exit);
+        Assert.Contains("removed    0 (files gone)", first.Out);
+        Assert.Equal(0, second.Exit);
+        Assert.Contains("removed    2 (files gone, or left out below)", second.Out);
+        Assert.Contains("left out   " + Path.Combine(photos, "person_02"), second.Out);
+    }
+
+    [DatasetFact]
     public void Should_RefuseClearly_When_AnotherIndexIsWritingTheCatalog()
     {
         // Given: an index running

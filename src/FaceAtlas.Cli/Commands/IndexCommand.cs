@@ -131,7 +131,8 @@ public static class IndexCommand
         stdout.WriteLine($"  analysed   {s.PhotosAnalysed}");
         stdout.WriteLine($"  unchanged  {s.PhotosUnchanged}");
         stdout.WriteLine($"  faces      {s.FacesFound} found now; {counts.Faces} in the catalog, in {counts.PhotosWithFaces} of {counts.Photos} photos");
-        stdout.WriteLine($"  removed    {s.PhotosRemoved} (files gone)");
+        // Photos indexed before in what is now left out are forgotten too: "files gone" alone would misreport them.
+        stdout.WriteLine($"  removed    {s.PhotosRemoved} ({(s.LeftOut.Count > 0 ? "files gone, or left out below" : "files gone")})");
         foreach (var folder in s.LeftOut)
             stdout.WriteLine($"  left out   {DisplayText.Path(folder.Path)}: {folder.Reason}");
         stdout.WriteLine($"  failed     {s.Failed.Count}{(counts.FailedPhotos > 0 ? $" now; {counts.FailedPhotos} unusable photos in the catalog, not retried until they change" : "")}");
