@@ -86,6 +86,21 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         return photos;
     }
 
+    public IReadOnlyList<KnownPhoto> PhotosOfSizes(IReadOnlySet<long> sizes)
+    {
+        var photos = new List<KnownPhoto>();
+        if (sizes.Count == 0) return photos;
+        using var cmd = _connection.CreateCommand();
+        // One pass over the photos (a few bytes a row), filtered here: cheaper than a query per size.
+        cmd.CommandText = "SELECT id, path, size, mtime, hash FROM photos";
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+            if (sizes.Contains(reader.Long(2)))
+                photos.Add(new KnownPhoto(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3),
+                    reader.IsDBNull(4) ? [] : reader.Blob(4)));
+        return photos;
+    }
+
     public void Commit(IReadOnlyList<PhotoOutcome> outcomes)
     {
         using var tx = _connection.BeginTransaction();

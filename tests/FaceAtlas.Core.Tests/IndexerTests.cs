@@ -124,6 +124,42 @@ public sealed class IndexerTests(AnalyzerFixture fixture) : IClassFixture<Analyz
         Assert.Equal(export, Assert.Single(inside.LeftOut).Path);
     }
 
+    [DatasetTheory]
+    [InlineData(true)]   // first through the link (~/Pictures, a link), then where the photos are (/data/Pictures)
+    [InlineData(false)]  // the other way round
+    public async Task Should_IndexAPhotoOnce_When_ItsFolderIsReachedThroughALinkToo(bool linkFirst)
+    {
+        // Given: a photo folder, a link to it, and a copy of one photo elsewhere (another file with the same bytes and time)
+        CopyPhotos("lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0002.jpg");
+        var link = Path.Combine(_temp.Path, "link");
+        Directory.CreateSymbolicLink(link, Photos);
+        var copies = Path.Combine(_temp.Path, "copies");
+        Directory.CreateDirectory(copies);
+        var original = Directory.GetFiles(Photos).Order(StringComparer.Ordinal).First();
+        var copy = Path.Combine(copies, Path.GetFileName(original));
+        File.Copy(original, copy);
+        File.SetLastWriteTimeUtc(copy, File.GetLastWriteTimeUtc(original));
+        var (first, second) = linkFirst ? (link, Photos) : (Photos, link);
+        var indexed = await IndexAsync(first);
+        var before = Faces();
+
+        // When
+        var again = await IndexAsync(second);
+        var copied = await IndexAsync(copies);
+
+        // Then: the second path to the same files analyses nothing and says where they are indexed; the copy is a photo
+        Assert.Equal(2, indexed.PhotosAnalysed);
+        Assert.Equal((2, 0, 0), (again.PhotosSeen, again.PhotosAnalysed, again.PhotosRemoved));
+        var leftOut = Assert.Single(again.LeftOut);
+        Assert.Equal(second, leftOut.Path);
+        Assert.Contains(first, leftOut.Reason);
+        Assert.Equal(1, copied.PhotosAnalysed);
+        Assert.Empty(copied.LeftOut);
+        var after = Faces();
+        Assert.Equal(before.Select(f => f.Id), after.Where(f => !f.Photo.Path.StartsWith(copies, StringComparison.Ordinal)).Select(f => f.Id));
+        Assert.All(after, f => Assert.False(f.Photo.Path.StartsWith(second + "/", StringComparison.Ordinal), $"{f.Photo.Path} indexed twice"));
+    }
+
     [DatasetFact]
     public async Task Should_IndexTheUsersOwnPhotos_When_AnExportWasMadeIntoTheirFolder()
     {

@@ -12,6 +12,9 @@ public interface ICatalog : IDisposable
     /// <summary>Every photo whose path lies under <paramref name="root"/> (a folder or a file).</summary>
     IReadOnlyList<KnownPhoto> PhotosUnder(string root);
 
+    /// <summary>Every photo whose file has one of these sizes, wherever it lies.</summary>
+    IReadOnlyList<KnownPhoto> PhotosOfSizes(IReadOnlySet<long> sizes);
+
     /// <summary>Writes the outcomes in one transaction: all of them land, or none.</summary>
     void Commit(IReadOnlyList<PhotoOutcome> outcomes);
 

@@ -39,6 +39,8 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
                 work.Add((file, k));
         }
 
+        var sameFiles = SkipFilesIndexedElsewhere(work);
+
         var tally = new Tally(work.Count);
         var failures = new List<PathProblem>(scan.Problems);
         await AnalyseAllAsync(work, tally, failures, started, progress, cancel);
@@ -53,7 +55,44 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         int removed = gone.Count > 0 ? catalog.RemovePhotos(gone) : 0;
 
         return new IndexSummary(scan.Photos.Count, tally.Analysed, unchanged + tally.SameContent, tally.Faces, removed,
-            failures, started.Elapsed) { LeftOut = scan.LeftOut };
+            failures, started.Elapsed) { LeftOut = [.. scan.LeftOut, .. sameFiles] };
+    }
+
+    /// <summary>
+    /// Takes out of <paramref name="work"/> the new paths that name a file already in the catalog under another path
+    /// (a folder indexed once through a link and once where it really is), and the second of two new paths to one
+    /// file: indexed twice, every face would count twice. Returns the folders so left out, with where their files
+    /// are indexed. A copy is another file and is kept.
+    /// </summary>
+    List<LeftOutFolder> SkipFilesIndexedElsewhere(List<(PhotoFile File, KnownPhoto? Known)> work)
+    {
+        var fresh = work.Where(w => w.Known is null).ToList();
+        if (fresh.Count == 0) return [];
+        // The catalog's files of the same size and time, by real path: only those can be one of these files.
+        var stamps = fresh.Select(w => (w.File.Size, w.File.ModifiedTicks)).ToHashSet();
+        var indexed = new Dictionary<string, string>(StringComparer.Ordinal); // real path -> path in the catalog
+        foreach (var photo in catalog.PhotosOfSizes(stamps.Select(s => s.Size).ToHashSet()))
+            if (stamps.Contains((photo.Size, photo.ModifiedTicks)) && RealPaths.Of(photo.Path) is { } real)
+                indexed.TryAdd(real, photo.Path);
+
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal); // folder left out -> folder indexed
+        foreach (var w in fresh)
+        {
+            if (RealPaths.Of(w.File.Path) is not { } real) continue;
+            if (indexed.TryGetValue(real, out var elsewhere))
+            {
+                skipped.Add(w.File.Path);
+                folders.TryAdd(Path.GetDirectoryName(w.File.Path)!, Path.GetDirectoryName(elsewhere)!);
+            }
+            else
+            {
+                indexed[real] = w.File.Path; // the first path met in this run stands for the file
+            }
+        }
+        if (skipped.Count == 0) return [];
+        work.RemoveAll(w => skipped.Contains(w.File.Path));
+        return folders.Select(f => new LeftOutFolder(f.Key, $"its photos are indexed already as {f.Value} (one is a link to the other)")).ToList();
     }
 
     async Task AnalyseAllAsync(List<(PhotoFile File, KnownPhoto? Known)> work, Tally tally, List<PathProblem> failures,
