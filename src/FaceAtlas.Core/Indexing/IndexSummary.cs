@@ -12,6 +12,9 @@ public sealed record IndexSummary(
 {
     public bool HasFailures => Failed.Count > 0;
 
-    /// <summary>What was left out on purpose: caches, and the files of FaceAtlas's exports (see <see cref="PhotoScanner"/>).</summary>
+    /// <summary>
+    /// What was left out on purpose: caches, the files of FaceAtlas's exports (see <see cref="PhotoScanner"/>), and new
+    /// paths to files the catalog holds under another path.
+    /// </summary>
     public IReadOnlyList<LeftOutFolder> LeftOut { get; init; } = [];
 }
