@@ -222,6 +222,22 @@ public sealed class IndexerTests(AnalyzerFixture fixture) : IClassFixture<Analyz
     }
 
     [Fact]
+    public void Should_ScanAFolderOnce_When_OneRootIsInsideAnotherThroughALink()
+    {
+        // Given: photos in data/2024, a link to data, and both the link and data/2024 named as roots of one run
+        var data = Directory.CreateDirectory(Path.Combine(_temp.Path, "data", "2024")).Parent!.FullName;
+        File.WriteAllBytes(Path.Combine(data, "2024", "a.jpg"), [0xFF, 0xD8, 0xFF]);
+        var link = Path.Combine(_temp.Path, "link");
+        Directory.CreateSymbolicLink(link, data);
+
+        var scan = PhotoScanner.Scan([link, Path.Combine(data, "2024")]);
+
+        // Then: the photo once, under the path met first, and the second root said to be scanned already
+        Assert.Equal([Path.Combine(link, "2024", "a.jpg")], scan.Photos.Select(p => p.Path));
+        Assert.Contains(scan.Problems, p => p.Path == Path.Combine(data, "2024") && p.Reason.Contains("already scanned"));
+    }
+
+    [Fact]
     public void Should_EnterAFolder_When_ItsCacheTagLacksTheSignature()
     {
         // The specification asks for the signature, not only the name: a file that merely has the name is no tag

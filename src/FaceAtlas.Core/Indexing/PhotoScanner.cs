@@ -206,12 +206,17 @@ public static class PhotoScanner
     /// </summary>
     static bool IsUnopenableName(string name, string path) => name.Contains('\uFFFD') && !Path.Exists(path);
 
+    /// <summary>
+    /// The folder's path with every link on the way resolved (realpath(3), as the indexer resolves files), so that a
+    /// folder reached by two paths in one run is scanned once, also below a linked folder. Where there is none (a
+    /// broken link, a loop), .NET resolves the last link and says what is wrong.
+    /// </summary>
     static string RealPath(DirectoryInfo dir)
     {
+        if (RealPaths.Of(dir.FullName) is { } real) return real;
         var target = dir.LinkTarget is null ? null : dir.ResolveLinkTarget(returnFinalTarget: true);
         if (target is null) return Path.TrimEndingDirectorySeparator(dir.FullName);
         if (!target.Exists) throw new IOException("broken symbolic link");
-        // The target itself may sit below other links; resolve its parents too by walking up.
         return Path.TrimEndingDirectorySeparator(Path.GetFullPath(target.FullName));
     }
 }
