@@ -23,7 +23,7 @@ internal sealed record PyramidLevel(int Width, int Height, IReadOnlyList<Detecto
 /// </summary>
 internal static class DetectionPyramid
 {
-    const int Align = 64; // the coarsest feature map's stride: windows of whole cells
+    internal const int Align = 64; // the coarsest feature map's stride: windows of whole cells
 
     public static List<PyramidLevel> Plan(int width, int height, double minFacePx, DetectionOptions options)
     {
@@ -55,7 +55,7 @@ internal static class DetectionPyramid
         return windows;
     }
 
-    static int RoundUp(int v) => (v + Align - 1) / Align * Align;
+    internal static int RoundUp(int v) => (v + Align - 1) / Align * Align;
 
     /// <summary>Window starts spread evenly from 0 to size - window, consecutive windows overlapping by at least <paramref name="overlap"/>.</summary>
     internal static List<int> Starts(int size, int window, int overlap)

@@ -19,20 +19,15 @@ public sealed class FaceFinder(UltraFaceDetector detector, DetectionOptions opti
         {
             foreach (var level in DetectionPyramid.Plan(image.Width, image.Height, minFacePx, options))
             {
-                bool same = level.Width == image.Width && level.Height == image.Height;
                 double sx = (double)image.Width / level.Width, sy = (double)image.Height / level.Height;
-                // A mild downscale is sampled on the fly; a strong one (or the stretched level 0) is resized with filtering.
-                double onTheFly = level.IsStretched || same ? 1.0 : 1 / sx;
-                bool sampled = onTheFly is >= 0.5 and < 1.0;
-                using var owned = same || sampled ? null : PixelImage.Shrink(halves, level.Width, level.Height);
+                using var owned = Resized(image, halves, level.Width, level.Height, level.IsStretched, out double scale);
                 var levelImage = owned ?? image;
-                var scouted = _scout.Applies(level) ? _scout.Windows(image, halves, level, 1 / sx) : null;
+                var scouted = _scout.Applies(level) ? _scout.Windows(image, halves, level) : null;
                 bool tiled = scouted is not null || level.IsTiled;
                 foreach (var window in scouted ?? level.Windows)
                 {
                     inWindow.Clear();
-                    detector.DetectWindow(levelImage, sampled ? onTheFly : 1.0, window.X, window.Y, window.Width, window.Height,
-                        options.MinScore, inWindow);
+                    detector.DetectWindow(levelImage, scale, window.X, window.Y, window.Width, window.Height, options.MinScore, inWindow);
                     foreach (var d in inWindow)
                     {
                         if (Math.Max(d.Box.Width, d.Box.Height) > level.MaxFace)
@@ -49,6 +44,25 @@ public sealed class FaceFinder(UltraFaceDetector detector, DetectionOptions opti
             foreach (var half in halves.Skip(1)) half.Dispose();
         }
         return NonMaximumSuppression(all, options.NmsIoU);
+    }
+
+    /// <summary>
+    /// <paramref name="image"/> as the detector sees it at <paramref name="width"/> x <paramref name="height"/>: a
+    /// mild downscale (to half or more) is sampled on the fly at <paramref name="scale"/>, and null comes back; a
+    /// strong one, or a stretch (level 0 changes the aspect), is a filtered copy made through <paramref name="halves"/>
+    /// (the caller disposes it), seen at scale 1.
+    /// </summary>
+    internal static PixelImage? Resized(PixelImage image, List<PixelImage> halves, int width, int height, bool stretched, out double scale)
+    {
+        scale = 1.0;
+        if (width == image.Width && height == image.Height) return null;
+        double ratio = (double)width / image.Width;
+        if (!stretched && ratio is >= 0.5 and < 1.0)
+        {
+            scale = ratio;
+            return null;
+        }
+        return PixelImage.Shrink(halves, width, height);
     }
 
     /// <summary>The share of the smaller box's area that lies inside the other.</summary>

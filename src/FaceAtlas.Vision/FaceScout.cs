@@ -9,7 +9,6 @@ namespace FaceAtlas.Vision;
 /// </summary>
 internal sealed class FaceScout(UltraFaceDetector detector, DetectionOptions options)
 {
-    const int Align = 64; // the coarsest feature map's stride: windows of whole cells
     const float SameProposal = 0.3f;
 
     public bool Applies(PyramidLevel level) =>
@@ -17,12 +16,11 @@ internal sealed class FaceScout(UltraFaceDetector detector, DetectionOptions opt
 
     /// <summary>
     /// Windows of <paramref name="level"/> around every proposal, or null where they would cover so much of the level
-    /// (a crowd) that looking at all of it is cheaper. <paramref name="levelScale"/> is the level's size over
-    /// <paramref name="image"/>'s.
+    /// (a crowd) that looking at all of it is cheaper.
     /// </summary>
-    public List<DetectorWindow>? Windows(PixelImage image, List<PixelImage> halves, PyramidLevel level, double levelScale)
+    public List<DetectorWindow>? Windows(PixelImage image, List<PixelImage> halves, PyramidLevel level)
     {
-        var proposals = Propose(image, halves, level, levelScale);
+        var proposals = Propose(image, halves, level);
         var windows = new List<DetectorWindow>();
         long covered = 0, limit = (long)(options.ScoutMaxCover * level.Width * level.Height);
         foreach (var p in proposals)
@@ -45,19 +43,16 @@ internal sealed class FaceScout(UltraFaceDetector detector, DetectionOptions opt
     /// own suppression): a face inside a larger false proposal keeps its own proposal, so its window is sure to hold
     /// it with room.
     /// </summary>
-    List<FaceBox> Propose(PixelImage image, List<PixelImage> halves, PyramidLevel level, double levelScale)
+    List<FaceBox> Propose(PixelImage image, List<PixelImage> halves, PyramidLevel level)
     {
         int width = Math.Max(1, (int)Math.Round(level.Width * options.ScoutRatio));
         int height = Math.Max(1, (int)Math.Round(level.Height * options.ScoutRatio));
-        double scale = levelScale * width / level.Width;
-        // Like a level: sampled on the fly from a mild downscale, filtered through the halvings from a strong one.
-        bool sampled = scale is >= 0.5 and < 1.0;
-        using var owned = sampled ? null : PixelImage.Shrink(halves, width, height);
+        using var owned = FaceFinder.Resized(image, halves, width, height, stretched: false, out double scale);
         var scoutImage = owned ?? image;
         int overlap = (int)Math.Ceiling(Math.Min(level.MaxFace, Math.Max(level.Width, level.Height)) * options.ScoutRatio * 1.15);
         var found = new List<Detection>();
         foreach (var w in DetectionPyramid.Windows(width, height, overlap, options.MaxWindowSide))
-            detector.DetectWindow(scoutImage, sampled ? scale : 1.0, w.X, w.Y, w.Width, w.Height, options.ScoutMinScore, found);
+            detector.DetectWindow(scoutImage, scale, w.X, w.Y, w.Width, w.Height, options.ScoutMinScore, found);
         double back = (double)level.Width / width;
         var kept = new List<FaceBox>();
         foreach (var d in found.OrderByDescending(d => d.Score))
@@ -80,11 +75,10 @@ internal sealed class FaceScout(UltraFaceDetector detector, DetectionOptions opt
     /// </summary>
     internal static DetectorWindow Around(FaceBox b, float room, PyramidLevel level)
     {
-        int x0 = Math.Max(0, (int)Math.Floor((b.X - room) / Align) * Align), y0 = Math.Max(0, (int)Math.Floor((b.Y - room) / Align) * Align);
-        int x1 = Math.Min(RoundUp(level.Width), RoundUp((int)Math.Ceiling(b.Right + room)));
-        int y1 = Math.Min(RoundUp(level.Height), RoundUp((int)Math.Ceiling(b.Bottom + room)));
-        return new DetectorWindow(x0, y0, Math.Max(Align, x1 - x0), Math.Max(Align, y1 - y0));
+        const int cell = DetectionPyramid.Align;
+        int x0 = Math.Max(0, (int)Math.Floor((b.X - room) / cell) * cell), y0 = Math.Max(0, (int)Math.Floor((b.Y - room) / cell) * cell);
+        int x1 = Math.Min(DetectionPyramid.RoundUp(level.Width), DetectionPyramid.RoundUp((int)Math.Ceiling(b.Right + room)));
+        int y1 = Math.Min(DetectionPyramid.RoundUp(level.Height), DetectionPyramid.RoundUp((int)Math.Ceiling(b.Bottom + room)));
+        return new DetectorWindow(x0, y0, Math.Max(cell, x1 - x0), Math.Max(cell, y1 - y0));
     }
-
-    static int RoundUp(int v) => (v + Align - 1) / Align * Align;
 }
