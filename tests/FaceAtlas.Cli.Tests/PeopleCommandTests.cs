@@ -107,6 +107,8 @@ public sealed class PeopleCommandTests : IDisposable
         var move = Cli.Run(["faces", "move", "99999", "--to", person.ToString(), "--catalog", Catalog]);
         var moveBad = Cli.Run(["faces", "move", "1", "--to", "someone", "--catalog", Catalog]);
         var name = Cli.Run(["people", "name", "99999", "X", "--catalog", Catalog]);
+        long other = Jsonl("people", "list")[1].GetProperty("person").GetInt64();
+        var twice = Cli.Run(["people", "merge", person.ToString(), other.ToString(), other.ToString(), "--catalog", Catalog]);
 
         Assert.Equal(1, merge.Exit);
         Assert.Contains("no person 99999; nothing was changed", merge.Err);
@@ -115,6 +117,8 @@ public sealed class PeopleCommandTests : IDisposable
         Assert.Equal(1, moveBad.Exit);
         Assert.Contains("--to takes a person id or 'new'", moveBad.Err);
         Assert.Equal(1, name.Exit);
+        Assert.Equal(1, twice.Exit);
+        Assert.Contains($"person {other} given more than once; nothing was changed", twice.Err);
         Assert.Equal(before, Cli.Run(["faces", "--catalog", Catalog, "--format", "jsonl"]).Out);
     }
 

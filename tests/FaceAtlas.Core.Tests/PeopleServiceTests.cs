@@ -145,6 +145,9 @@ public sealed class PeopleServiceTests : IDisposable
 
         Assert.Throws<PeopleException>(() => _people.Merge(a, [b, 999]));
         Assert.Throws<PeopleException>(() => _people.Merge(a, [a]));
+        Assert.Throws<PeopleException>(() => _people.Merge(a, [b, b]));       // a repeated id is a mistyped request
+        Assert.Throws<PeopleException>(() => _people.MoveFaces([_catalog.FacesOf(a)[0], _catalog.FacesOf(a)[0]], b));
+        Assert.Throws<PeopleException>(() => _people.RejectFaces([_catalog.FacesOf(a)[1], _catalog.FacesOf(a)[1]], a));
         Assert.Throws<PeopleException>(() => _people.MoveFaces([_catalog.FacesOf(a)[0], 12345], b));
         Assert.Throws<PeopleException>(() => _people.RejectFaces([_catalog.FacesOf(b)[0]], a));
         Assert.Throws<PeopleException>(() => _people.Name(999, "x"));

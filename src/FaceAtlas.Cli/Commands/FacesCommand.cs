@@ -52,7 +52,7 @@ public static class FacesCommand
             using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
             var faces = parse.GetValue(FaceIds)!;
             long moved = new PeopleService(catalog).MoveFaces(faces, person);
-            Console.WriteLine($"moved {faces.Distinct().Count()} face(s) to person {moved}");
+            Console.WriteLine($"moved {faces.Length} face(s) to person {moved}");
             return ExitCodes.Success;
         });
         return command;
@@ -67,7 +67,7 @@ public static class FacesCommand
             using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
             var faces = parse.GetValue(FaceIds)!;
             new PeopleService(catalog).RejectFaces(faces, parse.GetValue(from));
-            Console.WriteLine($"{faces.Distinct().Count()} face(s) are no longer person {parse.GetValue(from)}");
+            Console.WriteLine($"{faces.Length} face(s) are no longer person {parse.GetValue(from)}");
             return ExitCodes.Success;
         });
         return command;

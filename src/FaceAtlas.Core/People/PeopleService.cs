@@ -54,8 +54,9 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         Get(into);
         if (from.Count == 0) throw new PeopleException("name at least one person to merge into the first");
         if (from.Contains(into)) throw new PeopleException($"cannot merge person {into} into itself");
+        NamedOnce(from, "person");
         foreach (var id in from) Get(id);
-        catalog.Merge(into, from.Distinct().ToList());
+        catalog.Merge(into, from.ToList());
         return Get(into);
     }
 
@@ -64,7 +65,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         CheckFaces(faces);
         if (to is { } person) Get(person);
-        return catalog.MoveFaces(faces.Distinct().ToList(), to);
+        return catalog.MoveFaces(faces.ToList(), to);
     }
 
     /// <summary>"Not this person": the faces leave the person and never join it again.</summary>
@@ -75,7 +76,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         var elsewhere = faces.Where(f => people[f] != from).ToList();
         if (elsewhere.Count > 0)
             throw new PeopleException($"face {string.Join(", ", elsewhere)} is not in person {from}");
-        catalog.RejectFaces(faces.Distinct().ToList(), from);
+        catalog.RejectFaces(faces.ToList(), from);
     }
 
     /// <summary>
@@ -145,9 +146,21 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     IReadOnlyDictionary<long, long?> CheckFaces(IReadOnlyList<long> faces)
     {
         if (faces.Count == 0) throw new PeopleException("name at least one face");
-        var known = catalog.FacePeople(faces.Distinct().ToList());
-        var missing = faces.Where(f => !known.ContainsKey(f)).Distinct().ToList();
+        NamedOnce(faces, "face");
+        var known = catalog.FacePeople(faces.ToList());
+        var missing = faces.Where(f => !known.ContainsKey(f)).ToList();
         if (missing.Count > 0) throw new PeopleException($"no face {string.Join(", ", missing)}");
         return known;
+    }
+
+    /// <summary>
+    /// An id given twice is refused rather than read as once: `merge 1 2 2` is more likely a mistyped `merge 1 2 3`
+    /// than a wish, and acting on half of a mistaken request is worse than asking again.
+    /// </summary>
+    static void NamedOnce(IReadOnlyList<long> ids, string what)
+    {
+        var twice = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (twice.Count > 0)
+            throw new PeopleException($"{what} {string.Join(", ", twice)} given more than once");
     }
 }
