@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Evaluation;
 using FaceAtlas.Core.People;
@@ -28,6 +29,11 @@ internal static class ClusterQuality
     {
         using var catalog = SqliteCatalog.Open(catalogPath, create: false);
         var faces = catalog.Faces(withEmbeddings: true).ToList();
+        // --grid T:P,T:P...: the (threshold, size rule) settings to run instead of the usual four.
+        var grid = args.SkipWhile(a => a != "--grid").Skip(1)
+            .Select(g => g.Split(',').Select(x => x.Split(':')).Select(x => (float.Parse(x[0], CultureInfo.InvariantCulture), float.Parse(x[1], CultureInfo.InvariantCulture))).ToArray())
+            .FirstOrDefault([(0.38f, 0.14f), (0.38f, 0.18f), (0.40f, 0.14f), (0.36f, 0.20f)]);
+        bool allOnly = args.Contains("--all-only");
         // The labelled face of each photo, as `faceatlas eval` picks it; its identity is the folder's name.
         bool aliases = args.Contains("--aliases");
         var central = LabelledFaces.Pick(faces).ToDictionary(x => x.Face.Id, x => aliases ? Aliases.GetValueOrDefault(x.Identity, x.Identity) : x.Identity);
@@ -35,6 +41,7 @@ internal static class ClusterQuality
 
         foreach (var (name, minPhotos) in new[] { ("all lfw-dev", 1), ("people with >= 5 photos", 5) })
         {
+            if (allOnly && minPhotos > 1) continue;
             var subset = faces.Where(f => central.TryGetValue(f.Id, out var id) ? photosPerIdentity[id] >= minPhotos
                 : faces.Any(o => o.Photo.Id == f.Photo.Id && central.TryGetValue(o.Id, out var oid) && photosPerIdentity[oid] >= minPhotos)).ToList();
             var input = subset.Select(f => new ClusterFace(f.Id, f.Photo.Id, f.Embedding!)).ToList();
@@ -57,18 +64,24 @@ internal static class ClusterQuality
             var watch = Stopwatch.StartNew();
             var edges = NeighbourGraph.Exact(input.Select(f => f.Embedding).ToList(), 30, 0.2f);
             Console.WriteLine($"{name}: {subset.Count} faces, {edges.Count} edges in {watch.ElapsedMilliseconds} ms");
+            if (args.Contains("--twos"))
+            {
+                TwoPhotoStudy(subset, central, edges);
+                continue;
+            }
             if (args.Contains("--pairs"))
             {
                 PairStudy(subset, central);
                 continue;
             }
-            foreach (var (t, pen) in new[] { (0.38f, 0.14f), (0.38f, 0.18f), (0.40f, 0.14f), (0.36f, 0.20f) })
+            foreach (var (t, pen) in grid)
             {
                 watch.Restart();
                 var labels = new AverageLinkage(input).Run(edges, t, pen);
                 var items = subset.Select((f, i) => (f, i)).Where(x => central.ContainsKey(x.f.Id))
                     .Select(x => (central[x.f.Id], (long)labels[x.i])).ToList();
                 var r = ClusteringReport.Of(items);
+                if (args.Contains("--loss")) LossBySize(items);
                 if (args.Contains("--mixed"))
                     foreach (var g in items.GroupBy(i => i.Item2).Where(g => g.Select(x => x.Item1).Distinct().Count() > 1).Take(40))
                         Console.WriteLine($"    mixed: {string.Join(" + ", g.GroupBy(x => x.Item1).Select(x => $"{x.Key}x{x.Count()} (male {Maleness(subset, central, x.Key):F2})"))}");
@@ -80,7 +93,7 @@ internal static class ClusterQuality
                     }
                 Console.WriteLine($"  t={t:F2} p={pen:F2}: BCubed P {r.BCubed.Precision:F4} R {r.BCubed.Recall:F4} F {r.BCubed.F:F4} | pairwise P {r.Pairwise.Precision:F4} R {r.Pairwise.Recall:F4} F {r.Pairwise.F:F4} | clusters {r.Clusters} / {r.Identities} ({watch.ElapsedMilliseconds} ms)");
                 // Poor faces may not seed a person: a group none of whose faces reaches quality q is no person.
-                if (t == 0.38f && pen == 0.14f)
+                if (t == 0.38f && pen == 0.14f && !allOnly)
                     foreach (float q in new[] { 0.2f, 0.3f, 0.4f, 0.5f })
                     {
                         var good = labels.Select((l, i) => (l, i)).Where(x => subset[x.i].Attributes is not { } a || a.Quality >= q)
@@ -127,6 +140,49 @@ internal static class ClusterQuality
                                   $"gender agrees {group.Count(p => p.GenderAgrees) / (double)group.Count:P0}, median poorer quality {Median(group.Select(p => p.PoorerQuality)):F2}, " +
                                   $"poorer quality < 0.4: {group.Count(p => p.PoorerQuality < 0.4f)}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Can any rule on similarities join a person seen twice? Per identity with two photos: whether the pair is less
+    /// similar than one of its faces is to its most similar labelled stranger (from the neighbour graph's edges), in
+    /// which case any rule that joins the pair would join that stranger sooner.
+    /// </summary>
+    static void TwoPhotoStudy(List<FaceRecord> subset, Dictionary<long, string> central, IReadOnlyList<FaceEdge> edges)
+    {
+        string? Identity(int i) => central.GetValueOrDefault(subset[i].Id);
+        var nearestStranger = new float[subset.Count];
+        foreach (var e in edges)
+            if (Identity(e.A) is { } a && Identity(e.B) is { } b && a != b)
+            {
+                nearestStranger[e.A] = Math.Max(nearestStranger[e.A], e.Similarity);
+                nearestStranger[e.B] = Math.Max(nearestStranger[e.B], e.Similarity);
+            }
+        var twos = Enumerable.Range(0, subset.Count).Where(i => Identity(i) is not null).GroupBy(i => Identity(i)).Where(g => g.Count() == 2).ToList();
+        var pairs = twos.Select(g => (A: g.First(), B: g.Last()))
+            .Select(p => (p.A, p.B, Similarity: System.Numerics.Tensors.TensorPrimitives.Dot(subset[p.A].Embedding!, subset[p.B].Embedding!))).ToList();
+        Console.WriteLine($"  identities with two photos: {pairs.Count}; their pair under 0.52 (what two lone faces need): {pairs.Count(p => p.Similarity < 0.52f)}; " +
+                          $"less similar than one of the two is to a stranger: {pairs.Count(p => p.Similarity < Math.Max(nearestStranger[p.A], nearestStranger[p.B]))}");
+    }
+
+    /// <summary>
+    /// Where BCubed loses, by how many photos the identity has: each face's shortfall from a perfect recall and
+    /// precision, summed (in faces), so that the buckets add up to what F lacks.
+    /// </summary>
+    static void LossBySize(List<(string Identity, long Cluster)> items)
+    {
+        var clusters = items.GroupBy(x => x.Cluster).ToDictionary(g => g.Key, g => g.ToList());
+        var sizes = items.GroupBy(x => x.Identity).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var bucket in items.GroupBy(x => Math.Min(sizes[x.Identity], 10)).OrderBy(g => g.Key))
+        {
+            double recall = 0, precision = 0;
+            foreach (var x in bucket)
+            {
+                int together = clusters[x.Cluster].Count(y => y.Identity == x.Identity);
+                recall += 1 - together / (double)sizes[x.Identity];
+                precision += 1 - together / (double)clusters[x.Cluster].Count;
+            }
+            Console.WriteLine($"    identities of {bucket.Key}{(bucket.Key == 10 ? "+" : "")} photos: {bucket.Count()} faces, recall loss {recall:F1}, precision loss {precision:F1}");
         }
     }
 
