@@ -18,6 +18,7 @@ return args.FirstOrDefault() switch
     "search-scale" => SearchScale.Run(args[1], args.Skip(2).ToArray()),
     "scout" => ScoutBenchmark.Run(datasets, args.Skip(1).ToArray()),
     "attributes" => AttributeQuality.Run(datasets, args.Skip(1).ToArray()),
+    "second-embedder" => SecondEmbedder.Run(datasets, args[1], args[2], args[3], args.Skip(4).ToArray()),
     _ => Usage(),
 };
 
