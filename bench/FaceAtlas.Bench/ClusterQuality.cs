@@ -29,10 +29,7 @@ internal static class ClusterQuality
     {
         using var catalog = SqliteCatalog.Open(catalogPath, create: false);
         var faces = catalog.Faces(withEmbeddings: true).ToList();
-        // --grid T:P,T:P...: the (threshold, size rule) settings to run instead of the usual four.
-        var grid = args.SkipWhile(a => a != "--grid").Skip(1)
-            .Select(g => g.Split(',').Select(x => x.Split(':')).Select(x => (float.Parse(x[0], CultureInfo.InvariantCulture), float.Parse(x[1], CultureInfo.InvariantCulture))).ToArray())
-            .FirstOrDefault([(0.38f, 0.14f), (0.38f, 0.18f), (0.40f, 0.14f), (0.36f, 0.20f)]);
+        var grid = Grid(args, [(0.38f, 0.14f), (0.38f, 0.18f), (0.40f, 0.14f), (0.36f, 0.20f)]);
         bool allOnly = args.Contains("--all-only");
         // The labelled face of each photo, as `faceatlas eval` picks it; its identity is the folder's name.
         bool aliases = args.Contains("--aliases");
@@ -78,8 +75,7 @@ internal static class ClusterQuality
             {
                 watch.Restart();
                 var labels = new AverageLinkage(input).Run(edges, t, pen);
-                var items = subset.Select((f, i) => (f, i)).Where(x => central.ContainsKey(x.f.Id))
-                    .Select(x => (central[x.f.Id], (long)labels[x.i])).ToList();
+                var items = Labelled(subset, central, labels);
                 var r = ClusteringReport.Of(items);
                 if (args.Contains("--loss")) LossBySize(items);
                 if (args.Contains("--mixed"))
@@ -142,6 +138,17 @@ internal static class ClusterQuality
             }
         }
     }
+
+    /// <summary>--grid T:P,T:P...: the (threshold, size rule) settings to run instead of <paramref name="usual"/>.</summary>
+    internal static (float Threshold, float SizeRule)[] Grid(string[] args, (float, float)[] usual) =>
+        args.SkipWhile(a => a != "--grid").Skip(1)
+            .Select(g => g.Split(',').Select(x => x.Split(':'))
+                .Select(x => (float.Parse(x[0], CultureInfo.InvariantCulture), float.Parse(x[1], CultureInfo.InvariantCulture))).ToArray())
+            .FirstOrDefault(usual);
+
+    /// <summary>(identity, cluster) of each labelled face, the clusters being <paramref name="labels"/> (one per face of <paramref name="faces"/>).</summary>
+    internal static List<(string Identity, long Cluster)> Labelled(List<FaceRecord> faces, Dictionary<long, string> central, int[] labels) =>
+        faces.Select((f, i) => (f, i)).Where(x => central.ContainsKey(x.f.Id)).Select(x => (central[x.f.Id], (long)labels[x.i])).ToList();
 
     /// <summary>
     /// Can any rule on similarities join a person seen twice? Per identity with two photos: whether the pair is less

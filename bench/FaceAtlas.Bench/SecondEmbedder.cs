@@ -43,8 +43,7 @@ internal static class SecondEmbedder
             Console.WriteLine($"alpha {alpha:F1}: LFW pairs {v.CrossValidatedAccuracy:P2} ± {v.CrossValidatedStdDev:P2}, best {v.BestAccuracy:P2} at {v.BestThreshold:F3}; same {v.MeanSameSimilarity:F3} different {v.MeanDifferentSimilarity:F3} (missing {v.PairsMissingAFace})");
         }
         var central = labelled.ToDictionary(x => x.Face.Id, x => x.Identity);
-        var grid = args.SkipWhile(a => a != "--grid").Skip(1).Select(g => g.Split(',').Select(x => x.Split(':')).Select(x => (float.Parse(x[0], CultureInfo.InvariantCulture), float.Parse(x[1], CultureInfo.InvariantCulture))).ToArray())
-            .FirstOrDefault([(0.38f, 0.14f)]);
+        var grid = ClusterQuality.Grid(args, [(0.38f, 0.14f)]);
         foreach (float alpha in args.SkipWhile(a => a != "--alphas").Skip(1).Select(a => a.Split(',').Select(x => float.Parse(x, CultureInfo.InvariantCulture)).ToArray()).FirstOrDefault([0.7f]))
         {
             var input = faces.Select(f => new ClusterFace(f.Id, f.Photo.Id, Fuse(f, centred, alpha))).ToList();
@@ -52,8 +51,7 @@ internal static class SecondEmbedder
             foreach (var (t, p) in grid)
             {
                 var labels = new AverageLinkage(input).Run(edges, t, p);
-                var items = faces.Select((f, i) => (f, i)).Where(x => central.ContainsKey(x.f.Id)).Select(x => (central[x.f.Id], (long)labels[x.i])).ToList();
-                var r = ClusteringReport.Of(items);
+                var r = ClusteringReport.Of(ClusterQuality.Labelled(faces, central, labels));
                 Console.WriteLine($"  alpha {alpha:F2} t={t:F2} p={p:F2}: BCubed P {r.BCubed.Precision:F4} R {r.BCubed.Recall:F4} F {r.BCubed.F:F4} | pairwise F {r.Pairwise.F:F4} | clusters {r.Clusters}");
             }
         }
@@ -73,8 +71,7 @@ internal static class SecondEmbedder
 
     static float[] Unit(float[] v)
     {
-        float n = TensorPrimitives.Norm(v);
-        if (n > 0) TensorPrimitives.Divide(v, n, v);
+        FaceEmbedder.Normalize(v);
         return v;
     }
 

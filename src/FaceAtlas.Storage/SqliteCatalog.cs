@@ -73,7 +73,7 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
     {
         using var cmd = _connection.CreateCommand();
         // Binary order: every path below "root/" sorts between "root/" and "root0" ('0' follows '/').
-        cmd.CommandText = "SELECT id, path, size, mtime, hash FROM photos WHERE path = $root OR (path >= $lo AND path < $hi)";
+        cmd.CommandText = $"SELECT {KnownPhotoColumns} FROM photos WHERE path = $root OR (path >= $lo AND path < $hi)";
         var trimmed = Path.TrimEndingDirectorySeparator(root);
         cmd.Parameters.AddWithValue("$root", trimmed);
         cmd.Parameters.AddWithValue("$lo", trimmed + "/");
@@ -81,8 +81,7 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         using var reader = cmd.ExecuteReader();
         var photos = new List<KnownPhoto>();
         while (reader.Read())
-            photos.Add(new KnownPhoto(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3),
-                reader.IsDBNull(4) ? [] : reader.Blob(4)));
+            photos.Add(KnownPhotoAt(reader));
         return photos;
     }
 
@@ -92,14 +91,19 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         if (sizes.Count == 0) return photos;
         using var cmd = _connection.CreateCommand();
         // One pass over the photos (a few bytes a row), filtered here: cheaper than a query per size.
-        cmd.CommandText = "SELECT id, path, size, mtime, hash FROM photos";
+        cmd.CommandText = $"SELECT {KnownPhotoColumns} FROM photos";
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
             if (sizes.Contains(reader.Long(2)))
-                photos.Add(new KnownPhoto(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3),
-                    reader.IsDBNull(4) ? [] : reader.Blob(4)));
+                photos.Add(KnownPhotoAt(reader));
         return photos;
     }
+
+    const string KnownPhotoColumns = "id, path, size, mtime, hash";
+
+    /// <summary>The row a query selecting <see cref="KnownPhotoColumns"/> is at.</summary>
+    static KnownPhoto KnownPhotoAt(SqliteDataReader reader) =>
+        new(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3), reader.IsDBNull(4) ? [] : reader.Blob(4));
 
     public void Commit(IReadOnlyList<PhotoOutcome> outcomes)
     {

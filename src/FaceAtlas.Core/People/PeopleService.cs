@@ -56,7 +56,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         if (from.Contains(into)) throw new PeopleException($"cannot merge person {into} into itself");
         NamedOnce(from, "person");
         foreach (var id in from) Get(id);
-        catalog.Merge(into, from.ToList());
+        catalog.Merge(into, from);
         return Get(into);
     }
 
@@ -65,7 +65,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         CheckFaces(faces);
         if (to is { } person) Get(person);
-        return catalog.MoveFaces(faces.ToList(), to);
+        return catalog.MoveFaces(faces, to);
     }
 
     /// <summary>"Not this person": the faces leave the person and never join it again.</summary>
@@ -76,7 +76,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         var elsewhere = faces.Where(f => people[f] != from).ToList();
         if (elsewhere.Count > 0)
             throw new PeopleException($"face {string.Join(", ", elsewhere)} is not in person {from}");
-        catalog.RejectFaces(faces.ToList(), from);
+        catalog.RejectFaces(faces, from);
     }
 
     /// <summary>
@@ -147,7 +147,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         if (faces.Count == 0) throw new PeopleException("name at least one face");
         NamedOnce(faces, "face");
-        var known = catalog.FacePeople(faces.ToList());
+        var known = catalog.FacePeople(faces);
         var missing = faces.Where(f => !known.ContainsKey(f)).ToList();
         if (missing.Count > 0) throw new PeopleException($"no face {string.Join(", ", missing)}");
         return known;
