@@ -288,10 +288,10 @@ internal static class SearchScale
                 counted += p.Count;
             }
             double flipRate = (double)genderFlips / counted;
-            var means = people.Select(p => (Mean: Mean(p.Select(x => x.Face.Embedding)), Male: p.Count(x => x.Face.Attributes!.Gender == Gender.Male) * 2 >= p.Count,
+            var means = people.Select(p => (Mean: SyntheticFaces.Mean(p.Select(x => x.Face.Embedding)), Male: p.Count(x => x.Face.Attributes!.Gender == Gender.Male) * 2 >= p.Count,
                 Age: p.Select(x => x.Face.Attributes!.Age).Order().ElementAt(p.Count / 2))).ToList();
 
-            var centres = new IdentitySampler(means.Select(m => m.Mean).ToList());
+            var centres = new SyntheticFaces.IdentitySampler(means.Select(m => m.Mean).ToList());
             long nextId = real.Max(r => r.Face.Id) + 1;
             var synthetic = new List<(float[] Centre, bool Male, float Age, double Noise, int Identity)>();
             while (faces.Count < n)
@@ -302,7 +302,7 @@ internal static class SearchScale
                 var identity = (centre, basis.Male, basis.Age, noise, nextIdentity);
                 int count = random.NextDouble() < 0.4 ? 1 : 2 + (int)(3 / Math.Pow(random.NextDouble() + 1e-9, 0.8));
                 for (int i = 0; i < count && faces.Count < n; i++, identities.Add(nextIdentity))
-                    faces.Add(new FaceVector(nextId++, Face(random, identity.centre, noise), Attributes(random, identity.Male, identity.Age, flipRate, ageResiduals)));
+                    faces.Add(new FaceVector(nextId++, SyntheticFaces.Face(random, identity.centre, noise), Attributes(random, identity.Male, identity.Age, flipRate, ageResiduals)));
                 if (count > 1) synthetic.Add(identity);
                 nextIdentity++;
             }
@@ -311,7 +311,7 @@ internal static class SearchScale
                 var s = synthetic[random.Next(synthetic.Count)];
                 var a = Attributes(random, s.Male, s.Age, flipRate, ageResiduals);
                 var truth = new FaceAttributes(s.Age, s.Male ? 1 : 0, default, 1, 1);
-                queries.Add(new Query(Face(random, s.Centre, s.Noise), BucketOf(a), BucketOf(truth), s.Identity));
+                queries.Add(new Query(SyntheticFaces.Face(random, s.Centre, s.Noise), BucketOf(a), BucketOf(truth), s.Identity));
             }
 
             // Similarity figures of the result, to compare with real LFW's (same-person ~0.7, strangers ~0).
@@ -319,7 +319,7 @@ internal static class SearchScale
             for (int i = 0; i < 20000; i++)
                 stranger.Add(TensorPrimitives.Dot(faces[random.Next(faces.Count)].Embedding, faces[random.Next(faces.Count)].Embedding));
             double mean = stranger.Average(), sd = Math.Sqrt(stranger.Average(s => (s - mean) * (s - mean)));
-            var same = synthetic.Take(200).Select(s => (double)TensorPrimitives.Dot(Face(random, s.Centre, s.Noise), Face(random, s.Centre, s.Noise)));
+            var same = synthetic.Take(200).Select(s => (double)TensorPrimitives.Dot(SyntheticFaces.Face(random, s.Centre, s.Noise), SyntheticFaces.Face(random, s.Centre, s.Noise)));
             return new Dataset(faces, identities, queries, mean, sd, same.DefaultIfEmpty(double.NaN).Average());
         }
 
@@ -328,79 +328,6 @@ internal static class SearchScale
             bool predictedMale = random.NextDouble() < flipRate ? !male : male;
             float predictedAge = Math.Max(1, age + residuals[random.Next(residuals.Count)]);
             return new FaceAttributes(predictedAge, predictedMale ? 1 : 0, default, 1, 1);
-        }
-
-        static float[] Mean(IEnumerable<float[]> vectors)
-        {
-            var sum = new float[Dims];
-            foreach (var v in vectors) TensorPrimitives.Add(sum, v, sum);
-            FaceEmbedder.Normalize(sum);
-            return sum;
-        }
-
-        static float[] Face(Random random, float[] centre, double noise)
-        {
-            var v = Gaussian(random, noise);
-            TensorPrimitives.Add(v, centre, v);
-            FaceEmbedder.Normalize(v);
-            return v;
-        }
-
-        internal static float[] Gaussian(Random random, double sigma)
-        {
-            var v = new float[Dims];
-            for (int j = 0; j < Dims; j += 2)
-            {
-                double u1 = 1 - random.NextDouble(), u2 = random.NextDouble(), r = Math.Sqrt(-2 * Math.Log(u1)) * sigma;
-                v[j] = (float)(r * Math.Cos(2 * Math.PI * u2));
-                v[j + 1] = (float)(r * Math.Sin(2 * Math.PI * u2));
-            }
-            return v;
-        }
-    }
-
-    /// <summary>
-    /// Draws identity centres from N(mean, covariance) of the given identity means (through the covariance's
-    /// Cholesky factor), normalised: new people whose embeddings are distributed as real people's are.
-    /// </summary>
-    sealed class IdentitySampler
-    {
-        readonly float[] _mean = new float[Dims];
-        readonly float[][] _lower; // rows of the Cholesky factor L, covariance = L L^T
-
-        public IdentitySampler(List<float[]> means)
-        {
-            foreach (var m in means) TensorPrimitives.Add(_mean, m, _mean);
-            TensorPrimitives.Divide(_mean, means.Count, _mean);
-            var cov = new double[Dims, Dims];
-            var d = new float[Dims];
-            foreach (var m in means)
-            {
-                TensorPrimitives.Subtract(m, _mean, d);
-                for (int i = 0; i < Dims; i++)
-                    for (int j = 0; j <= i; j++) cov[i, j] += d[i] * d[j];
-            }
-            for (int i = 0; i < Dims; i++)
-                for (int j = 0; j <= i; j++) cov[i, j] /= means.Count - 1;
-            for (int i = 0; i < Dims; i++) cov[i, i] += 1e-6; // ridge: 4,000 means barely determine 512 dimensions
-            var l = new double[Dims, Dims];
-            for (int i = 0; i < Dims; i++)
-                for (int j = 0; j <= i; j++)
-                {
-                    double sum = cov[i, j];
-                    for (int k = 0; k < j; k++) sum -= l[i, k] * l[j, k];
-                    l[i, j] = i == j ? Math.Sqrt(Math.Max(sum, 1e-12)) : sum / l[j, j];
-                }
-            _lower = Enumerable.Range(0, Dims).Select(i => Enumerable.Range(0, Dims).Select(j => (float)l[i, j]).ToArray()).ToArray();
-        }
-
-        public float[] Next(Random random)
-        {
-            var z = Dataset.Gaussian(random, 1);
-            var c = new float[Dims];
-            for (int i = 0; i < Dims; i++) c[i] = _mean[i] + TensorPrimitives.Dot(_lower[i], z);
-            FaceEmbedder.Normalize(c);
-            return c;
         }
     }
 

@@ -18,6 +18,24 @@ internal static class OptionBounds
         return option;
     }
 
+    public static Option<int?> AtLeastOneIfGiven(Option<int?> option, string meaning)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1) result.AddError($"{option.Name} {meaning}");
+        });
+        return option;
+    }
+
+    public static Option<float?> WithinIfGiven(Option<float?> option, float min, float max, string meaning)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<float?>() is { } value && !(value >= min && value <= max)) result.AddError($"{option.Name} {meaning}"); // NaN too
+        });
+        return option;
+    }
+
     public static Option<float> Within(Option<float> option, float min, float max, string meaning)
     {
         option.Validators.Add(result =>

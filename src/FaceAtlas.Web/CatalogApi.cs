@@ -13,7 +13,8 @@ namespace FaceAtlas.Web;
 // The API's shapes: snake_case JSON, the field names of the command line's --format jsonl where they meet.
 public sealed record PersonView(long Person, string? Name, int Faces, int Photos, bool Hidden, long? Cover);
 public sealed record PeoplePage(int Total, int Offset, IReadOnlyList<PersonView> People);
-public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null, int? Width = null, int? Height = null);
+/// <summary>A face as the API shows it; <paramref name="Match"/> is set in search answers: "person" or "face" (looks alike), as `search --format jsonl` says it.</summary>
+public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null, int? Width = null, int? Height = null, string? Match = null);
 public sealed record PersonDetail(PersonView Person, IReadOnlyList<FaceView> Faces);
 public sealed record PhotoView(long Photo, string Name, int Width, int Height, IReadOnlyList<FaceView> Faces);
 public sealed record SuggestionView(PersonView First, PersonView Second, float Similarity);
@@ -190,10 +191,12 @@ internal sealed class CatalogApi(ServeOptions options)
             lock (_searching)
             {
                 var search = new FaceSearch(c, FaceSearch.IndexPathFor(options.CatalogPath), _index);
-                result = search.Search(query.Embedding, new SearchOptions(FaceEmbedder.SamePersonThreshold, 200));
+                result = search.Search(query.Embedding, new SearchOptions()); // the default rule, as `search PHOTO` answers
                 _index = search.LoadedIndex;
             }
-            return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId, null, MathF.Round(h.Similarity, 4))).ToList();
+            var names = new PeopleService(c).List(includeHidden: true).ToDictionary(p => p.Id, p => p.Name);
+            return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId,
+                h.Face.PersonId is { } p ? names.GetValueOrDefault(p) : null, MathF.Round(h.Similarity, 4), Match: h.Match.Name())).ToList();
         });
     }
 }

@@ -40,6 +40,37 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public async Task Should_AnswerASearchWithTheCommandsPhotos_When_APhotoIsUploaded()
+    {
+        // Given: the identity crops indexed; a group photo that is not in the catalog as the query
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", Catalog]).Exit);
+        var query = Datasets.At("bbt", "group", "bbt2.jpg");
+        var command = Cli.JsonLines(["search", query, "--catalog", Catalog, "--format", "jsonl"]);
+        var (process, address) = await Serve();
+        try
+        {
+            // When
+            using var http = new HttpClient();
+            var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(query)), "photo", "bbt2.jpg" } };
+            var request = new HttpRequestMessage(HttpMethod.Post, address + "api/search") { Content = form };
+            request.Headers.Add("X-FaceAtlas-Request", "1");
+            var response = await http.SendAsync(request);
+            var web = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+
+            // Then: the same photos, faces and kind of match, in the same order
+            static string Row(System.Text.Json.JsonElement h) => $"{h.GetProperty("photo")} {h.GetProperty("face")} {h.GetProperty("match")}";
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.NotEmpty(command);
+            Assert.Equal(command.Select(Row), web.Select(Row));
+            Assert.Contains(web, h => h.GetProperty("match").GetString() == "person");
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
+    [DatasetFact]
     public async Task Should_PrintAToken_When_BoundBeyondLoopback()
     {
         Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", Catalog]).Exit);

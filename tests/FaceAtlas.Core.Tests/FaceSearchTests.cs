@@ -1,4 +1,5 @@
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.People;
 using FaceAtlas.Core.Search;
 using FaceAtlas.Storage;
 using FaceAtlas.Vision;
@@ -116,6 +117,75 @@ public sealed class FaceSearchTests : IDisposable
         Assert.Equal([faces[0]], catalog.FacesChangedSince(afterAdd));
         Assert.Equal([faces[1]], catalog.FaceVectors().Select(v => v.Id));
         Assert.False(string.IsNullOrEmpty(catalog.CatalogId));
+    }
+
+    /// <summary>
+    /// A unit face made of <paramref name="parts"/> weighted, with a random direction taking the rest: each part's
+    /// weight is then the face's similarity to it, as long as the parts are orthonormal.
+    /// </summary>
+    float[] Made(params (float[] Part, float Weight)[] parts)
+    {
+        var v = _synthetic.Direction();
+        float rest = MathF.Sqrt(1 - parts.Sum(p => p.Weight * p.Weight));
+        for (int i = 0; i < v.Length; i++) v[i] = rest * v[i] + parts.Sum(p => p.Weight * p.Part[i]);
+        float norm = MathF.Sqrt(v.Sum(x => x * x));
+        return v.Select(x => x / norm).ToArray();
+    }
+
+    /// <summary>The unit part of <paramref name="face"/> that is not along <paramref name="direction"/>: what makes this photo itself (light, pose).</summary>
+    static float[] Own(float[] face, float[] direction)
+    {
+        float along = face.Zip(direction, (a, b) => a * b).Sum();
+        var v = face.Zip(direction, (a, b) => a - along * b).ToArray();
+        float norm = MathF.Sqrt(v.Sum(x => x * x));
+        return v.Select(x => x / norm).ToArray();
+    }
+
+    [Fact]
+    public void Should_AnswerWithThePersonAndOnlyCloseLookAlikes_When_SearchingByDefault()
+    {
+        // Given: two people of five photos each, clustered; lone faces that are like the query photo itself (its
+        // light, its pose) and little like fanny's other faces: a twin alike enough on its own (about 0.6), and a
+        // stranger only as alike as strangers often are (about 0.33)
+        using var catalog = SqliteCatalog.Open(CatalogPath);
+        var query = _synthetic.Face(Person("fanny"));
+        var own = Own(query, Person("fanny"));
+        catalog.Commit([.. Enumerable.Range(1, 5).Select(n => Photo("fanny", n)), .. Enumerable.Range(1, 5).Select(n => Photo("max", n)),
+            Photo("twin", 1, Made((Person("fanny"), 0.2f), (own, 0.75f))), Photo("stranger", 1, Made((Person("fanny"), 0.1f), (own, 0.45f)))]);
+        new PeopleService(catalog).Cluster(full: true);
+        long max = catalog.FacesInPhoto(catalog.PhotosUnder("/photos/max/1.jpg").Single().Id).Single().PersonId!.Value;
+        var search = new FaceSearch(catalog, IndexPath);
+
+        // When
+        var answer = search.Search(query, new SearchOptions()).Hits;
+        var top = search.Search(query, new SearchOptions(Top: 2)).Hits;
+        var everyone = search.Search(query, new SearchOptions(MinSimilarity: 0.25f)).Hits;
+        var asked = search.Search(search.PersonQuery(max), new SearchOptions(), knownPerson: max).Hits;
+
+        // Then: fanny's photos as the person, the twin as a look-alike after them, nobody else
+        Assert.Equal([.. Enumerable.Range(1, 5).Select(n => $"/photos/fanny/{n}.jpg").Order(), "/photos/twin/1.jpg"],
+            [.. answer.Take(5).Select(h => h.Face.Photo.Path).Order(), answer[5].Face.Photo.Path]);
+        Assert.Equal(6, answer.Count);
+        Assert.All(answer.Take(5), h => Assert.Equal(MatchKind.Person, h.Match));
+        Assert.Equal(MatchKind.Face, answer[5].Match);
+        Assert.Equal(answer.Take(2).Select(h => h.Face.Id), top.Select(h => h.Face.Id));
+        // An explicit threshold is the old look-alike search: the stranger over it comes too, nothing is "the person"
+        Assert.Contains(everyone, h => h.Face.Photo.Path == "/photos/stranger/1.jpg");
+        Assert.All(everyone, h => Assert.Equal(MatchKind.Face, h.Match));
+        Assert.Equal(Enumerable.Range(1, 5).Select(n => $"/photos/max/{n}.jpg"), asked.Select(h => h.Face.Photo.Path).Order());
+        Assert.All(asked, h => Assert.Equal(MatchKind.Person, h.Match));
+    }
+
+    [Fact]
+    public void Should_RaiseTheBars_When_TheCatalogOutgrowsTheReferenceSize()
+    {
+        var rule = Identification.Default;
+        Assert.Equal(0, rule.Decades(rule.ReferenceFaces / 10));
+        Assert.Equal(rule.FaceThreshold, rule.FaceBar(500));
+        Assert.Equal(rule.PersonThreshold + rule.SmallPersonPenalty / 2, rule.PersonBar(4, 500), 5);
+        Assert.Equal(rule.FaceThreshold + rule.FaceRisePerDecade * 2, rule.FaceBar(rule.ReferenceFaces * 100), 4);
+        Assert.Equal(rule.PersonThreshold + rule.SmallPersonPenalty + rule.PersonRisePerDecade, rule.PersonBar(1, rule.ReferenceFaces * 10), 4);
+        Assert.True(rule.Floor(1_000_000) <= Math.Min(rule.FaceBar(1_000_000), rule.PersonBar(10_000, 1_000_000)));
     }
 
     public void Dispose() => _temp.Dispose();

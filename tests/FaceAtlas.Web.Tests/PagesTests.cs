@@ -161,14 +161,20 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
 
         await page.SetInputFilesAsync("#search-file", Directory.GetFiles(folder).Order().First());
         await page.WaitForSelectorAsync("#search-results .hit");
-        var photos = await page.Locator("#search-results .hit").EvaluateAllAsync<long[]>("hits => hits.map(h => Number(h.dataset.photo))");
+        var photos = await page.Locator("#search-person .hit").EvaluateAllAsync<long[]>("hits => hits.map(h => Number(h.dataset.photo))");
+        var heading = await page.Locator("#search-person h2").InnerTextAsync();
 
         await Shot(page, "search");
-        var firstNames = new List<string>();
-        foreach (long photo in photos.Take(theirs.Count))
-            firstNames.Add((await server.GetJson($"/api/photos/{photo}")).GetProperty("name").GetString()!);
-        Assert.Equal(theirs.Count, photos.Length);  // their photos, and no one else's above the threshold
-        Assert.All(firstNames, n => Assert.Contains(n, theirs));
+        await page.SetViewportSizeAsync(375, 800);
+        await Shot(page, "search-phone");
+        var names = new List<string>();
+        foreach (long photo in photos)
+            names.Add((await server.GetJson($"/api/photos/{photo}")).GetProperty("name").GetString()!);
+        Assert.Equal(theirs.Count, photos.Length);  // their photos as "this person", and no one else's
+        Assert.All(names, n => Assert.Contains(n, theirs));
+        Assert.Equal(0, await page.Locator("#search-alike .hit").CountAsync());
+        Assert.StartsWith("This person: ", heading);
+        Assert.Contains($"{theirs.Count} photos", heading);
     }
 
     [BrowserFact]

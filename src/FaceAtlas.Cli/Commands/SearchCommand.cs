@@ -8,12 +8,11 @@ namespace FaceAtlas.Cli.Commands;
 public static class SearchCommand
 {
     static readonly Argument<string?> Query = PathArguments.NotEmpty(new Argument<string?>("QUERY_PHOTO") { Description = "A photo of the person to find", Arity = ArgumentArity.ZeroOrOne });
-    static readonly Option<int> Top = OptionBounds.AtLeastOne(new("--top") { Description = "At most this many photos", DefaultValueFactory = _ => 100 },
+    static readonly Option<int?> Top = OptionBounds.AtLeastOneIfGiven(new Option<int?>("--top") { Description = "At most this many photos (default: all of them)" },
         "must be at least 1");
-    static readonly Option<float> MinSimilarity = OptionBounds.Within(new("--min-similarity")
+    static readonly Option<float?> MinSimilarity = OptionBounds.WithinIfGiven(new Option<float?>("--min-similarity")
     {
-        Description = $"Cosine similarity a face needs (default {FaceEmbedder.SamePersonThreshold}, calibrated on LFW pairs: docs/QUALITY.md)",
-        DefaultValueFactory = _ => FaceEmbedder.SamePersonThreshold,
+        Description = "Instead of the person's photos, every photo with a face at least this alike (cosine similarity), look-alikes included",
     }, -1, 1, "is a cosine similarity, from -1 to 1");
     static readonly Option<int> FaceNumber = OptionBounds.AtLeastOne(
         new("--face") { Description = "Which face of the query photo, largest first (default 1)", DefaultValueFactory = _ => 1 }, "counts from 1 (the largest face)");
@@ -28,7 +27,7 @@ public static class SearchCommand
         new("--min-quality") { Description = "Only faces of at least this quality (0..1: size, pose and sharpness)" }, 0, 1, "is from 0 to 1");
     static readonly Option<OutputFormat> Format = new("--format")
     {
-        Description = "table (for people) or jsonl (one JSON object per line: file, face, box, similarity, person)",
+        Description = "table (for people) or jsonl (one JSON object per line: file, face, box, similarity, person, match)",
         DefaultValueFactory = _ => OutputFormat.Table,
     };
 
@@ -57,13 +56,15 @@ public static class SearchCommand
             float[] query = person is { } id ? search.PersonQuery(id)
                 : like is { } face ? search.FaceQuery(face)
                 : QueryEmbedding(queryPath!, parse.GetValue(FaceNumber));
+            // A person of the catalog asked for by id, or by one of their faces, is in the answer as that person.
+            long? known = person ?? (like is { } likeFace ? catalog.Face(likeFace)?.PersonId : null);
             if (parse.GetValue(ExactOption) && parse.GetValue(IndexOption))
                 throw new UsageException("--exact and --index: choose one");
             var mode = parse.GetValue(ExactOption) ? SearchMode.Exact : parse.GetValue(IndexOption) ? SearchMode.Index : SearchMode.Auto;
             search.IndexChanging += message => Console.Error.WriteLine($"faceatlas: {message}");
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var result = search.Search(query, new SearchOptions(parse.GetValue(MinSimilarity), parse.GetValue(Top), filter, mode));
-            Write(result, parse.GetValue(Format), watch.Elapsed);
+            var result = search.Search(query, new SearchOptions(parse.GetValue(MinSimilarity), parse.GetValue(Top), filter, mode), known);
+            Write(result, parse.GetValue(Format), watch.Elapsed, parse.GetValue(MinSimilarity) is null);
             return ExitCodes.Success;
         });
         return command;
@@ -129,7 +130,7 @@ public static class SearchCommand
         return faces[number - 1].Embedding;
     }
 
-    static void Write(SearchResult result, OutputFormat format, TimeSpan elapsed)
+    static void Write(SearchResult result, OutputFormat format, TimeSpan elapsed, bool identified)
     {
         var hits = result.Hits;
         if (format == OutputFormat.Jsonl)
@@ -146,13 +147,16 @@ public static class SearchCommand
                     json.WriteNumber("similarity", Math.Round(h.Similarity, 4));
                     if (h.Face.PersonId is { } p) json.WriteNumber("person", p); else json.WriteNull("person");
                     json.WriteNumber("photo", h.Face.Photo.Id);
+                    json.WriteString("match", h.Match.Name());
                     FacesCommand.WriteAttributes(json, h.Face.Attributes);
                 });
             return;
         }
-        Console.WriteLine($"{"similarity",10}  {"face",7}  {"person",6}  file");
+        Console.WriteLine($"{"match",-6}  {"similarity",10}  {"face",7}  {"person",6}  file");
         foreach (var h in hits)
-            Console.WriteLine($"{h.Similarity,10:F3}  {h.Face.Id,7}  {(h.Face.PersonId?.ToString() ?? "-"),6}  {DisplayText.Path(h.Face.Photo.Path)}");
-        Console.WriteLine($"{hits.Count} photos ({(result.UsedIndex ? "search index" : "exact search")} over {result.FacesSearched:N0} faces, {elapsed.TotalMilliseconds:F0} ms)");
+            Console.WriteLine($"{(h.Match == MatchKind.Person ? "person" : "alike"),-6}  {h.Similarity,10:F3}  {h.Face.Id,7}  {(h.Face.PersonId?.ToString() ?? "-"),6}  {DisplayText.Path(h.Face.Photo.Path)}");
+        int ofPerson = hits.Count(h => h.Match == MatchKind.Person);
+        string how = $"{(result.UsedIndex ? "search index" : "exact search")} over {result.FacesSearched:N0} faces, {elapsed.TotalMilliseconds:F0} ms";
+        Console.WriteLine(identified ? $"{hits.Count} photos: {ofPerson} of the person recognised, {hits.Count - ofPerson} alike on their own ({how})" : $"{hits.Count} photos ({how})");
     }
 }

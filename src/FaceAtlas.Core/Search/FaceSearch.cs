@@ -3,8 +3,8 @@ using FaceAtlas.Core.Catalog;
 
 namespace FaceAtlas.Core.Search;
 
-/// <summary>A photo found for a query: its best-matching face and how similar it is.</summary>
-public sealed record SearchHit(FaceRecord Face, float Similarity);
+/// <summary>A photo found for a query: its best-matching face, how similar it is, and why it is in the answer.</summary>
+public sealed record SearchHit(FaceRecord Face, float Similarity, MatchKind Match = MatchKind.Face);
 
 public enum SearchMode
 {
@@ -17,10 +17,16 @@ public enum SearchMode
 }
 
 /// <summary>
-/// How to search: photos whose best face reaches <paramref name="MinSimilarity"/>, at most <paramref name="Top"/>
-/// of them, faces passing <paramref name="Filter"/>; <paramref name="Ef"/> is the index's breadth of search.
+/// How to search: with <paramref name="MinSimilarity"/> null (the default), the photos of the person the query is
+/// (<see cref="Identification"/>); with it, every photo whose best face reaches it, look-alikes included. At most
+/// <paramref name="Top"/> photos (null: all), faces passing <paramref name="Filter"/>; <paramref name="Ef"/> is the
+/// index's breadth of search.
 /// </summary>
-public sealed record SearchOptions(float MinSimilarity, int Top, SearchFilter? Filter = null, SearchMode Mode = SearchMode.Auto, int Ef = SearchIndex.DefaultEf);
+public sealed record SearchOptions(float? MinSimilarity = null, int? Top = null, SearchFilter? Filter = null, SearchMode Mode = SearchMode.Auto, int Ef = SearchIndex.DefaultEf)
+{
+    /// <summary>The rule of the default search.</summary>
+    public Identification Identification { get; init; } = Identification.Default;
+}
 
 /// <summary>What a search found and how: <paramref name="UsedIndex"/> is false for an exact search.</summary>
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, bool UsedIndex, int FacesSearched);
@@ -48,26 +54,81 @@ public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? 
     /// <summary>Where the index of the catalog at <paramref name="catalogPath"/> lives: beside it.</summary>
     public static string IndexPathFor(string catalogPath) => catalogPath + ".search";
 
-    public SearchResult Search(ReadOnlySpan<float> query, SearchOptions options)
+    /// <summary>
+    /// Searches with <paramref name="query"/>; <paramref name="knownPerson"/>, when the query is a person of the
+    /// catalog (<c>--person</c>, or <c>--like</c> a face of one), is part of the answer whatever the bars say.
+    /// </summary>
+    public SearchResult Search(ReadOnlySpan<float> query, SearchOptions options, long? knownPerson = null)
     {
         var filter = options.Filter ?? SearchFilter.None;
         int faces = catalog.Counts().Faces;
         bool exact = options.Mode == SearchMode.Exact || (options.Mode == SearchMode.Auto && faces <= ExactLimit);
+        var hits = options.MinSimilarity is { } min
+            ? Alike(query, min, options.Top ?? int.MaxValue, filter, exact, options.Ef)
+            : Identify(query, options.Identification, filter, exact, options.Ef, faces, knownPerson);
+        var best = new Dictionary<long, SearchHit>();
+        foreach (var hit in hits)
+            if (!best.TryGetValue(hit.Face.Photo.Id, out var current) || Before(hit, current))
+                best[hit.Face.Photo.Id] = hit;
+        var ranked = best.Values.OrderBy(h => h.Match).ThenByDescending(h => h.Similarity).ThenBy(h => h.Face.Id);
+        return new SearchResult(ranked.Take(options.Top ?? int.MaxValue).ToList(), !exact, faces);
+    }
+
+    /// <summary>Which of two faces of one photo stands for it: the person's face over a look-alike, then the more similar.</summary>
+    static bool Before(SearchHit a, SearchHit b) => a.Match != b.Match ? a.Match < b.Match : a.Similarity > b.Similarity;
+
+    /// <summary>Every face at least <paramref name="min"/> alike, whoever it belongs to.</summary>
+    IEnumerable<SearchHit> Alike(ReadOnlySpan<float> query, float min, int top, SearchFilter filter, bool exact, int ef)
+    {
         // Faces, not photos, come back from either path; a few more than photos wanted cover photos holding two
         // faces alike (a reflection, a poster behind someone).
-        int k = options.Top + Math.Min(options.Top, 16);
-        var matches = exact ? Exact(query, k, filter) : Index().Search(query, k, filter, Math.Max(options.Ef, k));
-        var best = new Dictionary<long, SearchHit>();
+        int k = top > int.MaxValue / 2 ? MaxCandidates : top + Math.Min(top, 16);
+        var matches = Matches(query, k, filter, exact, ef);
+        var hits = new List<SearchHit>();
         foreach (var m in matches)
         {
-            if (m.Similarity < options.MinSimilarity) break; // best first
-            if (catalog.Face(m.Face) is not { } face) continue;
-            if (!best.TryGetValue(face.Photo.Id, out var current) || m.Similarity > current.Similarity)
-                best[face.Photo.Id] = new SearchHit(face, m.Similarity);
+            if (m.Similarity < min) break; // best first
+            if (catalog.Face(m.Face) is { } face) hits.Add(new SearchHit(face, m.Similarity));
         }
-        var hits = best.Values.OrderByDescending(h => h.Similarity).ThenBy(h => h.Face.Id).Take(options.Top).ToList();
-        return new SearchResult(hits, !exact, faces);
+        return hits;
     }
+
+    /// <summary>
+    /// The photos of the people the query is, and the faces outside them that pass the face bar
+    /// (<see cref="Identification"/>). People are recognised by all their faces; the filter chooses which come back.
+    /// </summary>
+    List<SearchHit> Identify(ReadOnlySpan<float> query, Identification rule, SearchFilter filter, bool exact, int ef, int catalogFaces, long? knownPerson)
+    {
+        var q = query.ToArray();
+        float faceBar = rule.FaceBar(catalogFaces), floor = rule.Floor(catalogFaces);
+        var candidates = new List<(FaceRecord Face, float Similarity)>();
+        foreach (var m in Matches(query, MaxCandidates, SearchFilter.None, exact, ef))
+        {
+            if (m.Similarity < floor) break; // best first: no face below can matter to either rule
+            if (catalog.Face(m.Face) is { } face) candidates.Add((face, m.Similarity));
+        }
+        var hits = new List<SearchHit>();
+        var recognised = new HashSet<long>();
+        var people = candidates.Select(c => c.Face.PersonId).OfType<long>().ToHashSet();
+        if (knownPerson is { } known) people.Add(known);
+        foreach (long person in people)
+        {
+            var members = catalog.FacesOfPerson(person).ToDictionary(f => f.Id);
+            var similarities = catalog.FaceVectors(members.Keys).Select(v => (v.Id, Similarity: TensorPrimitives.Dot(q, v.Embedding))).ToList();
+            if (similarities.Count == 0 || (person != knownPerson && similarities.Average(s => s.Similarity) < rule.PersonBar(similarities.Count, catalogFaces))) continue;
+            recognised.Add(person);
+            hits.AddRange(similarities.Where(s => filter.Accepts(members[s.Id].Attributes)).Select(s => new SearchHit(members[s.Id], s.Similarity, MatchKind.Person)));
+        }
+        hits.AddRange(candidates.Where(c => c.Similarity >= faceBar && !(c.Face.PersonId is { } p && recognised.Contains(p)) && filter.Accepts(c.Face.Attributes))
+            .Select(c => new SearchHit(c.Face, c.Similarity)));
+        return hits;
+    }
+
+    /// <summary>Faces the query may be wanted for: more than any person or look-alike answer needs in practice.</summary>
+    const int MaxCandidates = 512;
+
+    IReadOnlyList<FaceMatch> Matches(ReadOnlySpan<float> query, int k, SearchFilter filter, bool exact, int ef) =>
+        exact ? Exact(query, k, filter) : Index().Search(query, k, filter, Math.Max(ef, k));
 
     /// <summary>The mean of a person's face embeddings, L2-normalised: the person as one query.</summary>
     public float[] PersonQuery(long person)

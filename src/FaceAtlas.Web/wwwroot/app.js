@@ -135,20 +135,33 @@ async function suggestions() {
   show("Same person?", pairs.length ? list : el("p", {}, "No suggestions."));
 }
 
-// Search: drop or choose a selfie; that person's photos, best first.
+// Search: drop or choose a selfie; the photos of the person it was recognised as, then faces alike on their own.
 function search() {
   const input = el("input", { type: "file", id: "search-file", accept: "image/*", "aria-label": "Photo to search with" });
-  const results = el("div", { class: "photos", id: "search-results" });
+  const results = el("div", { id: "search-results" });
+  const hit = h => el("figure", { class: "card hit", "data-photo": h.photo, "data-match": h.match },
+    el("a", { href: `#/photo/${h.photo}` }, el("img", { src: `/api/photos/${h.photo}/image?size=320`, alt: h.name ? `photo of ${h.name}` : `photo ${h.photo}`, loading: "lazy" })),
+    el("figcaption", {}, `${(h.similarity * 100).toFixed(0)} % alike`));
   async function run(file) {
     say("Searching…");
     const form = new FormData();
     form.append("photo", file);
     try {
       const hits = await api("/search", { method: "POST", body: form });
-      results.replaceChildren(...hits.map(h => el("figure", { class: "card hit", "data-photo": h.photo },
-        el("a", { href: `#/photo/${h.photo}` }, el("img", { src: `/api/photos/${h.photo}/image?size=320`, alt: `photo ${h.photo}`, loading: "lazy" })),
-        el("figcaption", {}, `${(h.similarity * 100).toFixed(0)} %`))));
-      say(`${hits.length} photos`);
+      const mine = hits.filter(h => h.match === "person"), alike = hits.filter(h => h.match !== "person");
+      const people = [...new Map(mine.map(h => [h.person, h])).values()]
+        .map(h => el("a", { href: `#/person/${h.person}` }, h.name || `Unnamed person ${h.person}`));
+      const sections = [];
+      if (mine.length) sections.push(el("section", { id: "search-person" },
+        el("h2", {}, "This person: ", people.flatMap((a, i) => i ? [", ", a] : [a]), el("span", { class: "count" }, ` ${mine.length} photo${mine.length === 1 ? "" : "s"}`)),
+        el("div", { class: "photos" }, mine.map(hit))));
+      if (alike.length) sections.push(el("section", { id: "search-alike" },
+        el("h2", {}, mine.length ? "Also alike" : "Alike", el("span", { class: "count" },
+          mine.length ? " faces outside this person that look much the same: check them" : " no person of the library was recognised; these faces look much the same")),
+        el("div", { class: "photos" }, alike.map(hit))));
+      if (!hits.length) sections.push(el("p", {}, "Nobody in the library looks like this person."));
+      results.replaceChildren(...sections);
+      say(`${hits.length} photo${hits.length === 1 ? "" : "s"}`);
     } catch (e) { say(e.message); }
   }
   input.addEventListener("change", () => input.files[0] && run(input.files[0]));
