@@ -29,7 +29,9 @@ if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAc
 
 try
 {
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // SIGTERM (a service manager's stop) is handled as Ctrl+C: the command is cancelled and given time to finish what
+    // it holds (an index its batch, serve its requests in flight) and return its own exit status.
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
 }
 catch (FaceAtlas.Core.People.PeopleException e)
 {
@@ -50,6 +52,16 @@ catch (OperationCanceledException)
 {
     Console.Error.WriteLine("faceatlas: interrupted");
     return ExitCodes.Interrupted;
+}
+catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 13 /* SQLITE_FULL */)
+{
+    Console.Error.WriteLine("faceatlas: error: the disk holding the catalog is full; free some space and run the same command to go on (nothing saved is lost)");
+    return ExitCodes.Error;
+}
+catch (IOException e) when (e is not DiskFullException && DiskFullException.IsNoSpace(e))
+{
+    Console.Error.WriteLine($"faceatlas: error: the disk is full ({e.Message}); free some space and run the same command to go on (nothing saved is lost)");
+    return ExitCodes.Error;
 }
 catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException
                               or ModelLayoutException or FormatException or UnauthorizedAccessException or IOException

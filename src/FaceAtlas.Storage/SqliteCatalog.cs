@@ -107,12 +107,22 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
 
     public void Commit(IReadOnlyList<PhotoOutcome> outcomes)
     {
-        using var tx = _connection.BeginTransaction();
-        using var writer = new OutcomeWriter(_connection, tx);
-        foreach (var outcome in outcomes)
-            writer.Write(outcome);
-        tx.Commit();
+        try
+        {
+            using var tx = _connection.BeginTransaction();
+            using var writer = new OutcomeWriter(_connection, tx);
+            foreach (var outcome in outcomes)
+                writer.Write(outcome);
+            tx.Commit();
+        }
+        catch (SqliteException e) when (IsFull(e))
+        {
+            throw new DiskFullException(Location, e);
+        }
     }
+
+    /// <summary>SQLITE_FULL: the database or its WAL could not grow (the disk, or the file system's quota, is full).</summary>
+    internal static bool IsFull(SqliteException e) => e.SqliteErrorCode == 13;
 
     public int RemovePhotos(IReadOnlyCollection<long> photoIds)
     {

@@ -73,6 +73,11 @@ internal sealed class CatalogApi(ServeOptions options)
         {
             return Results.NotFound(new { error = e.Message });
         }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ } || e is IOException io && DiskFullException.IsNoSpace(io))
+        {
+            // The change was rolled back whole: nothing half-done to repair, only space to free.
+            return Results.Json(new { error = "the disk holding the catalog is full; free some space and try again (nothing saved is lost)" }, statusCode: StatusCodes.Status507InsufficientStorage);
+        }
     }
 
     IResult Change(Action<SqliteCatalog> change) => Read(c => { change(c); return new { ok = true }; });

@@ -30,6 +30,14 @@ internal static class Cli
         return Process.Start(info)!;
     }
 
+    /// <summary>Sends <paramref name="signal"/> (KILL, TERM, INT) to the program, as a service manager or a terminal would.</summary>
+    public static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, process.Id.ToString()]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        Assert.True(kill.ExitCode == 0 || process.HasExited, $"kill -s {signal} {process.Id} failed");
+    }
+
     /// <summary>Runs a command that must succeed and parses its JSON lines.</summary>
     public static List<JsonElement> JsonLines(params string[] args)
     {
@@ -58,10 +66,10 @@ internal static class Cli
         var deadline = Stopwatch.StartNew();
         while (!p.WaitForExit(20))
         {
-            if (deadline.Elapsed > TimeSpan.FromMinutes(5))
+            if (deadline.Elapsed > TimeSpan.FromMinutes(15))
             {
                 p.Kill(entireProcessTree: true);
-                throw new TimeoutException($"faceatlas {string.Join(' ', args)} did not finish in 5 minutes");
+                throw new TimeoutException($"faceatlas {string.Join(' ', args)} did not finish in 15 minutes");
             }
             peak = Math.Max(peak, HighWaterMark(status));
         }

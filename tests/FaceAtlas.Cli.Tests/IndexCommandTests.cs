@@ -46,42 +46,51 @@ public sealed class IndexCommandTests : IDisposable
         Assert.DoesNotContain("   at ", run.Err);
     }
 
-    [DatasetFact]
-    public void Should_EndWithExactlyTheFacesOfAnUninterruptedRun_When_KilledAndRestarted()
+    [DatasetTheory]
+    [InlineData("KILL")] // a crash, a power cut
+    [InlineData("TERM")] // a service manager's stop (systemd, a container): handled as Ctrl+C
+    public void Should_EndWithExactlyTheFacesOfAnUninterruptedRun_When_StoppedAndRestarted(string signal)
     {
         // Given: an uninterrupted run as the reference
         var roots = LfwFolders(150);
         var reference = _temp.File("reference.db");
         Assert.Equal(0, Cli.Run(["index", .. roots, "--catalog", reference]).Exit);
 
-        // When: a run is killed with SIGKILL three times, each time after some photos were committed, then resumed
-        var crashed = _temp.File("crashed.db");
-        int killedMidRun = 0;
-        for (int kill = 1; kill <= 3; kill++)
+        // When: a run is stopped by the signal three times, each time after some photos were committed, then resumed
+        var stopped = _temp.File("stopped.db");
+        int stoppedMidRun = 0;
+        for (int stop = 1; stop <= 3; stop++)
         {
-            long before = CatalogSnapshot.Count(crashed, "photos");
-            using var run = Cli.Start(["index", .. roots, "--catalog", crashed]);
+            long before = CatalogSnapshot.Count(stopped, "photos");
+            using var run = Cli.Start(["index", .. roots, "--catalog", stopped]);
+            var stderr = run.StandardError.ReadToEndAsync();
             var watch = Stopwatch.StartNew();
-            while (!run.HasExited && CatalogSnapshot.Count(crashed, "photos") <= before && watch.Elapsed < TimeSpan.FromMinutes(2))
+            while (!run.HasExited && CatalogSnapshot.Count(stopped, "photos") <= before && watch.Elapsed < TimeSpan.FromMinutes(2))
                 Thread.Sleep(20);
-            Thread.Sleep(150 * kill); // land the kill at different moments: inside a batch, between batches
+            Thread.Sleep(150 * stop); // land the signal at different moments: inside a batch, between batches
             if (!run.HasExited)
             {
-                run.Kill(); // SIGKILL
-                killedMidRun++;
+                Cli.Signal(run, signal);
+                stoppedMidRun++;
+                Assert.True(run.WaitForExit(TimeSpan.FromSeconds(30)), $"index still running 30 s after SIG{signal}");
+                if (signal == "TERM")
+                {
+                    Assert.Equal(130, run.ExitCode);
+                    Assert.Contains("interrupted;", stderr.Result);
+                }
             }
             run.WaitForExit();
         }
-        Assert.True(killedMidRun >= 2, $"only {killedMidRun} of 3 kills landed while indexing; the test proves too little");
-        var final = Cli.Run(["index", .. roots, "--catalog", crashed]);
+        Assert.True(stoppedMidRun >= 2, $"only {stoppedMidRun} of 3 signals landed while indexing; the test proves too little");
+        var final = Cli.Run(["index", .. roots, "--catalog", stopped]);
 
         // Then: the same faces, boxes equal, each with its embedding, no duplicates
         Assert.Equal(0, final.Exit);
         var expected = CatalogSnapshot.Faces(reference);
-        var actual = CatalogSnapshot.Faces(crashed);
+        var actual = CatalogSnapshot.Faces(stopped);
         Assert.True(expected.Count > 150, $"reference has only {expected.Count} faces");
         Assert.Equal(expected, actual);
-        Assert.Equal(CatalogSnapshot.Count(reference, "photos"), CatalogSnapshot.Count(crashed, "photos"));
+        Assert.Equal(CatalogSnapshot.Count(reference, "photos"), CatalogSnapshot.Count(stopped, "photos"));
     }
 
     [DatasetFact]

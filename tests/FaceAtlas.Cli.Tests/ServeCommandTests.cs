@@ -71,6 +71,28 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public async Task Should_FinishTheRequestInFlightAndExit0_When_StoppedWithSigterm()
+    {
+        // Given: a search upload being answered (decoding and analysing a 1 MB photo takes a while)
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", Catalog]).Exit);
+        var (process, address) = await Serve();
+        using var http = new HttpClient();
+        var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(Datasets.At("group-photos", "deepface_couple.jpg"))), "photo", "q.jpg" } };
+        var request = new HttpRequestMessage(HttpMethod.Post, address + "api/search") { Content = form };
+        request.Headers.Add("X-FaceAtlas-Request", "1");
+        var answer = http.SendAsync(request);
+        await Task.Delay(300);
+
+        // When: a service manager stops it
+        Cli.Signal(process, "TERM");
+
+        // Then: the request is answered, and serve ends cleanly
+        Assert.Equal(HttpStatusCode.OK, (await answer).StatusCode);
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "serve still running 30 s after SIGTERM");
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    [DatasetFact]
     public async Task Should_PrintAToken_When_BoundBeyondLoopback()
     {
         Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", Catalog]).Exit);

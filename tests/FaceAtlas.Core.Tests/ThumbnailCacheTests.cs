@@ -1,4 +1,6 @@
+using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Thumbnails;
+using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Tests;
 
@@ -58,6 +60,30 @@ public sealed class ThumbnailCacheTests : IDisposable
         var written = File.ReadAllBytes(path);
         Assert.Contains(contents, c => c.AsSpan().SequenceEqual(written));
         Assert.Equal(["shared.bin"], Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Should_RenderOnce_When_TenPagesAskForOneThumbnailAtOnce()
+    {
+        // Given: a face of a real photo, not cached yet
+        var photo = Path.Combine(_temp.Path, "photo.png");
+        File.WriteAllBytes(photo, TestPhotos.Png(1200, 900));
+        var face = new FaceRecord(7, new PhotoRef(1, photo, 1200, 900), new FaceBox(400, 300, 200, 200), 0.99f,
+            new FivePoints(new(450, 350), new(550, 350), new(500, 400), new(460, 450), new(540, 450)), null, null);
+        var cache = ThumbnailCache.Beside(Path.Combine(_temp.Path, "c.db"));
+        using var start = new Barrier(10);
+
+        // When: ten threads (ten pages' requests) ask for it at the same moment
+        var paths = new string?[10];
+        var threads = Enumerable.Range(0, 10).Select(i => new Thread(() => { start.SignalAndWait(); paths[i] = cache.PathFor(face); })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        // Then: one rendering, one file, every caller given it
+        Assert.Equal(1, cache.Rendered);
+        Assert.All(paths, p => Assert.Equal(paths[0], p));
+        Assert.True(File.Exists(paths[0]));
+        Assert.Single(Directory.GetFiles(cache.Folder, "face-*.jpg"));
     }
 
     public void Dispose() => _temp.Dispose();

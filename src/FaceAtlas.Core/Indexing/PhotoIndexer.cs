@@ -101,17 +101,31 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         int threads = Math.Max(1, _options.Threads);
         // Bounded both ways: memory holds at most a few photos per thread, however large the folder.
         var results = Channel.CreateBounded<PhotoOutcome>(new BoundedChannelOptions(threads * 4) { SingleReader = true });
-        var writer = Task.Run(() => WriteAllAsync(results.Reader, tally, failures, started, progress), CancellationToken.None);
+        // A writer that fails (a full disk, a damaged catalog) stops the analysers: with nobody reading, they would
+        // wait on the full channel for ever. Its exception, not the analysers' cancellation, is what the run ends with.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                await WriteAllAsync(results.Reader, tally, failures, started, progress);
+            }
+            catch
+            {
+                stop.Cancel();
+                throw;
+            }
+        }, CancellationToken.None);
 
         try
         {
-            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel },
+            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = stop.Token },
                 async (item, ct) => await results.Writer.WriteAsync(Analyse(item.File, item.Known), ct));
         }
         finally
         {
             results.Writer.TryComplete();
-            await writer;
+            await writer; // rethrows the writer's failure over the analysers' cancellation
         }
     }
 
@@ -164,28 +178,39 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
     {
         var batch = new List<PhotoOutcome>(_options.BatchSize);
         var batchStarted = Stopwatch.StartNew();
-        // Each photo is written once whatever happens to the run; a cancelled run still writes what it finished.
-        await foreach (var outcome in reader.ReadAllAsync(CancellationToken.None))
+        int saved = 0;
+        try
         {
-            batch.Add(outcome);
-            tally.Count(outcome, failures);
-            progress?.Report(tally.Snapshot(started.Elapsed));
-            if (batch.Count >= _options.BatchSize || batchStarted.Elapsed >= _options.MaxBatchDelay)
+            // Each photo is written once whatever happens to the run; a cancelled run still writes what it finished.
+            await foreach (var outcome in reader.ReadAllAsync(CancellationToken.None))
             {
-                Flush(batch);
-                batchStarted.Restart();
+                batch.Add(outcome);
+                tally.Count(outcome, failures);
+                progress?.Report(tally.Snapshot(started.Elapsed));
+                if (batch.Count >= _options.BatchSize || batchStarted.Elapsed >= _options.MaxBatchDelay)
+                {
+                    saved += Flush(batch);
+                    batchStarted.Restart();
+                }
             }
+            saved += Flush(batch);
         }
-        Flush(batch);
+        catch (DiskFullException e)
+        {
+            throw e.WithPhotosSaved(saved);
+        }
         progress?.Report(tally.Snapshot(started.Elapsed));
     }
 
-    void Flush(List<PhotoOutcome> batch)
+    /// <summary>Commits <paramref name="batch"/> in one transaction and empties it; how many photos it held.</summary>
+    int Flush(List<PhotoOutcome> batch)
     {
-        if (batch.Count == 0) return;
+        int count = batch.Count;
+        if (count == 0) return 0;
         using (Clock.Measure(Stage.Store))
             catalog.Commit(batch);
         batch.Clear();
+        return count;
     }
 
     /// <summary>Counters written by the single writer task only.</summary>

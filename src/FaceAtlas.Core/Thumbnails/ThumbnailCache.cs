@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Vision;
 
@@ -31,11 +32,33 @@ public sealed class ThumbnailCache
 
     public string Folder { get; }
 
+    /// <summary>Thumbnails being made now, by path: a thumbnail asked for by many pages at once is made once.</summary>
+    readonly ConcurrentDictionary<string, Lazy<string?>> _making = new();
+    int _rendered;
+
+    /// <summary>How many thumbnails this cache has rendered (not found made).</summary>
+    public int Rendered => Volatile.Read(ref _rendered);
+
     /// <summary>The thumbnail's path, rendering it first if it is not cached. Null when the photo cannot be read.</summary>
     public string? PathFor(FaceRecord face)
     {
         var path = Path.Combine(Folder, $"face-{face.Id}-{(int)face.Box.X}-{(int)face.Box.Y}-{(int)face.Box.Width}.jpg");
         if (File.Exists(path)) return path;
+        var making = _making.GetOrAdd(path, p => new Lazy<string?>(() => Make(face, p)));
+        try
+        {
+            return making.Value;
+        }
+        finally
+        {
+            _making.TryRemove(new KeyValuePair<string, Lazy<string?>>(path, making));
+        }
+    }
+
+    string? Make(FaceRecord face, string path)
+    {
+        if (File.Exists(path)) return path; // made by a caller that finished just before this one asked
+        Interlocked.Increment(ref _rendered);
         byte[] jpeg;
         try
         {
