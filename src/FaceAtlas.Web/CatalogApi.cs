@@ -30,15 +30,29 @@ public sealed record DismissRequest(long First, long Second);
 /// The JSON API under /api. Each request opens the catalog for itself (a catalog connection serves one thread);
 /// photos are found by id, never by a path from the request, so only photos of the catalog can be served.
 /// </summary>
-internal sealed class CatalogApi(ServeOptions options)
+internal sealed class CatalogApi(ServeOptions options) : IDisposable
 {
+    /// <summary>
+    /// Held open for the server's life. In WAL mode a catalog's last connection to close removes its -wal and -shm
+    /// files and the next one to open must make them again, which a full disk refuses: with one always open, the
+    /// pages still read the catalog when its disk fills.
+    /// </summary>
+    readonly SqliteCatalog _keepOpen = SqliteCatalog.Open(options.CatalogPath, create: false);
+
     readonly ThumbnailCache _thumbnails = ThumbnailCache.Beside(options.CatalogPath);
     readonly Lazy<FaceAnalyzer> _analyzer = new(() => new FaceAnalyzer());
     readonly SemaphoreSlim _analyzing = new(1);
+    /// <summary>
+    /// Photos decoded at once for previews and thumbnails: a decoded 12 MP photo holds 48 MB, so fifty pages asking
+    /// at once would otherwise hold gigabytes; more than the cores would not be faster anyway.
+    /// </summary>
+    readonly SemaphoreSlim _decoding = new(Math.Max(2, Environment.ProcessorCount));
     readonly Lock _searching = new();
     SearchIndex? _index; // kept between searches: loading it for each would cost seconds at a million faces
 
     SqliteCatalog Open() => SqliteCatalog.Open(options.CatalogPath, create: false);
+
+    public void Dispose() => _keepOpen.Dispose();
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -54,8 +68,8 @@ internal sealed class CatalogApi(ServeOptions options)
         api.MapPost("/suggestions/dismiss", (DismissRequest body) => Change(c => new PeopleService(c).Dismiss(body.First, body.Second)));
         api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Suggest().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
-        api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http));
-        api.MapGet("/faces/{id:long}/thumbnail", (long id, HttpContext http) => Thumbnail(id, http));
+        api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => Decoding(() => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http), http));
+        api.MapGet("/faces/{id:long}/thumbnail", (long id, HttpContext http) => Decoding(() => Thumbnail(id, http), http));
         api.MapPost("/search", (HttpRequest request) => SearchAsync(request)).DisableAntiforgery();
         api.MapGet("/status", () => Read(Status));
         // Anything else under /api is not a resource: 404, as for a path that tries to climb out.
@@ -122,6 +136,20 @@ internal sealed class CatalogApi(ServeOptions options)
         return new StatusView(counts.Photos, counts.Faces, new PeopleService(catalog).List(includeHidden: true).Count, bytes, writer is not null, progress);
     }
 
+    /// <summary>Runs <paramref name="decode"/> when a decoding slot is free; a client that leaves meanwhile gives up its place.</summary>
+    async Task<IResult> Decoding(Func<IResult> decode, HttpContext http)
+    {
+        await _decoding.WaitAsync(http.RequestAborted);
+        try
+        {
+            return decode();
+        }
+        finally
+        {
+            _decoding.Release();
+        }
+    }
+
     static void Cache(HttpContext http) => http.Response.Headers.CacheControl = "private, max-age=86400";
 
     IResult PhotoImage(long id, int size, HttpContext http)
@@ -147,7 +175,18 @@ internal sealed class CatalogApi(ServeOptions options)
         FaceRecord? face;
         using (var catalog = Open())
             face = catalog.Face(id);
-        if (face is null || _thumbnails.PathFor(face) is not { } path) return Results.NotFound();
+        if (face is null) return Results.NotFound();
+        string? path;
+        try
+        {
+            path = _thumbnails.PathFor(face);
+        }
+        catch (DiskFullException)
+        {
+            // No room to keep it: the page still gets its thumbnail, made for this request only.
+            return ThumbnailCache.Render(face) is { } jpeg ? Results.Bytes(jpeg, "image/jpeg") : Results.NotFound();
+        }
+        if (path is null) return Results.NotFound();
         Cache(http);
         return Results.File(path, "image/jpeg");
     }

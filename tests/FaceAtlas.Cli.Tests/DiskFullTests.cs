@@ -102,5 +102,83 @@ public sealed class DiskFullTests : IDisposable
         Assert.Equal(CatalogSnapshot.Count(reference, "photos"), CatalogSnapshot.Count(catalog, "photos"));
     }
 
+    [SmallDiskFact]
+    public void Should_StopWithWordsAndResumeToTheSameFolders_When_AnExportCopyFillsTheDisk()
+    {
+        // Given: deepface-tests indexed (20 MB of photos), exported by copy once to a roomy folder as the reference
+        var catalog = _temp.File("c.db");
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("deepface-tests"), "--catalog", catalog]).Exit);
+        var reference = _temp.File("reference");
+        Assert.Equal(0, Cli.Run(["export", reference, "--mode", "copy", "--catalog", catalog]).Exit);
+        using var disk = new SmallDisk(4);
+        var destination = Path.Combine(disk.Folder, "people");
+
+        // When: the same export to a 4 MB disk, then again once it has room
+        var full = Cli.Run(["export", destination, "--mode", "copy", "--catalog", catalog]);
+        disk.Grow(64);
+        var resumed = Cli.Run(["export", destination, "--mode", "copy", "--catalog", catalog]);
+
+        // Then: a stop in words, nothing half-copied left in the way, and the same folders as the reference
+        Assert.Equal(1, full.Exit);
+        Assert.Contains($"faceatlas: error: the disk holding {destination} is full; free some space and run the same command to go on", full.Err);
+        Assert.Equal(0, resumed.Exit);
+        Assert.DoesNotContain("in the way", resumed.Out + resumed.Err);
+        Assert.Equal(Listing(reference), Listing(destination));
+    }
+
+    [SmallDiskFact]
+    public async Task Should_StillShowThumbnails_When_TheDiskHoldingTheCatalogIsFull()
+    {
+        // Given: a catalog on a small disk, then the disk filled to the last byte by something else
+        using var disk = new SmallDisk(8);
+        var catalog = Path.Combine(disk.Folder, "c.db");
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("bbt", "identities"), "--catalog", catalog]).Exit);
+        var faces = Cli.JsonLines(["faces", "--format", "jsonl", "--catalog", catalog]).Select(f => f.GetProperty("face").GetInt64()).ToList();
+        using var serve = Cli.Start(["serve", "--port", "0", "--catalog", catalog]);
+        var address = (await serve.StandardOutput.ReadLineAsync())!["FaceAtlas is at ".Length..].Split(' ')[0];
+        Fill(disk.Folder);
+        try
+        {
+            // When: pages ask for thumbnails that were never made
+            using var http = new HttpClient();
+            var answers = await Task.WhenAll(faces.Take(6).Select(face => http.GetAsync($"{address}api/faces/{face}/thumbnail")));
+
+            // Then: each is shown all the same (made for the request, not kept)
+            Assert.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.OK, a.StatusCode));
+            Assert.All(answers, a => Assert.Equal("image/jpeg", a.Content.Headers.ContentType?.MediaType));
+            foreach (var a in answers) Assert.True((await a.Content.ReadAsByteArrayAsync()).Length > 1000);
+        }
+        finally
+        {
+            serve.Kill();
+        }
+    }
+
+    /// <summary>Every file under <paramref name="folder"/> with its size, by path relative to it (the manifest aside).</summary>
+    static List<string> Listing(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => $"{Path.GetRelativePath(folder, f)} {new FileInfo(f).Length}")
+            .Where(f => !f.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Writes a file into <paramref name="folder"/> until its disk has no byte left.</summary>
+    static void Fill(string folder)
+    {
+        using var filler = new FileStream(Path.Combine(folder, "filler"), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        var block = new byte[64 * 1024];
+        try
+        {
+            while (true) filler.Write(block);
+        }
+        catch (IOException)
+        {
+        }
+        try
+        {
+            while (true) filler.Write(block, 0, 1);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.People;
 
 namespace FaceAtlas.Core.Export;
@@ -135,6 +136,14 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
                 manifest.Entries[relative] = Manifest.Entry.Of(source, target, used);
                 if (toRemake.Contains(relative)) remade++;
                 else added++;
+            }
+            catch (IOException e) when (DiskFullException.IsNoSpace(e))
+            {
+                // A copy cut short is not ours and would stand in the next run's way: it goes, what was made is
+                // recorded, and the export stops (the next photo would fail the same way).
+                File.Delete(target);
+                manifest.Write(_root);
+                throw new DiskFullException(_root, e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -55,23 +55,36 @@ public sealed class ThumbnailCache
         }
     }
 
+    /// <summary>Renders and stores the thumbnail; a full disk is a <see cref="DiskFullException"/> (the thumbnail can still be <see cref="Render"/>ed).</summary>
     string? Make(FaceRecord face, string path)
     {
         if (File.Exists(path)) return path; // made by a caller that finished just before this one asked
         Interlocked.Increment(ref _rendered);
-        byte[] jpeg;
+        if (Render(face) is not { } jpeg) return null;
         try
         {
-            jpeg = FaceThumbnail.Render(File.ReadAllBytes(face.Photo.Path), face.Box);
+            Directory.CreateDirectory(Folder);
+            CacheTag.Write(Folder);
+            WholeFile.Write(path, jpeg);
+        }
+        catch (IOException e) when (DiskFullException.IsNoSpace(e))
+        {
+            throw new DiskFullException(Folder, e);
+        }
+        return path;
+    }
+
+    /// <summary>The thumbnail's JPEG, rendered now and not stored. Null when the photo cannot be read.</summary>
+    public static byte[]? Render(FaceRecord face)
+    {
+        try
+        {
+            return FaceThumbnail.Render(File.ReadAllBytes(face.Photo.Path), face.Box);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PhotoDecodeException)
         {
             return null; // the photo moved or broke since it was indexed; the next index will tell
         }
-        Directory.CreateDirectory(Folder);
-        CacheTag.Write(Folder);
-        WholeFile.Write(path, jpeg);
-        return path;
     }
 
     /// <summary>Deletes the thumbnails of these faces (all boxes they ever had).</summary>
