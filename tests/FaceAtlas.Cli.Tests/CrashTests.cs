@@ -223,8 +223,9 @@ public sealed class CrashTests : IDisposable
         // Then: every request answered, the index finished, the catalog whole
         Assert.Empty(failures);
         Assert.True(sawIndexing, "the requests should have run while the index was running");
-        // The models (about 250 MB), the server, and at most a photo per core being decoded: measured 600 MB.
-        Assert.True(peak < 1200L * 1024 * 1024, $"serve's peak memory {peak / 1048576} MB");
+        // The models, the server, and at most a photo per core being decoded (bench serve-load: about 1.1 GB at 50
+        // clients). Fifty of deepface-tests' photos (up to 14 MP, 56 MB decoded) decoded at once would be 2.8 GB.
+        Assert.True(peak < 1536L * 1024 * 1024, $"serve's peak memory {peak / 1048576} MB");
         Assert.Equal(0, index.ExitCode);
         Assert.Equal("ok", CatalogSnapshot.Integrity(catalog));
         Assert.True(CatalogSnapshot.Count(catalog, "photos") > 600);
