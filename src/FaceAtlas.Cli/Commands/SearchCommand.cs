@@ -157,6 +157,7 @@ public static class SearchCommand
             Console.WriteLine($"{(h.Match == MatchKind.Person ? "person" : "alike"),-6}  {h.Similarity,10:F3}  {h.Face.Id,7}  {(h.Face.PersonId?.ToString() ?? "-"),6}  {DisplayText.Path(h.Face.Photo.Path)}");
         int ofPerson = hits.Count(h => h.Match == MatchKind.Person);
         string how = $"{(result.UsedIndex ? "search index" : "exact search")} over {result.FacesSearched:N0} faces, {elapsed.TotalMilliseconds:F0} ms";
-        Console.WriteLine(identified ? $"{hits.Count} photos: {ofPerson} of the person recognised, {hits.Count - ofPerson} alike on their own ({how})" : $"{hits.Count} photos ({how})");
+        string photos = hits.Count == 1 ? "1 photo" : $"{hits.Count} photos";
+        Console.WriteLine(identified ? $"{photos}: {ofPerson} of the person recognised, {hits.Count - ofPerson} alike on their own ({how})" : $"{photos} ({how})");
     }
 }
