@@ -10,7 +10,7 @@ internal static class WholeFile
 {
     public static void Write(string path, ReadOnlySpan<byte> bytes)
     {
-        var temporary = $"{path}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp";
+        var temporary = Temporary(path);
         try
         {
             File.WriteAllBytes(temporary, bytes);
@@ -21,4 +21,22 @@ internal static class WholeFile
             File.Delete(temporary); // gone already when the move worked
         }
     }
+
+    /// <summary>The same for a file too large to hold in memory first: <paramref name="write"/> writes it to a stream.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        var temporary = Temporary(path);
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+                write(stream);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    static string Temporary(string path) => $"{path}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp";
 }

@@ -189,5 +189,18 @@ public sealed class SearchIndexTests : IDisposable
         Assert.Null(SearchIndex.TryLoad(_temp.File("missing.search")));
     }
 
+    [Fact]
+    public void Should_LeaveNothingBehind_When_SavingFails()
+    {
+        // Given: where the index belongs, something it cannot replace (a folder)
+        var path = _temp.File("c.db.search");
+        Directory.CreateDirectory(path);
+
+        Assert.ThrowsAny<IOException>(() => SearchIndex.Build(Faces(50), "catalog", 1).Save(path));
+
+        // Then: no temporary file stays beside it (it used to, under a fixed name)
+        Assert.Equal(["c.db.search"], Directory.GetFileSystemEntries(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -231,26 +231,21 @@ public sealed class SearchIndex
         return matches;
     }
 
-    public void Save(string path)
+    /// <summary>Saves the index whole (<see cref="WholeFile"/>): a reader sees the old index or the new one, never half of one.</summary>
+    public void Save(string path) => WholeFile.Write(path, stream =>
     {
-        // Written beside and renamed over: a reader sees the old index or the new one, never half of one.
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-        using (var w = new BinaryWriter(stream))
-        {
-            w.Write(Magic);
-            w.Write(FormatVersion);
-            w.Write(CatalogId);
-            w.Write(Revision);
-            _graph.Write(w);
-            for (int node = 0; node < _graph.Count; node++) w.Write(_faceOf[node]);
-            for (int node = 0; node < _graph.Count; node++) w.Write(_tags[node]);
-            w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_residuals.AsSpan(0, _graph.Count * _graph.Dimensions)));
-            w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_residualFactors.AsSpan(0, _graph.Count)));
-            for (int node = 0; node < _graph.Count; node++) w.Write(_removed[node]);
-        }
-        File.Move(temp, path, overwrite: true);
-    }
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(Magic);
+        w.Write(FormatVersion);
+        w.Write(CatalogId);
+        w.Write(Revision);
+        _graph.Write(w);
+        for (int node = 0; node < _graph.Count; node++) w.Write(_faceOf[node]);
+        for (int node = 0; node < _graph.Count; node++) w.Write(_tags[node]);
+        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_residuals.AsSpan(0, _graph.Count * _graph.Dimensions)));
+        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_residualFactors.AsSpan(0, _graph.Count)));
+        for (int node = 0; node < _graph.Count; node++) w.Write(_removed[node]);
+    });
 
     /// <summary>The index saved at <paramref name="path"/>, or null when there is none or it cannot be read (it is then rebuilt).</summary>
     public static SearchIndex? TryLoad(string path)
