@@ -53,6 +53,13 @@ public sealed class ForgetCommandTests : IDisposable
         Assert.DoesNotContain(Directory.Exists(Catalog + ".thumbs") ? Directory.GetFiles(Catalog + ".thumbs") : [],
             t => forgotten.Any(f => Path.GetFileName(t).StartsWith($"face-{f.GetProperty("face").GetInt64()}-")));
 
+        // The search index was kept and erased in place (not deleted for a rebuild): the next search uses it as it is.
+        Assert.Contains(", their entries in the search index", output);
+        Assert.True(File.Exists(Catalog + ".search"));
+        var next = Cli.Run(["search", "--person", left.Count > 0 ? Cli.JsonLines(["people", "list", "--format", "jsonl", "--catalog", Catalog])[0].GetProperty("person").GetInt64().ToString() : "1", "--index", "--catalog", Catalog]);
+        Assert.Equal(0, next.Exit);
+        Assert.DoesNotContain("search index", next.Err); // neither "building it over" nor "catching up"
+
         // And a photo of theirs that changes and is analysed again does not bring their face back.
         var changed = forgotten[0].GetProperty("file").GetString()!;
         using (var bitmap = TestPhotos.DecodeRgba(changed))

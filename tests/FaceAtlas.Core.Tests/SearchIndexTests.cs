@@ -190,6 +190,33 @@ public sealed class SearchIndexTests : IDisposable
     }
 
     [Fact]
+    public void Should_KeepNoCodeOfARemovedFace_When_SavedAfterRemoving()
+    {
+        // Given: an index saved with every face, whose file holds each face's 4-bit code
+        var faces = Faces(50);
+        var path = _temp.File("c.db.search");
+        var index = SearchIndex.Build(faces, "catalog", 1);
+        index.Save(path);
+        byte[] Code(FaceVector f)
+        {
+            var code = new byte[Int4Codes.CodeBytes(f.Embedding.Length)];
+            Int4Codes.Encode(f.Embedding, code);
+            return code;
+        }
+        var gone = faces.Take(10).ToList();
+        var before = File.ReadAllBytes(path);
+        Assert.All(faces, f => Assert.True(before.AsSpan().IndexOf(Code(f)) >= 0)); // the scan can find them
+
+        // When: ten faces are removed (a forgotten person's) and the index saved again
+        index.Apply(gone.Select(f => f.Id).ToList(), [], 2).Save(path);
+
+        // Then: their codes are nowhere in the file, the others' still are
+        var after = File.ReadAllBytes(path);
+        Assert.All(gone, f => Assert.True(after.AsSpan().IndexOf(Code(f)) < 0, $"face {f.Id}'s code is still in the file"));
+        Assert.All(faces.Skip(10), f => Assert.True(after.AsSpan().IndexOf(Code(f)) >= 0));
+    }
+
+    [Fact]
     public void Should_LeaveNothingBehind_When_SavingFails()
     {
         // Given: where the index belongs, something it cannot replace (a folder)

@@ -179,6 +179,20 @@ public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? 
         return _index = index;
     }
 
+    /// <summary>
+    /// Erases faces the catalog no longer holds (a forgotten person's) from the saved index, in place: it is caught
+    /// up through the change log, which wipes their codes, and saved whole. An index that cannot be saved is deleted
+    /// instead, so no file keeps a trace of them. Returns whether a saved index was kept up to date.
+    /// </summary>
+    public bool EraseRemovedFaces()
+    {
+        if (!File.Exists(indexPath)) return false;
+        Index();
+        if (SearchIndex.TryLoadRevision(indexPath) == catalog.EmbeddingRevision()) return true;
+        File.Delete(indexPath);
+        return false;
+    }
+
     /// <summary>A read-only place loses only the saving: the index works from memory, and is rebuilt next time.</summary>
     void TrySave(SearchIndex index)
     {

@@ -247,6 +247,23 @@ public sealed class SearchIndex
         for (int node = 0; node < _graph.Count; node++) w.Write(_removed[node]);
     });
 
+    /// <summary>The catalog revision the index saved at <paramref name="path"/> is current with, read from its header alone; null when there is none.</summary>
+    public static long? TryLoadRevision(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var r = new BinaryReader(stream);
+            if (r.ReadInt32() != Magic || r.ReadInt32() != FormatVersion) return null;
+            r.ReadString();
+            return r.ReadInt64();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The index saved at <paramref name="path"/>, or null when there is none or it cannot be read (it is then rebuilt).</summary>
     public static SearchIndex? TryLoad(string path)
     {
