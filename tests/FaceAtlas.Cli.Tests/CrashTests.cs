@@ -52,7 +52,9 @@ public sealed class CrashTests : IDisposable
             if (run.HasExited) break; // finished before the signal: the rest would prove nothing new
             Cli.Signal(run, signal);
             Assert.True(run.WaitForExit(TimeSpan.FromSeconds(30)), $"index still running 30 s after SIG{signal}");
-            if (signal == "TERM" && run.ExitCode != 0) Assert.Equal(130, run.ExitCode); // 0: it finished as the signal came
+            // 130: stopped and saved what it had; 143: the signal came before the command had begun (the runtime's
+            // own handling, nothing done yet); 0: it finished as the signal came.
+            if (signal == "TERM") Assert.Contains(run.ExitCode, new[] { 0, 130, 143 });
             killed++;
         }
         var final = Cli.Run(["index", .. roots, "--catalog", crashed, "--no-cluster"]);

@@ -84,7 +84,7 @@ public sealed class DiskFullTests : IDisposable
         Assert.True(ended, "index still running 3 minutes after the disk filled: " + stdout.Result[^Math.Min(300, stdout.Result.Length)..]);
         Assert.Equal(1, run.ExitCode);
         var said = System.Text.RegularExpressions.Regex.Match(stderr.Result,
-            $@"faceatlas: error: the disk holding {System.Text.RegularExpressions.Regex.Escape(catalog)} is full: (\d+) photos were saved; free some space and run the same command to go on");
+            $@"faceatlas: error: the disk holding {System.Text.RegularExpressions.Regex.Escape(catalog)} is full: (\d+) photos? (?:was|were) saved; free some space and run the same command to go on");
         Assert.True(said.Success, stderr.Result);
         Assert.DoesNotContain("SQLite Error", stderr.Result);
         int saved = int.Parse(said.Groups[1].Value);

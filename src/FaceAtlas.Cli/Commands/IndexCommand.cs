@@ -74,7 +74,8 @@ public static class IndexCommand
         catch (OperationCanceledException)
         {
             progress.Finish();
-            stderr.WriteLine($"index: interrupted; {progress.Last.PhotosDone} photos were saved, run the same command to resume");
+            int saved = progress.Last.PhotosDone;
+            stderr.WriteLine($"index: interrupted; {saved} {(saved == 1 ? "photo was" : "photos were")} saved, run the same command to resume");
             return ExitCodes.Interrupted;
         }
         progress.Finish();
