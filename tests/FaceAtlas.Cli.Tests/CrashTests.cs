@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace FaceAtlas.Cli.Tests;
 
 /// <summary>Crashes at random moments and load while indexing: nothing lost, nothing doubled, nothing corrupt.</summary>
+[Trait("Category", "Slow")] // minutes each: thousands of photos indexed, killed, resumed
 public sealed class CrashTests : IDisposable
 {
     readonly TempFolder _temp = new();

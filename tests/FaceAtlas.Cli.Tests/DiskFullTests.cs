@@ -58,6 +58,7 @@ internal sealed class SmallDisk : IDisposable
 }
 
 /// <summary>A full disk stops a command at once, in words a person can act on, and loses nothing already saved.</summary>
+[Trait("Category", "Slow")] // minutes each: thousands of photos indexed, killed, resumed
 public sealed class DiskFullTests : IDisposable
 {
     readonly TempFolder _temp = new();

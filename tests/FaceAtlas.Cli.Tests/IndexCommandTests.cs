@@ -47,6 +47,7 @@ public sealed class IndexCommandTests : IDisposable
     }
 
     [DatasetTheory]
+    [Trait("Category", "Slow")]
     [InlineData("KILL")] // a crash, a power cut
     [InlineData("TERM")] // a service manager's stop (systemd, a container): handled as Ctrl+C
     public void Should_EndWithExactlyTheFacesOfAnUninterruptedRun_When_StoppedAndRestarted(string signal)

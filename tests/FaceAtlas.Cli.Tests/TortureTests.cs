@@ -7,6 +7,7 @@ namespace FaceAtlas.Cli.Tests;
 /// The real program on the worst a folder can hold, files generated here (nothing committed): every bad input
 /// reported with its reason and skipped, every good photo indexed, the run completed, memory bounded.
 /// </summary>
+[Trait("Category", "Slow")] // minutes each: thousands of photos indexed, killed, resumed
 public sealed class TortureTests(ITestOutputHelper output) : IDisposable
 {
     const long TwoGigabytes = 2L << 30;
