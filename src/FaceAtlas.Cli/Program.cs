@@ -53,9 +53,10 @@ catch (OperationCanceledException)
     Console.Error.WriteLine("faceatlas: interrupted");
     return ExitCodes.Interrupted;
 }
-catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 13 /* SQLITE_FULL */)
+catch (Microsoft.Data.Sqlite.SqliteException e) when (FaceAtlas.Storage.SqliteCatalog.IsFull(e))
 {
-    Console.Error.WriteLine("faceatlas: error: the disk holding the catalog is full; free some space and run the same command to go on (nothing saved is lost)");
+    // A write other than an index's batch (which says so itself): the same words, naming the catalog.
+    Console.Error.WriteLine($"faceatlas: error: {new DiskFullException(GlobalOptions.CatalogPath(parse), e).Message}");
     return ExitCodes.Error;
 }
 catch (IOException e) when (e is not DiskFullException && DiskFullException.IsNoSpace(e))

@@ -122,7 +122,7 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
     }
 
     /// <summary>SQLITE_FULL: the database or its WAL could not grow (the disk, or the file system's quota, is full).</summary>
-    internal static bool IsFull(SqliteException e) => e.SqliteErrorCode == 13;
+    public static bool IsFull(SqliteException e) => e.SqliteErrorCode == 13;
 
     public int RemovePhotos(IReadOnlyCollection<long> photoIds)
     {

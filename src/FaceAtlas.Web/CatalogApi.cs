@@ -87,7 +87,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         {
             return Results.NotFound(new { error = e.Message });
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ } || e is IOException io && DiskFullException.IsNoSpace(io))
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException full && SqliteCatalog.IsFull(full) || e is IOException io && DiskFullException.IsNoSpace(io))
         {
             // The change was rolled back whole: nothing half-done to repair, only space to free.
             return Results.Json(new { error = "the disk holding the catalog is full; free some space and try again (nothing saved is lost)" }, statusCode: StatusCodes.Status507InsufficientStorage);
@@ -120,7 +120,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     {
         var faces = catalog.FacesInPhoto(id);
         if (faces.Count == 0) throw new PeopleException($"no photo {id} with faces");
-        var names = new PeopleService(catalog).List(includeHidden: true).ToDictionary(p => p.Id, p => p.Name);
+        var names = Names(catalog);
         var photo = faces[0].Photo;
         return new PhotoView(id, Path.GetFileName(photo.Path), photo.Width, photo.Height,
             faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null)).ToList());
@@ -149,6 +149,10 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             _decoding.Release();
         }
     }
+
+    /// <summary>Every person's name by id, hidden people included: for answers that name the people of many faces.</summary>
+    static Dictionary<long, string?> Names(SqliteCatalog catalog) =>
+        new PeopleService(catalog).List(includeHidden: true).ToDictionary(p => p.Id, p => p.Name);
 
     static void Cache(HttpContext http) => http.Response.Headers.CacheControl = "private, max-age=86400";
 
@@ -238,7 +242,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
                 result = search.Search(query.Embedding, new SearchOptions()); // the default rule, as `search PHOTO` answers
                 _index = search.LoadedIndex;
             }
-            var names = new PeopleService(c).List(includeHidden: true).ToDictionary(p => p.Id, p => p.Name);
+            var names = Names(c);
             return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId,
                 h.Face.PersonId is { } p ? names.GetValueOrDefault(p) : null, MathF.Round(h.Similarity, 4), Match: h.Match.Name())).ToList();
         });

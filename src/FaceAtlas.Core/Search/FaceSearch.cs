@@ -64,7 +64,7 @@ public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? 
         int faces = catalog.Counts().Faces;
         bool exact = options.Mode == SearchMode.Exact || (options.Mode == SearchMode.Auto && faces <= ExactLimit);
         var hits = options.MinSimilarity is { } min
-            ? Alike(query, min, options.Top ?? int.MaxValue, filter, exact, options.Ef)
+            ? Alike(query, min, options.Top, filter, exact, options.Ef)
             : Identify(query, options.Identification, filter, exact, options.Ef, faces, knownPerson);
         var best = new Dictionary<long, SearchHit>();
         foreach (var hit in hits)
@@ -77,12 +77,12 @@ public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? 
     /// <summary>Which of two faces of one photo stands for it: the person's face over a look-alike, then the more similar.</summary>
     static bool Before(SearchHit a, SearchHit b) => a.Match != b.Match ? a.Match < b.Match : a.Similarity > b.Similarity;
 
-    /// <summary>Every face at least <paramref name="min"/> alike, whoever it belongs to.</summary>
-    IEnumerable<SearchHit> Alike(ReadOnlySpan<float> query, float min, int top, SearchFilter filter, bool exact, int ef)
+    /// <summary>Every face at least <paramref name="min"/> alike, whoever it belongs to (as many as make <paramref name="top"/> photos; null: all).</summary>
+    IEnumerable<SearchHit> Alike(ReadOnlySpan<float> query, float min, int? top, SearchFilter filter, bool exact, int ef)
     {
         // Faces, not photos, come back from either path; a few more than photos wanted cover photos holding two
         // faces alike (a reflection, a poster behind someone).
-        int k = top > int.MaxValue / 2 ? MaxCandidates : top + Math.Min(top, 16);
+        int k = top is { } t ? t + Math.Min(t, 16) : MaxCandidates;
         var matches = Matches(query, k, filter, exact, ef);
         var hits = new List<SearchHit>();
         foreach (var m in matches)
