@@ -60,7 +60,7 @@ public static class Targets
             catalog.DistinctPeople();
             new PeopleService(catalog).Cluster(full: true, CancellationToken.None);
         }
-        catch (Exception e) when (e is InvalidDataException or SqliteException or PeopleException)
+        catch (Exception e) when (e is InvalidDataException or SqliteException or FaceAtlas.Core.FaceAtlasException)
         {
             // What the CLI reports as "not a FaceAtlas catalog (…damaged)" or SQLite's own error, exit 1.
         }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using FaceAtlas.Cli;
 using FaceAtlas.Cli.Commands;
-using FaceAtlas.Core.Catalog;
-using FaceAtlas.Vision;
 
 var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in it, on this machine")
 {
@@ -33,41 +31,8 @@ try
     // it holds (an index its batch, serve its requests in flight) and return its own exit status.
     return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
 }
-catch (FaceAtlas.Core.People.PeopleException e)
+catch (Exception e) when (CommandFailure.From(e, CatalogAccess.Store(parse)) is { } failure)
 {
-    Console.Error.WriteLine($"faceatlas: {e.Message}; nothing was changed");
-    return ExitCodes.Error;
-}
-catch (UsageException e)
-{
-    Console.Error.WriteLine($"faceatlas: {e.Message}");
-    return ExitCodes.Usage;
-}
-catch (CatalogBusyException e)
-{
-    Console.Error.WriteLine($"faceatlas: {e.Message}");
-    return ExitCodes.Busy;
-}
-catch (OperationCanceledException)
-{
-    Console.Error.WriteLine("faceatlas: interrupted");
-    return ExitCodes.Interrupted;
-}
-catch (Microsoft.Data.Sqlite.SqliteException e) when (FaceAtlas.Storage.SqliteCatalog.IsFull(e))
-{
-    // A write other than an index's batch (which says so itself): the same words, naming the catalog.
-    Console.Error.WriteLine($"faceatlas: error: {new DiskFullException(GlobalOptions.CatalogPath(parse), e).Message}");
-    return ExitCodes.Error;
-}
-catch (IOException e) when (e is not DiskFullException && DiskFullException.IsNoSpace(e))
-{
-    Console.Error.WriteLine($"faceatlas: error: the disk is full ({e.Message}); free some space and run the same command to go on (nothing saved is lost)");
-    return ExitCodes.Error;
-}
-catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException
-                              or ModelLayoutException or FormatException or UnauthorizedAccessException or IOException
-                              or Microsoft.Data.Sqlite.SqliteException)
-{
-    Console.Error.WriteLine($"faceatlas: error: {e.Message}");
-    return ExitCodes.Error;
+    Console.Error.WriteLine($"faceatlas: {failure.Message}");
+    return failure.ExitCode;
 }

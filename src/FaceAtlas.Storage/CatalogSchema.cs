@@ -1,3 +1,4 @@
+using FaceAtlas.Core;
 using Microsoft.Data.Sqlite;
 
 namespace FaceAtlas.Storage;
@@ -102,10 +103,10 @@ internal static class CatalogSchema
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
         if (version > Version)
-            throw new InvalidDataException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
+            throw new DamagedCatalogException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
         if (version == Version) return;
         if (version == 0 && Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master")) > 0)
-            throw new InvalidDataException($"{location} is an SQLite database but not a FaceAtlas catalog");
+            throw new DamagedCatalogException($"{location} is an SQLite database but not a FaceAtlas catalog");
         using var tx = connection.BeginTransaction();
         using (var cmd = connection.CreateCommand())
         {

@@ -1,3 +1,4 @@
+using FaceAtlas.Core;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.People;
 using FaceAtlas.Vision;
@@ -9,7 +10,7 @@ namespace FaceAtlas.Storage;
 /// The face catalog in one SQLite file (WAL mode: readers never block the writer, and a killed writer loses
 /// only its open transaction). Owns one connection; use one instance per thread.
 /// </summary>
-public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
+public sealed partial class SqliteCatalog : IFaceCatalog
 {
     readonly SqliteConnection _connection;
 
@@ -36,9 +37,9 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
     {
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
-            throw new InvalidDataException($"{full} is a folder; --catalog wants a file");
+            throw new InvalidRequestException($"{full} is a folder; --catalog wants a file");
         if (!create && !File.Exists(full))
-            throw new FileNotFoundException($"no catalog at {full}; run 'faceatlas index PATH' first");
+            throw new NotFoundException($"no catalog at {full}; run 'faceatlas index PATH' first");
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -60,7 +61,7 @@ public sealed partial class SqliteCatalog : ICatalog, IPeopleCatalog
         catch (SqliteException e) when (e.SqliteErrorCode is 26 /* SQLITE_NOTADB */ or 11 /* SQLITE_CORRUPT */)
         {
             connection.Dispose();
-            throw new InvalidDataException($"{full} is not a FaceAtlas catalog (not an SQLite database, or damaged): {e.Message}");
+            throw new DamagedCatalogException($"{full} is not a FaceAtlas catalog (not an SQLite database, or damaged): {e.Message}", e);
         }
         catch
         {

@@ -1,8 +1,9 @@
+using FaceAtlas.Core;
+using FaceAtlas.Core.Application;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.People;
 using FaceAtlas.Core.Search;
 using FaceAtlas.Core.Thumbnails;
-using FaceAtlas.Storage;
 using FaceAtlas.Vision;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,14 +21,15 @@ public sealed record PhotoView(long Photo, string Name, int Width, int Height, I
 public sealed record SuggestionView(PersonView First, PersonView Second, float Similarity);
 public sealed record IndexingView(int PhotosDone, int PhotosTotal, int FacesFound);
 public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing, IndexingView? Progress);
-public sealed record NameRequest(string Name);
+public sealed record NameRequest(string? Name);
 public sealed record MergeRequest(long[] Others);
 public sealed record MoveRequest(long[] Faces, long? To);
 public sealed record RejectRequest(long[] Faces, long From);
 public sealed record DismissRequest(long First, long Second);
 
 /// <summary>
-/// The JSON API under /api. Each request opens the catalog for itself (a catalog connection serves one thread);
+/// The JSON API under /api: each endpoint parses, calls Core, and shapes the answer; failures are answered by
+/// <see cref="ApiErrors"/>. Each request opens the catalog for itself (a catalog connection serves one thread);
 /// photos are found by id, never by a path from the request, so only photos of the catalog can be served.
 /// </summary>
 internal sealed class CatalogApi(ServeOptions options) : IDisposable
@@ -37,9 +39,9 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// files and the next one to open must make them again, which a full disk refuses: with one always open, the
     /// pages still read the catalog when its disk fills.
     /// </summary>
-    readonly SqliteCatalog _keepOpen = SqliteCatalog.Open(options.CatalogPath, create: false);
+    readonly IFaceCatalog _keepOpen = options.Catalog.Open();
 
-    readonly ThumbnailCache _thumbnails = ThumbnailCache.Beside(options.CatalogPath);
+    readonly ThumbnailCache _thumbnails = ThumbnailCache.Beside(options.Catalog.LocalFiles);
     readonly Lazy<FaceAnalyzer> _analyzer = new(() => new FaceAnalyzer());
     readonly SemaphoreSlim _analyzing = new(1);
     /// <summary>
@@ -50,7 +52,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     readonly Lock _searching = new();
     SearchIndex? _index; // kept between searches: loading it for each would cost seconds at a million faces
 
-    SqliteCatalog Open() => SqliteCatalog.Open(options.CatalogPath, create: false);
+    IFaceCatalog Open() => options.Catalog.Open();
 
     public void Dispose() => _keepOpen.Dispose();
 
@@ -59,7 +61,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         var api = app.MapGroup("/api");
         api.MapGet("/people", (int? offset, int? limit, bool? hidden) => Read(c => People(c, offset ?? 0, Math.Clamp(limit ?? 200, 1, 1000), hidden ?? false)));
         api.MapGet("/people/{id:long}", (long id) => Read(c => Person(c, id)));
-        api.MapPost("/people/{id:long}/name", (long id, NameRequest body) => Change(c => new PeopleService(c).Name(id, body.Name)));
+        api.MapPost("/people/{id:long}/name", (long id, NameRequest body) => Change(c => new PeopleService(c).Name(id, body.Name ?? "")));
         api.MapPost("/people/{id:long}/hide", (long id) => Change(c => new PeopleService(c).Hide(id, true)));
         api.MapPost("/people/{id:long}/unhide", (long id) => Change(c => new PeopleService(c).Hide(id, false)));
         api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body) => Change(c => new PeopleService(c).Merge(id, body.Others)));
@@ -73,42 +75,30 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/search", (HttpRequest request) => SearchAsync(request)).DisableAntiforgery();
         api.MapGet("/status", () => Read(Status));
         // Anything else under /api is not a resource: 404, as for a path that tries to climb out.
-        api.Map("/{**rest}", () => Results.NotFound());
+        api.Map("/{**rest}", () => Results.NotFound(new { error = "no such resource" }));
     }
 
-    IResult Read<T>(Func<SqliteCatalog, T> read)
+    IResult Read<T>(Func<IFaceCatalog, T> read)
     {
-        try
-        {
-            using var catalog = Open();
-            return Results.Ok(read(catalog));
-        }
-        catch (PeopleException e)
-        {
-            return Results.NotFound(new { error = e.Message });
-        }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException full && SqliteCatalog.IsFull(full) || e is IOException io && DiskFullException.IsNoSpace(io))
-        {
-            // The change was rolled back whole: nothing half-done to repair, only space to free.
-            return Results.Json(new { error = "the disk holding the catalog is full; free some space and try again (nothing saved is lost)" }, statusCode: StatusCodes.Status507InsufficientStorage);
-        }
+        using var catalog = Open();
+        return Results.Ok(read(catalog));
     }
 
-    IResult Change(Action<SqliteCatalog> change) => Read(c => { change(c); return new { ok = true }; });
+    IResult Change(Action<IFaceCatalog> change) => Read(c => { change(c); return new { ok = true }; });
 
-    IResult Change<T>(Func<SqliteCatalog, T> change) => Read(change);
+    IResult Change<T>(Func<IFaceCatalog, T> change) => Read(change);
 
     static PersonView View(PersonSummary p) => new(p.Id, p.Name, p.Faces, p.Photos, p.Hidden, p.CoverFace);
 
     static float[] Box(FaceRecord f) => [MathF.Round(f.Box.X, 1), MathF.Round(f.Box.Y, 1), MathF.Round(f.Box.Width, 1), MathF.Round(f.Box.Height, 1)];
 
-    static PeoplePage People(SqliteCatalog catalog, int offset, int limit, bool hidden)
+    static PeoplePage People(IFaceCatalog catalog, int offset, int limit, bool hidden)
     {
         var people = new PeopleService(catalog).List(hidden);
         return new PeoplePage(people.Count, offset, people.Skip(offset).Take(limit).Select(View).ToList());
     }
 
-    static PersonDetail Person(SqliteCatalog catalog, long id)
+    static PersonDetail Person(IFaceCatalog catalog, long id)
     {
         var person = new PeopleService(catalog).Get(id);
         var faces = catalog.FacesOfPerson(id)
@@ -116,24 +106,21 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         return new PersonDetail(View(person), faces);
     }
 
-    static PhotoView Photo(SqliteCatalog catalog, long id)
+    static PhotoView Photo(IFaceCatalog catalog, long id)
     {
         var faces = catalog.FacesInPhoto(id);
-        if (faces.Count == 0) throw new PeopleException($"no photo {id} with faces");
+        if (faces.Count == 0) throw new NotFoundException($"no photo {id} with faces");
         var names = Names(catalog);
         var photo = faces[0].Photo;
         return new PhotoView(id, Path.GetFileName(photo.Path), photo.Width, photo.Height,
             faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null)).ToList());
     }
 
-    StatusView Status(SqliteCatalog catalog)
+    StatusView Status(IFaceCatalog catalog)
     {
-        var counts = catalog.Counts();
-        long bytes = new FileInfo(options.CatalogPath).Length + (File.Exists(options.CatalogPath + "-wal") ? new FileInfo(options.CatalogPath + "-wal").Length : 0);
-        var writer = CatalogLock.Writer(options.CatalogPath);
-        var numbers = writer?.Split(' ').Select(n => int.TryParse(n, out int v) ? v : -1).ToArray();
-        var progress = numbers is { Length: 3 } && numbers.All(n => n >= 0) ? new IndexingView(numbers[0], numbers[1], numbers[2]) : null;
-        return new StatusView(counts.Photos, counts.Faces, new PeopleService(catalog).List(includeHidden: true).Count, bytes, writer is not null, progress);
+        var status = new StatusService(options.Catalog).Status(catalog);
+        var progress = status.RunningIndex?.Progress is { } p ? new IndexingView(p.PhotosDone, p.PhotosTotal, p.FacesFound) : null;
+        return new StatusView(status.Photos, status.Faces, status.People, status.CatalogBytes, status.RunningIndex is not null, progress);
     }
 
     /// <summary>Runs <paramref name="decode"/> when a decoding slot is free; a client that leaves meanwhile gives up its place.</summary>
@@ -151,7 +138,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     }
 
     /// <summary>Every person's name by id, hidden people included: for answers that name the people of many faces.</summary>
-    static Dictionary<long, string?> Names(SqliteCatalog catalog) =>
+    static Dictionary<long, string?> Names(IFaceCatalog catalog) =>
         new PeopleService(catalog).List(includeHidden: true).ToDictionary(p => p.Id, p => p.Name);
 
     static void Cache(HttpContext http) => http.Response.Headers.CacheControl = "private, max-age=86400";
@@ -161,7 +148,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         string? path;
         using (var catalog = Open())
             path = catalog.FacesInPhoto(id).FirstOrDefault()?.Photo.Path;
-        if (path is null) return Results.NotFound();
+        if (path is null) throw new NotFoundException($"no photo {id} with faces");
         try
         {
             var jpeg = PhotoPreview.Render(File.ReadAllBytes(path), size);
@@ -170,7 +157,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PhotoDecodeException)
         {
-            return Results.NotFound(new { error = "the photo cannot be read now; index again" });
+            throw new NotFoundException("the photo cannot be read now; index again");
         }
     }
 
@@ -179,7 +166,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         FaceRecord? face;
         using (var catalog = Open())
             face = catalog.Face(id);
-        if (face is null) return Results.NotFound();
+        if (face is null) throw new NotFoundException($"no face {id}");
         string? path;
         try
         {
@@ -188,19 +175,21 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         catch (DiskFullException)
         {
             // No room to keep it: the page still gets its thumbnail, made for this request only.
-            return ThumbnailCache.Render(face) is { } jpeg ? Results.Bytes(jpeg, "image/jpeg") : Results.NotFound();
+            return ThumbnailCache.Render(face) is { } jpeg ? Results.Bytes(jpeg, "image/jpeg") : throw Unreadable(face);
         }
-        if (path is null) return Results.NotFound();
+        if (path is null) throw Unreadable(face);
         Cache(http);
         return Results.File(path, "image/jpeg");
     }
+
+    static NotFoundException Unreadable(FaceRecord face) => new($"the photo of face {face.Id} cannot be read now; index again");
 
     /// <summary>The uploaded query photo goes through the indexing pipeline's decoder, with its limits; one at a time.</summary>
     async Task<IResult> SearchAsync(HttpRequest request)
     {
         var tooLarge = Results.Json(new { error = $"the upload is too large (at most {options.MaxUploadBytes / 1048576} MB)" }, statusCode: 413);
         if (request.ContentLength > options.MaxUploadBytes) return tooLarge; // said before a byte of it is read
-        if (!request.HasFormContentType) return Results.BadRequest(new { error = "send the photo as multipart/form-data, field 'photo'" });
+        if (!request.HasFormContentType) throw new InvalidRequestException("send the photo as multipart/form-data, field 'photo'");
         IFormCollection form;
         try
         {
@@ -212,34 +201,28 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
         {
-            return Results.BadRequest(new { error = $"the upload is malformed: {e.Message}" });
+            throw new InvalidRequestException($"the upload is malformed: {e.Message}");
         }
-        if (form.Files.GetFile("photo") is not { } file) return Results.BadRequest(new { error = "no file in field 'photo'" });
+        if (form.Files.GetFile("photo") is not { } file) throw new InvalidRequestException("no file in field 'photo'");
         using var bytes = new MemoryStream();
         await file.CopyToAsync(bytes);
-        PhotoAnalysis analysis;
+        float[] query;
         await _analyzing.WaitAsync();
         try
         {
-            analysis = _analyzer.Value.Analyze(bytes.ToArray());
-        }
-        catch (PhotoDecodeException e)
-        {
-            return Results.BadRequest(new { error = $"not a usable photo: {e.Message}" });
+            query = QueryFace.Find(_analyzer.Value, bytes.ToArray(), Path.GetFileName(file.FileName));
         }
         finally
         {
             _analyzing.Release();
         }
-        var query = analysis.Faces.MaxBy(f => f.Box.Area);
-        if (query is null) return Results.BadRequest(new { error = "no face found in the photo" });
         return Read(c =>
         {
             SearchResult result;
             lock (_searching)
             {
-                var search = new FaceSearch(c, FaceSearch.IndexPathFor(options.CatalogPath), _index);
-                result = search.Search(query.Embedding, new SearchOptions()); // the default rule, as `search PHOTO` answers
+                var search = new FaceSearch(c, FaceSearch.IndexPathFor(options.Catalog.LocalFiles), _index);
+                result = search.Search(query, new SearchOptions()); // the default rule, as `search PHOTO` answers
                 _index = search.LoadedIndex;
             }
             var names = Names(c);

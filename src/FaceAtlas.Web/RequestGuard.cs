@@ -18,14 +18,12 @@ internal sealed class RequestGuard(string? token)
     {
         if (token is not null && !HasToken(context))
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsync("this FaceAtlas needs its token: open the address printed by 'faceatlas serve'");
+            await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "this FaceAtlas needs its token: open the address printed by 'faceatlas serve'");
             return;
         }
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !FromOurPages(context))
         {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsync("cross-site requests may not change the catalog");
+            await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "cross-site requests may not change the catalog");
             return;
         }
         context.Response.Headers["X-Content-Type-Options"] = "nosniff";

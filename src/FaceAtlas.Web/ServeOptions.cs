@@ -1,4 +1,5 @@
 using System.Net;
+using FaceAtlas.Core.Catalog;
 
 namespace FaceAtlas.Web;
 
@@ -6,7 +7,7 @@ namespace FaceAtlas.Web;
 /// Where the web app listens and on which catalog. A non-loopback address is reachable by others on the network,
 /// so it always comes with a <see cref="Token"/> that every request must carry.
 /// </summary>
-public sealed record ServeOptions(string CatalogPath, IPAddress Bind, int Port, string? Token)
+public sealed record ServeOptions(ICatalogStore Catalog, IPAddress Bind, int Port, string? Token)
 {
     /// <summary>Largest query photo accepted by the search upload.</summary>
     public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
@@ -14,6 +15,6 @@ public sealed record ServeOptions(string CatalogPath, IPAddress Bind, int Port, 
     public static string NewToken() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>Options for <paramref name="bind"/>: a token exactly when the address is not loopback.</summary>
-    public static ServeOptions For(string catalogPath, IPAddress bind, int port) =>
-        new(catalogPath, bind, port, IPAddress.IsLoopback(bind) ? null : NewToken());
+    public static ServeOptions For(ICatalogStore catalog, IPAddress bind, int port) =>
+        new(catalog, bind, port, IPAddress.IsLoopback(bind) ? null : NewToken());
 }

@@ -26,10 +26,12 @@ public static class WebServer
         builder.Services.Configure<JsonOptions>(j => j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<CatalogApi>();
+        // A body that is not the JSON asked for throws, so ApiErrors answers it with words, as every other error.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var app = builder.Build();
-        var guard = new RequestGuard(options.Token);
-        app.Use(guard.InvokeAsync);
+        app.Use(new ApiErrors(options.Catalog).InvokeAsync);
+        app.Use(new RequestGuard(options.Token).InvokeAsync);
         foreach (var path in StaticAssets.Paths)
             app.MapGet(path, () => StaticAssets.Serve(path));
         app.Services.GetRequiredService<CatalogApi>().Map(app);

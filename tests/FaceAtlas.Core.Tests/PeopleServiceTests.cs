@@ -132,7 +132,7 @@ public sealed class PeopleServiceTests : IDisposable
 
         Assert.Equal(7, merged.Faces);
         Assert.Equal("Bea", merged.Name); // the unnamed target takes the name
-        Assert.Throws<PeopleException>(() => _people.Get(b));
+        Assert.Throws<FaceAtlas.Core.NotFoundException>(() => _people.Get(b));
         _people.Cluster(full: true);
         Assert.Equal(7, _people.Get(a).Faces);
     }
@@ -143,18 +143,18 @@ public sealed class PeopleServiceTests : IDisposable
         var (a, b) = TwoPeople();
         var before = _catalog.Faces(false).Select(f => (f.Id, f.PersonId)).ToList();
 
-        Assert.Throws<PeopleException>(() => _people.Merge(a, [b, 999]));
-        Assert.Throws<PeopleException>(() => _people.Merge(a, [a]));
-        Assert.Throws<PeopleException>(() => _people.Merge(a, [b, b]));       // a repeated id is a mistyped request
-        Assert.Throws<PeopleException>(() => _people.MoveFaces([_catalog.FacesOf(a)[0], _catalog.FacesOf(a)[0]], b));
-        Assert.Throws<PeopleException>(() => _people.RejectFaces([_catalog.FacesOf(a)[1], _catalog.FacesOf(a)[1]], a));
-        Assert.Throws<PeopleException>(() => _people.MoveFaces([_catalog.FacesOf(a)[0], 12345], b));
-        Assert.Throws<PeopleException>(() => _people.RejectFaces([_catalog.FacesOf(b)[0]], a));
-        Assert.Throws<PeopleException>(() => _people.Name(999, "x"));
-        Assert.Throws<PeopleException>(() => _people.Name(a, "  "));
-        Assert.Throws<PeopleException>(() => _people.Name(a, "a/b"));
-        Assert.Throws<PeopleException>(() => _people.Name(a, "Ann\nBob"));     // a line break would forge a row of every list
-        Assert.Throws<PeopleException>(() => _people.Name(a, "Ann\u001b[31m")); // an escape would drive the terminal
+        Assert.Throws<FaceAtlas.Core.NotFoundException>(() => _people.Merge(a, [b, 999]));
+        Assert.Throws<FaceAtlas.Core.InvalidRequestException>(() => _people.Merge(a, [a]));
+        Assert.Throws<FaceAtlas.Core.InvalidRequestException>(() => _people.Merge(a, [b, b]));       // a repeated id is a mistyped request
+        Assert.Throws<FaceAtlas.Core.InvalidRequestException>(() => _people.MoveFaces([_catalog.FacesOf(a)[0], _catalog.FacesOf(a)[0]], b));
+        Assert.Throws<FaceAtlas.Core.InvalidRequestException>(() => _people.RejectFaces([_catalog.FacesOf(a)[1], _catalog.FacesOf(a)[1]], a));
+        Assert.Throws<FaceAtlas.Core.NotFoundException>(() => _people.MoveFaces([_catalog.FacesOf(a)[0], 12345], b));
+        Assert.Throws<FaceAtlas.Core.InvalidRequestException>(() => _people.RejectFaces([_catalog.FacesOf(b)[0]], a));
+        Assert.Throws<FaceAtlas.Core.NotFoundException>(() => _people.Name(999, "x"));
+        Assert.Throws<FaceAtlas.Core.InvalidRequestException>(() => _people.Name(a, "  "));
+        Assert.Throws<FaceAtlas.Core.InvalidRequestException>(() => _people.Name(a, "a/b"));
+        Assert.Throws<FaceAtlas.Core.InvalidRequestException>(() => _people.Name(a, "Ann\nBob"));     // a line break would forge a row of every list
+        Assert.Throws<FaceAtlas.Core.InvalidRequestException>(() => _people.Name(a, "Ann\u001b[31m")); // an escape would drive the terminal
 
         Assert.Equal(before, _catalog.Faces(false).Select(f => (f.Id, f.PersonId)).ToList());
         Assert.Null(_people.Get(a).Name);

@@ -27,7 +27,8 @@ public sealed class BrowserFactAttribute : FactAttribute
 
 /// <summary>
 /// One catalog of deepface-tests and bbt/identities, indexed and clustered once for all tests; each test serves its
-/// own copy (tests rename and merge), and one headless Chromium is shared.
+/// own copy (tests rename and merge). One headless Chromium is shared, started only where there is one: the API
+/// tests speak HTTP alone and run without it.
 /// </summary>
 public sealed class WebFixture : IAsyncLifetime
 {
@@ -35,22 +36,25 @@ public sealed class WebFixture : IAsyncLifetime
     IPlaywright? _playwright;
 
     public string BaseCatalog => _temp.File("base.db");
-    public IBrowser Browser { get; private set; } = null!;
+    IBrowser? _browser;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException($"no Chromium at {BrowserFactAttribute.Chromium}: a browser test must be a [BrowserFact]");
 
     /// <summary>Where screenshots go for a reviewer to look at (not committed).</summary>
     public static string Screenshots { get; } = Path.Combine(Datasets.RepositoryRoot, ".build", "screenshots");
 
     public async Task InitializeAsync()
     {
-        if (!Datasets.Present || !File.Exists(BrowserFactAttribute.Chromium)) return;
+        if (!Datasets.Present) return; // every test here is a [DatasetFact] or [BrowserFact], skipped saying so
         using (var catalog = SqliteCatalog.Open(BaseCatalog))
         using (var analyzer = new FaceAnalyzer())
         {
             await new PhotoIndexer(catalog, analyzer).RunAsync([Datasets.At("deepface-tests"), Datasets.At("bbt", "identities")]);
             new PeopleService(catalog).Cluster(full: false);
         }
+        if (!File.Exists(BrowserFactAttribute.Chromium)) return;
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
+        _browser = await _playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = BrowserFactAttribute.Chromium,
             Headless = true,
@@ -68,7 +72,7 @@ public sealed class WebFixture : IAsyncLifetime
             catalog = _temp.File($"c{Guid.NewGuid():N}.db");
             File.Copy(BaseCatalog, catalog);
         }
-        var options = new ServeOptions(catalog, IPAddress.Loopback, 0, token);
+        var options = new ServeOptions(CatalogStores.For(catalog), IPAddress.Loopback, 0, token);
         var app = WebServer.Build(options);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -34,6 +34,16 @@ public sealed class DatasetFactAttribute : FactAttribute
     {
         if (!Datasets.Present) Skip = Datasets.SkipReason;
     }
+
+    /// <summary>A folder the test also needs (such as a tmpfs); skipped, naming it, where it is absent.</summary>
+    public string? NeedsFolder
+    {
+        get => null;
+        init
+        {
+            if (Skip is null && value is not null && !Directory.Exists(value)) Skip = $"{value} does not exist on this machine";
+        }
+    }
 }
 
 /// <summary>A theory that needs the shared photos.</summary>

@@ -16,8 +16,8 @@ public static class ClusterCommand
         var command = new Command("cluster", "Group faces into people; new faces join existing people or form new ones") { Full };
         command.SetAction((parse, cancel) =>
         {
-            using (var writable = CatalogAccess.OpenForWriting(GlobalOptions.CatalogPath(parse), create: false))
-                Report(new PeopleService(writable.Catalog).Cluster(parse.GetValue(Full), cancel), Console.Out);
+            using (var writer = CatalogAccess.Store(parse).OpenForWriting(create: false))
+                Report(new PeopleService(writer.Catalog).Cluster(parse.GetValue(Full), cancel), Console.Out);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

@@ -52,14 +52,13 @@ public static class EvalCommand
             throw new DirectoryNotFoundException($"no folder {folder}");
         var pairsFile = parse.GetValue(Pairs);
         var pairs = pairsFile is null ? null : PairsFile.Read(pairsFile, folder);
-        var catalogPath = GlobalOptions.CatalogPath(parse);
         int minPhotos = parse.GetValue(MinPhotos);
         var roots = Directory.GetDirectories(folder).Where(d => Directory.GetFiles(d).Length >= minPhotos).Order(StringComparer.Ordinal).ToList();
 
-        using (var writable = CatalogAccess.OpenForWriting(catalogPath))
+        using (var writer = CatalogAccess.Store(parse).OpenForWriting())
         using (var analyzer = new FaceAnalyzer())
         {
-            var catalog = writable.Catalog;
+            var catalog = writer.Catalog;
             var progress = new ConsoleProgress(Console.Error, interactive: !Console.IsErrorRedirected);
             var summary = await new PhotoIndexer(catalog, analyzer).RunAsync(roots, progress, cancel);
             progress.Finish();

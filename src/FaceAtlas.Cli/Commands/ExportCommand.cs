@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceAtlas.Core.Application;
 using FaceAtlas.Core.Export;
 
 namespace FaceAtlas.Cli.Commands;
@@ -45,16 +46,10 @@ public static class ExportCommand
         };
         command.SetAction(parse =>
         {
-            using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
-            var only = parse.GetValue(People) is { Length: > 0 } ids ? ids.ToHashSet() : null;
-            var people = new Core.People.PeopleService(catalog).List(includeHidden: only is not null);
-            if (only is not null && only.FirstOrDefault(id => people.All(p => p.Id != id)) is var missing and not 0)
-                throw new Core.People.PeopleException($"no person {missing}");
-            var photos = catalog.PhotosByPerson();
-            var chosen = people.Where(p => (only is null || only.Contains(p.Id)) && p.Faces >= parse.GetValue(MinFaces))
-                .Select(p => (p, photos.TryGetValue(p.Id, out var list) ? list : []));
-            var groups = PhotoExporter.Plan(chosen, parse.GetValue(IncludeUnknown) ? catalog.PhotosWithoutPeople() : null);
-            var summary = new PhotoExporter(parse.GetValue(Destination)!, parse.GetValue(Mode)).Run(groups);
+            using var catalog = CatalogAccess.OpenExisting(parse);
+            var selection = new ExportSelection(parse.GetValue(People) is { Length: > 0 } ids ? ids.ToHashSet() : null,
+                parse.GetValue(MinFaces), parse.GetValue(IncludeUnknown));
+            var summary = new ExportService(catalog).Run(parse.GetValue(Destination)!, parse.GetValue(Mode), selection);
             Console.WriteLine($"Exported {summary.Folders} folders to {Path.GetFullPath(parse.GetValue(Destination)!)}: {summary.Added} added, " +
                               $"{summary.Kept} kept, {summary.Removed} removed" +
                               (summary.Remade > 0 ? $", {summary.Remade} made again as {Plural(parse.GetValue(Mode))}" : "") +

@@ -25,7 +25,7 @@ public static class FacesCommand
         command.Options.Add(WithEmbedding);
         command.SetAction(parse =>
         {
-            using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
+            using var catalog = CatalogAccess.OpenExisting(parse);
             var faces = catalog.Faces(parse.GetValue(WithEmbedding));
             if (parse.GetValue(Format) == OutputFormat.Jsonl)
                 WriteJsonLines(faces);
@@ -48,8 +48,8 @@ public static class FacesCommand
         {
             var target = parse.GetValue(to)!;
             long? person = target == "new" ? null
-                : long.TryParse(target, out var id) ? id : throw new PeopleException($"--to takes a person id or 'new', not '{target}'");
-            using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
+                : long.TryParse(target, out var id) ? id : throw new UsageException($"--to takes a person id or 'new', not '{target}'");
+            using var catalog = CatalogAccess.OpenExisting(parse);
             var faces = parse.GetValue(FaceIds)!;
             long moved = new PeopleService(catalog).MoveFaces(faces, person);
             Console.WriteLine($"moved {faces.Length} face(s) to person {moved}");
@@ -64,7 +64,7 @@ public static class FacesCommand
         var command = new Command("reject", "Say faces are not a person: they leave it and never join it again") { FaceIds, from };
         command.SetAction(parse =>
         {
-            using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
+            using var catalog = CatalogAccess.OpenExisting(parse);
             var faces = parse.GetValue(FaceIds)!;
             new PeopleService(catalog).RejectFaces(faces, parse.GetValue(from));
             Console.WriteLine($"{faces.Length} face(s) are no longer person {parse.GetValue(from)}");

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using FaceAtlas.Core.People;
-using FaceAtlas.Core.Search;
-using FaceAtlas.Core.Thumbnails;
+using FaceAtlas.Core.Application;
 
 namespace FaceAtlas.Cli.Commands;
 
@@ -18,16 +16,9 @@ public static class ForgetCommand
         var command = new Command("forget", "Remove a person's faces, embeddings, thumbnails and search entries for good") { Person };
         command.SetAction(parse =>
         {
-            var catalogPath = GlobalOptions.CatalogPath(parse);
-            // The writer's lock: an index running now could be writing this person's faces.
-            using var writable = CatalogAccess.OpenForWriting(catalogPath, create: false);
-            long person = parse.GetValue(Person);
-            var faces = new PeopleService(writable.Catalog).Forget(person);
-            int thumbnails = ThumbnailCache.Beside(catalogPath).Remove(faces);
-            // The index holds codes of the embeddings: erased in place (a rebuild costs minutes at a million faces).
-            bool index = new FaceSearch(writable.Catalog, FaceSearch.IndexPathFor(catalogPath)).EraseRemovedFaces();
-            Console.WriteLine($"forgot person {person}: {faces.Count} faces and their embeddings, {thumbnails} thumbnails" +
-                              (index ? ", their entries in the search index" : ""));
+            var forgotten = new ForgetService(CatalogAccess.Store(parse)).Forget(parse.GetValue(Person));
+            Console.WriteLine($"forgot person {forgotten.Person}: {forgotten.Faces} faces and their embeddings, {forgotten.Thumbnails} thumbnails" +
+                              (forgotten.SearchIndexErased ? ", their entries in the search index" : ""));
             return ExitCodes.Success;
         });
         return command;

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Indexing;
-using FaceAtlas.Core.Search;
-using FaceAtlas.Storage;
+using FaceAtlas.Core.Application;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Cli.Commands;
@@ -59,17 +58,16 @@ public static class IndexCommand
 
     static async Task<int> RunAsync(ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
-        var catalogPath = GlobalOptions.CatalogPath(parse);
+        var store = CatalogAccess.Store(parse);
         var roots = parse.GetValue(Paths)!;
-        using var writable = CatalogAccess.OpenForWriting(catalogPath);
-        var catalog = writable.Catalog;
+        using var writer = store.OpenForWriting();
         using var analyzer = new FaceAnalyzer(options: DetectionOptions.Default with { MinFaceSize = parse.GetValue(MinFace) });
         var progress = new ConsoleProgress(stderr, interactive: !Console.IsErrorRedirected);
-        var indexer = new PhotoIndexer(catalog, analyzer, new IndexOptions { Threads = parse.GetValue(Threads) });
+        var service = new IndexService(store, writer);
         IndexSummary summary;
         try
         {
-            summary = await indexer.RunAsync(roots, new PublishedProgress(progress, writable.Lock), cancel);
+            summary = await service.IndexAsync(roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads) }, progress, cancel);
         }
         catch (OperationCanceledException)
         {
@@ -79,47 +77,11 @@ public static class IndexCommand
             return ExitCodes.Interrupted;
         }
         progress.Finish();
-        Report(summary, catalog.Counts(), catalogPath, stdout, listAllFailures: Console.IsOutputRedirected);
-        // Nothing new, nothing gone: the people are as the last run left them, so an unchanged re-run stays instant.
-        if (!parse.GetValue(NoCluster) && (summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0))
-            ClusterCommand.Report(new FaceAtlas.Core.People.PeopleService(catalog).Cluster(full: false, cancel), stdout);
-        UpdateSearchIndex(catalog, catalogPath, changed: summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0, stdout);
+        Report(summary, writer.Catalog.Counts(), store.Location, stdout, listAllFailures: Console.IsOutputRedirected);
+        service.SearchIndexChanging += message => stdout.WriteLine($"search: {message}");
+        if (service.FollowUp(summary, cluster: !parse.GetValue(NoCluster), cancel) is { } clustering)
+            ClusterCommand.Report(clustering, stdout);
         return summary.HasFailures ? ExitCodes.SomeFailed : ExitCodes.Success;
-    }
-
-    /// <summary>Passes progress on to the console, and every 2 seconds to the lock's writer file, where `serve` reads it.</summary>
-    sealed class PublishedProgress(IProgress<IndexProgress> inner, CatalogLock writerLock) : IProgress<IndexProgress>
-    {
-        long _last;
-
-        public void Report(IndexProgress value)
-        {
-            inner.Report(value);
-            long now = Environment.TickCount64;
-            if (now - Interlocked.Read(ref _last) < 2000 && value.PhotosDone < value.PhotosTotal) return;
-            Interlocked.Exchange(ref _last, now);
-            try
-            {
-                writerLock.Publish($"{value.PhotosDone} {value.PhotosTotal} {value.FacesFound}");
-            }
-            catch (IOException)
-            {
-                // Progress for others is a courtesy; indexing goes on without it.
-            }
-        }
-    }
-
-    /// <summary>
-    /// Keeps the search index in step while the writer's lock is held, so a search after indexing starts at once.
-    /// Small catalogs are searched exactly and need no index, unless one was made (with search --index).
-    /// </summary>
-    static void UpdateSearchIndex(SqliteCatalog catalog, string catalogPath, bool changed, TextWriter stdout)
-    {
-        var path = FaceSearch.IndexPathFor(catalogPath);
-        if (File.Exists(path) ? !changed : catalog.Counts().Faces <= FaceSearch.ExactLimit) return;
-        var search = new FaceSearch(catalog, path);
-        search.IndexChanging += message => stdout.WriteLine($"search: {message}");
-        search.Index();
     }
 
     /// <summary>Failures listed one by one on a terminal; beyond this they are counted by reason (a log gets them all).</summary>

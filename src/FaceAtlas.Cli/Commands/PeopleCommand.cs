@@ -1,6 +1,6 @@
 using System.CommandLine;
 using FaceAtlas.Core.People;
-using FaceAtlas.Storage;
+using FaceAtlas.Core.Catalog;
 
 namespace FaceAtlas.Cli.Commands;
 
@@ -29,9 +29,9 @@ public static class PeopleCommand
         return command;
     }
 
-    static int WithPeople(ParseResult parse, Func<PeopleService, SqliteCatalog, int> action)
+    static int WithPeople(ParseResult parse, Func<PeopleService, IFaceCatalog, int> action)
     {
-        using var catalog = CatalogAccess.OpenExisting(GlobalOptions.CatalogPath(parse));
+        using var catalog = CatalogAccess.OpenExisting(parse);
         return action(new PeopleService(catalog), catalog);
     }
 
@@ -43,7 +43,7 @@ public static class PeopleCommand
         command.SetAction(parse => WithPeople(parse, (people, catalog) =>
         {
             var list = people.List(parse.GetValue(all));
-            var cache = FaceAtlas.Core.Thumbnails.ThumbnailCache.Beside(GlobalOptions.CatalogPath(parse));
+            var cache = FaceAtlas.Core.Thumbnails.ThumbnailCache.Beside(CatalogAccess.Store(parse).LocalFiles);
             string? Thumbnail(PersonSummary p) => parse.GetValue(thumbnails) && p.CoverFace is { } cover && catalog.Face(cover) is { } face
                 ? cache.PathFor(face) : null;
             if (parse.GetValue(Format) == OutputFormat.Jsonl)

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using FaceAtlas.Core;
+using FaceAtlas.Core.Application;
 using FaceAtlas.Core.Search;
 using FaceAtlas.Vision;
 
@@ -48,11 +50,11 @@ public static class SearchCommand
                 return ExitCodes.Usage;
             }
             var filter = Filter(parse);
-            var catalogPath = GlobalOptions.CatalogPath(parse);
-            using var catalog = CatalogAccess.OpenExisting(catalogPath);
+            var store = CatalogAccess.Store(parse);
+            using var catalog = store.Open();
             if (catalog.Counts().Faces == 0)
-                throw new InvalidDataException("the catalog has no faces yet; run 'faceatlas index PATH' first");
-            var search = new FaceSearch(catalog, FaceSearch.IndexPathFor(catalogPath));
+                throw new NotFoundException("the catalog has no faces yet; run 'faceatlas index PATH' first");
+            var search = new FaceSearch(catalog, FaceSearch.IndexPathFor(store.LocalFiles));
             float[] query = person is { } id ? search.PersonQuery(id)
                 : like is { } face ? search.FaceQuery(face)
                 : QueryEmbedding(queryPath!, parse.GetValue(FaceNumber));
@@ -111,23 +113,10 @@ public static class SearchCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new InvalidDataException($"cannot read the query photo {path}: {e.Message}");
+            throw new InvalidRequestException($"cannot read the query photo {path}: {e.Message}");
         }
         using var analyzer = new FaceAnalyzer();
-        PhotoAnalysis analysis;
-        try
-        {
-            analysis = analyzer.Analyze(bytes);
-        }
-        catch (PhotoDecodeException e)
-        {
-            throw new InvalidDataException($"the query photo {path} cannot be used: {e.Message}");
-        }
-        var faces = analysis.Faces.OrderByDescending(f => f.Box.Area).ToList();
-        if (faces.Count == 0) throw new InvalidDataException($"no face found in the query photo {path}");
-        if (number < 1 || number > faces.Count)
-            throw new InvalidDataException($"--face {number}: the query photo has {faces.Count} face(s)");
-        return faces[number - 1].Embedding;
+        return QueryFace.Find(analyzer, bytes, path, number);
     }
 
     static void Write(SearchResult result, OutputFormat format, TimeSpan elapsed, bool identified)

@@ -27,9 +27,9 @@ public static class ServeCommand
         });
         command.SetAction(async (parse, cancel) =>
         {
-            var catalogPath = GlobalOptions.CatalogPath(parse);
-            using (CatalogAccess.OpenExisting(catalogPath)) { } // a missing or foreign catalog is said now, not on the first request
-            var options = ServeOptions.For(catalogPath, IPAddress.Parse(parse.GetValue(Bind)!), parse.GetValue(Port));
+            var store = CatalogAccess.Store(parse);
+            using (store.Open()) { } // a missing or foreign catalog is said now, not on the first request
+            var options = ServeOptions.For(store, IPAddress.Parse(parse.GetValue(Bind)!), parse.GetValue(Port));
             await using var app = WebServer.Build(options);
             await app.StartAsync(cancel);
             Console.WriteLine($"FaceAtlas is at {WebServer.Address(app, options)}  (Ctrl+C to stop)");

@@ -29,17 +29,17 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
 
     public IReadOnlyList<PersonSummary> List(bool includeHidden = false) => catalog.People(includeHidden);
 
-    public PersonSummary Get(long id) => catalog.Person(id) ?? throw new PeopleException($"no person {id}");
+    public PersonSummary Get(long id) => catalog.Person(id) ?? throw new NotFoundException($"no person {id}");
 
     public void Name(long person, string name)
     {
         Get(person);
         name = name.Trim();
-        if (name.Length == 0) throw new PeopleException("a name cannot be empty");
+        if (name.Length == 0) throw new InvalidRequestException("a name cannot be empty");
         // A line break or an escape in a name would break every list it appears in, and could drive a terminal.
-        if (name.Any(char.IsControl)) throw new PeopleException("a name cannot hold control characters (a line break, a tab, an escape)");
+        if (name.Any(char.IsControl)) throw new InvalidRequestException("a name cannot hold control characters (a line break, a tab, an escape)");
         if (name.IndexOfAny(['/', '\\']) >= 0 || name is "." or "..")
-            throw new PeopleException($"'{name}' cannot be a name: it would not be a folder name on export");
+            throw new InvalidRequestException($"'{name}' cannot be a name: it would not be a folder name on export");
         catalog.Rename(person, name);
     }
 
@@ -52,8 +52,8 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     public PersonSummary Merge(long into, IReadOnlyList<long> from)
     {
         Get(into);
-        if (from.Count == 0) throw new PeopleException("name at least one person to merge into the first");
-        if (from.Contains(into)) throw new PeopleException($"cannot merge person {into} into itself");
+        if (from.Count == 0) throw new InvalidRequestException("name at least one person to merge into the first");
+        if (from.Contains(into)) throw new InvalidRequestException($"cannot merge person {into} into itself");
         NamedOnce(from, "person");
         foreach (var id in from) Get(id);
         catalog.Merge(into, from);
@@ -75,7 +75,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         var people = CheckFaces(faces);
         var elsewhere = faces.Where(f => people[f] != from).ToList();
         if (elsewhere.Count > 0)
-            throw new PeopleException($"face {string.Join(", ", elsewhere)} is not in person {from}");
+            throw new InvalidRequestException($"face {string.Join(", ", elsewhere)} is not in person {from}");
         catalog.RejectFaces(faces, from);
     }
 
@@ -109,7 +109,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     /// <summary>"Not the same person": the pair is never suggested again.</summary>
     public void Dismiss(long a, long b)
     {
-        if (a == b) throw new PeopleException("a person is always the same as themselves");
+        if (a == b) throw new InvalidRequestException("a person is always the same as themselves");
         Get(a);
         Get(b);
         catalog.MarkDistinct(a, b);
@@ -145,11 +145,11 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
 
     IReadOnlyDictionary<long, long?> CheckFaces(IReadOnlyList<long> faces)
     {
-        if (faces.Count == 0) throw new PeopleException("name at least one face");
+        if (faces.Count == 0) throw new InvalidRequestException("name at least one face");
         NamedOnce(faces, "face");
         var known = catalog.FacePeople(faces);
         var missing = faces.Where(f => !known.ContainsKey(f)).ToList();
-        if (missing.Count > 0) throw new PeopleException($"no face {string.Join(", ", missing)}");
+        if (missing.Count > 0) throw new NotFoundException($"no face {string.Join(", ", missing)}");
         return known;
     }
 
@@ -161,6 +161,6 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         var twice = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (twice.Count > 0)
-            throw new PeopleException($"{what} {string.Join(", ", twice)} given more than once");
+            throw new InvalidRequestException($"{what} {string.Join(", ", twice)} given more than once");
     }
 }

@@ -140,14 +140,14 @@ public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? 
             sum ??= new float[face.Embedding.Length];
             TensorPrimitives.Add(sum, face.Embedding, sum);
         }
-        if (sum is null) throw new People.PeopleException($"no person {person} with faces");
+        if (sum is null) throw new NotFoundException($"no person {person} with faces");
         TensorPrimitives.Divide(sum, TensorPrimitives.Norm(sum), sum);
         return sum;
     }
 
     /// <summary>The embedding of one face of the catalog, as a query.</summary>
     public float[] FaceQuery(long face) =>
-        catalog.FaceVectors([face]).FirstOrDefault()?.Embedding ?? throw new People.PeopleException($"no face {face} with an embedding");
+        catalog.FaceVectors([face]).FirstOrDefault()?.Embedding ?? throw new NotFoundException($"no face {face} with an embedding");
 
     /// <summary>
     /// The index, current with the catalog: loaded from its file and caught up through the catalog's change log,

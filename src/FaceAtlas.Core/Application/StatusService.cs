@@ -1,0 +1,17 @@
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.People;
+
+namespace FaceAtlas.Core.Application;
+
+/// <summary>The catalog at a glance: what it holds, its size, and the index writing to it now, if any.</summary>
+public sealed record CatalogStatus(int Photos, int Faces, int People, long CatalogBytes, RunningIndex? RunningIndex);
+
+public sealed class StatusService(ICatalogStore store)
+{
+    public CatalogStatus Status(IFaceCatalog catalog)
+    {
+        var counts = catalog.Counts();
+        return new CatalogStatus(counts.Photos, counts.Faces, new PeopleService(catalog).List(includeHidden: true).Count,
+            store.SizeBytes(), store.RunningIndex());
+    }
+}

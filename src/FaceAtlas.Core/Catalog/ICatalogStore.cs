@@ -1,0 +1,60 @@
+using FaceAtlas.Core.Indexing;
+using FaceAtlas.Core.People;
+
+namespace FaceAtlas.Core.Catalog;
+
+/// <summary>The whole catalog through one door: its photos and faces, and its people.</summary>
+public interface IFaceCatalog : ICatalog, IPeopleCatalog;
+
+/// <summary>
+/// Where a catalog lives and how it is opened: the one port front ends reach the catalog through. The composition
+/// place (FaceAtlas.Storage's <c>CatalogStores</c>) picks the implementation; nothing else names it.
+/// </summary>
+public interface ICatalogStore
+{
+    /// <summary>The catalog's name for messages (a path; never a password).</summary>
+    string Location { get; }
+
+    /// <summary>
+    /// Where the files FaceAtlas keeps for this catalog on this machine begin (thumbnails in
+    /// <c>LocalFiles.thumbs/</c>, the search index in <c>LocalFiles.search</c>): caches, remade from the catalog.
+    /// </summary>
+    string LocalFiles { get; }
+
+    /// <summary>An existing catalog, for reading and for small edits (naming, merging); throws when there is none.</summary>
+    IFaceCatalog Open();
+
+    /// <summary>
+    /// The catalog (made when new and <paramref name="create"/> is set) with the writer's lock: one writer at a
+    /// time, anyone else gets <see cref="CatalogBusyException"/>. Both are held until the result is disposed.
+    /// </summary>
+    ICatalogWriter OpenForWriting(bool create = true);
+
+    /// <summary>The index writing to the catalog now, if any, with its last published progress.</summary>
+    RunningIndex? RunningIndex();
+
+    /// <summary>Bytes the catalog takes on disk (its journal included).</summary>
+    long SizeBytes();
+
+    /// <summary>
+    /// <paramref name="error"/> in the words of the failures every front end maps: a full disk as
+    /// <see cref="DiskFullException"/>, a damaged catalog as <see cref="DamagedCatalogException"/>; null when it is
+    /// none of the store's own errors.
+    /// </summary>
+    Exception? Explain(Exception error);
+}
+
+/// <summary>A catalog held by its one writer.</summary>
+public interface ICatalogWriter : IDisposable
+{
+    IFaceCatalog Catalog { get; }
+
+    /// <summary>Tells other processes (the web app) how far the index has come; best effort.</summary>
+    void Publish(IndexProgress progress);
+}
+
+/// <summary>An index writing to the catalog now; <see cref="Progress"/> null until it has said how far it is.</summary>
+public sealed record RunningIndex(IndexingProgress? Progress);
+
+/// <summary>How far a running index has come, as another process sees it.</summary>
+public readonly record struct IndexingProgress(int PhotosDone, int PhotosTotal, int FacesFound);

@@ -1,0 +1,223 @@
+using FaceAtlas.Core;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Indexing;
+using FaceAtlas.Core.People;
+using FaceAtlas.Vision;
+
+namespace FaceAtlas.Storage.Tests;
+
+/// <summary>
+/// What every catalog behind <see cref="ICatalogStore"/> must do, written against the port alone: a new backend
+/// derives from this class, gives <see cref="NewStore"/>, and passes the same tests unchanged.
+/// </summary>
+public abstract class CatalogContract
+{
+    /// <summary>A store for a catalog that does not exist yet; each call a different one.</summary>
+    protected abstract ICatalogStore NewStore();
+
+    static readonly FivePoints Points = new(new(1, 2), new(3, 4), new(5, 6), new(7, 8), new(9, 10));
+
+    /// <summary>A unit vector leaning on dimension <paramref name="axis"/>: faces of one axis are one person.</summary>
+    static float[] Embedding(int axis, float jitter = 0)
+    {
+        var v = new float[512];
+        v[axis] = 1;
+        v[(axis + 1) % 512] = jitter;
+        FaceEmbedder.Normalize(v);
+        return v;
+    }
+
+    static PhotoOutcome.Analysed Photo(string path, params int[] axes) => new(
+        new PhotoFile(path, 100 + path.Length, 1), [1, 2, (byte)path.Length],
+        new PhotoAnalysis(640, 480, "JPEG", axes.Select((axis, i) => new FaceObservation(
+            new FaceBox(10 + 100 * i, 20, 30, 30), 0.9f, Points, Embedding(axis, 0.01f * i),
+            new FaceAttributes(30 + i, 0.2f, new HeadPose(1, 2, 3), 0.7f, 0.8f))).ToList()));
+
+    IFaceCatalog Created(out ICatalogStore store)
+    {
+        store = NewStore();
+        using (store.OpenForWriting(create: true)) { }
+        return store.Open();
+    }
+
+    [Fact]
+    public void Should_ReplaceFacesNotDuplicate_When_SamePhotoIsWrittenTwice()
+    {
+        using var catalog = Created(out _);
+
+        catalog.Commit([Photo("/p/a.jpg", 1, 2)]);
+        catalog.Commit([Photo("/p/a.jpg", 1, 2, 3)]);
+
+        Assert.Equal(new CatalogCounts(1, 1, 3, 0), catalog.Counts());
+    }
+
+    [Fact]
+    public void Should_CountAFailedPhotoApart_When_ItCannotBeUsed()
+    {
+        using var catalog = Created(out _);
+
+        catalog.Commit([Photo("/p/a.jpg", 1), new PhotoOutcome.Failed(new PhotoFile("/p/bad.jpg", 5, 1), [9], "not a photo")]);
+
+        Assert.Equal(new CatalogCounts(2, 1, 1, 1), catalog.Counts());
+        Assert.Contains(catalog.PhotosUnder("/p"), p => p.Path == "/p/bad.jpg");
+    }
+
+    [Fact]
+    public void Should_FindOnlyPhotosUnderTheRoot_When_PathsShareAPrefix()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/a.jpg", 1), Photo("/p/sub/b.jpg", 1), Photo("/p2/c.jpg", 1), Photo("/p-x/d.jpg", 1), Photo("/p%/e.jpg", 1)]);
+
+        Assert.Equal(["/p/a.jpg", "/p/sub/b.jpg"], catalog.PhotosUnder("/p").Select(p => p.Path).Order().ToList());
+        Assert.Equal(["/p/a.jpg"], catalog.PhotosUnder("/p/a.jpg").Select(p => p.Path).ToList());
+        Assert.Equal(["/p%/e.jpg", "/p2/c.jpg"], // the two paths of 9 characters: files of 109 bytes
+            catalog.PhotosOfSizes(new HashSet<long> { 109 }).Select(p => p.Path).Order(StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public void Should_RoundTripEverythingAFaceHolds_When_Stored()
+    {
+        using var catalog = Created(out _);
+        var photo = Photo("/p/a.jpg", 7);
+        catalog.Commit([photo]);
+
+        var face = catalog.Faces(withEmbeddings: true).Single();
+        var written = photo.Analysis.Faces[0];
+
+        Assert.Equal(written.Embedding, face.Embedding);
+        Assert.Equal(written.Points, face.Points);
+        Assert.Equal(written.Box, face.Box);
+        Assert.Equal(written.Score, face.Score);
+        Assert.Equal(written.Attributes, face.Attributes);
+        Assert.Equal(("/p/a.jpg", 640, 480), (face.Photo.Path, face.Photo.Width, face.Photo.Height));
+        Assert.Null(catalog.Faces(withEmbeddings: false).Single().Embedding);
+        Assert.Equal(face.Id, catalog.Face(face.Id)!.Id);
+        Assert.Null(catalog.Face(face.Id + 1000));
+        Assert.Equal([face.Id], catalog.FacesInPhoto(face.Photo.Id).Select(f => f.Id));
+        Assert.Equal(written.Embedding, catalog.FaceVectors([face.Id]).Single().Embedding);
+    }
+
+    [Fact]
+    public void Should_LogEveryEmbeddingChange_When_FacesComeAndGo()
+    {
+        using var catalog = Created(out _);
+        Assert.Equal(0, catalog.EmbeddingRevision());
+        catalog.Commit([Photo("/p/a.jpg", 1), Photo("/p/b.jpg", 2)]);
+        long afterAdd = catalog.EmbeddingRevision();
+        var gone = catalog.PhotosUnder("/p/a.jpg").Single();
+        var goneFace = catalog.FacesInPhoto(gone.Id).Single().Id;
+
+        Assert.Equal(1, catalog.RemovePhotos([gone.Id]));
+
+        Assert.True(afterAdd > 0);
+        Assert.True(catalog.EmbeddingRevision() > afterAdd);
+        Assert.Equal([goneFace], catalog.FacesChangedSince(afterAdd));
+        Assert.Empty(catalog.FaceVectors([goneFace]));
+        Assert.Equal(new CatalogCounts(1, 1, 1, 0), catalog.Counts());
+    }
+
+    [Fact]
+    public void Should_KeepPeopleAndTheUsersDecisions_When_ClusteredAndEdited()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 2), Photo("/p/3.jpg", 1), Photo("/p/4.jpg", 3)]);
+        var people = new PeopleService(catalog);
+
+        var clustering = people.Cluster(full: false);
+        var list = people.List();
+        long ann = list.Single(p => p.Faces == 3).Id, bob = list.Single(p => p.Faces == 2).Id;
+        people.Name(ann, "Ann");
+        people.Hide(bob, true);
+        var lone = catalog.Faces(false).Single(f => f.PersonId is null);
+        people.MoveFaces([lone.Id], ann);
+        people.RejectFaces([lone.Id], ann);
+
+        Assert.Equal(2, clustering.People);
+        Assert.Equal("Ann", catalog.Person(ann)!.Name);
+        Assert.Equal(3, catalog.Person(ann)!.Faces);
+        Assert.Equal(3, catalog.Person(ann)!.Photos);
+        Assert.Contains(catalog.Person(ann)!.CoverFace!.Value, catalog.FacesOf(ann));
+        Assert.DoesNotContain(catalog.People(includeHidden: false), p => p.Id == bob);
+        Assert.True(catalog.People(includeHidden: true).Single(p => p.Id == bob).Hidden);
+        var stored = catalog.FacesForClustering().ToDictionary(f => f.FaceId);
+        Assert.Contains(ann, stored[lone.Id].RejectedPeople);
+        Assert.Null(stored[lone.Id].PersonId);
+        Assert.All(catalog.FacesOf(ann), f => Assert.Equal(FaceAssignment.User, stored[f].Assignment)); // naming confirms
+        Assert.Equal(3, catalog.PhotosByPerson()[ann].Count);
+        Assert.Equal(["/p/4.jpg"], catalog.PhotosWithoutPeople());
+
+        people.Cluster(full: true); // a re-run never undoes the user's work
+        Assert.Equal(3, catalog.Person(ann)!.Faces);
+        Assert.Null(catalog.FacePeople([lone.Id])[lone.Id]);
+    }
+
+    [Fact]
+    public void Should_MergeAndRememberDistinctPeople_When_Asked()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 3), Photo("/p/6.jpg", 3)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        var ids = people.List().Select(p => p.Id).Order().ToList();
+
+        people.Dismiss(ids[2], ids[0]);
+        var merged = people.Merge(ids[0], [ids[1]]);
+        long moved = people.MoveFaces([catalog.FacesOf(ids[2])[0]], null);
+
+        Assert.Equal(new HashSet<(long, long)> { (ids[0], ids[2]) }, catalog.DistinctPeople());
+        Assert.Equal(4, merged.Faces);
+        Assert.Null(catalog.Person(ids[1]));
+        Assert.DoesNotContain(moved, ids);
+        Assert.Single(catalog.FacesOf(moved));
+    }
+
+    [Fact]
+    public void Should_NotBringAForgottenFaceBack_When_ItsPhotoIsAnalysedAgain()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 2)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long forgotten = people.List().First().Id;
+        var faces = catalog.FacesOf(forgotten).ToList();
+
+        Assert.Equal(faces.Order(), people.Forget(forgotten).Order());
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 2)]);
+
+        Assert.Null(catalog.Person(forgotten));
+        Assert.Equal(2, catalog.Counts().Faces);
+        Assert.Empty(catalog.FaceVectors(faces));
+    }
+
+    [Fact]
+    public void Should_HaveOneWriterAndTellOthersItsProgress_When_Indexing()
+    {
+        var store = NewStore();
+        string id;
+        using (var writer = store.OpenForWriting(create: true))
+        {
+            Assert.Null(store.RunningIndex()!.Progress); // a writer that has not said how far it is
+            writer.Publish(new IndexProgress(3, 10, 5, 0, TimeSpan.FromSeconds(1)));
+
+            Assert.Throws<CatalogBusyException>(() => store.OpenForWriting());
+            Assert.Equal(new IndexingProgress(3, 10, 5), store.RunningIndex()?.Progress);
+            id = writer.Catalog.CatalogId;
+            using var reader = store.Open(); // readers are never kept out
+            Assert.Equal(id, reader.CatalogId);
+        }
+
+        Assert.Null(store.RunningIndex());
+        using var again = store.OpenForWriting(create: false);
+        Assert.Equal(id, again.Catalog.CatalogId);
+        Assert.True(store.SizeBytes() > 0);
+    }
+
+    [Fact]
+    public void Should_SayThereIsNone_When_OpeningACatalogNeverMade()
+    {
+        var store = NewStore();
+
+        Assert.Throws<NotFoundException>(() => store.Open());
+        Assert.Throws<NotFoundException>(() => store.OpenForWriting(create: false));
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace FaceAtlas.Web.Tests;
+
+/// <summary>
+/// The README's API table, row by row, over HTTP alone (no browser): each answer's fields, and each error as a
+/// status with a JSON <c>{error}</c> body that says why, the catalog left unchanged.
+/// </summary>
+public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
+{
+    /// <summary>The error an answer carries; fails unless it is JSON with a non-empty <c>error</c>.</summary>
+    public static async Task<string> Error(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = json.RootElement.GetProperty("error").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(error));
+        return error!;
+    }
+
+    static Task<HttpResponseMessage> Post(Server server, string path, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-FaceAtlas-Request", "1");
+        return server.Http.SendAsync(request);
+    }
+
+    static async Task<(long A, long B, long FaceOfA, long FaceOfB)> TwoPeople(Server server)
+    {
+        var people = (await server.GetJson("/api/people")).GetProperty("people");
+        long a = people[0].GetProperty("person").GetInt64(), b = people[1].GetProperty("person").GetInt64();
+        long Face(JsonElement detail) => detail.GetProperty("faces")[0].GetProperty("face").GetInt64();
+        return (a, b, Face(await server.GetJson($"/api/people/{a}")), Face(await server.GetJson($"/api/people/{b}")));
+    }
+
+    [DatasetFact]
+    public async Task Should_AnswerWithTheDocumentedFields_When_Reading()
+    {
+        await using var server = await fixture.StartAsync();
+        var (a, _, face, _) = await TwoPeople(server);
+
+        var people = await server.GetJson("/api/people?offset=0&limit=1");
+        var person = await server.GetJson($"/api/people/{a}");
+        long photo = person.GetProperty("faces")[0].GetProperty("photo").GetInt64();
+        var photoView = await server.GetJson($"/api/photos/{photo}");
+        var status = await server.GetJson("/api/status");
+        var suggestions = await server.GetJson("/api/suggestions");
+        var image = await server.Http.GetAsync($"/api/photos/{photo}/image?size=64");
+        var thumbnail = await server.Http.GetAsync($"/api/faces/{face}/thumbnail");
+
+        Assert.Equal(1, people.GetProperty("people").GetArrayLength());
+        Assert.True(people.GetProperty("total").GetInt32() >= 2);
+        foreach (var field in new[] { "person", "name", "faces", "photos", "hidden", "cover" })
+            Assert.True(people.GetProperty("people")[0].TryGetProperty(field, out _), field);
+        foreach (var field in new[] { "face", "photo", "box", "person", "name", "width", "height" })
+            Assert.True(person.GetProperty("faces")[0].TryGetProperty(field, out _), field);
+        foreach (var field in new[] { "photo", "name", "width", "height", "faces" })
+            Assert.True(photoView.TryGetProperty(field, out _), field);
+        foreach (var field in new[] { "photos", "faces", "people", "catalog_bytes", "indexing", "progress" })
+            Assert.True(status.TryGetProperty(field, out _), field);
+        Assert.True(status.GetProperty("catalog_bytes").GetInt64() > 0);
+        Assert.False(status.GetProperty("indexing").GetBoolean());
+        Assert.Equal(JsonValueKind.Array, suggestions.ValueKind);
+        Assert.Equal("image/jpeg", image.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("image/jpeg", thumbnail.Content.Headers.ContentType?.MediaType);
+    }
+
+    [DatasetFact]
+    public async Task Should_Answer404WithWords_When_AThingIsNotInTheCatalog()
+    {
+        await using var server = await fixture.StartAsync();
+        var (a, _, face, _) = await TwoPeople(server);
+
+        string[] reads = ["/api/people/999999", "/api/photos/999999", "/api/photos/999999/image", "/api/faces/999999/thumbnail", "/api/no-such-thing"];
+        foreach (var path in reads)
+        {
+            var response = await server.Http.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path}: {response.StatusCode}");
+            await Error(response);
+        }
+        var rename = await Post(server, "/api/people/999999/name", """{"name":"Ann"}""");
+        var merge = await Post(server, $"/api/people/{a}/merge", """{"others":[999999]}""");
+        var move = await Post(server, "/api/faces/move", $$"""{"faces":[{{face}}],"to":999999}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, rename.StatusCode);
+        Assert.Contains("no person 999999", await Error(rename));
+        Assert.Equal(HttpStatusCode.NotFound, merge.StatusCode);
+        Assert.Contains("no person 999999", await Error(merge));
+        Assert.Equal(HttpStatusCode.NotFound, move.StatusCode);
+        Assert.Equal(a, (await server.GetJson($"/api/people/{a}")).GetProperty("person").GetProperty("person").GetInt64());
+    }
+
+    [DatasetFact]
+    public async Task Should_Answer400AndChangeNothing_When_ARequestCannotBeDoneAsAsked()
+    {
+        await using var server = await fixture.StartAsync();
+        var (a, b, _, faceOfB) = await TwoPeople(server);
+        string before = (await server.GetJson($"/api/people/{a}")).GetRawText();
+
+        var cases = new (string Path, string Body, string Says)[]
+        {
+            ($"/api/people/{a}/name", """{"name":"   "}""", "cannot be empty"),
+            ($"/api/people/{a}/name", """{}""", "cannot be empty"),
+            ($"/api/people/{a}/name", """{"name":"a/b"}""", "folder name"),
+            ($"/api/people/{a}/merge", $$"""{"others":[{{a}}]}""", "into itself"),
+            ($"/api/people/{a}/merge", """{"others":[]}""", "at least one person"),
+            ("/api/faces/move", $$"""{"faces":[],"to":{{a}}}""", "at least one face"),
+            ("/api/faces/reject", $$"""{"faces":[{{faceOfB}}],"from":{{a}}}""", $"is not in person {a}"),
+            ("/api/suggestions/dismiss", $$"""{"first":{{a}},"second":{{a}}}""", "the same as themselves"),
+            ($"/api/people/{a}/name", """{"name": 12""", ""), // not JSON at all
+        };
+        foreach (var (path, body, says) in cases)
+        {
+            var response = await Post(server, path, body);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path} {body}: {response.StatusCode}");
+            Assert.Contains(says, await Error(response));
+        }
+
+        Assert.Equal(before, (await server.GetJson($"/api/people/{a}")).GetRawText());
+        Assert.Equal(b, (await server.GetJson($"/api/people/{b}")).GetProperty("faces").EnumerateArray()
+            .Single(f => f.GetProperty("face").GetInt64() == faceOfB).GetProperty("person").GetInt64());
+    }
+
+    [DatasetFact]
+    public async Task Should_DoWhatEachChangeSays_When_Valid()
+    {
+        await using var server = await fixture.StartAsync();
+        var (a, b, _, faceOfB) = await TwoPeople(server);
+        int facesOfA = (await server.GetJson($"/api/people/{a}")).GetProperty("person").GetProperty("faces").GetInt32();
+
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, $"/api/people/{a}/name", """{"name":"Ann"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, "/api/faces/move", $$"""{"faces":[{{faceOfB}}],"to":{{a}}}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, $"/api/people/{b}/hide", "")).StatusCode);
+        var hidden = await server.GetJson("/api/people?hidden=true");
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, $"/api/people/{b}/unhide", "")).StatusCode);
+
+        var person = (await server.GetJson($"/api/people/{a}")).GetProperty("person");
+        Assert.Equal("Ann", person.GetProperty("name").GetString());
+        Assert.Equal(facesOfA + 1, person.GetProperty("faces").GetInt32());
+        Assert.Contains(hidden.GetProperty("people").EnumerateArray(), p => p.GetProperty("person").GetInt64() == b && p.GetProperty("hidden").GetBoolean());
+        Assert.False((await server.GetJson($"/api/people/{b}")).GetProperty("person").GetProperty("hidden").GetBoolean());
+    }
+}
