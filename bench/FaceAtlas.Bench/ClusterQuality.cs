@@ -1,3 +1,4 @@
+using FaceAtlas.Vectors;
 using System.Diagnostics;
 using System.Globalization;
 using FaceAtlas.Core.Catalog;

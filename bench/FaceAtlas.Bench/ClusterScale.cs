@@ -1,3 +1,4 @@
+using FaceAtlas.Vectors;
 using System.Diagnostics;
 using FaceAtlas.Core.Evaluation;
 using FaceAtlas.Core.People;

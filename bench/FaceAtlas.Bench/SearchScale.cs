@@ -29,11 +29,12 @@ internal static class SearchScale
         // changes can be measured on one graph; --hnsw-only: skip the two slow strategies.
         string? indexFile = args.SkipWhile(a => a != "--index").Skip(1).FirstOrDefault();
         bool hnswOnly = args.Contains("--hnsw-only");
+        bool usearch = !args.Contains("--no-usearch");
         // --pages: only the index, loaded twice (on 4 KB pages and on 2 MB pages), the queries alternating between the two.
         bool comparePages = args.Contains("--pages");
         // --ivf CELLS[,CELLS]: only how much of the faces an inverted file of that many cells must scan for a recall@10.
         int[]? ivfCells = args.SkipWhile(a => a != "--ivf").Skip(1).Select(a => a.Split(',').Select(int.Parse).ToArray()).FirstOrDefault();
-        args = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--") || args[i - 1] is "--hnsw-only" or "--pages")).ToArray();
+        args = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--") || args[i - 1] is "--hnsw-only" or "--pages" or "--no-usearch")).ToArray();
         var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10_000, 100_000, 1_000_000];
 
         var real = RealFaces(catalogPath);
@@ -115,6 +116,18 @@ internal static class SearchScale
             foreach (int ef in efs)
                 Report($"HNSW, 4-bit walk + residual (M {SearchIndex.Links}, ef {ef})", build, indexBytes, (e, k) => index.Search(e, k, null, Math.Max(ef, k)));
             Report("precise codes, every face (the index's ceiling)", build, indexBytes, (e, k) => index.Scan(e, k));
+            // The maintained peer on the same faces and queries: kept in the table so the claim stays checked.
+            if (usearch)
+                foreach (var kind in new[] { Cloud.Unum.USearch.ScalarKind.Int8, Cloud.Unum.USearch.ScalarKind.Float16 })
+                    foreach (int ef in efs)
+                    {
+                        long resident = USearchPeer.ResidentBytes();
+                        watch.Restart();
+                        using var peer = new USearchPeer(data.Faces, kind, ef);
+                        var peerBuild = watch.Elapsed;
+                        Report($"USearch 2.26.6, {kind} (M {SearchIndex.Links}, ef {ef}, one thread to build)", peerBuild,
+                            USearchPeer.ResidentBytes() - resident, peer.Top);
+                    }
             Console.WriteLine();
             Console.WriteLine("p50 latency against exact brute force: " + string.Join(", ", rows.Skip(1).Select(r => $"{r.Name}: {rows[0].P50 / r.P50:F1}x faster")));
             using var process = Process.GetCurrentProcess();

@@ -1,3 +1,4 @@
+using FaceAtlas.Vectors;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;

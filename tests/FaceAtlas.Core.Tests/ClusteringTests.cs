@@ -1,3 +1,4 @@
+using FaceAtlas.Vectors;
 using FaceAtlas.Core.People;
 
 namespace FaceAtlas.Core.Tests;

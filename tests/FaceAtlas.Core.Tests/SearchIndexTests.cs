@@ -1,3 +1,4 @@
+using FaceAtlas.Vectors;
 using System.Numerics.Tensors;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Search;

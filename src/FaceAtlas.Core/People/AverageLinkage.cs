@@ -1,3 +1,4 @@
+using FaceAtlas.Vectors;
 using System.Numerics.Tensors;
 
 namespace FaceAtlas.Core.People;

@@ -1,3 +1,4 @@
+using FaceAtlas.Vectors;
 namespace FaceAtlas.Core.People;
 
 /// <summary>What clustering decided: groups that are people (existing or new), and faces left unassigned.</summary>

@@ -1,3 +1,4 @@
+using FaceAtlas.Vectors;
 using System.Collections;
 using FaceAtlas.Core.Catalog;
 

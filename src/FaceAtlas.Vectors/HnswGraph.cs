@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace FaceAtlas.Core.Search;
+namespace FaceAtlas.Vectors;
 
 /// <summary>
 /// A hierarchical navigable small-world graph (Malkov and Yashunin, 2018) over 4-bit codes of unit vectors, with
@@ -10,7 +10,7 @@ namespace FaceAtlas.Core.Search;
 /// safe from several threads at once (per-node locks, as hnswlib does) once <see cref="Reserve"/> has made room;
 /// searching is safe from several threads as long as nobody adds.
 /// </summary>
-internal sealed class HnswGraph
+public sealed class HnswGraph
 {
     /// <summary>Links a node keeps on the upper layers; twice as many on layer 0, where every node lives.</summary>
     readonly int M;

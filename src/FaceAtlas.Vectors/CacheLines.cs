@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace FaceAtlas.Core.Search;
+namespace FaceAtlas.Vectors;
 
 /// <summary>
 /// Asking the CPU to start loading memory a search is about to read (codes, links, residuals), so that many misses
 /// are under way at once instead of one after another. A hint: without SSE it does nothing.
 /// </summary>
-internal static class CacheLines
+public static class CacheLines
 {
     /// <summary>Every cache line of <paramref name="bytes"/> bytes from <paramref name="start"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

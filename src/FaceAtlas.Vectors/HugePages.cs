@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FaceAtlas.Core.Search;
+namespace FaceAtlas.Vectors;
 
 /// <summary>
 /// Asks Linux to back a large array of the index with 2 MB pages. A search at a million faces reads some twenty
@@ -11,7 +11,7 @@ namespace FaceAtlas.Core.Search;
 /// how the host backs the guest's memory. Only a hint: where the kernel declines (huge pages "never"), or on another
 /// system, nothing else changes. FACEATLAS_HUGEPAGES=0 turns it off.
 /// </summary>
-internal static partial class HugePages
+public static partial class HugePages
 {
     const int AdviseHugePage = 14; // MADV_HUGEPAGE: pages touched from now on come as 2 MB pages where possible
     const int AdviseCollapse = 25; // MADV_COLLAPSE (Linux 6.1): pages already touched are merged now

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace FaceAtlas.Core.People;
+namespace FaceAtlas.Vectors;
 
 /// <summary>
 /// The neighbour graph for libraries too large to compare every pair: an inverted-file index. Spherical k-means

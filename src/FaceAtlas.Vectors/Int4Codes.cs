@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace FaceAtlas.Core.Search;
+namespace FaceAtlas.Vectors;
 
 /// <summary>
 /// Unit vectors at four bits a dimension, the codes the search graph is walked with: 256 bytes for a 512-D face
@@ -16,7 +16,7 @@ namespace FaceAtlas.Core.Search;
 /// its high half, so that the AVX kernels need only a mask and a shift; dimensions past the vector's length (up to
 /// the next multiple of 64) hold level 8 and meet zeros in every query.
 /// </summary>
-internal static class Int4Codes
+public static class Int4Codes
 {
     /// <summary>Bytes of code for a vector of <paramref name="dims"/> dimensions.</summary>
     public static int CodeBytes(int dims) => (dims + 63) / 64 * 32;
@@ -150,7 +150,7 @@ internal static class Int4Codes
 /// A query as the graph scores it: int8 values (zero after the vector's dimensions, <see cref="Int4Codes.QueryLength"/>
 /// long), their sum and the factor that turns them back into the vector.
 /// </summary>
-internal readonly record struct WalkQuery(sbyte[] Values, int Sum, float Factor)
+public readonly record struct WalkQuery(sbyte[] Values, int Sum, float Factor)
 {
     /// <summary>A float vector quantised to int8 (within ~0.001 of its similarities).</summary>
     public static WalkQuery From(ReadOnlySpan<float> vector)

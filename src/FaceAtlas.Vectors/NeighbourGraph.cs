@@ -1,4 +1,4 @@
-namespace FaceAtlas.Core.People;
+namespace FaceAtlas.Vectors;
 
 /// <summary>An undirected edge between two faces (indexes into the embedding list) and their cosine similarity.</summary>
 public readonly record struct FaceEdge(int A, int B, float Similarity);

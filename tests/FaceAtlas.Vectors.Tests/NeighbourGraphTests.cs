@@ -1,13 +1,13 @@
-using FaceAtlas.Core.People;
+using FaceAtlas.Vectors;
 
-namespace FaceAtlas.Core.Tests;
+namespace FaceAtlas.Vectors.Tests;
 
 public sealed class NeighbourGraphTests
 {
     /// <summary>Faces of identities seen several times, then strangers seen once.</summary>
     static List<float[]> Gallery(int seed, int identities, int facesEach, int strangers)
     {
-        var s = new SyntheticFaces(seed);
+        var s = new SyntheticVectors(seed);
         var embeddings = new List<float[]>();
         for (int k = 0; k < identities; k++)
         {
@@ -78,7 +78,7 @@ public sealed class NeighbourGraphTests
     [Fact]
     public void Should_LookOnlyForTheQueriedFaces_When_QueriesAreGiven()
     {
-        var s = new SyntheticFaces(32);
+        var s = new SyntheticVectors(32);
         var id = s.Direction();
         var embeddings = Enumerable.Range(0, 10).Select(_ => s.Face(id)).ToList();
 

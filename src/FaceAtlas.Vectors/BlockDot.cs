@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
-namespace FaceAtlas.Core.People;
+namespace FaceAtlas.Vectors;
 
 /// <summary>
 /// Dot products of four embeddings against a run of packed embeddings at once. Each candidate is loaded once for
@@ -9,7 +9,7 @@ namespace FaceAtlas.Core.People;
 /// loading: the exact neighbour graph of 30,000 faces took 52 s with one
 /// <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> a pair and takes 6 s (docs/BENCHMARKS.md).
 /// </summary>
-internal static class BlockDot
+public static class BlockDot
 {
     /// <summary>The vectors (in <paramref name="order"/> when given) one after another in one array, as <see cref="Four"/> takes its candidates.</summary>
     public static float[] Pack(IReadOnlyList<float[]> vectors, IReadOnlyList<int>? order = null)

@@ -3,14 +3,14 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace FaceAtlas.Core.Search;
+namespace FaceAtlas.Vectors;
 
 /// <summary>
 /// Vectors at one signed byte a dimension with one scale a vector, the largest component at 127: a query's form
 /// for scoring 4-bit codes (<see cref="WalkQuery"/>), and the search index's residual codes (what a 4-bit code
 /// missed, at most half its step a component, so that int8 holds it within ~0.0001).
 /// </summary>
-internal static class Int8Vectors
+public static class Int8Vectors
 {
     /// <summary>Writes <paramref name="v"/>'s codes into <paramref name="code"/>; returns the factor that turns codes back into values.</summary>
     public static float Quantize(ReadOnlySpan<float> v, Span<sbyte> code)

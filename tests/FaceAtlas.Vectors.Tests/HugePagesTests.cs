@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using FaceAtlas.Core.Search;
+using FaceAtlas.Vectors;
 
-namespace FaceAtlas.Core.Tests;
+namespace FaceAtlas.Vectors.Tests;
 
 /// <summary>A fact that needs Linux with transparent huge pages allowed (not "never"): skipped elsewhere, saying why.</summary>
 public sealed class HugePagesFactAttribute : FactAttribute

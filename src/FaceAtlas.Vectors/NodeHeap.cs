@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 
-namespace FaceAtlas.Core.Search;
+namespace FaceAtlas.Vectors;
 
 /// <summary>
 /// A binary min-heap of graph nodes by a float key, for the graph search's two queues (the candidates keyed by
 /// minus their similarity, the results by their similarity). Written out because it runs for every node a search
 /// scores: the framework's PriorityQueue costs a comparer call a level and cannot replace its top in one step.
 /// </summary>
-internal sealed class NodeHeap
+public sealed class NodeHeap
 {
     (float Key, int Node)[] _items = new (float, int)[256];
     int _count;

@@ -1,10 +1,10 @@
-namespace FaceAtlas.Core.People;
+namespace FaceAtlas.Vectors;
 
 /// <summary>
 /// Each queried face's k most similar faces offered so far: one flat min-heap of k slots a face (a million faces
 /// need no million heap objects). Not thread-safe: callers own a face or lock around it.
 /// </summary>
-internal sealed class NearestFaces(int faces, int k)
+public sealed class NearestFaces(int faces, int k)
 {
     readonly int[] _ids = new int[faces * k];
     readonly float[] _similarities = new float[faces * k];
