@@ -30,6 +30,10 @@ internal static class SearchScale
         string? indexFile = args.SkipWhile(a => a != "--index").Skip(1).FirstOrDefault();
         bool hnswOnly = args.Contains("--hnsw-only");
         bool usearch = !args.Contains("--no-usearch");
+        // --usearch-kinds Int8,Float16 (the default): which of USearch's stored scalar kinds to measure.
+        var usearchKinds = args.SkipWhile(a => a != "--usearch-kinds").Skip(1)
+            .Select(a => a.Split(',').Select(Enum.Parse<Cloud.Unum.USearch.ScalarKind>).ToArray())
+            .FirstOrDefault([Cloud.Unum.USearch.ScalarKind.Int8, Cloud.Unum.USearch.ScalarKind.Float16]);
         // --pages: only the index, loaded twice (on 4 KB pages and on 2 MB pages), the queries alternating between the two.
         bool comparePages = args.Contains("--pages");
         // --ivf CELLS[,CELLS]: only how much of the faces an inverted file of that many cells must scan for a recall@10.
@@ -118,7 +122,7 @@ internal static class SearchScale
             Report("precise codes, every face (the index's ceiling)", build, indexBytes, (e, k) => index.Scan(e, k));
             // The maintained peer on the same faces and queries: kept in the table so the claim stays checked.
             if (usearch)
-                foreach (var kind in new[] { Cloud.Unum.USearch.ScalarKind.Int8, Cloud.Unum.USearch.ScalarKind.Float16 })
+                foreach (var kind in usearchKinds)
                     foreach (int ef in efs)
                     {
                         long resident = USearchPeer.ResidentBytes();

@@ -7,7 +7,7 @@ namespace FaceAtlas.Web;
 /// <summary>
 /// The one map from a failure to an HTTP status, and the rule that every error under /api answers JSON
 /// <c>{error}</c> (README, the API table): failures thrown by the services, and statuses set without a body
-/// (an unknown route, a wrong method).
+/// (a route that answers 404 by itself).
 /// </summary>
 internal sealed class ApiErrors(ICatalogStore store)
 {
@@ -48,10 +48,6 @@ internal sealed class ApiErrors(ICatalogStore store)
         _ => (StatusCodes.Status500InternalServerError, $"the request failed: {e.Message}"),
     };
 
-    static string ReasonPhrase(int status) => status switch
-    {
-        StatusCodes.Status404NotFound => "no such resource",
-        StatusCodes.Status405MethodNotAllowed => "this resource does not take that method",
-        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
-    };
+    static string ReasonPhrase(int status) =>
+        status == StatusCodes.Status404NotFound ? "no such resource" : Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 }

@@ -114,7 +114,7 @@ public sealed class PeopleCommandTests : IDisposable
         Assert.Contains("no person 99999; nothing was changed", merge.Err);
         Assert.Equal(1, move.Exit);
         Assert.Contains("no face 99999", move.Err);
-        Assert.Equal(1, moveBad.Exit);
+        Assert.Equal(2, moveBad.Exit); // a value the command line cannot read is a usage error
         Assert.Contains("--to takes a person id or 'new'", moveBad.Err);
         Assert.Equal(1, name.Exit);
         Assert.Equal(1, twice.Exit);

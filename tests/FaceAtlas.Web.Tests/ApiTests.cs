@@ -73,7 +73,8 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         await using var server = await fixture.StartAsync();
         var (a, _, face, _) = await TwoPeople(server);
 
-        string[] reads = ["/api/people/999999", "/api/photos/999999", "/api/photos/999999/image", "/api/faces/999999/thumbnail", "/api/no-such-thing"];
+        string[] reads = ["/api/people/999999", "/api/photos/999999", "/api/photos/999999/image", "/api/faces/999999/thumbnail", "/api/no-such-thing",
+            "/api/faces/move"]; // a change asked for with GET
         foreach (var path in reads)
         {
             var response = await server.Http.GetAsync(path);
