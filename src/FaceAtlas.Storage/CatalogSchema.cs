@@ -6,7 +6,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -99,6 +99,17 @@ internal static class CatalogSchema
         CREATE INDEX forgotten_by_photo ON forgotten_faces(photo_id);
         """;
 
+    /// <summary>
+    /// When each photo was taken (ISO 8601, with the offset where the photo records it) and whence: "exif", or
+    /// "file" (its last write). NULL for photos indexed before: the next index reads their date without analysing.
+    /// And faces the user ignored (background strangers): in no person, never clustered, out of the review.
+    /// </summary>
+    const string V6 = """
+        ALTER TABLE photos ADD COLUMN taken TEXT;
+        ALTER TABLE photos ADD COLUMN taken_source TEXT;
+        ALTER TABLE faces ADD COLUMN ignored INTEGER NOT NULL DEFAULT 0;
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -112,7 +123,7 @@ internal static class CatalogSchema
         {
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
-            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + $"\nPRAGMA user_version = {Version};";
+            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

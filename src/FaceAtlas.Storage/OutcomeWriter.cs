@@ -14,13 +14,13 @@ internal sealed class OutcomeWriter : IDisposable
     public OutcomeWriter(SqliteConnection connection, SqliteTransaction tx)
     {
         _upsertPhoto = SqlCommands.Create(connection, tx, """
-            INSERT INTO photos(path, size, mtime, hash, width, height, format, failure, indexed_at)
-            VALUES ($path, $size, $mtime, $hash, $width, $height, $format, $failure, $at)
+            INSERT INTO photos(path, size, mtime, hash, width, height, format, failure, indexed_at, taken, taken_source)
+            VALUES ($path, $size, $mtime, $hash, $width, $height, $format, $failure, $at, $taken, $source)
             ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, hash = excluded.hash,
                 width = excluded.width, height = excluded.height, format = excluded.format,
-                failure = excluded.failure, indexed_at = excluded.indexed_at
+                failure = excluded.failure, indexed_at = excluded.indexed_at, taken = excluded.taken, taken_source = excluded.taken_source
             RETURNING id
-            """, "$path", "$size", "$mtime", "$hash", "$width", "$height", "$format", "$failure", "$at");
+            """, "$path", "$size", "$mtime", "$hash", "$width", "$height", "$format", "$failure", "$at", "$taken", "$source");
         _deleteFaces = SqlCommands.Create(connection, tx, "DELETE FROM faces WHERE photo_id = $photo", "$photo");
         _insertFace = SqlCommands.Create(connection, tx, """
             INSERT INTO faces(photo_id, x, y, w, h, score, points, age, maleness, yaw, pitch, roll, sharpness, quality)
@@ -28,7 +28,10 @@ internal sealed class OutcomeWriter : IDisposable
             """, ["$photo", "$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters]);
         _insertEmbedding = SqlCommands.Create(connection, tx, "INSERT OR REPLACE INTO embeddings(face_id, model, vector) VALUES ($face, $model, $vector)",
             "$face", "$model", "$vector");
-        _touchPhoto = SqlCommands.Create(connection, tx, "UPDATE photos SET size = $size, mtime = $mtime WHERE id = $id", "$size", "$mtime", "$id");
+        _touchPhoto = SqlCommands.Create(connection, tx, """
+            UPDATE photos SET size = $size, mtime = $mtime, taken = coalesce($taken, taken), taken_source = coalesce($source, taken_source)
+            WHERE id = $id
+            """, "$size", "$mtime", "$taken", "$source", "$id");
         _oldFaces = SqlCommands.Create(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo", "$photo");
         _updateFace = SqlCommands.Create(connection, tx, """
             UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points, clustered = 0,
@@ -49,21 +52,21 @@ internal sealed class OutcomeWriter : IDisposable
         switch (outcome)
         {
             case PhotoOutcome.Unchanged u:
-                Run(_touchPhoto, u.File.Size, u.File.ModifiedTicks, u.PhotoId);
+                Run(_touchPhoto, u.File.Size, u.File.ModifiedTicks, u.Taken?.Text, u.Taken?.SourceName, u.PhotoId);
                 break;
             case PhotoOutcome.Failed f:
-                ReplaceFaces(UpsertPhoto(f.File, f.ContentHash, null, f.Reason));
+                ReplaceFaces(UpsertPhoto(f.File, f.ContentHash, null, f.Reason, null));
                 break;
             case PhotoOutcome.Analysed a:
-                long photoId = UpsertPhoto(a.File, a.ContentHash, a.Analysis, null);
+                long photoId = UpsertPhoto(a.File, a.ContentHash, a.Analysis, null, a.Taken);
                 UpdateFaces(photoId, a.Analysis.Faces);
                 break;
         }
     }
 
-    long UpsertPhoto(PhotoFile file, byte[]? hash, PhotoAnalysis? analysis, string? failure) =>
+    long UpsertPhoto(PhotoFile file, byte[]? hash, PhotoAnalysis? analysis, string? failure, CaptureDate? taken) =>
         Convert.ToInt64(Bind(_upsertPhoto, file.Path, file.Size, file.ModifiedTicks, hash, analysis?.Width, analysis?.Height,
-            analysis?.Format, failure, DateTime.UtcNow.ToString("O")).ExecuteScalar());
+            analysis?.Format, failure, DateTime.UtcNow.ToString("O"), taken?.Text, taken?.SourceName).ExecuteScalar());
 
     void ReplaceFaces(long photoId) => Run(_deleteFaces, photoId);
 

@@ -20,7 +20,7 @@ public sealed partial class SqliteCatalog
         var faces = new List<StoredFace>();
         using (var cmd = Command("""
             SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered
-            FROM faces f JOIN embeddings e ON e.face_id = f.id ORDER BY f.id
+            FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.ignored = 0 ORDER BY f.id
             """))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
@@ -248,6 +248,34 @@ public sealed partial class SqliteCatalog
         }
         Tidy(tx);
         tx.Commit();
+    }
+
+    public void SetIgnored(IReadOnlyList<long> faces, bool ignored)
+    {
+        using var tx = _connection.BeginTransaction();
+        // Ignored: out of any person, as the user's decision. Ignored no more: a face like a new one, to be clustered.
+        using var set = Command(ignored
+            ? "UPDATE faces SET ignored = 1, person_id = NULL, assigned_by = 2 WHERE id = $f"
+            : "UPDATE faces SET ignored = 0, assigned_by = 0, clustered = 0 WHERE id = $f AND ignored = 1", tx, "$f");
+        foreach (var face in faces)
+            Run(set, face);
+        Tidy(tx);
+        tx.Commit();
+    }
+
+    public void SetCover(long person, long face)
+    {
+        using var cmd = Command("UPDATE people SET cover_face_id = $f WHERE id = $p", null, "$f", "$p");
+        Run(cmd, face, person);
+    }
+
+    public IReadOnlyList<long> IgnoredFaces()
+    {
+        using var cmd = Command("SELECT id FROM faces WHERE ignored = 1 ORDER BY id");
+        using var r = cmd.ExecuteReader();
+        var faces = new List<long>();
+        while (r.Read()) faces.Add(r.Long(0));
+        return faces;
     }
 
     SqliteCommand Command(string sql, SqliteTransaction? tx = null, params string[] parameters) =>

@@ -100,11 +100,11 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         return photos;
     }
 
-    const string KnownPhotoColumns = "id, path, size, mtime, hash";
+    const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL";
 
     /// <summary>The row a query selecting <see cref="KnownPhotoColumns"/> is at.</summary>
     static KnownPhoto KnownPhotoAt(SqliteDataReader reader) =>
-        new(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3), reader.IsDBNull(4) ? [] : reader.Blob(4));
+        new(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3), reader.IsDBNull(4) ? [] : reader.Blob(4)) { Undated = reader.Long(5) != 0 };
 
     public void Commit(IReadOnlyList<PhotoOutcome> outcomes)
     {
@@ -156,7 +156,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"""
             SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height,
-                   {AttributeColumns("f")}{(withEmbeddings ? ", e.vector" : "")}
+                   {AttributeColumns("f")}, p.taken, p.taken_source{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             {(column is null ? "" : $"WHERE {column} = $key")}
@@ -168,10 +168,11 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         {
             var box = new FaceBox(reader.Float(3), reader.Float(4), reader.Float(5), reader.Float(6));
             var points = FivePoints.FromArray(reader.Floats(8, 10));
-            float[]? embedding = withEmbeddings && !reader.IsDBNull(19)
-                ? reader.Floats(19, FaceEmbedder.Dimensions)
+            float[]? embedding = withEmbeddings && !reader.IsDBNull(21)
+                ? reader.Floats(21, FaceEmbedder.Dimensions)
                 : null;
-            var photo = new PhotoRef(reader.Long(1), reader.Text(2), reader.Int(10), reader.Int(11));
+            var taken = CaptureDate.Parse(reader.IsDBNull(19) ? null : reader.GetString(19), reader.IsDBNull(20) ? null : reader.GetString(20));
+            var photo = new PhotoRef(reader.Long(1), reader.Text(2), reader.Int(10), reader.Int(11), taken);
             yield return new FaceRecord(reader.Long(0), photo, box, reader.Float(7), points,
                 reader.IsDBNull(9) ? null : reader.Long(9), embedding) { Attributes = ReadAttributes(reader, 12) };
         }

@@ -15,9 +15,14 @@ namespace FaceAtlas.Web;
 public sealed record PersonView(long Person, string? Name, int Faces, int Photos, bool Hidden, long? Cover);
 public sealed record PeoplePage(int Total, int Offset, IReadOnlyList<PersonView> People);
 /// <summary>A face as the API shows it; <paramref name="Match"/> is set in search answers: "person" or "face" (looks alike), as `search --format jsonl` says it.</summary>
-public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null, int? Width = null, int? Height = null, string? Match = null);
+public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null, int? Width = null, int? Height = null, string? Match = null,
+    string? Taken = null, string? TakenSource = null);
 public sealed record PersonDetail(PersonView Person, IReadOnlyList<FaceView> Faces);
-public sealed record PhotoView(long Photo, string Name, int Width, int Height, IReadOnlyList<FaceView> Faces);
+public sealed record PhotoView(long Photo, string Name, int Width, int Height, IReadOnlyList<FaceView> Faces, string? Taken = null, string? TakenSource = null);
+public sealed record CandidateView(PersonView Person, float Similarity);
+public sealed record ReviewGroupView(IReadOnlyList<FaceView> Faces, IReadOnlyList<CandidateView> Candidates);
+public sealed record FacesRequest(long[] Faces);
+public sealed record CoverRequest(long Face);
 public sealed record SuggestionView(PersonView First, PersonView Second, float Similarity);
 public sealed record IndexingView(int PhotosDone, int PhotosTotal, int FacesFound);
 public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing, IndexingView? Progress);
@@ -59,7 +64,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     public void Map(IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/people", (int? offset, int? limit, bool? hidden) => Read(c => People(c, offset ?? 0, Math.Clamp(limit ?? 200, 1, 1000), hidden ?? false)));
+        api.MapGet("/people", (int? offset, int? limit, bool? hidden, string? q) => Read(c => People(c, offset ?? 0, Math.Clamp(limit ?? 200, 1, 1000), hidden ?? false, q)));
         api.MapGet("/people/{id:long}", (long id) => Read(c => Person(c, id)));
         api.MapPost("/people/{id:long}/name", (long id, NameRequest body) => Change(c => new PeopleService(c).Name(id, body.Name ?? "")));
         api.MapPost("/people/{id:long}/hide", (long id) => Change(c => new PeopleService(c).Hide(id, true)));
@@ -67,6 +72,11 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body) => Change(c => new PeopleService(c).Merge(id, body.Others)));
         api.MapPost("/faces/move", (MoveRequest body) => Change(c => new PeopleService(c).MoveFaces(body.Faces, body.To)));
         api.MapPost("/faces/reject", (RejectRequest body) => Change(c => new PeopleService(c).RejectFaces(body.Faces, body.From)));
+        api.MapPost("/people/{id:long}/cover", (long id, CoverRequest body) => Change(c => new PeopleService(c).SetCover(id, body.Face)));
+        api.MapPost("/faces/ignore", (FacesRequest body) => Change(c => new PeopleService(c).Ignore(body.Faces ?? [], true)));
+        api.MapPost("/faces/unignore", (FacesRequest body) => Change(c => new PeopleService(c).Ignore(body.Faces ?? [], false)));
+        api.MapGet("/review", (int? limit) => Read(c => Review(c, Math.Clamp(limit ?? 2000, 1, 5000))));
+        api.MapGet("/review/ignored", () => Read(c => c.IgnoredFaces().Select(id => c.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList()));
         api.MapPost("/suggestions/dismiss", (DismissRequest body) => Change(c => new PeopleService(c).Dismiss(body.First, body.Second)));
         api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Suggest().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
@@ -92,17 +102,21 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
 
     static float[] Box(FaceRecord f) => [MathF.Round(f.Box.X, 1), MathF.Round(f.Box.Y, 1), MathF.Round(f.Box.Width, 1), MathF.Round(f.Box.Height, 1)];
 
-    static PeoplePage People(IFaceCatalog catalog, int offset, int limit, bool hidden)
+    /// <summary>A page of people; <paramref name="query"/>: only those whose name holds it (the person picker's typing).</summary>
+    static PeoplePage People(IFaceCatalog catalog, int offset, int limit, bool hidden, string? query)
     {
         var people = new PeopleService(catalog).List(hidden);
+        if (!string.IsNullOrWhiteSpace(query))
+            people = people.Where(p => p.Name?.Contains(query.Trim(), StringComparison.OrdinalIgnoreCase) == true).ToList();
         return new PeoplePage(people.Count, offset, people.Skip(offset).Take(limit).Select(View).ToList());
     }
 
     static PersonDetail Person(IFaceCatalog catalog, long id)
     {
         var person = new PeopleService(catalog).Get(id);
-        var faces = catalog.FacesOfPerson(id)
-            .Select(f => new FaceView(f.Id, f.Photo.Id, Box(f), id, person.Name, Width: f.Photo.Width, Height: f.Photo.Height)).ToList();
+        // Newest first, as every photo tool shows a person's photos; undated ones (not indexed again yet) last.
+        var faces = catalog.FacesOfPerson(id).OrderByDescending(f => f.Photo.Taken?.Clock ?? DateTime.MinValue)
+            .Select(f => Face(f, person.Name)).ToList();
         return new PersonDetail(View(person), faces);
     }
 
@@ -113,7 +127,20 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         var names = Names(catalog);
         var photo = faces[0].Photo;
         return new PhotoView(id, Path.GetFileName(photo.Path), photo.Width, photo.Height,
-            faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null)).ToList());
+            faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null)).ToList(),
+            photo.Taken?.Text, photo.Taken?.SourceName);
+    }
+
+    /// <summary>A face with its photo's size and date, named <paramref name="name"/>.</summary>
+    static FaceView Face(FaceRecord f, string? name) =>
+        new(f.Id, f.Photo.Id, Box(f), f.PersonId, name, Width: f.Photo.Width, Height: f.Photo.Height, Taken: f.Photo.Taken?.Text, TakenSource: f.Photo.Taken?.SourceName);
+
+    static List<ReviewGroupView> Review(IFaceCatalog catalog, int limit)
+    {
+        var groups = new FaceReview(catalog).Groups(limit);
+        return groups.Select(g => new ReviewGroupView(
+            g.Faces.Select(id => catalog.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList(),
+            g.Candidates.Select(c => new CandidateView(View(c.Person), MathF.Round(c.Similarity, 4))).ToList())).ToList();
     }
 
     StatusView Status(IFaceCatalog catalog)
@@ -227,7 +254,8 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             }
             var names = Names(c);
             return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId,
-                h.Face.PersonId is { } p ? names.GetValueOrDefault(p) : null, MathF.Round(h.Similarity, 4), Match: h.Match.Name())).ToList();
+                h.Face.PersonId is { } p ? names.GetValueOrDefault(p) : null, MathF.Round(h.Similarity, 4), Match: h.Match.Name(),
+                Taken: h.Face.Photo.Taken?.Text, TakenSource: h.Face.Photo.Taken?.SourceName)).ToList();
         });
     }
 }

@@ -190,6 +190,59 @@ public abstract class CatalogContract
     }
 
     [Fact]
+    public void Should_KeepWhenEachPhotoWasTaken_When_Written()
+    {
+        using var catalog = Created(out _);
+        var exif = new CaptureDate(new DateTime(2019, 7, 20, 17, 45, 22), TimeSpan.FromHours(-7), DateSource.Exif);
+        var file = new CaptureDate(new DateTime(2021, 1, 2, 3, 4, 5), null, DateSource.File);
+        catalog.Commit([Photo("/p/a.jpg", 1) with { Taken = exif }, Photo("/p/b.jpg", 2),
+            new PhotoOutcome.Failed(new PhotoFile("/p/bad.jpg", 5, 1), [9], "not a photo")]);
+        var undated = catalog.PhotosUnder("/p").ToDictionary(p => p.Path);
+
+        var b = undated["/p/b.jpg"];
+        catalog.Commit([new PhotoOutcome.Unchanged(new PhotoFile(b.Path, b.Size, b.ModifiedTicks), b.Id) { Taken = file }]);
+
+        var taken = catalog.Faces(false).ToDictionary(f => f.Photo.Path, f => f.Photo.Taken);
+        Assert.Equal(exif, taken["/p/a.jpg"]);
+        Assert.Equal(file, taken["/p/b.jpg"]);
+        Assert.True(undated["/p/b.jpg"].Undated);  // a usable photo without a date is read again for it...
+        Assert.False(undated["/p/a.jpg"].Undated);
+        Assert.False(undated["/p/bad.jpg"].Undated); // ...an unusable one is not
+        Assert.All(catalog.PhotosUnder("/p"), p => Assert.False(p.Undated));
+        Assert.Equal("2019-07-20T17:45:22-07:00", exif.Text);
+        Assert.Equal(exif, CaptureDate.Parse(exif.Text, exif.SourceName));
+        Assert.Equal(file, CaptureDate.Parse(file.Text, file.SourceName));
+    }
+
+    [Fact]
+    public void Should_KeepIgnoredFacesOutOfPeople_When_AskedAndBackWhenUndone()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1, 5), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 1)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long person = people.List().Single().Id;
+        var faces = catalog.FacesOf(person);
+        long stranger = catalog.Faces(false).Single(f => f.PersonId is null).Id;
+
+        people.Ignore([stranger, faces[0]]);
+        people.SetCover(person, faces[1]);
+        people.Cluster(full: true);
+
+        Assert.Equal([faces[0], stranger], catalog.IgnoredFaces().Order());
+        Assert.DoesNotContain(catalog.FacesForClustering(), f => f.FaceId == stranger || f.FaceId == faces[0]);
+        Assert.Null(catalog.FacePeople([faces[0]])[faces[0]]);
+        Assert.Equal(faces[1], catalog.Person(person)!.CoverFace);
+        Assert.Throws<InvalidRequestException>(() => people.SetCover(person, stranger));
+
+        people.Ignore([faces[0]], ignored: false);
+        people.Cluster(full: false);
+
+        Assert.Equal([stranger], catalog.IgnoredFaces());
+        Assert.Equal(person, catalog.FacePeople([faces[0]])[faces[0]]); // clustered again, back with the others
+    }
+
+    [Fact]
     public void Should_HaveOneWriterAndTellOthersItsProgress_When_Indexing()
     {
         var store = NewStore();

@@ -113,8 +113,8 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
         // And its photos have loaded: a busy machine still laying the page out could move the button from under the click.
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
-        await page.FillAsync("#merge-into", keep.ToString());
-        await page.ClickAsync("#merge");
+        await page.ClickAsync("#merge-picker input"); // the picker offers the people by face; no id to type
+        await page.ClickAsync($"#merge-picker [data-person='{keep}']");
         try
         {
             await page.WaitForURLAsync(url => url.EndsWith($"#/person/{keep}"), new() { WaitUntil = WaitUntilState.Commit }); // a hash change loads nothing
@@ -132,23 +132,27 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [BrowserFact]
-    public async Task Should_SayWhyAndChangeNothing_When_MergingIntoAPersonWhoDoesNotExist()
+    public async Task Should_SayWhyAndChangeNothing_When_TheMergeTargetIsGoneMeanwhile()
     {
         await using var server = await fixture.StartAsync();
         var before = (await server.GetJson("/api/people")).GetProperty("people");
-        long person = before[0].GetProperty("person").GetInt64();
-        long missing = before.EnumerateArray().Max(p => p.GetProperty("person").GetInt64()) + 1000;
+        long person = before[0].GetProperty("person").GetInt64(), target = before[1].GetProperty("person").GetInt64(), other = before[2].GetProperty("person").GetInt64();
         var page = await Open(server, $"#/person/{person}");
         await page.Locator("#person-photos figure").First.WaitForAsync();
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.ClickAsync("#merge-picker input");
+        await page.Locator($"#merge-picker [data-person='{target}']").WaitForAsync();
 
-        await page.FillAsync("#merge-into", missing.ToString());
-        await page.ClickAsync("#merge");
+        // The person offered is merged away in another window before the click lands.
+        var elsewhere = new HttpRequestMessage(HttpMethod.Post, $"/api/people/{other}/merge") { Content = new StringContent($$"""{"others":[{{target}}]}""", Encoding.UTF8, "application/json") };
+        elsewhere.Headers.Add("X-FaceAtlas-Request", "1");
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(elsewhere)).StatusCode);
+        string middle = (await server.GetJson("/api/people")).GetProperty("people").GetRawText();
+        await page.ClickAsync($"#merge-picker [data-person='{target}']");
 
-        // The server's reason is on the page (the action used to fail without a sign), and the page stays put.
-        await page.WaitForSelectorAsync($"#message:has-text('no person {missing}')");
+        // The server's reason is on the page, and the page stays put.
+        await page.WaitForSelectorAsync($"#message:has-text('no person {target}')");
         Assert.EndsWith($"#/person/{person}", page.Url);
-        Assert.Equal(before.GetRawText(), (await server.GetJson("/api/people")).GetProperty("people").GetRawText());
+        Assert.Equal(middle, (await server.GetJson("/api/people")).GetProperty("people").GetRawText());
     }
 
     [BrowserFact]
@@ -200,9 +204,9 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.InRange(box.Y, image.Y, image.Y + image.Height - box.Height + 2);
         Assert.True(box.Width > 20);
         // An index running: its progress, as the index command publishes it beside the lock, shows on Status.
-        using (var writer = FaceAtlas.Storage.CatalogLock.Acquire(server.Catalog))
+        using (var writer = FaceAtlas.Storage.CatalogStores.For(server.Catalog).OpenForWriting(create: false))
         {
-            writer.Publish("3 10 4");
+            writer.Publish(new FaceAtlas.Core.Indexing.IndexProgress(3, 10, 4, 0, TimeSpan.FromSeconds(1)));
             var status = await Open(server, "#/status");
             await status.WaitForSelectorAsync("#indexing");
             await Shot(status, "status");

@@ -25,6 +25,16 @@ public sealed class BrowserFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A browser theory: as <see cref="BrowserFactAttribute"/>, for tests run at several sizes.</summary>
+public sealed class BrowserTheoryAttribute : TheoryAttribute
+{
+    public BrowserTheoryAttribute()
+    {
+        if (!Datasets.Present) Skip = Datasets.SkipReason;
+        else if (!File.Exists(BrowserFactAttribute.Chromium)) Skip = $"Chromium not found at {BrowserFactAttribute.Chromium} (apt-get install chromium; .ci/run does)";
+    }
+}
+
 /// <summary>
 /// One catalog of deepface-tests and bbt/identities, indexed and clustered once for all tests; each test serves its
 /// own copy (tests rename and merge). One headless Chromium is shared, started only where there is one: the API

@@ -92,6 +92,7 @@ public static class FacesCommand
                 json.WriteNumber("score", Math.Round(f.Score, 4));
                 if (f.PersonId is { } person) json.WriteNumber("person", person);
                 else json.WriteNull("person");
+                WriteTaken(json, f.Photo.Taken);
                 WriteAttributes(json, f.Attributes);
                 if (f.Embedding is { } embedding)
                 {
@@ -100,6 +101,21 @@ public static class FacesCommand
                     json.WriteEndArray();
                 }
             });
+    }
+
+    /// <summary>When the photo was taken and whence ("exif" or "file"); null until the photo is indexed again.</summary>
+    internal static void WriteTaken(System.Text.Json.Utf8JsonWriter json, CaptureDate? taken)
+    {
+        if (taken is { } t)
+        {
+            json.WriteString("taken", t.Text);
+            json.WriteString("taken_source", t.SourceName);
+        }
+        else
+        {
+            json.WriteNull("taken");
+            json.WriteNull("taken_source");
+        }
     }
 
     /// <summary>The estimated attributes, or nothing for a face indexed before they existed (re-index to get them).</summary>

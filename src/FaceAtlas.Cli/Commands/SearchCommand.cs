@@ -137,6 +137,7 @@ public static class SearchCommand
                     if (h.Face.PersonId is { } p) json.WriteNumber("person", p); else json.WriteNull("person");
                     json.WriteNumber("photo", h.Face.Photo.Id);
                     json.WriteString("match", h.Match.Name());
+                    FacesCommand.WriteTaken(json, h.Face.Photo.Taken);
                     FacesCommand.WriteAttributes(json, h.Face.Attributes);
                 });
             return;

@@ -2,8 +2,8 @@ using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Catalog;
 
-/// <summary>A photo as faces refer to it: id, absolute path, upright full-size dimensions.</summary>
-public readonly record struct PhotoRef(long Id, string Path, int Width, int Height);
+/// <summary>A photo as faces refer to it: id, absolute path, upright full-size dimensions, when it was taken.</summary>
+public readonly record struct PhotoRef(long Id, string Path, int Width, int Height, CaptureDate? Taken = null);
 
 /// <summary>A face as stored: box in pixels of the upright photo, detector score, alignment points, embedding.</summary>
 public sealed record FaceRecord(long Id, PhotoRef Photo, FaceBox Box, float Score, FivePoints Points, long? PersonId, float[]? Embedding)

@@ -1,4 +1,8 @@
 namespace FaceAtlas.Core.Catalog;
 
 /// <summary>A photo the catalog already holds: enough to tell whether its file changed.</summary>
-public sealed record KnownPhoto(long Id, string Path, long Size, long ModifiedTicks, byte[] ContentHash);
+public sealed record KnownPhoto(long Id, string Path, long Size, long ModifiedTicks, byte[] ContentHash)
+{
+    /// <summary>A usable photo indexed before capture dates were kept: read again for its date, not analysed again.</summary>
+    public bool Undated { get; init; }
+}

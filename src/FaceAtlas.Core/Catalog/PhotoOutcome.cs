@@ -5,6 +5,9 @@ namespace FaceAtlas.Core.Catalog;
 /// <summary>What indexing one photo file produced, ready to be written in one transaction with others.</summary>
 public abstract record PhotoOutcome(PhotoFile File)
 {
+    /// <summary>When the photo was taken, where it was read (a failed photo has none).</summary>
+    public CaptureDate? Taken { get; init; }
+
     /// <summary>The photo was analysed: its faces replace whatever the catalog had for this path.</summary>
     public sealed record Analysed(PhotoFile File, byte[] ContentHash, PhotoAnalysis Analysis) : PhotoOutcome(File);
 

@@ -33,7 +33,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         foreach (var file in scan.Photos)
         {
             known.TryGetValue(file.Path, out var k);
-            if (k is not null && k.Size == file.Size && k.ModifiedTicks == file.ModifiedTicks)
+            if (k is not null && k.Size == file.Size && k.ModifiedTicks == file.ModifiedTicks && !k.Undated)
                 unchanged++;
             else
                 work.Add((file, k));
@@ -146,11 +146,12 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             }
         }
         var hash = SHA256.HashData(bytes);
+        var taken = CaptureDates.Read(bytes, file);
         if (known is not null && hash.AsSpan().SequenceEqual(known.ContentHash))
-            return new PhotoOutcome.Unchanged(file, known.Id);
+            return new PhotoOutcome.Unchanged(file, known.Id) { Taken = taken };
         try
         {
-            return new PhotoOutcome.Analysed(file, hash, analyzer.Analyze(bytes, Clock));
+            return new PhotoOutcome.Analysed(file, hash, analyzer.Analyze(bytes, Clock)) { Taken = taken };
         }
         catch (PhotoDecodeException e)
         {

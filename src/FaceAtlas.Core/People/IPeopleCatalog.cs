@@ -13,6 +13,7 @@ public sealed record PersonCluster(long? PersonId, IReadOnlyList<long> FaceIds);
 /// <summary>People as the core sees them in the catalog. Every write is one transaction.</summary>
 public interface IPeopleCatalog
 {
+    /// <summary>Every face with an embedding that is not ignored.</summary>
     IReadOnlyList<StoredFace> FacesForClustering();
 
     /// <summary>
@@ -59,4 +60,16 @@ public interface IPeopleCatalog
 
     /// <summary>Takes faces out of a person and remembers that they are not that person.</summary>
     void RejectFaces(IReadOnlyList<long> faces, long person);
+
+    /// <summary>
+    /// Ignores faces (a stranger in the background): out of any person, left out of clustering, review and
+    /// suggestions, remembered; or, with <paramref name="ignored"/> false, undoes that: the faces are clustered anew.
+    /// </summary>
+    void SetIgnored(IReadOnlyList<long> faces, bool ignored);
+
+    /// <summary>Makes one of the person's faces the one that stands for them in lists.</summary>
+    void SetCover(long person, long face);
+
+    /// <summary>The ignored faces, by id.</summary>
+    IReadOnlyList<long> IgnoredFaces();
 }

@@ -79,6 +79,21 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         catalog.RejectFaces(faces, from);
     }
 
+    /// <summary>The face that stands for the person in lists: one of their own.</summary>
+    public void SetCover(long person, long face)
+    {
+        Get(person);
+        if (CheckFaces([face])[face] != person) throw new InvalidRequestException($"face {face} is not in person {person}");
+        catalog.SetCover(person, face);
+    }
+
+    /// <summary>"Ignore": background strangers out of people, review and suggestions; undone with <paramref name="ignored"/> false.</summary>
+    public void Ignore(IReadOnlyList<long> faces, bool ignored = true)
+    {
+        CheckFaces(faces);
+        catalog.SetIgnored(faces, ignored);
+    }
+
     /// <summary>
     /// Splits a person that holds several people: their faces are clustered alone, more strictly. The largest group
     /// stays; each other group of two or more becomes a new person, and a lone face leaves (rejected).

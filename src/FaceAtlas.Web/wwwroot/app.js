@@ -22,29 +22,103 @@ function el(tag, attributes = {}, ...children) {
   for (const [key, value] of Object.entries(attributes)) {
     // An action that fails (the server said no, or could not be reached) says why instead of doing nothing.
     if (key.startsWith("on")) node.addEventListener(key.slice(2), async e => { try { await value(e); } catch (error) { say(error.message); } });
-    else if (value !== undefined && value !== null) node.setAttribute(key, value);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? "" : value);
   }
-  for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   return node;
 }
 
-const thumbnail = (face, alt) => el("img", { src: `/api/faces/${face}/thumbnail`, alt, loading: "lazy", width: 160, height: 160 });
-const label = person => person.name || "Unnamed";
+const label = person => person.name || "Unnamed person";
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+// A face's thumbnail: always a square (the server pads it), drawn square by the page at any size.
+const thumbnail = (face, alt, size = 160) => el("img", { class: "face", src: `/api/faces/${face}/thumbnail`, alt, loading: "lazy", width: size, height: size });
+
+// Dates as the photo says them: the day, in the reader's language; a file's date is marked as a guess.
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
+function day(taken) {
+  if (!taken) return "";
+  const [y, m, d] = taken.slice(0, 10).split("-").map(Number);
+  return dateFormat.format(new Date(y, m - 1, d));
+}
+const dated = view => view.taken ? (view.taken_source === "file" ? `${day(view.taken)} (file date)` : day(view.taken)) : "no date";
+// The same on a page: a file's date in italics, saying why on hover.
+const dateText = view => view.taken_source === "file"
+  ? el("span", { class: "guess", title: "the file's date: the photo records none" }, day(view.taken)) : dated(view);
+function years(faces) {
+  const all = faces.filter(f => f.taken).map(f => Number(f.taken.slice(0, 4)));
+  if (!all.length) return "";
+  const first = Math.min(...all), last = Math.max(...all);
+  return first === last ? `${first}` : `${first}–${last}`;
+}
 
 function show(title, ...content) {
   main.replaceChildren(el("h1", {}, title), ...content);
   document.title = `${title} - FaceAtlas`;
-  main.focus();
+  main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
 }
 
+// The person picker: type a few letters of a name, or browse the people by face; "New person" when allowed.
+// Options carry data-person (or data-new); Arrow keys move, Enter picks, Escape closes.
+function picker({ id, label: text, allowNew = false, exclude = [], onPick }) {
+  const input = el("input", { type: "search", placeholder: allowNew ? "Name, or new person" : "Type a name", "aria-label": text,
+    autocomplete: "off", role: "combobox", "aria-expanded": "false", "aria-controls": `${id}-list` });
+  const list = el("ul", { class: "picker-list", id: `${id}-list`, role: "listbox", hidden: true });
+  let options = [], active = -1, timer = 0, asked = 0;
+  const choose = async option => {
+    close();
+    await onPick(option.dataset.new !== undefined ? null : { person: Number(option.dataset.person), name: option.dataset.name || null });
+  };
+  function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); }
+  function mark(i) {
+    options.forEach((o, j) => o.setAttribute("aria-selected", i === j ? "true" : "false"));
+    active = i;
+    if (options[i]) options[i].scrollIntoView({ block: "nearest" });
+  }
+  async function refresh() {
+    const q = input.value.trim(), mine = ++asked;
+    const page = await api(`/people?limit=60${q ? `&q=${encodeURIComponent(q)}` : ""}`);
+    if (mine !== asked) return; // typing went on meanwhile: a later answer is on its way
+    const people = page.people.filter(p => !exclude.includes(p.person));
+    options = people.map(p => el("li", { role: "option", "data-person": p.person, "data-name": p.name || "", tabindex: "-1" },
+      p.cover ? thumbnail(p.cover, "", 40) : "", el("span", {}, label(p)), el("span", { class: "count" }, plural(p.photos, "photo"))));
+    if (allowNew) options.unshift(el("li", { role: "option", "data-new": "", tabindex: "-1", class: "new" }, el("span", { class: "plus" }, "+"),
+      el("span", {}, q ? `New person “${q}”` : "New person")));
+    if (!options.length) options.push(el("li", { class: "none" }, q ? `Nobody named “${q}”` : "No people yet"));
+    for (const o of options) if (o.getAttribute("role")) o.addEventListener("mousedown", e => { e.preventDefault(); choose(o).catch(err => say(err.message)); });
+    list.replaceChildren(...options);
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    options = options.filter(o => o.getAttribute("role"));
+    mark(options.length ? 0 : -1);
+  }
+  input.addEventListener("focus", () => refresh().catch(e => say(e.message)));
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => refresh().catch(e => say(e.message)), 150); });
+  input.addEventListener("blur", () => setTimeout(close, 150));
+  input.addEventListener("keydown", e => {
+    if (e.key === "ArrowDown") { e.preventDefault(); mark(Math.min(active + 1, options.length - 1)); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); mark(Math.max(active - 1, 0)); }
+    else if (e.key === "Enter" && options[active]) { e.preventDefault(); choose(options[active]).catch(err => say(err.message)); }
+    else if (e.key === "Escape") close();
+  });
+  return el("div", { class: "picker", id }, input, list);
+}
+
+// The name a new person gets from the picker's typing ("New person “Ann”"), if any.
+const typed = pickerNode => pickerNode.querySelector("input").value.trim();
+
 // People: a grid of faces with names and counts; unnamed people are named in place (Enter saves).
-async function people(offset = 0) {
-  const page = await api(`/people?offset=${offset}&limit=${PAGE}`);
-  const grid = el("div", { class: "grid", id: "people" }, page.people.map(personCard));
+async function people(offset = 0, hidden = false) {
+  const page = await api(`/people?offset=${offset}&limit=${PAGE}${hidden ? "&hidden=true" : ""}`);
+  const shown = hidden ? page.people.filter(p => p.hidden) : page.people;
+  const grid = el("div", { class: "grid", id: "people" }, shown.map(personCard));
   const more = page.offset + page.people.length < page.total
     ? el("button", { onclick: () => { location.hash = `#/people/${page.offset + PAGE}`; } }, "Next page") : "";
-  const range = el("p", { class: "count", id: "range" }, `${page.offset + 1}-${page.offset + page.people.length} of ${page.total}`);
-  show(`People (${page.total})`, range, grid, more);
+  const range = el("p", { class: "count", id: "range" }, hidden ? plural(shown.length, "hidden person").replace("persons", "people")
+    : `${page.offset + 1}-${page.offset + page.people.length} of ${page.total}`,
+    " · ", el("a", { href: hidden ? "#/people" : "#/hidden" }, hidden ? "All people" : "Hidden people"),
+    " · ", el("a", { href: "#/review" }, "Faces to review"));
+  show(hidden ? `Hidden people (${shown.length})` : `People (${page.total})`, range, grid, more);
 }
 
 function personCard(p) {
@@ -55,47 +129,82 @@ function personCard(p) {
       say(`Named ${name.value.trim()}`);
     } });
   return el("div", { class: "card person", "data-person": p.person },
-    el("a", { href: `#/person/${p.person}` }, p.cover ? thumbnail(p.cover, label(p)) : label(p)),
+    el("a", { href: `#/person/${p.person}` }, p.cover ? thumbnail(p.cover, label(p)) : el("span", { class: "face blank" }, label(p))),
     name,
-    el("div", { class: "count" }, `${p.photos} photo${p.photos === 1 ? "" : "s"}`));
+    el("div", { class: "count" }, plural(p.photos, "photo")));
 }
 
-// Person: their photos with face boxes; rename, hide, merge, and move or reject selected faces.
+// Person: their faces, newest photo first; rename, hide, merge into someone (picked by face and name), choose the
+// cover, and select faces (click, shift-click a range, select all) to move or reject in one action.
 async function person(id) {
   const detail = await api(`/people/${id}`);
   const p = detail.person;
-  const name = el("input", { type: "text", value: p.name || "", id: "person-name", "aria-label": "Name" });
+  const name = el("input", { type: "text", value: p.name || "", id: "person-name", "aria-label": "Name", placeholder: "Add a name",
+    onkeydown: e => { if (e.key === "Enter") document.getElementById("rename").click(); } });
   const rename = el("button", { id: "rename", onclick: async () => { await post(`/people/${id}/name`, { name: name.value.trim() }); say("Saved"); } }, "Rename");
-  const hide = el("button", { onclick: async () => { await post(`/people/${id}/${p.hidden ? "unhide" : "hide"}`); location.hash = "#/people"; } }, p.hidden ? "Unhide" : "Hide");
-  const into = el("input", { type: "number", id: "merge-into", placeholder: "person id", "aria-label": "Merge into person" });
-  const merge = el("button", { id: "merge", onclick: async () => {
-    const target = Number(into.value);
-    if (!target) return say("Give the id of the person to merge into");
-    await post(`/people/${target}/merge`, { others: [id] });
-    location.hash = `#/person/${target}`;
-  } }, "Merge into");
+  const hide = el("button", { onclick: async () => { await post(`/people/${id}/${p.hidden ? "unhide" : "hide"}`); location.hash = p.hidden ? `#/person/${id}` : "#/people"; if (p.hidden) await person(id); } },
+    p.hidden ? "Unhide" : "Hide");
+  const merge = picker({ id: "merge-picker", label: "Merge into person", exclude: [id], onPick: async target => {
+    await post(`/people/${target.person}/merge`, { others: [id] });
+    location.hash = `#/person/${target.person}`;
+    say(`Merged into ${target.name || "that person"}`);
+  } });
+
+  let last = -1;
+  const tiles = detail.faces.map((f, i) => {
+    const box = el("input", { type: "checkbox", class: "pick", value: f.face, "aria-label": `Select the face of ${dated(f)}` });
+    box.addEventListener("click", e => {
+      if (e.shiftKey && last >= 0) for (let j = Math.min(last, i); j <= Math.max(last, i); j++) tiles[j].querySelector("input.pick").checked = box.checked;
+      last = i;
+      count();
+    });
+    return el("figure", { class: "card tile", "data-photo": f.photo, "data-face": f.face },
+      el("label", { class: "select" }, box, thumbnail(f.face, `${label(p)}, ${dated(f)}`), f.face === p.cover ? el("span", { class: "badge" }, "cover") : ""),
+      el("figcaption", {}, el("a", { href: `#/photo/${f.photo}` }, dateText(f))));
+  });
   const selected = () => [...main.querySelectorAll("input.pick:checked")].map(c => Number(c.value));
-  const moveTo = el("input", { type: "text", placeholder: "person id or new", "aria-label": "Move selected faces to" });
-  const move = el("button", { onclick: async () => {
+  const chosen = el("span", { class: "count", id: "selected" });
+  const selection = el("div", { class: "tools selection", hidden: true });
+  function count() {
+    const n = selected().length;
+    chosen.textContent = n ? `${plural(n, "face")} selected` : "";
+    selection.hidden = !n;
+  }
+  const all = el("button", { id: "select-all", onclick: () => {
+    const every = selected().length < tiles.length;
+    for (const t of tiles) t.querySelector("input.pick").checked = every;
+    count();
+  } }, "Select all");
+  const move = picker({ id: "move-picker", label: "Move selected faces to", allowNew: true, exclude: [id], onPick: async target => {
     const faces = selected();
-    if (!faces.length) return say("Select faces first");
-    const to = moveTo.value.trim() === "new" ? null : Number(moveTo.value);
-    await post("/faces/move", { faces, to });
+    const newName = target ? null : typed(move);
+    const to = target ? target.person : null;
+    const moved = await post("/faces/move", { faces, to });
+    if (!target && newName) await post(`/people/${moved}/name`, { name: newName }).catch(() => {});
     await person(id);
-    say(`Moved ${faces.length} face(s)`);
-  } }, "Move selected");
-  const reject = el("button", { onclick: async () => {
+    say(`Moved ${plural(faces.length, "face")}`);
+  } });
+  const reject = el("button", { id: "reject", onclick: async () => {
     const faces = selected();
-    if (!faces.length) return say("Select faces first");
     await post("/faces/reject", { faces, from: id });
     await person(id);
-    say(`${faces.length} face(s) are not ${label(p)}`);
+    say(`${plural(faces.length, "face")} ${faces.length === 1 ? "is" : "are"} not ${label(p)}`);
   } }, "Not this person");
-  const photos = el("div", { class: "photos", id: "person-photos" }, detail.faces.map(f => el("figure", { class: "card", "data-photo": f.photo },
-    el("a", { href: `#/photo/${f.photo}` }, framed(f, 320, label(p))),
-    el("label", {}, el("input", { type: "checkbox", class: "pick", value: f.face }), " select"))));
-  show(label(p), el("div", { class: "tools" }, name, rename, hide, into, merge, moveTo, move, reject),
-    el("p", { class: "count" }, `${p.photos} photos, ${p.faces} faces`), photos);
+  const cover = el("button", { id: "make-cover", onclick: async () => {
+    const faces = selected();
+    if (faces.length !== 1) return say("Select one face to stand for this person");
+    await post(`/people/${id}/cover`, { face: faces[0] });
+    await person(id);
+    say("Cover chosen");
+  } }, "Use as cover");
+  selection.append(chosen, el("span", { class: "field" }, "Move to ", move), reject, cover);
+
+  const span = years(detail.faces);
+  show(label(p),
+    el("div", { class: "tools" }, name, rename, hide, el("span", { class: "field" }, "Merge into ", merge)),
+    el("p", { class: "count", id: "person-span" }, `${plural(p.photos, "photo")}, ${plural(p.faces, "face")}${span ? `, ${span}` : ""}${p.hidden ? " · hidden" : ""}`),
+    el("div", { class: "tools" }, all), selection,
+    el("div", { class: "faces", id: "person-photos" }, tiles));
 }
 
 // A photo no larger than size, with boxes drawn on the given faces, placed in percent so they stay on the faces
@@ -115,45 +224,115 @@ function framed(view, size, alt, faces = [view], link = false) {
   return frame;
 }
 
-// Photo: every face in it, boxed, each linked to its person.
+// Photo: every face in it, boxed, each linked to its person; when it was taken.
 async function photo(id) {
   const view = await api(`/photos/${id}`);
-  show(view.name, framed(view, 1024, view.name, view.faces, true));
+  show(view.name, el("p", { class: "count", id: "photo-date" }, view.taken ? dateText(view) : "no date"), framed(view, 1024, view.name, view.faces, true));
 }
 
-// Suggestions: "same person?" pairs, one click to merge or to dismiss (remembered: never suggested again).
+// Faces to review: faces in no person, grouped by likeness; each group offered to the people it most likely is,
+// to someone picked, to a new person, or ignored (background strangers). A click on a face leaves it out of the
+// group's answer; the ignored ones can be brought back below.
+async function review() {
+  const [groups, ignored] = await Promise.all([api("/review"), api("/review/ignored")]);
+  const list = el("div", { id: "review" }, groups.map((g, n) => reviewGroup(g, n)));
+  const back = ignored.length ? el("section", { id: "ignored" }, el("h2", {}, `Ignored (${ignored.length})`),
+    el("div", { class: "faces small" }, ignored.map(f => el("figure", { class: "card tile", "data-face": f.face },
+      thumbnail(f.face, `ignored face, ${dated(f)}`, 96),
+      el("button", { onclick: async () => { await post("/faces/unignore", { faces: [f.face] }); await review(); say("Brought back"); } }, "Undo"))))) : "";
+  const faces = groups.reduce((n, g) => n + g.faces.length, 0);
+  show("Faces to review", el("p", { class: "count" }, groups.length
+    ? `${plural(faces, "face")} in no person, in ${plural(groups.length, "group")} of look-alikes`
+    : "Every face is in a person or ignored."), list, back);
+}
+
+function reviewGroup(g, n) {
+  const faces = g.faces.map(f => f.face);
+  const left = new Set();
+  const wanted = () => faces.filter(f => !left.has(f));
+  const tiles = g.faces.map(f => {
+    const tile = el("button", { class: "tile face-button", "aria-pressed": "true", "data-face": f.face, title: dated(f),
+      onclick: () => {
+        if (left.has(f.face)) left.delete(f.face); else left.add(f.face);
+        tile.setAttribute("aria-pressed", left.has(f.face) ? "false" : "true");
+      } }, thumbnail(f.face, `face ${n + 1}.${f.face}, ${dated(f)}`, 96));
+    return tile;
+  });
+  const done = async (text) => { row.remove(); say(text); };
+  const give = async (target, name) => {
+    const chosen = wanted();
+    if (!chosen.length) return say("Every face of this group is left out: click a face to take it in again");
+    const moved = await post("/faces/move", { faces: chosen, to: target });
+    if (target === null && name) await post(`/people/${moved}/name`, { name });
+    await done(`${plural(chosen.length, "face")} to ${name || (target === null ? "a new person" : "that person")}`);
+  };
+  const other = picker({ id: `review-picker-${n}`, label: "Someone else", allowNew: true, onPick: async target =>
+    give(target ? target.person : null, target ? target.name : typed(other)) });
+  const row = el("section", { class: `card group${g.faces.length > 3 ? " wide" : ""}`, "data-faces": faces.join(" ") },
+    el("div", { class: "faces small" }, tiles),
+    el("div", { class: "tools" },
+      g.candidates.map(c => el("button", { class: "candidate", "data-person": c.person.person, onclick: () => give(c.person.person, c.person.name) },
+        c.person.cover ? thumbnail(c.person.cover, "", 32) : "",
+        c.person.name ? `Is this ${c.person.name}?` : `This person? (${plural(c.person.photos, "photo")})`)),
+      el("span", { class: "field" }, g.candidates.length ? "Someone else " : "Who is this? ", other),
+      el("button", { class: "ignore", onclick: async () => {
+        const chosen = wanted();
+        await post("/faces/ignore", { faces: chosen });
+        await done(`${plural(chosen.length, "face")} ignored`);
+      } }, g.faces.length === 1 ? "Ignore" : "Ignore all")));
+  return row;
+}
+
+// Suggestions: "same person?" pairs, each person as several faces with name and photos; one click, or y / n for
+// the first pair, merges or dismisses (remembered: never suggested again), and the next pair is first at once.
 async function suggestions() {
   const pairs = await api("/suggestions");
-  const list = el("div", { id: "suggestions" }, pairs.map(s => {
-    const row = el("div", { class: "tools card suggestion" },
-      thumbnail(s.first.cover, label(s.first)), thumbnail(s.second.cover, label(s.second)),
-      el("span", {}, `${label(s.first)} and ${label(s.second)}: ${(s.similarity * 100).toFixed(0)} % alike`),
-      el("button", { onclick: async () => { await post(`/people/${s.first.person}/merge`, { others: [s.second.person] }); row.remove(); say("Merged"); } }, "Same person"),
-      el("button", { onclick: async () => { await post("/suggestions/dismiss", { first: s.first.person, second: s.second.person }); row.remove(); say("Noted"); } }, "Not the same"));
+  const faces = async p => (await api(`/people/${p.person}`)).faces.slice(0, 4);
+  const side = (p, shown) => el("div", { class: "side" },
+    el("div", { class: "faces quad" }, shown.map(f => thumbnail(f.face, `${label(p)}, ${dated(f)}`, 96))),
+    el("a", { href: `#/person/${p.person}` }, label(p)), el("div", { class: "count" }, plural(p.photos, "photo")));
+  const cards = await Promise.all(pairs.map(async s => {
+    const [a, b] = await Promise.all([faces(s.first), faces(s.second)]);
+    const row = el("div", { class: "card suggestion", "data-first": s.first.person, "data-second": s.second.person },
+      el("div", { class: "pair" }, side(s.first, a), el("div", { class: "alike" }, `${(s.similarity * 100).toFixed(0)} %`, el("br"), "alike"), side(s.second, b)),
+      el("div", { class: "tools answer" },
+        el("button", { class: "same", onclick: async () => { await post(`/people/${s.first.person}/merge`, { others: [s.second.person] }); row.remove(); say("Merged"); } }, "Same person (y)"),
+        el("button", { class: "different", onclick: async () => { await post("/suggestions/dismiss", { first: s.first.person, second: s.second.person }); row.remove(); say("Noted"); } }, "Not the same (n)")));
     return row;
   }));
+  const list = el("div", { id: "suggestions" }, cards);
   show("Same person?", pairs.length ? list : el("p", {}, "No suggestions."));
 }
 
-// Search: drop or choose a selfie; the photos of the person it was recognised as, then faces alike on their own.
+document.addEventListener("keydown", e => {
+  if (!location.hash.startsWith("#/suggestions") || e.ctrlKey || e.altKey || e.metaKey || e.target.matches("input, textarea")) return;
+  const first = document.querySelector("#suggestions .suggestion");
+  if (!first) return;
+  if (e.key === "y") first.querySelector("button.same").click();
+  else if (e.key === "n") first.querySelector("button.different").click();
+});
+
+// Search: drop or choose a selfie; the photos of the person it was recognised as (newest first), then faces
+// alike on their own (most alike first).
 function search() {
   const input = el("input", { type: "file", id: "search-file", accept: "image/*", "aria-label": "Photo to search with" });
   const results = el("div", { id: "search-results" });
   const hit = h => el("figure", { class: "card hit", "data-photo": h.photo, "data-match": h.match },
     el("a", { href: `#/photo/${h.photo}` }, el("img", { src: `/api/photos/${h.photo}/image?size=320`, alt: h.name ? `photo of ${h.name}` : `photo ${h.photo}`, loading: "lazy" })),
-    el("figcaption", {}, `${(h.similarity * 100).toFixed(0)} % alike`));
+    el("figcaption", {}, h.taken ? dateText(h) : "no date", el("span", { class: "count" }, ` · ${(h.similarity * 100).toFixed(0)} % alike`)));
   async function run(file) {
     say("Searching…");
     const form = new FormData();
     form.append("photo", file);
     try {
       const hits = await api("/search", { method: "POST", body: form });
-      const mine = hits.filter(h => h.match === "person"), alike = hits.filter(h => h.match !== "person");
+      const mine = hits.filter(h => h.match === "person").sort((a, b) => (b.taken || "").localeCompare(a.taken || ""));
+      const alike = hits.filter(h => h.match !== "person");
       const people = [...new Map(mine.map(h => [h.person, h])).values()]
         .map(h => el("a", { href: `#/person/${h.person}` }, h.name || `Unnamed person ${h.person}`));
       const sections = [];
       if (mine.length) sections.push(el("section", { id: "search-person" },
-        el("h2", {}, "This person: ", people.flatMap((a, i) => i ? [", ", a] : [a]), el("span", { class: "count" }, ` ${mine.length} photo${mine.length === 1 ? "" : "s"}`)),
+        el("h2", {}, "This person: ", people.flatMap((a, i) => i ? [", ", a] : [a]), el("span", { class: "count" }, ` ${plural(mine.length, "photo")}`)),
         el("div", { class: "photos" }, mine.map(hit))));
       if (alike.length) sections.push(el("section", { id: "search-alike" },
         el("h2", {}, mine.length ? "Also alike" : "Alike", el("span", { class: "count" },
@@ -161,7 +340,7 @@ function search() {
         el("div", { class: "photos" }, alike.map(hit))));
       if (!hits.length) sections.push(el("p", {}, "Nobody in the library looks like this person."));
       results.replaceChildren(...sections);
-      say(`${hits.length} photo${hits.length === 1 ? "" : "s"}`);
+      say(plural(hits.length, "photo"));
     } catch (e) { say(e.message); }
   }
   input.addEventListener("change", () => input.files[0] && run(input.files[0]));
@@ -184,12 +363,15 @@ async function status() {
 async function route() {
   say("");
   const [, page, arg] = location.hash.split("/");
+  for (const a of document.querySelectorAll("header nav a")) a.toggleAttribute("aria-current", a.getAttribute("href") === `#/${page || "people"}`);
   try {
     if (page === "person") await person(Number(arg));
     else if (page === "photo") await photo(Number(arg));
+    else if (page === "review") await review();
     else if (page === "suggestions") await suggestions();
     else if (page === "search") search();
     else if (page === "status") await status();
+    else if (page === "hidden") await people(0, true);
     else await people(Number(arg) || 0);
   } catch (e) { say(e.message); }
 }

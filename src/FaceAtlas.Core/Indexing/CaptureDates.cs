@@ -1,0 +1,45 @@
+using System.Globalization;
+using FaceAtlas.Core.Catalog;
+using MetadataExtractor;
+using MetadataExtractor.Formats.Exif;
+
+namespace FaceAtlas.Core.Indexing;
+
+/// <summary>Reads when a photo was taken from its EXIF (with MetadataExtractor), else takes the file's last write.</summary>
+public static class CaptureDates
+{
+    const int DateTimeOriginal = 0x9003, DateTimeDigitized = 0x9004, OffsetTimeOriginal = 0x9011, OffsetTimeDigitized = 0x9012;
+
+    /// <summary>
+    /// DateTimeOriginal with OffsetTimeOriginal where present, else DateTimeDigitized with its offset, else
+    /// <see cref="CaptureDate.FromFile"/>. A damaged or absent EXIF block is no error: the photo still has a date.
+    /// </summary>
+    public static CaptureDate Read(byte[] photo, PhotoFile file)
+    {
+        try
+        {
+            using var stream = new MemoryStream(photo, writable: false);
+            foreach (var exif in ImageMetadataReader.ReadMetadata(stream).OfType<ExifSubIfdDirectory>())
+                if ((Exif(exif, DateTimeOriginal, OffsetTimeOriginal) ?? Exif(exif, DateTimeDigitized, OffsetTimeDigitized)) is { } taken)
+                    return taken;
+        }
+        catch (Exception e) when (e is ImageProcessingException or IOException or MetadataException or ArgumentException
+                                      or FormatException or IndexOutOfRangeException or OverflowException)
+        {
+            // Metadata the library cannot read: the file's date stands in, as for a photo without EXIF.
+        }
+        return CaptureDate.FromFile(file.ModifiedTicks);
+    }
+
+    static CaptureDate? Exif(ExifSubIfdDirectory exif, int dateTag, int offsetTag)
+    {
+        var text = exif.GetString(dateTag)?.Trim('\0', ' ');
+        if (text is null || !DateTime.TryParseExact(text, "yyyy:MM:dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock))
+            return null; // cameras without a set clock write "0000:00:00 00:00:00"
+        if (clock.Year < 1800 || clock > DateTime.Now.AddDays(2)) return null;
+        TimeSpan? offset = exif.GetString(offsetTag)?.Trim('\0', ' ') is { } o
+                           && TimeSpan.TryParseExact(o.TrimStart('+', '-'), @"hh\:mm", CultureInfo.InvariantCulture, out var span)
+            ? (o.StartsWith('-') ? -span : span) : null;
+        return new CaptureDate(clock, offset, DateSource.Exif);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Numerics.Tensors;
+using FaceAtlas.Vectors;
+
+namespace FaceAtlas.Core.People;
+
+/// <summary>A person offered for a group of faces to review, with how alike they are (the group's mean to the person's).</summary>
+public sealed record ReviewCandidate(PersonSummary Person, float Similarity);
+
+/// <summary>Faces in no person that look like one another, best face first, with the people they most likely are.</summary>
+public sealed record ReviewGroup(IReadOnlyList<long> Faces, IReadOnlyList<ReviewCandidate> Candidates);
+
+/// <summary>
+/// The faces left over (in no person, not ignored), grouped by likeness so that a person can answer for a whole
+/// group at once: "Is this Jennifer?", "a new person", or "ignore" for strangers in the background.
+/// </summary>
+public sealed class FaceReview(IPeopleCatalog catalog)
+{
+    /// <summary>Two leftover faces this alike are offered as one group (the search's bar for a face on its own).</summary>
+    public const float GroupSimilarity = 0.50f;
+
+    /// <summary>A person is offered for a group whose mean face is at least this alike to theirs (clustering's merge bar).</summary>
+    public const float CandidateSimilarity = 0.38f;
+
+    /// <summary>
+    /// At most <paramref name="maxFaces"/> leftover faces (the newest ids: what was indexed last), in groups, largest
+    /// first; each with up to three candidates, most likely first.
+    /// </summary>
+    public IReadOnlyList<ReviewGroup> Groups(int maxFaces = 2000)
+    {
+        var all = catalog.FacesForClustering();
+        var leftover = all.Where(f => f.PersonId is null).OrderByDescending(f => f.FaceId).Take(maxFaces).ToList();
+        if (leftover.Count == 0) return [];
+        var groups = Group(leftover);
+        var people = catalog.People(includeHidden: false).ToDictionary(p => p.Id);
+        var centres = all.Where(f => f.PersonId is { } p && people.ContainsKey(p)).GroupBy(f => f.PersonId!.Value)
+            .Select(g => (Person: people[g.Key], Mean: Mean(g.Select(f => f.Embedding).ToList()))).ToList();
+        return groups.Select(g =>
+        {
+            var mean = Mean(g.Select(i => leftover[i].Embedding).ToList());
+            var candidates = centres.Select(c => new ReviewCandidate(c.Person, TensorPrimitives.Dot(mean, c.Mean)))
+                .Where(c => c.Similarity >= CandidateSimilarity).OrderByDescending(c => c.Similarity).Take(3).ToList();
+            return new ReviewGroup(g.Select(i => leftover[i].FaceId).ToList(), candidates);
+        }).OrderByDescending(g => g.Faces.Count).ThenByDescending(g => g.Faces[0]).ToList();
+    }
+
+    /// <summary>Connected groups of faces joined by a likeness of at least <see cref="GroupSimilarity"/>.</summary>
+    static List<List<int>> Group(IReadOnlyList<StoredFace> faces)
+    {
+        var parent = Enumerable.Range(0, faces.Count).ToArray();
+        int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
+        foreach (var edge in NeighbourGraph.Exact(faces.Select(f => f.Embedding).ToList(), 10, GroupSimilarity))
+            if (faces[edge.A].PhotoId != faces[edge.B].PhotoId) // two faces of one photo are two people
+                parent[Find(edge.A)] = Find(edge.B);
+        return Enumerable.Range(0, faces.Count).GroupBy(Find).Select(g => g.ToList()).ToList();
+    }
+
+    static float[] Mean(IReadOnlyList<float[]> vectors)
+    {
+        var mean = new float[vectors[0].Length];
+        foreach (var v in vectors) TensorPrimitives.Add(mean, v, mean);
+        float norm = TensorPrimitives.Norm(mean);
+        if (norm > 0) TensorPrimitives.Divide(mean, norm, mean);
+        return mean;
+    }
+}
