@@ -102,12 +102,14 @@ internal static class CatalogSchema
     /// <summary>
     /// When each photo was taken (ISO 8601, with the offset where the photo records it) and whence: "exif", or
     /// "file" (its last write). NULL for photos indexed before: the next index reads their date without analysing.
-    /// And faces the user ignored (background strangers): in no person, never clustered, out of the review.
+    /// And faces the user ignored (background strangers): in no person, never clustered, out of the review; and
+    /// faces the user drew (the detector missed them): kept when their photo is analysed again.
     /// </summary>
     const string V6 = """
         ALTER TABLE photos ADD COLUMN taken TEXT;
         ALTER TABLE photos ADD COLUMN taken_source TEXT;
         ALTER TABLE faces ADD COLUMN ignored INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE faces ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;
         """;
 
     public static void Apply(SqliteConnection connection, string location)

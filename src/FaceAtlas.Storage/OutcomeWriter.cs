@@ -23,16 +23,17 @@ internal sealed class OutcomeWriter : IDisposable
             """, "$path", "$size", "$mtime", "$hash", "$width", "$height", "$format", "$failure", "$at", "$taken", "$source");
         _deleteFaces = SqlCommands.Create(connection, tx, "DELETE FROM faces WHERE photo_id = $photo", "$photo");
         _insertFace = SqlCommands.Create(connection, tx, """
-            INSERT INTO faces(photo_id, x, y, w, h, score, points, age, maleness, yaw, pitch, roll, sharpness, quality)
-            VALUES ($photo, $x, $y, $w, $h, $score, $points, $age, $maleness, $yaw, $pitch, $roll, $sharpness, $quality) RETURNING id
-            """, ["$photo", "$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters]);
+            INSERT INTO faces(photo_id, x, y, w, h, score, points, age, maleness, yaw, pitch, roll, sharpness, quality, drawn)
+            VALUES ($photo, $x, $y, $w, $h, $score, $points, $age, $maleness, $yaw, $pitch, $roll, $sharpness, $quality, $drawn) RETURNING id
+            """, ["$photo", "$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters, "$drawn"]);
         _insertEmbedding = SqlCommands.Create(connection, tx, "INSERT OR REPLACE INTO embeddings(face_id, model, vector) VALUES ($face, $model, $vector)",
             "$face", "$model", "$vector");
         _touchPhoto = SqlCommands.Create(connection, tx, """
             UPDATE photos SET size = $size, mtime = $mtime, taken = coalesce($taken, taken), taken_source = coalesce($source, taken_source)
             WHERE id = $id
             """, "$size", "$mtime", "$taken", "$source", "$id");
-        _oldFaces = SqlCommands.Create(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo", "$photo");
+        // A face the user drew stays whatever the detector finds: it is neither matched nor removed.
+        _oldFaces = SqlCommands.Create(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo AND drawn = 0", "$photo");
         _updateFace = SqlCommands.Create(connection, tx, """
             UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points, clustered = 0,
                 age = $age, maleness = $maleness, yaw = $yaw, pitch = $pitch, roll = $roll, sharpness = $sharpness, quality = $quality
@@ -93,7 +94,7 @@ internal sealed class OutcomeWriter : IDisposable
                 if (face.Box.IoU(old[i].Box) is var iou && iou >= best) (best, match) = (iou, i);
             if (match < 0)
             {
-                InsertFace(photoId, face);
+                InsertFace(photoId, face, drawn: false);
                 continue;
             }
             long faceId = old[match].Id;
@@ -110,12 +111,14 @@ internal sealed class OutcomeWriter : IDisposable
     void WriteEmbedding(long faceId, FaceObservation face) =>
         Run(_insertEmbedding, faceId, FaceEmbedder.ModelId, MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray());
 
-    void InsertFace(long photoId, FaceObservation face)
+    /// <summary>Writes a new face and its embedding; <paramref name="drawn"/>: one the user drew. Returns its id.</summary>
+    public long InsertFace(long photoId, FaceObservation face, bool drawn)
     {
         var points = PointBytes(face);
         long faceId = Convert.ToInt64(Bind(_insertFace, [photoId, face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height,
-            face.Score, points, .. AttributeValues(face.Attributes)]).ExecuteScalar());
+            face.Score, points, .. AttributeValues(face.Attributes), drawn ? 1 : 0]).ExecuteScalar());
         WriteEmbedding(faceId, face);
+        return faceId;
     }
 
     public void Dispose()

@@ -146,6 +146,33 @@ public sealed partial class SqliteCatalog : IFaceCatalog
 
     public FaceRecord? Face(long id) => ReadFaces(false, "f.id", id).SingleOrDefault();
 
+    public PhotoRef? Photo(long id)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT id, path, width, height, taken, taken_source FROM photos WHERE id = $id AND failure IS NULL";
+        cmd.Parameters.AddWithValue("$id", id);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        return new PhotoRef(r.Long(0), r.Text(1), r.Int(2), r.Int(3),
+            CaptureDate.Parse(r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
+    }
+
+    public long AddDrawnFace(long photo, FaceObservation face)
+    {
+        try
+        {
+            using var tx = _connection.BeginTransaction();
+            using var writer = new OutcomeWriter(_connection, tx);
+            long id = writer.InsertFace(photo, face, drawn: true);
+            tx.Commit();
+            return id;
+        }
+        catch (SqliteException e) when (IsFull(e))
+        {
+            throw new DiskFullException(Location, e);
+        }
+    }
+
     public IReadOnlyList<FaceRecord> FacesInPhoto(long photo) => ReadFaces(false, "f.photo_id", photo).ToList();
 
     public IReadOnlyList<FaceRecord> FacesOfPerson(long person) => ReadFaces(false, "f.person_id", person).ToList();

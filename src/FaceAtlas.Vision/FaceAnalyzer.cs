@@ -90,6 +90,28 @@ public sealed class FaceAnalyzer : IDisposable
         return faces;
     }
 
+    /// <summary>
+    /// The face inside <paramref name="box"/> (pixels of the upright full-size photo), one the detector missed and a
+    /// person drew by hand: landmarks, embedding and attributes from that box, as for a detected face. Returns the
+    /// photo's size with it. Throws <see cref="PhotoDecodeException"/> for a bad photo.
+    /// </summary>
+    public (int Width, int Height, FaceObservation Face) FaceAt(ReadOnlySpan<byte> encoded, FaceBox box)
+    {
+        using var photo = PhotoDecoder.Decode(encoded, _options.DetectorMinFace / _options.MinFaceSize, MinDecodedLongSide, _limits);
+        var image = photo.Image;
+        float scale = (float)photo.Scale;
+        var drawn = box.Scale(scale, scale).ClipTo(image.Width, image.Height);
+        // A drawn box goes round the whole head; the detector's, which the landmark model was made for, is narrower:
+        // cheek to cheek, brow to chin.
+        var detectorLike = new FaceBox(drawn.X + 0.1f * drawn.Width, drawn.Y + 0.08f * drawn.Height, 0.8f * drawn.Width, 0.9f * drawn.Height);
+        var points = _landmarks.Locate(image, detectorLike);
+        var embedding = EmbedAtFittingScale(image, points);
+        float back = 1 / scale;
+        var square = Square(drawn).ClipTo(image.Width, image.Height).Scale(back, back);
+        var attributes = _attributes.Estimate(image, detectorLike, Math.Max(square.Width, square.Height));
+        return (photo.Width, photo.Height, new FaceObservation(square, 1f, points.Scale(back), embedding, attributes));
+    }
+
     /// <summary>Both eye centres within a third of the eye distance: two faces cannot share their eyes.</summary>
     static bool SameEyes(FivePoints a, FivePoints b)
     {

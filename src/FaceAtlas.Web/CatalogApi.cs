@@ -23,6 +23,8 @@ public sealed record CandidateView(PersonView Person, float Similarity);
 public sealed record ReviewGroupView(IReadOnlyList<FaceView> Faces, IReadOnlyList<CandidateView> Candidates);
 public sealed record FacesRequest(long[] Faces);
 public sealed record CoverRequest(long Face);
+public sealed record DrawRequest(float[]? Box, long? To, string? Name);
+public sealed record DrawnView(long Face, long Person);
 public sealed record SuggestionView(PersonView First, PersonView Second, float Similarity);
 public sealed record IndexingView(int PhotosDone, int PhotosTotal, int FacesFound);
 public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing, IndexingView? Progress);
@@ -80,6 +82,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/suggestions/dismiss", (DismissRequest body) => Change(c => new PeopleService(c).Dismiss(body.First, body.Second)));
         api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Suggest().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
+        api.MapPost("/photos/{id:long}/faces", (long id, DrawRequest body) => DrawAsync(id, body));
         api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => Decoding(() => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http), http));
         api.MapGet("/faces/{id:long}/thumbnail", (long id, HttpContext http) => Decoding(() => Thumbnail(id, http), http));
         api.MapPost("/search", (HttpRequest request) => SearchAsync(request)).DisableAntiforgery();
@@ -122,10 +125,9 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
 
     static PhotoView Photo(IFaceCatalog catalog, long id)
     {
+        var photo = catalog.Photo(id) ?? throw new NotFoundException($"no photo {id}");
         var faces = catalog.FacesInPhoto(id);
-        if (faces.Count == 0) throw new NotFoundException($"no photo {id} with faces");
         var names = Names(catalog);
-        var photo = faces[0].Photo;
         return new PhotoView(id, Path.GetFileName(photo.Path), photo.Width, photo.Height,
             faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null)).ToList(),
             photo.Taken?.Text, photo.Taken?.SourceName);
@@ -174,8 +176,8 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     {
         string? path;
         using (var catalog = Open())
-            path = catalog.FacesInPhoto(id).FirstOrDefault()?.Photo.Path;
-        if (path is null) throw new NotFoundException($"no photo {id} with faces");
+            path = catalog.Photo(id)?.Path;
+        if (path is null) throw new NotFoundException($"no photo {id}");
         try
         {
             var jpeg = PhotoPreview.Render(File.ReadAllBytes(path), size);
@@ -207,6 +209,22 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         if (path is null) throw Unreadable(face);
         Cache(http);
         return Results.File(path, "image/jpeg");
+    }
+
+    /// <summary>A face drawn on the photo page: embedded by the shared analyser, one photo at a time, as searches are.</summary>
+    async Task<IResult> DrawAsync(long photo, DrawRequest body)
+    {
+        await _analyzing.WaitAsync();
+        try
+        {
+            using var catalog = Open();
+            var (face, person) = new DrawnFaces(catalog, _analyzer.Value).Add(photo, body.Box ?? [], body.To, body.Name);
+            return Results.Ok(new DrawnView(face, person));
+        }
+        finally
+        {
+            _analyzing.Release();
+        }
     }
 
     static NotFoundException Unreadable(FaceRecord face) => new($"the photo of face {face.Id} cannot be read now; index again");

@@ -169,3 +169,60 @@ public sealed class ReviewTests(WebFixture fixture) : IClassFixture<WebFixture>
         }
     }
 }
+
+/// <summary>A face the detector missed, drawn on its photo: embedded from the box, found by search like any other.</summary>
+public sealed class DrawnFaceTests(WebFixture fixture) : IClassFixture<WebFixture>
+{
+    [BrowserTheory]
+    [MemberData(nameof(ReviewTests.Sizes), MemberType = typeof(ReviewTests))]
+    public async Task Should_FindThePhotoBySearch_When_AMissedFaceIsDrawnAndGivenToAPerson(int width, int height)
+    {
+        // Given: a person's faces gone from the catalog (forgotten), as if the detector had missed them
+        await using var server = await fixture.StartAsync();
+        var store = FaceAtlas.Storage.CatalogStores.For(server.Catalog);
+        long person = (await server.GetJson("/api/people")).GetProperty("people")[0].GetProperty("person").GetInt64();
+        FaceAtlas.Core.Catalog.FaceRecord missed;
+        string query;
+        float[] detected;
+        using (var catalog = store.Open())
+        {
+            var faces = catalog.FacesOfPerson(person);
+            (missed, query) = (faces[0], faces[^1].Photo.Path);
+            detected = catalog.FaceVectors([missed.Id]).Single().Embedding;
+        }
+        new FaceAtlas.Core.Application.ForgetService(store).Forget(person);
+        var page = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        await page.GotoAsync(server.Address + $"/#/photo/{missed.Photo.Id}");
+        await page.WaitForSelectorAsync("#photo-date:has-text('0 faces')");
+
+        // When: a box drawn where the face is, and given to a new person
+        await page.ClickAsync("#draw");
+        var image = (await page.Locator(".photo img").BoundingBoxAsync())!;
+        double sx = image.Width / missed.Photo.Width, sy = image.Height / missed.Photo.Height;
+        var b = missed.Box;
+        await page.Mouse.MoveAsync((float)(image.X + b.X * sx), (float)(image.Y + b.Y * sy));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync((float)(image.X + (b.X + b.Width / 2) * sx), (float)(image.Y + (b.Y + b.Height / 2) * sy), new() { Steps = 4 });
+        await page.Mouse.MoveAsync((float)(image.X + (b.X + b.Width) * sx), (float)(image.Y + (b.Y + b.Height) * sy), new() { Steps = 4 });
+        await page.Mouse.UpAsync();
+        await page.Locator("#draw-picker input").FillAsync("Drawn Again");
+        await page.Locator("#draw-picker [data-new]").ClickAsync();
+        await page.WaitForSelectorAsync("#message:has-text('Face added to Drawn Again')");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(WebFixture.Screenshots, $"photo-drawn-{width}.png"), FullPage = true });
+
+        // Then: the face is there, embedded like the detected one was, in its person, and search finds its photo
+        var view = await server.GetJson($"/api/photos/{missed.Photo.Id}");
+        var drawn = Assert.Single(view.GetProperty("faces").EnumerateArray());
+        Assert.Equal("Drawn Again", drawn.GetProperty("name").GetString());
+        using (var catalog = store.Open())
+        {
+            var embedding = catalog.FaceVectors([drawn.GetProperty("face").GetInt64()]).Single().Embedding;
+            Assert.True(System.Numerics.Tensors.TensorPrimitives.Dot(embedding, detected) > 0.8f, "the drawn face is embedded as the detected one was");
+        }
+        var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(query)), "photo", "query.jpg" } };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = form };
+        request.Headers.Add("X-FaceAtlas-Request", "1");
+        using var hits = JsonDocument.Parse(await (await server.Http.SendAsync(request)).Content.ReadAsStringAsync());
+        Assert.Contains(hits.RootElement.EnumerateArray(), h => h.GetProperty("photo").GetInt64() == missed.Photo.Id);
+    }
+}

@@ -1,3 +1,5 @@
+using FaceAtlas.Vision;
+
 namespace FaceAtlas.Core.Catalog;
 
 /// <summary>The face catalog as the core sees it. Implementations keep every write atomic.</summary>
@@ -28,6 +30,15 @@ public interface ICatalog : IDisposable
 
     /// <summary>One face, or null if there is none with that id.</summary>
     FaceRecord? Face(long id);
+
+    /// <summary>One photo, whether or not it has faces; null if there is none with that id or it could not be used.</summary>
+    PhotoRef? Photo(long id);
+
+    /// <summary>
+    /// Adds a face the user drew (the detector missed it) to a photo, with its embedding, in one transaction; it is
+    /// kept when the photo is analysed again. Returns its id.
+    /// </summary>
+    long AddDrawnFace(long photo, FaceObservation face);
 
     /// <summary>The faces of one photo, by id (none for a photo without faces or no such photo).</summary>
     IReadOnlyList<FaceRecord> FacesInPhoto(long photo);

@@ -34,13 +34,19 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     public void Name(long person, string name)
     {
         Get(person);
+        catalog.Rename(person, CheckName(name));
+    }
+
+    /// <summary>The name as it would be kept (trimmed); throws when it cannot be one.</summary>
+    public string CheckName(string name)
+    {
         name = name.Trim();
         if (name.Length == 0) throw new InvalidRequestException("a name cannot be empty");
         // A line break or an escape in a name would break every list it appears in, and could drive a terminal.
         if (name.Any(char.IsControl)) throw new InvalidRequestException("a name cannot hold control characters (a line break, a tab, an escape)");
         if (name.IndexOfAny(['/', '\\']) >= 0 || name is "." or "..")
             throw new InvalidRequestException($"'{name}' cannot be a name: it would not be a folder name on export");
-        catalog.Rename(person, name);
+        return name;
     }
 
     public void Hide(long person, bool hidden)

@@ -224,10 +224,61 @@ function framed(view, size, alt, faces = [view], link = false) {
   return frame;
 }
 
-// Photo: every face in it, boxed, each linked to its person; when it was taken.
+// Photo: every face in it, boxed, each linked to its person; when it was taken. A face the detector missed is
+// drawn with the pointer (mouse, pen or finger) and given to a person; it is embedded from that box.
 async function photo(id) {
   const view = await api(`/photos/${id}`);
-  show(view.name, el("p", { class: "count", id: "photo-date" }, view.taken ? dateText(view) : "no date"), framed(view, 1024, view.name, view.faces, true));
+  const frame = framed(view, 1024, view.name, view.faces, true);
+  const panel = el("div", { class: "tools draw-panel", id: "draw-panel", hidden: true });
+  let box = null, drawing = null;
+  const draw = el("button", { id: "draw", onclick: () => {
+    const on = !frame.classList.contains("drawing");
+    frame.classList.toggle("drawing", on);
+    draw.textContent = on ? "Cancel drawing" : "Draw a missed face";
+    say(on ? "Drag a box around the face" : "");
+    if (!on) { drawing?.remove(); drawing = null; panel.hidden = true; }
+  } }, "Draw a missed face");
+  const img = frame.querySelector("img");
+  // Pointer position in pixels of the full-size photo.
+  const at = e => {
+    const r = img.getBoundingClientRect();
+    return [Math.max(0, Math.min(view.width, (e.clientX - r.left) * view.width / r.width)), Math.max(0, Math.min(view.height, (e.clientY - r.top) * view.height / r.height))];
+  };
+  let start = null;
+  frame.addEventListener("pointerdown", e => {
+    if (!frame.classList.contains("drawing")) return;
+    e.preventDefault();
+    frame.setPointerCapture(e.pointerId);
+    start = at(e);
+    drawing?.remove();
+    drawing = el("div", { class: "box drawn", id: "drawn-box" });
+    frame.append(drawing);
+    panel.hidden = true;
+  });
+  frame.addEventListener("pointermove", e => {
+    if (!start || !drawing) return;
+    const [x, y] = at(e);
+    box = [Math.min(start[0], x), Math.min(start[1], y), Math.abs(x - start[0]), Math.abs(y - start[1])];
+    const percent = (v, of) => `${(100 * v / of).toFixed(3)}%`;
+    Object.assign(drawing.style, { left: percent(box[0], view.width), top: percent(box[1], view.height), width: percent(box[2], view.width), height: percent(box[3], view.height) });
+  });
+  frame.addEventListener("pointerup", () => {
+    if (!start) return;
+    start = null;
+    if (!box || box[2] < 16 || box[3] < 16) { say("Draw a larger box around the face"); drawing?.remove(); drawing = null; return; }
+    panel.hidden = false;
+    panel.querySelector("input").focus();
+  });
+  const who = picker({ id: "draw-picker", label: "Whose face is it?", allowNew: true, onPick: async target => {
+    const name = target ? null : typed(who) || null;
+    const added = await post(`/photos/${id}/faces`, { box: box.map(v => Math.round(v * 10) / 10), to: target ? target.person : null, name });
+    await photo(id);
+    say(`Face added to ${target ? label(target) : name || "a new person"}`);
+    return added;
+  } });
+  panel.append(el("span", { class: "field" }, "Whose face is it? ", who));
+  show(view.name, el("p", { class: "count", id: "photo-date" }, view.taken ? dateText(view) : "no date",
+    ` · ${plural(view.faces.length, "face")}`), el("div", { class: "tools" }, draw), panel, frame);
 }
 
 // Faces to review: faces in no person, grouped by likeness; each group offered to the people it most likely is,
