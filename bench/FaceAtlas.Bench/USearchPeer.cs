@@ -7,8 +7,9 @@ namespace FaceAtlas.Bench;
 /// <summary>
 /// USearch (Cloud.Unum.USearch, a maintained HNSW in C++ behind a .NET binding) on the same faces and queries as
 /// our index, with the same graph settings (M links a node, efConstruction, ef), cosine metric, vectors stored as
-/// <paramref name="kind"/>. The binding adds one vector at a time from one thread and takes ef only when the index
-/// is made, so its build is single-threaded and each ef is its own build.
+/// <paramref name="kind"/>. The binding adds from one thread and takes ef only when the index is made, so its build
+/// is single-threaded and each ef is its own build. All faces go in one call: the binding then reserves room once
+/// (added one at a time, it reserves room for one more vector before each).
 /// </summary>
 internal sealed class USearchPeer : IDisposable
 {
@@ -18,8 +19,7 @@ internal sealed class USearchPeer : IDisposable
     {
         _index = new USearchIndex(MetricKind.Cos, kind, (ulong)faces[0].Embedding.Length,
             connectivity: SearchIndex.Links, expansionAdd: SearchIndex.EfConstruction, expansionSearch: (ulong)ef);
-        foreach (var face in faces)
-            _index.Add((ulong)face.Id, face.Embedding);
+        _index.Add(faces.Select(f => (ulong)f.Id).ToArray(), faces.Select(f => f.Embedding).ToArray());
     }
 
     /// <summary>The <paramref name="k"/> nearest faces, as similarities (1 - cosine distance).</summary>
