@@ -30,6 +30,8 @@ internal static class SearchScale
         string? indexFile = args.SkipWhile(a => a != "--index").Skip(1).FirstOrDefault();
         bool hnswOnly = args.Contains("--hnsw-only");
         bool usearch = !args.Contains("--no-usearch");
+        // --usearch-only: USearch without our index (a 1M build of each takes long; compare with a run of ours).
+        bool usearchOnly = args.Contains("--usearch-only");
         // --usearch-kinds Int8,Float16 (the default): which of USearch's stored scalar kinds to measure.
         var usearchKinds = args.SkipWhile(a => a != "--usearch-kinds").Skip(1)
             .Select(a => a.Split(',').Select(Enum.Parse<Cloud.Unum.USearch.ScalarKind>).ToArray())
@@ -108,18 +110,21 @@ internal static class SearchScale
             exact = null;
             GC.Collect();
 
-            long before = GC.GetTotalMemory(true);
-            watch.Restart();
-            var saved = indexFile is not null ? SearchIndex.TryLoad(indexFile) : null;
-            if (saved is not null && saved.Count != data.Faces.Count) saved = null;
-            var index = saved ?? SearchIndex.Build(data.Faces, "bench", 0);
-            var build = watch.Elapsed;
-            long indexBytes = GC.GetTotalMemory(true) - before;
-            if (saved is not null) Console.WriteLine($"| (index read from {indexFile}: the build column is the time to read it) |");
-            else if (indexFile is not null) index.Save(indexFile);
-            foreach (int ef in efs)
-                Report($"HNSW, 4-bit walk + residual (M {SearchIndex.Links}, ef {ef})", build, indexBytes, (e, k) => index.Search(e, k, null, Math.Max(ef, k)));
-            Report("precise codes, every face (the index's ceiling)", build, indexBytes, (e, k) => index.Scan(e, k));
+            if (!usearchOnly)
+            {
+                long before = GC.GetTotalMemory(true);
+                watch.Restart();
+                var saved = indexFile is not null ? SearchIndex.TryLoad(indexFile) : null;
+                if (saved is not null && saved.Count != data.Faces.Count) saved = null;
+                var index = saved ?? SearchIndex.Build(data.Faces, "bench", 0);
+                var build = watch.Elapsed;
+                long indexBytes = GC.GetTotalMemory(true) - before;
+                if (saved is not null) Console.WriteLine($"| (index read from {indexFile}: the build column is the time to read it) |");
+                else if (indexFile is not null) index.Save(indexFile);
+                foreach (int ef in efs)
+                    Report($"HNSW, 4-bit walk + residual (M {SearchIndex.Links}, ef {ef})", build, indexBytes, (e, k) => index.Search(e, k, null, Math.Max(ef, k)));
+                Report("precise codes, every face (the index's ceiling)", build, indexBytes, (e, k) => index.Scan(e, k));
+            }
             // The maintained peer on the same faces and queries: kept in the table so the claim stays checked.
             if (usearch)
                 foreach (var kind in usearchKinds)

@@ -21,7 +21,7 @@ public sealed record PersonDetail(PersonView Person, IReadOnlyList<FaceView> Fac
 public sealed record PhotoView(long Photo, string Name, int Width, int Height, IReadOnlyList<FaceView> Faces, string? Taken = null, string? TakenSource = null);
 public sealed record CandidateView(PersonView Person, float Similarity);
 public sealed record ReviewGroupView(IReadOnlyList<FaceView> Faces, IReadOnlyList<CandidateView> Candidates);
-public sealed record FacesRequest(long[] Faces);
+public sealed record FacesRequest(long[]? Faces);
 public sealed record CoverRequest(long Face);
 public sealed record DrawRequest(float[]? Box, long? To, string? Name);
 public sealed record DrawnView(long Face, long Person);
@@ -29,9 +29,9 @@ public sealed record SuggestionView(PersonView First, PersonView Second, float S
 public sealed record IndexingView(int PhotosDone, int PhotosTotal, int FacesFound);
 public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing, IndexingView? Progress);
 public sealed record NameRequest(string? Name);
-public sealed record MergeRequest(long[] Others);
-public sealed record MoveRequest(long[] Faces, long? To);
-public sealed record RejectRequest(long[] Faces, long From);
+public sealed record MergeRequest(long[]? Others);
+public sealed record MoveRequest(long[]? Faces, long? To);
+public sealed record RejectRequest(long[]? Faces, long From);
 public sealed record DismissRequest(long First, long Second);
 
 /// <summary>
@@ -71,9 +71,9 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/people/{id:long}/name", (long id, NameRequest body) => Change(c => new PeopleService(c).Name(id, body.Name ?? "")));
         api.MapPost("/people/{id:long}/hide", (long id) => Change(c => new PeopleService(c).Hide(id, true)));
         api.MapPost("/people/{id:long}/unhide", (long id) => Change(c => new PeopleService(c).Hide(id, false)));
-        api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body) => Change(c => new PeopleService(c).Merge(id, body.Others)));
-        api.MapPost("/faces/move", (MoveRequest body) => Change(c => new PeopleService(c).MoveFaces(body.Faces, body.To)));
-        api.MapPost("/faces/reject", (RejectRequest body) => Change(c => new PeopleService(c).RejectFaces(body.Faces, body.From)));
+        api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body) => Change(c => new PeopleService(c).Merge(id, body.Others ?? [])));
+        api.MapPost("/faces/move", (MoveRequest body) => Change(c => new PeopleService(c).MoveFaces(body.Faces ?? [], body.To)));
+        api.MapPost("/faces/reject", (RejectRequest body) => Change(c => new PeopleService(c).RejectFaces(body.Faces ?? [], body.From)));
         api.MapPost("/people/{id:long}/cover", (long id, CoverRequest body) => Change(c => new PeopleService(c).SetCover(id, body.Face)));
         api.MapPost("/faces/ignore", (FacesRequest body) => Change(c => new PeopleService(c).Ignore(body.Faces ?? [], true)));
         api.MapPost("/faces/unignore", (FacesRequest body) => Change(c => new PeopleService(c).Ignore(body.Faces ?? [], false)));

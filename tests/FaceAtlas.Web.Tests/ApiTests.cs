@@ -108,6 +108,8 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
             ($"/api/people/{a}/merge", $$"""{"others":[{{a}}]}""", "into itself"),
             ($"/api/people/{a}/merge", """{"others":[]}""", "at least one person"),
             ("/api/faces/move", $$"""{"faces":[],"to":{{a}}}""", "at least one face"),
+            ("/api/faces/move", $$"""{"to":{{a}}}""", "at least one face"),
+            ("/api/faces/ignore", """{}""", "at least one face"),
             ("/api/faces/reject", $$"""{"faces":[{{faceOfB}}],"from":{{a}}}""", $"is not in person {a}"),
             ("/api/suggestions/dismiss", $$"""{"first":{{a}},"second":{{a}}}""", "the same as themselves"),
             ($"/api/people/{a}/name", """{"name": 12""", ""), // not JSON at all

@@ -78,9 +78,9 @@ public static class IndexCommand
         }
         progress.Finish();
         Report(summary, writer.Catalog.Counts(), store.Location, stdout, listAllFailures: Console.IsOutputRedirected);
+        service.Clustered += clustering => ClusterCommand.Report(clustering, stdout);
         service.SearchIndexChanging += message => stdout.WriteLine($"search: {message}");
-        if (service.FollowUp(summary, cluster: !parse.GetValue(NoCluster), cancel) is { } clustering)
-            ClusterCommand.Report(clustering, stdout);
+        service.FollowUp(summary, cluster: !parse.GetValue(NoCluster), cancel);
         return summary.HasFailures ? ExitCodes.SomeFailed : ExitCodes.Success;
     }
 

@@ -18,6 +18,9 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// <summary>What the search index is doing when it is built or brought up to date, in words.</summary>
     public event Action<string>? SearchIndexChanging;
 
+    /// <summary>The follow-up's clustering is done (before the search index is brought up to date).</summary>
+    public event Action<ClusteringSummary>? Clustered;
+
     /// <summary>Brings the catalog in step with <paramref name="roots"/>; progress goes to the caller and, every 2 s, to other processes.</summary>
     public Task<IndexSummary> IndexAsync(IReadOnlyList<string> roots, FaceAnalyzer analyzer, IndexOptions options,
         IProgress<IndexProgress> progress, CancellationToken cancel) =>
@@ -32,6 +35,7 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     {
         bool changed = summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0;
         var clustering = cluster && changed ? new PeopleService(writer.Catalog).Cluster(full: false, cancel) : null;
+        if (clustering is not null) Clustered?.Invoke(clustering);
         UpdateSearchIndex(changed);
         return clustering;
     }
