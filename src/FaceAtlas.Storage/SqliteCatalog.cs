@@ -32,8 +32,11 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         }
     }
 
-    /// <summary>Opens the catalog at <paramref name="path"/>, creating it when <paramref name="create"/> is set.</summary>
-    public static SqliteCatalog Open(string path, bool create = true)
+    /// <summary>
+    /// The full path of the catalog file at <paramref name="path"/>, its folder made: refused when it is a folder,
+    /// or absent and not to be created. Checked before anything (the writer's lock included) is made beside it.
+    /// </summary>
+    internal static string Place(string path, bool create)
     {
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
@@ -41,6 +44,13 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         if (!create && !File.Exists(full))
             throw new NotFoundException($"no catalog at {full}; run 'faceatlas index PATH' first");
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return full;
+    }
+
+    /// <summary>Opens the catalog at <paramref name="path"/>, creating it when <paramref name="create"/> is set.</summary>
+    public static SqliteCatalog Open(string path, bool create = true)
+    {
+        var full = Place(path, create);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = full,

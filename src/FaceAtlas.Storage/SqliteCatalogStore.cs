@@ -19,9 +19,7 @@ public sealed class SqliteCatalogStore(string path) : ICatalogStore
 
     public ICatalogWriter OpenForWriting(bool create = true)
     {
-        if (!create && !File.Exists(Location)) throw new NotFoundException($"no catalog at {Location}; run 'faceatlas index PATH' first");
-        if (Directory.Exists(Location)) throw new InvalidRequestException($"{Location} is a folder; --catalog wants a file");
-        Directory.CreateDirectory(Path.GetDirectoryName(Location)!);
+        SqliteCatalog.Place(Location, create);
         var writerLock = CatalogLock.Acquire(Location);
         try
         {
@@ -43,7 +41,7 @@ public sealed class SqliteCatalogStore(string path) : ICatalogStore
     {
         SqliteException e when SqliteCatalog.IsFull(e) => new DiskFullException(Location, e),
         SqliteException { SqliteErrorCode: 11 /* SQLITE_CORRUPT */ or 26 /* SQLITE_NOTADB */ } e =>
-            new DamagedCatalogException($"the catalog {Location} is damaged ({e.Message}): restore it from a backup, or index the photos into a new catalog", e),
+            new DamagedCatalogException($"{StoredValues.Damage} ({Location}: {e.Message})", e),
         SqliteException e => new IOException($"the catalog {Location} cannot be used: {e.Message}", e),
         _ => null,
     };

@@ -36,12 +36,13 @@ internal static class StoredValues
 
     /// <summary>A single value a query must return, such as a count or an id.</summary>
     public static long Long(object? scalar, string what) =>
-        scalar is long value ? value : throw new DamagedCatalogException($"{Message} ({what} is {scalar ?? "nothing"})");
+        scalar is long value ? value : throw new DamagedCatalogException($"{Damage} ({what} is {scalar ?? "nothing"})");
 
     public static string Text(object? scalar, string what) =>
-        scalar as string ?? throw new DamagedCatalogException($"{Message} ({what} is {scalar ?? "nothing"})");
+        scalar as string ?? throw new DamagedCatalogException($"{Damage} ({what} is {scalar ?? "nothing"})");
 
-    const string Message = "the catalog is damaged: restore it from a backup, or index the photos into a new catalog";
+    /// <summary>What a damaged catalog is said to be, and what to do.</summary>
+    public const string Damage = "the catalog is damaged: restore it from a backup, or index the photos into a new catalog";
 
-    static DamagedCatalogException Damaged(SqliteDataReader r, int i, string found) => new($"{Message} (column {r.GetName(i)} holds {found})");
+    static DamagedCatalogException Damaged(SqliteDataReader r, int i, string found) => new($"{Damage} (column {r.GetName(i)} holds {found})");
 }

@@ -29,15 +29,14 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// <summary>
     /// After an index: new faces grouped into people (unless <paramref name="cluster"/> is off) and the search index
     /// brought up to date. Nothing new and nothing gone: people stay as the last run left them, so an unchanged re-run
-    /// stays instant. Returns the clustering, when one ran.
+    /// stays instant. A clustering that ran is told through <see cref="Clustered"/>.
     /// </summary>
-    public ClusteringSummary? FollowUp(IndexSummary summary, bool cluster, CancellationToken cancel)
+    public void FollowUp(IndexSummary summary, bool cluster, CancellationToken cancel)
     {
         bool changed = summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0;
         var clustering = cluster && changed ? new PeopleService(writer.Catalog).Cluster(full: false, cancel) : null;
         if (clustering is not null) Clustered?.Invoke(clustering);
         UpdateSearchIndex(changed);
-        return clustering;
     }
 
     /// <summary>Small catalogs are searched exactly and need no index, unless one was made (with search --index).</summary>

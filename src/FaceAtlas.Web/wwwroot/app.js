@@ -114,7 +114,7 @@ async function people(offset = 0, hidden = false) {
   const grid = el("div", { class: "grid", id: "people" }, shown.map(personCard));
   const more = page.offset + page.people.length < page.total
     ? el("button", { onclick: () => { location.hash = `#/people/${page.offset + PAGE}`; } }, "Next page") : "";
-  const range = el("p", { class: "count", id: "range" }, hidden ? plural(shown.length, "hidden person").replace("persons", "people")
+  const range = el("p", { class: "count", id: "range" }, hidden ? `${shown.length} hidden ${shown.length === 1 ? "person" : "people"}`
     : `${page.offset + 1}-${page.offset + page.people.length} of ${page.total}`,
     " · ", el("a", { href: hidden ? "#/people" : "#/hidden" }, hidden ? "All people" : "Hidden people"),
     " · ", el("a", { href: "#/review" }, "Faces to review"));
