@@ -7,8 +7,8 @@ public static class GlobalOptions
 {
     public static readonly Option<string?> Catalog = PathArguments.NotEmpty(new Option<string?>("--catalog")
     {
-        Description = $"The catalog file (default: ${CatalogLocation.EnvironmentVariable}, else ~/.local/share/faceatlas/catalog.db)",
-        HelpName = "FILE",
+        Description = $"The catalog: a file, or a PostgreSQL URI postgresql://USER@HOST/DB (default: ${CatalogLocation.EnvironmentVariable}, else ~/.local/share/faceatlas/catalog.db)",
+        HelpName = "FILE|URI",
         Recursive = true,
     });
 

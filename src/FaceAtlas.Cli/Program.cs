@@ -13,6 +13,7 @@ var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in
     ServeCommand.Create(),
     ForgetCommand.Create(),
     EvalCommand.Create(),
+    CatalogCommand.Create(),
 };
 root.Options.Add(GlobalOptions.Catalog);
 

@@ -71,10 +71,7 @@ internal sealed class OutcomeWriter : IDisposable
 
     void ReplaceFaces(long photoId) => Run(_deleteFaces, photoId);
 
-    /// <summary>
-    /// A photo analysed again (its file changed) keeps the ids, people and user decisions of the faces found again
-    /// at the same place (IoU at least 0.5); faces no longer found go, new ones come.
-    /// </summary>
+    /// <summary>A photo analysed again: its faces as <see cref="ReanalysedFaces"/> says.</summary>
     void UpdateFaces(long photoId, IReadOnlyList<FaceObservation> faces)
     {
         var old = new List<(long Id, FaceBox Box)>();
@@ -85,24 +82,15 @@ internal sealed class OutcomeWriter : IDisposable
         _forgotten.Parameters[0].Value = photoId;
         using (var r = _forgotten.ExecuteReader())
             while (r.Read()) forgotten.Add(new FaceBox(r.Float(0), r.Float(1), r.Float(2), r.Float(3)));
-        foreach (var face in faces)
+        var plan = ReanalysedFaces.Plan(old, forgotten, faces);
+        foreach (var (faceId, face) in plan.Kept)
         {
-            if (forgotten.Any(f => f.IoU(face.Box) >= 0.5f)) continue; // a forgotten person's face stays forgotten
-            int match = -1;
-            float best = 0.5f;
-            for (int i = 0; i < old.Count; i++)
-                if (face.Box.IoU(old[i].Box) is var iou && iou >= best) (best, match) = (iou, i);
-            if (match < 0)
-            {
-                InsertFace(photoId, face, drawn: false);
-                continue;
-            }
-            long faceId = old[match].Id;
-            old.RemoveAt(match);
             Run(_updateFace, [face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score, PointBytes(face), .. AttributeValues(face.Attributes), faceId]);
             WriteEmbedding(faceId, face);
         }
-        foreach (var (id, _) in old)
+        foreach (var face in plan.Added)
+            InsertFace(photoId, face, drawn: false);
+        foreach (var id in plan.Removed)
             Run(_deleteFace, id);
     }
 

@@ -9,6 +9,15 @@ public sealed partial class SqliteCatalog
 {
     const int Machine = (int)FaceAssignment.Machine, User = (int)FaceAssignment.User;
 
+    /// <summary>A catalog file has one writer at a time (its lock), so clustering never meets another.</summary>
+    public IDisposable ClusteringTurn(Action waiting) => NoTurn.Instance;
+
+    sealed class NoTurn : IDisposable
+    {
+        public static readonly NoTurn Instance = new();
+        public void Dispose() { }
+    }
+
     public IReadOnlyList<StoredFace> FacesForClustering()
     {
         var rejections = new Dictionary<long, List<long>>();

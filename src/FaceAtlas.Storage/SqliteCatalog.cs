@@ -267,6 +267,56 @@ public sealed partial class SqliteCatalog : IFaceCatalog
             yield return new FaceVector(reader.Long(0), reader.Floats(1, FaceEmbedder.Dimensions), ReadAttributes(reader, 2));
     }
 
+    public IEnumerable<CatalogRows> ReadAll() =>
+        CatalogTables.All.Select(t => new CatalogRows(t.Name, t.Columns, ReadRows(t)));
+
+    IEnumerable<object?[]> ReadRows(CatalogTables.Table table)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = CatalogTables.Select(table);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var row = new object?[table.Columns.Length];
+            for (int i = 0; i < row.Length; i++)
+                row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+            yield return row;
+        }
+    }
+
+    /// <summary>Writes another catalog's tables into this empty one in one transaction, ids kept.</summary>
+    internal CopiedTables WriteAll(IEnumerable<CatalogRows> tables)
+    {
+        var written = new List<(string, long)>();
+        try
+        {
+            using var tx = _connection.BeginTransaction();
+            foreach (var table in tables)
+            {
+                var known = CatalogTables.All.FirstOrDefault(t => t.Name == table.Table)
+                    ?? throw new InvalidRequestException($"a catalog table '{table.Table}' this version does not know");
+                if (!table.Columns.SequenceEqual(known.Columns))
+                    throw new InvalidRequestException($"the source's {table.Table} has other columns than this version's");
+                using var insert = SqlCommands.Create(_connection, tx,
+                    $"INSERT INTO {table.Table}({string.Join(", ", table.Columns)}) VALUES ({string.Join(", ", table.Columns.Select(c => "$" + c))})",
+                    table.Columns.Select(c => "$" + c).ToArray());
+                long rows = 0;
+                foreach (var row in table.Rows)
+                {
+                    SqlCommands.Run(insert, row);
+                    rows++;
+                }
+                written.Add((table.Table, rows));
+            }
+            tx.Commit();
+        }
+        catch (SqliteException e) when (IsFull(e))
+        {
+            throw new DiskFullException(Location, e);
+        }
+        return new CopiedTables(written);
+    }
+
     public CatalogCounts Counts()
     {
         using var cmd = _connection.CreateCommand();

@@ -61,6 +61,10 @@ public sealed class SqliteCatalogStore(string path) : ICatalogStore
     {
         public IFaceCatalog Catalog => catalog;
 
+        public ISharedWork? SharedWork => null;
+
+        public CopiedTables WriteAll(IEnumerable<CatalogRows> tables) => catalog.WriteAll(tables);
+
         public void Publish(IndexProgress progress)
         {
             try

@@ -15,6 +15,12 @@ public abstract class CatalogContract
     /// <summary>A store for a catalog that does not exist yet; each call a different one.</summary>
     protected abstract ICatalogStore NewStore();
 
+    /// <summary>
+    /// Whether several indexes write at once and share the work (a server), rather than one writer at a time with
+    /// the others told the catalog is busy (a file).
+    /// </summary>
+    protected abstract bool SharesWork { get; }
+
     static readonly FivePoints Points = new(new(1, 2), new(3, 4), new(5, 6), new(7, 8), new(9, 10));
 
     /// <summary>A unit vector leaning on dimension <paramref name="axis"/>: faces of one axis are one person.</summary>
@@ -40,7 +46,7 @@ public abstract class CatalogContract
         return store.Open();
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_ReplaceFacesNotDuplicate_When_SamePhotoIsWrittenTwice()
     {
         using var catalog = Created(out _);
@@ -51,7 +57,7 @@ public abstract class CatalogContract
         Assert.Equal(new CatalogCounts(1, 1, 3, 0), catalog.Counts());
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_CountAFailedPhotoApart_When_ItCannotBeUsed()
     {
         using var catalog = Created(out _);
@@ -62,7 +68,7 @@ public abstract class CatalogContract
         Assert.Contains(catalog.PhotosUnder("/p"), p => p.Path == "/p/bad.jpg");
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_FindOnlyPhotosUnderTheRoot_When_PathsShareAPrefix()
     {
         using var catalog = Created(out _);
@@ -74,7 +80,7 @@ public abstract class CatalogContract
             catalog.PhotosOfSizes(new HashSet<long> { 109 }).Select(p => p.Path).Order(StringComparer.Ordinal).ToList());
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_RoundTripEverythingAFaceHolds_When_Stored()
     {
         using var catalog = Created(out _);
@@ -97,7 +103,7 @@ public abstract class CatalogContract
         Assert.Equal(written.Embedding, catalog.FaceVectors([face.Id]).Single().Embedding);
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_LogEveryEmbeddingChange_When_FacesComeAndGo()
     {
         using var catalog = Created(out _);
@@ -116,7 +122,7 @@ public abstract class CatalogContract
         Assert.Equal(new CatalogCounts(1, 1, 1, 0), catalog.Counts());
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_KeepPeopleAndTheUsersDecisions_When_ClusteredAndEdited()
     {
         using var catalog = Created(out _);
@@ -151,7 +157,7 @@ public abstract class CatalogContract
         Assert.Null(catalog.FacePeople([lone.Id])[lone.Id]);
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_MergeAndRememberDistinctPeople_When_Asked()
     {
         using var catalog = Created(out _);
@@ -171,7 +177,7 @@ public abstract class CatalogContract
         Assert.Single(catalog.FacesOf(moved));
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_NotBringAForgottenFaceBack_When_ItsPhotoIsAnalysedAgain()
     {
         using var catalog = Created(out _);
@@ -189,7 +195,7 @@ public abstract class CatalogContract
         Assert.Empty(catalog.FaceVectors(faces));
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_KeepWhenEachPhotoWasTaken_When_Written()
     {
         using var catalog = Created(out _);
@@ -214,7 +220,7 @@ public abstract class CatalogContract
         Assert.Equal(file, CaptureDate.Parse(file.Text, file.SourceName));
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_KeepIgnoredFacesOutOfPeople_When_AskedAndBackWhenUndone()
     {
         using var catalog = Created(out _);
@@ -242,8 +248,8 @@ public abstract class CatalogContract
         Assert.Equal(person, catalog.FacePeople([faces[0]])[faces[0]]); // clustered again, back with the others
     }
 
-    [Fact]
-    public void Should_HaveOneWriterAndTellOthersItsProgress_When_Indexing()
+    [ContractFact]
+    public void Should_AdmitWritersAsItPromisesAndTellOthersTheirProgress_When_Indexing()
     {
         var store = NewStore();
         string id;
@@ -252,7 +258,17 @@ public abstract class CatalogContract
             Assert.Null(store.RunningIndex()!.Progress); // a writer that has not said how far it is
             writer.Publish(new IndexProgress(3, 10, 5, 0, TimeSpan.FromSeconds(1)));
 
-            Assert.Throws<CatalogBusyException>(() => store.OpenForWriting());
+            if (SharesWork)
+            {
+                using var second = store.OpenForWriting();
+                Assert.NotNull(second.SharedWork);
+                Assert.NotNull(writer.SharedWork);
+            }
+            else
+            {
+                Assert.Throws<CatalogBusyException>(() => store.OpenForWriting());
+                Assert.Null(writer.SharedWork);
+            }
             Assert.Equal(new IndexingProgress(3, 10, 5), store.RunningIndex()?.Progress);
             id = writer.Catalog.CatalogId;
             using var reader = store.Open(); // readers are never kept out
@@ -265,7 +281,7 @@ public abstract class CatalogContract
         Assert.True(store.SizeBytes() > 0);
     }
 
-    [Fact]
+    [ContractFact]
     public void Should_SayThereIsNone_When_OpeningACatalogNeverMade()
     {
         var store = NewStore();

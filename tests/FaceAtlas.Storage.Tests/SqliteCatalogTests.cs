@@ -10,6 +10,8 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
     protected override ICatalogStore NewStore() => CatalogStores.For(_temp.File($"{Guid.NewGuid():N}/catalog.db"));
 
+    protected override bool SharesWork => false;
+
     [Fact]
     public void Should_RefuseClearlyAndLeaveTheFile_When_ItIsNotACatalog()
     {

@@ -78,6 +78,7 @@ public static class IndexCommand
         }
         progress.Finish();
         Report(summary, writer.Catalog.Counts(), store.Location, stdout, listAllFailures: Console.IsOutputRedirected);
+        service.WaitingToCluster += () => stderr.WriteLine(ClusterCommand.WaitingWords);
         service.Clustered += clustering => ClusterCommand.Report(clustering, stdout);
         service.SearchIndexChanging += message => stdout.WriteLine($"search: {message}");
         service.FollowUp(summary, cluster: !parse.GetValue(NoCluster), cancel);
@@ -93,6 +94,8 @@ public static class IndexCommand
         stdout.WriteLine($"Indexed {s.PhotosSeen} photos in {ConsoleProgress.Format(s.Elapsed)} ({rate:F1} photos/s analysed)");
         stdout.WriteLine($"  analysed   {s.PhotosAnalysed}");
         stdout.WriteLine($"  unchanged  {s.PhotosUnchanged}");
+        if (s.PhotosByOthers > 0)
+            stdout.WriteLine($"  by others  {s.PhotosByOthers} (analysed by other workers sharing the catalog)");
         stdout.WriteLine($"  faces      {s.FacesFound} found now; {counts.Faces} in the catalog, in {counts.PhotosWithFaces} of {counts.Photos} photos");
         // Photos indexed before in what is now left out are forgotten too: "files gone" alone would misreport them.
         stdout.WriteLine($"  removed    {s.PhotosRemoved} ({(s.LeftOut.Count > 0 ? "files gone, or left out below" : "files gone")})");

@@ -18,13 +18,16 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// <summary>What the search index is doing when it is built or brought up to date, in words.</summary>
     public event Action<string>? SearchIndexChanging;
 
+    /// <summary>The follow-up's clustering waits while another clustering of the same catalog runs.</summary>
+    public event Action? WaitingToCluster;
+
     /// <summary>The follow-up's clustering is done (before the search index is brought up to date).</summary>
     public event Action<ClusteringSummary>? Clustered;
 
     /// <summary>Brings the catalog in step with <paramref name="roots"/>; progress goes to the caller and, every 2 s, to other processes.</summary>
     public Task<IndexSummary> IndexAsync(IReadOnlyList<string> roots, FaceAnalyzer analyzer, IndexOptions options,
         IProgress<IndexProgress> progress, CancellationToken cancel) =>
-        new PhotoIndexer(writer.Catalog, analyzer, options).RunAsync(roots, new PublishedProgress(progress, writer), cancel);
+        new PhotoIndexer(writer.Catalog, analyzer, options, writer.SharedWork).RunAsync(roots, new PublishedProgress(progress, writer), cancel);
 
     /// <summary>
     /// After an index: new faces grouped into people (unless <paramref name="cluster"/> is off) and the search index
@@ -34,7 +37,7 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     public void FollowUp(IndexSummary summary, bool cluster, CancellationToken cancel)
     {
         bool changed = summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0;
-        var clustering = cluster && changed ? new PeopleService(writer.Catalog).Cluster(full: false, cancel) : null;
+        var clustering = cluster && changed ? new PeopleService(writer.Catalog).Cluster(full: false, cancel, () => WaitingToCluster?.Invoke()) : null;
         if (clustering is not null) Clustered?.Invoke(clustering);
         UpdateSearchIndex(changed);
     }

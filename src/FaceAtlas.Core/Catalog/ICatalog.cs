@@ -55,6 +55,12 @@ public interface ICatalog : IDisposable
     /// <summary>The faces whose embedding was written or removed after <paramref name="revision"/>.</summary>
     IReadOnlyCollection<long> FacesChangedSince(long revision);
 
+    /// <summary>
+    /// Everything the catalog holds but its caches and its own id, table by table in an order another catalog can
+    /// write them in (photos, people, faces, embeddings, then the user's decisions), each in key order.
+    /// </summary>
+    IEnumerable<CatalogRows> ReadAll();
+
     /// <summary>Embeddings and attributes of the given faces (those that still exist), or of all when null; by id.</summary>
     IEnumerable<FaceVector> FaceVectors(IReadOnlyCollection<long>? only = null);
 }

@@ -49,12 +49,37 @@ public interface ICatalogWriter : IDisposable
 {
     IFaceCatalog Catalog { get; }
 
+    /// <summary>
+    /// The work shared with other indexes writing to the same catalog at once; null where there is one writer at a
+    /// time (a catalog file), so the index analyses all it finds.
+    /// </summary>
+    ISharedWork? SharedWork { get; }
+
     /// <summary>Tells other processes (the web app) how far the index has come; best effort.</summary>
     void Publish(IndexProgress progress);
+
+    /// <summary>
+    /// Writes another catalog's <see cref="ICatalog.ReadAll"/> into this one, which must hold nothing yet, in one
+    /// transaction, keeping every id; returns the rows written per table.
+    /// </summary>
+    CopiedTables WriteAll(IEnumerable<CatalogRows> tables);
 }
 
-/// <summary>An index writing to the catalog now; <see cref="Progress"/> null until it has said how far it is.</summary>
-public sealed record RunningIndex(IndexingProgress? Progress);
+/// <summary>
+/// An index writing to the catalog now; <see cref="Progress"/> null until it has said how far it is. Where several
+/// workers share the work, <see cref="Progress"/> is their sum and <see cref="Workers"/> names each.
+/// </summary>
+public sealed record RunningIndex(IndexingProgress? Progress)
+{
+    public IReadOnlyList<IndexWorker> Workers { get; init; } = [];
+}
+
+/// <summary>
+/// One worker indexing into a shared catalog: where it runs, how far it has come, and its throughput (photos
+/// analysed per second since it started).
+/// </summary>
+public sealed record IndexWorker(string Host, int ProcessId, DateTimeOffset Started, DateTimeOffset LastSeen,
+    IndexingProgress Progress, double PhotosPerSecond);
 
 /// <summary>How far a running index has come, as another process sees it.</summary>
 public readonly record struct IndexingProgress(int PhotosDone, int PhotosTotal, int FacesFound);

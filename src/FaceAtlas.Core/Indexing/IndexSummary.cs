@@ -17,4 +17,7 @@ public sealed record IndexSummary(
     /// paths to files the catalog holds under another path.
     /// </summary>
     public IReadOnlyList<LeftOutFolder> LeftOut { get; init; } = [];
+
+    /// <summary>Photos this run found to do that other workers sharing the catalog analysed instead.</summary>
+    public int PhotosByOthers { get; init; }
 }

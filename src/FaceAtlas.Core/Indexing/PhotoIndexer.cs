@@ -9,10 +9,14 @@ namespace FaceAtlas.Core.Indexing;
 /// <summary>
 /// Brings the catalog in step with photo folders: analyses new and changed photos on all cores, writes them in
 /// batched transactions, and forgets photos whose files are gone. Safe to kill at any moment: a photo is written
-/// with all its faces or not at all, and a re-run picks up what is missing.
+/// with all its faces or not at all, and a re-run picks up what is missing. With <paramref name="shared"/> work (several
+/// workers on one catalog), what it finds to do is offered to all of them and it analyses what it claims.
 /// </summary>
-public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexOptions? options = null)
+public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexOptions? options = null, ISharedWork? shared = null)
 {
+    /// <summary>How long a worker waits before it looks again for photos whose claims ran out.</summary>
+    static readonly TimeSpan LeaseCheckEvery = TimeSpan.FromSeconds(1);
+
     readonly IndexOptions _options = options ?? new IndexOptions();
 
     /// <summary>Times spent per stage, summed over threads (for the benchmark).</summary>
@@ -43,7 +47,15 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
 
         var tally = new Tally(work.Count);
         var failures = new List<PathProblem>(scan.Problems);
-        await AnalyseAllAsync(work, tally, failures, started, progress, cancel);
+        IAsyncEnumerable<(PhotoFile File, KnownPhoto? Known)> items;
+        if (shared is null)
+            items = work.ToAsyncEnumerable();
+        else
+        {
+            shared.Offer(work.Select(w => w.File).ToList());
+            items = ClaimAllAsync(shared, roots.Select(r => Path.GetFullPath(r)).ToList(), tally, cancel);
+        }
+        await AnalyseAllAsync(items, tally, failures, started, progress, cancel);
 
         // Photos the catalog has under these roots whose files are gone; not under folders we could not list. Photos
         // an older version indexed that the scan now leaves out (an export's links, thumbnails) go too: they were
@@ -55,7 +67,34 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         int removed = gone.Count > 0 ? catalog.RemovePhotos(gone) : 0;
 
         return new IndexSummary(scan.Photos.Count, tally.Analysed, unchanged + tally.SameContent, tally.Faces, removed,
-            failures, started.Elapsed) { LeftOut = [.. scan.LeftOut, .. sameFiles] };
+            failures, started.Elapsed) { LeftOut = [.. scan.LeftOut, .. sameFiles], PhotosByOthers = Math.Max(0, work.Count - tally.Done) };
+    }
+
+    /// <summary>
+    /// The shared photos under <paramref name="roots"/>, claimed a few at a time (a few per thread, so a dead worker
+    /// strands little), until none is left but this worker's own: while others hold the last claims, it waits, and
+    /// takes over those whose worker died when their leases run out. Its own claims end when the writer commits them,
+    /// which it does at the latest when this ends.
+    /// </summary>
+    async IAsyncEnumerable<(PhotoFile File, KnownPhoto? Known)> ClaimAllAsync(ISharedWork work, IReadOnlyList<string> roots,
+        Tally tally, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+    {
+        int batch = Math.Max(1, _options.Threads) * 4;
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var claimed = work.Claim(roots, batch);
+            int remaining = work.Remaining(roots);
+            tally.Total = tally.Done + remaining + claimed.Count;
+            if (claimed.Count == 0)
+            {
+                if (remaining == 0) yield break;
+                await Task.Delay(LeaseCheckEvery, cancel);
+                continue;
+            }
+            foreach (var photo in claimed)
+                yield return (photo.File, photo.Known);
+        }
     }
 
     /// <summary>
@@ -95,7 +134,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         return folders.Select(f => new LeftOutFolder(f.Key, $"its photos are indexed already as {f.Value} (one is a link to the other)")).ToList();
     }
 
-    async Task AnalyseAllAsync(List<(PhotoFile File, KnownPhoto? Known)> work, Tally tally, List<PathProblem> failures,
+    async Task AnalyseAllAsync(IAsyncEnumerable<(PhotoFile File, KnownPhoto? Known)> work, Tally tally, List<PathProblem> failures,
         Stopwatch started, IProgress<IndexProgress>? progress, CancellationToken cancel)
     {
         int threads = Math.Max(1, _options.Threads);
@@ -219,6 +258,9 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
     {
         public int Done, Analysed, SameContent, Faces, Failed;
 
+        /// <summary>Photos to do in all: what this run found, or, with shared work, what it did and what is left.</summary>
+        public int Total { get => Volatile.Read(ref total); set => Volatile.Write(ref total, value); }
+
         public void Count(PhotoOutcome outcome, List<PathProblem> failures)
         {
             Done++;
@@ -230,6 +272,6 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             }
         }
 
-        public IndexProgress Snapshot(TimeSpan elapsed) => new(Done, total, Faces, Failed, elapsed);
+        public IndexProgress Snapshot(TimeSpan elapsed) => new(Done, Math.Max(Done, Total), Faces, Failed, elapsed);
     }
 }

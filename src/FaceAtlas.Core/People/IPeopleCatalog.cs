@@ -13,6 +13,12 @@ public sealed record PersonCluster(long? PersonId, IReadOnlyList<long> FaceIds);
 /// <summary>People as the core sees them in the catalog. Every write is one transaction.</summary>
 public interface IPeopleCatalog
 {
+    /// <summary>
+    /// The right to cluster, one clustering at a time per catalog, held until disposed; waits while another has it,
+    /// after calling <paramref name="waiting"/> once.
+    /// </summary>
+    IDisposable ClusteringTurn(Action waiting);
+
     /// <summary>Every face with an embedding that is not ignored.</summary>
     IReadOnlyList<StoredFace> FacesForClustering();
 

@@ -16,9 +16,14 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
 {
     readonly ClusteringOptions _options = options ?? ClusteringOptions.Default;
 
-    public ClusteringSummary Cluster(bool full, CancellationToken cancel = default)
+    /// <summary>
+    /// Groups faces into people (only those without one unless <paramref name="full"/>); one clustering at a time per
+    /// catalog: <paramref name="waiting"/> is told when another runs and this one waits its turn.
+    /// </summary>
+    public ClusteringSummary Cluster(bool full, CancellationToken cancel = default, Action? waiting = null)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
+        using var turn = catalog.ClusteringTurn(waiting ?? (() => { }));
         var faces = catalog.FacesForClustering();
         var before = faces.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value).ToHashSet();
         var plan = new FaceClusterer(_options).Plan(faces, full, cancel);

@@ -1,0 +1,27 @@
+namespace FaceAtlas.Storage;
+
+/// <summary>
+/// The tables every kind of catalog has, with the same columns, in the order a copy writes them (each row's
+/// references written before it), and the order that makes two catalogs' rows comparable.
+/// </summary>
+internal static class CatalogTables
+{
+    public sealed record Table(string Name, string[] Columns, string OrderBy);
+
+    public static readonly Table[] All =
+    [
+        new("photos", ["id", "path", "size", "mtime", "hash", "width", "height", "format", "failure", "indexed_at", "taken", "taken_source"], "id"),
+        new("people", ["id", "name", "hidden", "cover_face_id", "created_at"], "id"),
+        new("faces", ["id", "photo_id", "x", "y", "w", "h", "score", "points", "person_id", "assigned_by", "clustered",
+            "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality", "ignored", "drawn"], "id"),
+        new("embeddings", ["face_id", "model", "vector"], "face_id"),
+        new("face_rejections", ["face_id", "person_id"], "face_id, person_id"),
+        new("distinct_people", ["a", "b"], "a, b"),
+        new("forgotten_faces", ["photo_id", "x", "y", "w", "h"], "photo_id, x, y, w, h"),
+    ];
+
+    /// <summary>The photos' path column: the one a shared catalog keeps under named roots.</summary>
+    public static bool IsPath(string table, string column) => table == "photos" && column == "path";
+
+    public static string Select(Table t) => $"SELECT {string.Join(", ", t.Columns)} FROM {t.Name} ORDER BY {t.OrderBy}";
+}

@@ -1,0 +1,260 @@
+using System.Runtime.InteropServices;
+using FaceAtlas.Core;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Vision;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FaceAtlas.Storage.Postgres;
+
+/// <summary>
+/// The face catalog in a PostgreSQL database, shared by any number of processes on any number of machines. Every
+/// write is one short transaction, run again when the server went away meanwhile; paths are kept under the named
+/// roots of <see cref="PathMap"/> and given back as this machine's. Safe to use from several threads.
+/// </summary>
+public sealed partial class PostgresCatalog : IFaceCatalog
+{
+    readonly PostgresConnections _db;
+    readonly PathMap _paths;
+
+    internal PostgresCatalog(PostgresConnections db, PathMap paths)
+    {
+        _db = db;
+        _paths = paths;
+    }
+
+    public string Location => _db.Location;
+
+    public string CatalogId => _db.Read(c => Scalar<string>(c, "SELECT value FROM meta WHERE key = 'catalog_id'"));
+
+    public IReadOnlyList<KnownPhoto> PhotosUnder(string root) => _db.Read(c =>
+    {
+        var trimmed = _paths.ToCatalog(Path.TrimEndingDirectorySeparator(root));
+        using var cmd = Command(c, $"SELECT {KnownPhotoColumns} FROM photos WHERE path = @root OR (path >= @lo AND path < @hi)",
+            ("root", trimmed), ("lo", trimmed + "/"), ("hi", trimmed + "0"));
+        return ReadKnownPhotos(cmd);
+    });
+
+    public IReadOnlyList<KnownPhoto> PhotosOfSizes(IReadOnlySet<long> sizes) => sizes.Count == 0 ? [] : _db.Read(c =>
+    {
+        using var cmd = Command(c, $"SELECT {KnownPhotoColumns} FROM photos WHERE size = ANY(@sizes)", ("sizes", sizes.ToArray()));
+        return ReadKnownPhotos(cmd);
+    });
+
+    const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL";
+
+    List<KnownPhoto> ReadKnownPhotos(NpgsqlCommand cmd)
+    {
+        using var r = cmd.ExecuteReader();
+        var photos = new List<KnownPhoto>();
+        while (r.Read())
+            photos.Add(new KnownPhoto(r.GetInt64(0), _paths.ToLocal(r.GetString(1)), r.GetInt64(2), r.GetInt64(3),
+                r.IsDBNull(4) ? [] : r.GetFieldValue<byte[]>(4)) { Undated = r.GetBoolean(5) });
+        return photos;
+    }
+
+    public void Commit(IReadOnlyList<PhotoOutcome> outcomes) => _db.Write((c, tx) =>
+    {
+        var writer = new PostgresOutcomeWriter(c, tx, _paths);
+        foreach (var outcome in outcomes)
+            writer.Write(outcome);
+        // The photos' claims end in the same transaction as their outcomes land: done once, whatever dies when.
+        using var done = Command(c, "DELETE FROM pending_photos WHERE path = ANY(@paths)",
+            ("paths", outcomes.Select(o => _paths.ToCatalog(o.File.Path)).ToArray()));
+        done.Transaction = tx;
+        done.ExecuteNonQuery();
+    });
+
+    public int RemovePhotos(IReadOnlyCollection<long> photoIds) => _db.Write((c, tx) =>
+    {
+        using var cmd = Command(c, "DELETE FROM photos WHERE id = ANY(@ids)", ("ids", photoIds.ToArray()));
+        cmd.Transaction = tx;
+        return cmd.ExecuteNonQuery();
+    });
+
+    public IEnumerable<FaceRecord> Faces(bool withEmbeddings) => ReadFaces(withEmbeddings, null, 0);
+
+    public FaceRecord? Face(long id) => ReadFaces(false, "f.id", id).SingleOrDefault();
+
+    public PhotoRef? Photo(long id) => _db.Read<PhotoRef?>(c =>
+    {
+        using var cmd = Command(c, "SELECT id, path, width, height, taken, taken_source FROM photos WHERE id = @id AND failure IS NULL", ("id", id));
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        return new PhotoRef(r.GetInt64(0), _paths.ToLocal(r.GetString(1)), Int(r, 2), Int(r, 3),
+            CaptureDate.Parse(r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
+    });
+
+    public long AddDrawnFace(long photo, FaceObservation face) =>
+        _db.Write((c, tx) => new PostgresOutcomeWriter(c, tx, _paths).InsertFace(photo, face, drawn: true));
+
+    public IReadOnlyList<FaceRecord> FacesInPhoto(long photo) => ReadFaces(false, "f.photo_id", photo).ToList();
+
+    public IReadOnlyList<FaceRecord> FacesOfPerson(long person) => ReadFaces(false, "f.person_id", person).ToList();
+
+    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key)
+    {
+        using var c = _db.Open();
+        using var cmd = Command(c, $"""
+            SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height,
+                   {AttributeColumns("f")}, p.taken, p.taken_source{(withEmbeddings ? ", e.vector" : "")}
+            FROM faces f JOIN photos p ON p.id = f.photo_id
+            {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
+            {(column is null ? "" : $"WHERE {column} = @key")}
+            ORDER BY f.id
+            """, ("key", key));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var box = new FaceBox((float)r.GetDouble(3), (float)r.GetDouble(4), (float)r.GetDouble(5), (float)r.GetDouble(6));
+            var points = FivePoints.FromArray(Floats(r, 8, 10));
+            float[]? embedding = withEmbeddings && !r.IsDBNull(21) ? Floats(r, 21, FaceEmbedder.Dimensions) : null;
+            var taken = CaptureDate.Parse(r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetString(20));
+            var photo = new PhotoRef(r.GetInt64(1), _paths.ToLocal(r.GetString(2)), Int(r, 10), Int(r, 11), taken);
+            yield return new FaceRecord(r.GetInt64(0), photo, box, (float)r.GetDouble(7), points,
+                r.IsDBNull(9) ? null : r.GetInt64(9), embedding) { Attributes = ReadAttributes(r, 12) };
+        }
+    }
+
+    static string AttributeColumns(string face) =>
+        string.Join(", ", new[] { "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality" }.Select(c => $"{face}.{c}"));
+
+    static FaceAttributes? ReadAttributes(NpgsqlDataReader r, int at) => r.IsDBNull(at) ? null : new FaceAttributes(
+        (float)r.GetDouble(at), (float)r.GetDouble(at + 1),
+        new HeadPose((float)r.GetDouble(at + 2), (float)r.GetDouble(at + 3), (float)r.GetDouble(at + 4)),
+        (float)r.GetDouble(at + 5), (float)r.GetDouble(at + 6));
+
+    /// <summary>The change log's last number: given at commit, in commit order (see <see cref="PostgresSchema"/>).</summary>
+    public long EmbeddingRevision() => _db.Read(c => Scalar<long>(c, "SELECT coalesce(max(seq), 0) FROM embedding_changes"));
+
+    public IReadOnlyCollection<long> FacesChangedSince(long revision) => _db.Read(c =>
+    {
+        using var cmd = Command(c, "SELECT DISTINCT face_id FROM embedding_changes WHERE seq > @since", ("since", revision));
+        using var r = cmd.ExecuteReader();
+        var faces = new HashSet<long>();
+        while (r.Read()) faces.Add(r.GetInt64(0));
+        return faces;
+    });
+
+    public IEnumerable<FaceVector> FaceVectors(IReadOnlyCollection<long>? only = null)
+    {
+        using var c = _db.Open();
+        string select = $"SELECT f.id, e.vector, {AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id";
+        using var cmd = only is null
+            ? Command(c, select + " ORDER BY f.id")
+            : Command(c, select + " WHERE f.id = ANY(@ids) ORDER BY f.id", ("ids", only.ToArray()));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            yield return new FaceVector(r.GetInt64(0), Floats(r, 1, FaceEmbedder.Dimensions), ReadAttributes(r, 2));
+    }
+
+    public IEnumerable<CatalogRows> ReadAll() =>
+        CatalogTables.All.Select(t => new CatalogRows(t.Name, t.Columns, ReadRows(t)));
+
+    IEnumerable<object?[]> ReadRows(CatalogTables.Table table)
+    {
+        using var c = _db.Open();
+        using var cmd = Command(c, CatalogTables.Select(table));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var row = new object?[table.Columns.Length];
+            for (int i = 0; i < row.Length; i++)
+                row[i] = r.IsDBNull(i) ? null
+                    : CatalogTables.IsPath(table.Name, table.Columns[i]) ? _paths.ToLocal(r.GetString(i))
+                    : r.GetValue(i);
+            yield return row;
+        }
+    }
+
+    /// <summary>
+    /// Writes another catalog's tables into this empty one in one transaction, ids kept; the identities then go on
+    /// from the largest id copied, so no id is ever given twice.
+    /// </summary>
+    internal CopiedTables WriteAll(IEnumerable<CatalogRows> tables)
+    {
+        var written = new List<(string, long)>();
+        // Not retried: the rows stream from the source once. A copy cut short leaves nothing (one transaction).
+        using var c = _db.Open();
+        using var tx = c.BeginTransaction();
+        try
+        {
+            foreach (var table in tables)
+            {
+                var known = CatalogTables.All.FirstOrDefault(t => t.Name == table.Table)
+                    ?? throw new InvalidRequestException($"a catalog table '{table.Table}' this version does not know");
+                if (!table.Columns.SequenceEqual(known.Columns))
+                    throw new InvalidRequestException($"the source's {table.Table} has other columns than this version's");
+                using var insert = new NpgsqlCommand(
+                    $"INSERT INTO {table.Table}({string.Join(", ", table.Columns)}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => $"${i + 1}"))})",
+                    c, tx);
+                long rows = 0;
+                foreach (var row in table.Rows)
+                {
+                    insert.Parameters.Clear();
+                    for (int i = 0; i < row.Length; i++)
+                        insert.Parameters.Add(new NpgsqlParameter
+                        {
+                            Value = row[i] is null ? DBNull.Value
+                                : CatalogTables.IsPath(table.Table, table.Columns[i]) ? _paths.ToCatalog((string)row[i]!)
+                                : row[i],
+                        });
+                    insert.ExecuteNonQuery();
+                    rows++;
+                }
+                written.Add((table.Table, rows));
+            }
+            foreach (var table in new[] { "photos", "faces", "people" })
+                using (var next = new NpgsqlCommand(
+                    $"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)", c, tx))
+                    next.ExecuteNonQuery();
+            tx.Commit();
+        }
+        catch (Exception e) when (PostgresConnections.Explain(e, Location) is { } explained)
+        {
+            throw explained;
+        }
+        return new CopiedTables(written);
+    }
+
+    public CatalogCounts Counts() => _db.Read(c =>
+    {
+        using var cmd = Command(c, """
+            SELECT (SELECT count(*) FROM photos), (SELECT count(DISTINCT photo_id) FROM faces),
+                   (SELECT count(*) FROM faces), (SELECT count(*) FROM photos WHERE failure IS NOT NULL)
+            """);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return new CatalogCounts((int)r.GetInt64(0), (int)r.GetInt64(1), (int)r.GetInt64(2), (int)r.GetInt64(3));
+    });
+
+    internal static NpgsqlCommand Command(NpgsqlConnection c, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = new NpgsqlCommand(sql, c);
+        foreach (var (name, value) in parameters)
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+
+    internal static T Scalar<T>(NpgsqlConnection c, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = Command(c, sql, parameters);
+        return cmd.ExecuteScalar() is T value ? value : throw new DamagedCatalogException($"{StoredValues.Damage} ({sql} gave nothing)");
+    }
+
+    static int Int(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? 0 : (int)r.GetInt64(i);
+
+    /// <summary>Exactly <paramref name="count"/> float32 values, as the catalog writes vectors and landmark points.</summary>
+    internal static float[] Floats(NpgsqlDataReader r, int i, int count)
+    {
+        var bytes = r.GetFieldValue<byte[]>(i);
+        if (bytes.Length != count * sizeof(float))
+            throw new DamagedCatalogException($"{StoredValues.Damage} (column {r.GetName(i)} holds {bytes.Length} bytes instead of {count * sizeof(float)})");
+        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+    }
+
+    public void Dispose()
+    {
+        // The connections belong to the store, which may hand out more catalogs.
+    }
+}

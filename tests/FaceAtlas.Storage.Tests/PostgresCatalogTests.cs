@@ -1,0 +1,217 @@
+using FaceAtlas.Core;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Indexing;
+using FaceAtlas.Core.People;
+using FaceAtlas.Storage.Postgres;
+using FaceAtlas.Vision;
+using Npgsql;
+
+namespace FaceAtlas.Storage.Tests;
+
+/// <summary>
+/// The PostgreSQL catalog, on a private server the tests start: the shared contract unchanged, then what only a
+/// catalog shared by many processes can get wrong (claims and leases, the change log's order, one clustering at a
+/// time, paths on machines that mount the share in different places).
+/// </summary>
+public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContract, IClassFixture<PostgresServer>, ICanBeUnavailable
+{
+    public static string? Unavailable => PostgresServer.Binaries is null ? PostgresServer.SkipReason : null;
+
+    protected override ICatalogStore NewStore() => CatalogStores.For(server.NewDatabase());
+
+    protected override bool SharesWork => true;
+
+    static readonly FivePoints Points = new(new(1, 2), new(3, 4), new(5, 6), new(7, 8), new(9, 10));
+
+    static PhotoOutcome.Analysed Analysed(string path, int faces = 1) => new(new PhotoFile(path, 100, 1), [1, 2, 3],
+        new PhotoAnalysis(640, 480, "JPEG", Enumerable.Range(0, faces).Select(i =>
+        {
+            var v = new float[FaceEmbedder.Dimensions];
+            v[i] = 1;
+            return new FaceObservation(new FaceBox(10 + 100 * i, 20, 30, 30), 0.9f, Points, v);
+        }).ToList())) { Taken = new CaptureDate(new DateTime(2020, 1, 1), null, DateSource.File) };
+
+    [PostgresFact]
+    public void Should_ClaimEachPhotoOnce_When_TwoWorkersShareTheWork()
+    {
+        var store = NewStore();
+        using var first = store.OpenForWriting();
+        using var second = store.OpenForWriting();
+        var photos = Enumerable.Range(0, 10).Select(i => new PhotoFile($"/p/{i:D2}.jpg", 100, 1)).ToList();
+        first.SharedWork!.Offer(photos);
+        second.SharedWork!.Offer(photos); // the second worker saw the same folder
+
+        var a = first.SharedWork.Claim(["/p"], 4);
+        var b = second.SharedWork.Claim(["/p"], 100);
+
+        Assert.Equal(4, a.Count);
+        Assert.Equal(6, b.Count);
+        Assert.Empty(a.Select(c => c.File.Path).Intersect(b.Select(c => c.File.Path)));
+        Assert.Equal(6, first.SharedWork.Remaining(["/p"])); // the other's claims, not its own
+        Assert.Equal(4, second.SharedWork.Remaining(["/p"]));
+        Assert.Empty(first.SharedWork.Claim(["/p"], 4)); // all claimed, leases running
+        Assert.Empty(first.SharedWork.Claim(["/q"], 4)); // nothing under another folder
+
+        first.Catalog.Commit(a.Select(c => Analysed(c.File.Path)).ToList());
+        Assert.Equal(6, first.SharedWork.Remaining(["/p"]));
+        first.SharedWork.Offer(photos); // what is done is not offered again
+        Assert.Equal(6, first.SharedWork.Remaining(["/p"]));
+    }
+
+    [PostgresFact]
+    public void Should_GiveADeadWorkersClaimToAnother_When_ItsLeaseRunsOut()
+    {
+        var uri = server.NewDatabase();
+        var store = CatalogStores.For(uri);
+        using var living = store.OpenForWriting();
+        Environment.SetEnvironmentVariable("FACEATLAS_LEASE_SECONDS", "1");
+        ICatalogWriter dying;
+        try
+        {
+            dying = CatalogStores.For(uri).OpenForWriting();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FACEATLAS_LEASE_SECONDS", null);
+        }
+        dying.SharedWork!.Offer([new PhotoFile("/p/a.jpg", 100, 1)]);
+        var claimed = dying.SharedWork.Claim(["/p"], 10);
+        Assert.Single(claimed);
+        Assert.Empty(living.SharedWork!.Claim(["/p"], 10));
+
+        Thread.Sleep(1500); // the dying worker never commits; its lease runs out
+        var taken = living.SharedWork.Claim(["/p"], 10);
+
+        Assert.Equal("/p/a.jpg", Assert.Single(taken).File.Path);
+        Assert.Null(taken[0].Known);
+        living.Catalog.Commit([Analysed("/p/a.jpg")]);
+        dying.Catalog.Commit([Analysed("/p/a.jpg")]); // the first worker was only slow: its late write changes nothing
+        Assert.Equal(new CatalogCounts(1, 1, 1, 0), living.Catalog.Counts());
+        Assert.Equal(0, living.SharedWork.Remaining(["/p"]));
+        dying.Dispose();
+    }
+
+    [PostgresFact]
+    public void Should_NumberChangesInCommitOrder_When_TransactionsCommitOutOfOrder()
+    {
+        var uri = server.NewDatabase();
+        using var catalog = CatalogStores.For(uri).OpenForWriting().Catalog;
+        catalog.Commit([Analysed("/p/a.jpg", 2)]);
+        var faces = catalog.Faces(false).Select(f => f.Id).ToArray();
+        var connection = PostgresLocation.Parse(uri).Connection.ConnectionString;
+        using var early = new NpgsqlConnection(connection);
+        using var late = new NpgsqlConnection(connection);
+        early.Open();
+        late.Open();
+
+        // The early transaction changes face 0 first, but commits after the late one changed face 1.
+        using var earlyTx = early.BeginTransaction();
+        Touch(early, earlyTx, faces[0]);
+        using (var lateTx = late.BeginTransaction())
+        {
+            Touch(late, lateTx, faces[1]);
+            lateTx.Commit();
+        }
+        long seen = catalog.EmbeddingRevision(); // a search index catches up to here
+        Assert.Equal([faces[1]], catalog.FacesChangedSince(seen - 1));
+        earlyTx.Commit();
+
+        Assert.Equal([faces[0]], catalog.FacesChangedSince(seen)); // a sequence would have numbered it below `seen`
+        Assert.True(catalog.EmbeddingRevision() > seen);
+    }
+
+    static void Touch(NpgsqlConnection c, NpgsqlTransaction tx, long face)
+    {
+        using var cmd = new NpgsqlCommand("UPDATE embeddings SET model = model WHERE face_id = @f", c, tx);
+        cmd.Parameters.AddWithValue("f", face);
+        Assert.Equal(1, cmd.ExecuteNonQuery());
+    }
+
+    [PostgresFact]
+    public void Should_ClusterOneAtATime_When_TwoMachinesAskAtOnce()
+    {
+        var uri = server.NewDatabase();
+        using var one = CatalogStores.For(uri).OpenForWriting().Catalog;
+        using var other = CatalogStores.For(uri).Open();
+        bool waited = false;
+
+        var turn = one.ClusteringTurn(() => Assert.Fail("the first clustering has nobody to wait for"));
+        var second = Task.Run(() => other.ClusteringTurn(() => waited = true));
+        Assert.False(second.Wait(TimeSpan.FromSeconds(1))); // waits while the first holds its turn
+        turn.Dispose();
+
+        Assert.True(second.Wait(TimeSpan.FromSeconds(30)));
+        Assert.True(waited);
+        second.Result.Dispose();
+        using var third = one.ClusteringTurn(() => Assert.Fail("the turn was let go"));
+    }
+
+    [PostgresFact]
+    public void Should_FindAPhotoOnEachMachine_When_TheShareIsMountedElsewhere()
+    {
+        var uri = server.NewDatabase();
+        var here = new PostgresCatalogStore(uri, PathMap.Parse("photos=/mnt/nas/photos"));
+        var there = new PostgresCatalogStore(uri, PathMap.Parse("photos=/data/photos"));
+        using (var writer = here.OpenForWriting())
+            writer.Catalog.Commit([Analysed("/mnt/nas/photos/2019/a.jpg"), Analysed("/home/me/b.jpg")]);
+
+        using var catalog = there.Open();
+        Assert.Equal(["/data/photos/2019/a.jpg"], catalog.PhotosUnder("/data/photos").Select(p => p.Path));
+        Assert.Equal(["/data/photos/2019/a.jpg", "/home/me/b.jpg"], catalog.Faces(false).Select(f => f.Photo.Path).Order());
+        Assert.Equal("photos:/2019/a.jpg", server.Psql(uri.Split('/', 4)[3].Split('?')[0], "SELECT path FROM photos ORDER BY id LIMIT 1"));
+        using (var writer = there.OpenForWriting()) // the same photo from the other machine is the same row
+            writer.Catalog.Commit([Analysed("/data/photos/2019/a.jpg")]);
+        Assert.Equal(2, catalog.Counts().Photos);
+    }
+
+    [PostgresFact]
+    public void Should_RefuseADatabaseOfOtherTables_When_Opened()
+    {
+        var uri = server.NewDatabase();
+        var database = uri.Split('/', 4)[3].Split('?')[0];
+        server.Psql(database, "CREATE TABLE invoices(id int)");
+
+        var e = Assert.Throws<DamagedCatalogException>(() => CatalogStores.For(uri).OpenForWriting());
+
+        Assert.Contains("not a FaceAtlas catalog", e.Message);
+        Assert.Equal("0", server.Psql(database, "SELECT count(*) FROM invoices"));
+    }
+
+    [PostgresFact]
+    public void Should_RefuseACatalogOfANewerVersion_When_Opened()
+    {
+        var uri = server.NewDatabase();
+        using (CatalogStores.For(uri).OpenForWriting()) { }
+        server.Psql(uri.Split('/', 4)[3].Split('?')[0], "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+
+        var e = Assert.Throws<DamagedCatalogException>(() => CatalogStores.For(uri).Open());
+
+        Assert.Contains("newer FaceAtlas", e.Message);
+    }
+
+    [PostgresFact]
+    public void Should_NeverShowThePassword_When_TheDatabaseIsMissing()
+    {
+        var uri = server.Uri("nosuchdb").Replace("faceatlas@", "faceatlas:s3cret%21pw@");
+        var store = CatalogStores.For(uri);
+
+        var e = Assert.Throws<NotFoundException>(() => store.Open());
+
+        Assert.DoesNotContain("s3cret", e.Message);
+        Assert.DoesNotContain("s3cret", store.Location);
+        Assert.Contains("faceatlas:***@", store.Location);
+    }
+
+    [PostgresFact]
+    public void Should_CarryOn_When_TheServerRestartsBetweenWrites()
+    {
+        var store = NewStore();
+        using var writer = store.OpenForWriting();
+        writer.Catalog.Commit([Analysed("/p/a.jpg")]);
+
+        server.Restart(); // every pooled connection is now broken
+        writer.Catalog.Commit([Analysed("/p/b.jpg")]);
+
+        Assert.Equal(2, writer.Catalog.Counts().Photos);
+    }
+}
