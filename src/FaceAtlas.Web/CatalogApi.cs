@@ -27,7 +27,11 @@ public sealed record DrawRequest(float[]? Box, long? To, string? Name);
 public sealed record DrawnView(long Face, long Person);
 public sealed record SuggestionView(PersonView First, PersonView Second, float Similarity);
 public sealed record IndexingView(int PhotosDone, int PhotosTotal, int FacesFound);
-public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing, IndexingView? Progress);
+public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing, IndexingView? Progress,
+    IReadOnlyList<WorkerView> Workers);
+/// <summary>One index worker of a shared catalog, as the status page lists it.</summary>
+public sealed record WorkerView(string Host, int Pid, DateTimeOffset Started, DateTimeOffset LastSeen, int PhotosDone, int PhotosTotal,
+    int FacesFound, double PhotosPerSecond);
 public sealed record NameRequest(string? Name);
 public sealed record MergeRequest(long[]? Others);
 public sealed record MoveRequest(long[]? Faces, long? To);
@@ -149,7 +153,9 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     {
         var status = new StatusService(options.Catalog).Status(catalog);
         var progress = status.RunningIndex?.Progress is { } p ? new IndexingView(p.PhotosDone, p.PhotosTotal, p.FacesFound) : null;
-        return new StatusView(status.Photos, status.Faces, status.People, status.CatalogBytes, status.RunningIndex is not null, progress);
+        var workers = (status.RunningIndex?.Workers ?? []).Select(w => new WorkerView(w.Host, w.ProcessId, w.Started, w.LastSeen,
+            w.Progress.PhotosDone, w.Progress.PhotosTotal, w.Progress.FacesFound, Math.Round(w.PhotosPerSecond, 1))).ToList();
+        return new StatusView(status.Photos, status.Faces, status.People, status.CatalogBytes, status.RunningIndex is not null, progress, workers);
     }
 
     /// <summary>Runs <paramref name="decode"/> when a decoding slot is free; a client that leaves meanwhile gives up its place.</summary>

@@ -17,7 +17,10 @@ internal static class Cli
         return File.Exists(path) ? path : throw new FileNotFoundException($"faceatlas not built at {path}");
     }
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(args, new Dictionary<string, string>());
+
+    /// <summary>Starts the program with <paramref name="environment"/> added to this process's.</summary>
+    public static Process Start(string[] args, IReadOnlyDictionary<string, string> environment)
     {
         var info = new ProcessStartInfo(Program)
         {
@@ -27,6 +30,7 @@ internal static class Cli
         };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment.Remove("FACEATLAS_CATALOG");
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         return Process.Start(info)!;
     }
 

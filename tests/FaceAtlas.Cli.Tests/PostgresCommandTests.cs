@@ -96,6 +96,113 @@ public sealed class PostgresCommandTests(PostgresServer server) : IClassFixture<
         Assert.Equal(before, AllRows(back));
     }
 
+    [Trait("Category", "Slow")] // a minute or two: 558 photos indexed twice, a lease waited out, a server restarted
+    [PostgresFact(NeedsDatasets = true)]
+    public void Should_HaveEachPhotoOnce_When_ThreeWorkersShareTheWorkOneIsKilledAndTheServerRestarts()
+    {
+        // Given: 100 LFW people (558 photos) in a folder of their own, and one run into a catalog file as the reference
+        var labelled = _temp.File("labelled");
+        Directory.CreateDirectory(labelled);
+        foreach (var person in Directory.GetDirectories(Datasets.At("lfw-dev")).Order(StringComparer.Ordinal)
+                     .Where(d => Directory.GetFiles(d).Length >= 2).Take(100))
+            Directory.CreateSymbolicLink(Path.Combine(labelled, Path.GetFileName(person)), person);
+        var reference = _temp.File("reference.db");
+        Assert.Equal(0, Cli.Run("index", labelled, "--catalog", reference).Exit);
+
+        // When: three workers at once on one server (claims last 10 s); one is killed (SIGKILL) once 100 photos are
+        // in, and the server restarted (every connection cut) once 300 are
+        var uri = server.NewDatabase();
+        var database = uri.Split('/', 4)[3].Split('?')[0];
+        var environment = new Dictionary<string, string> { ["FACEATLAS_LEASE_SECONDS"] = "10" };
+        var workers = Enumerable.Range(0, 3).Select(_ => Cli.Start(["index", labelled, "--catalog", uri], environment)).ToList();
+        var outputs = workers.Select(w => (Out: w.StandardOutput.ReadToEndAsync(), Err: w.StandardError.ReadToEndAsync())).ToList();
+        int PhotosIn() => int.TryParse(TryPsql(database, "SELECT count(*) FROM photos"), out int n) ? n : 0;
+        WaitFor(() => PhotosIn() >= 100 || workers[0].HasExited);
+        Assert.False(workers[0].HasExited, "the first worker finished before it could be killed");
+        Cli.Signal(workers[0], "KILL");
+        WaitFor(() => PhotosIn() >= 300 || workers.Skip(1).All(w => w.HasExited));
+        Assert.True(PhotosIn() < 558, "the workers finished before the server could be restarted");
+        server.Restart();
+        foreach (var (worker, i) in workers.Select((w, i) => (w, i)).Skip(1))
+        {
+            Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(10)), "a worker did not finish");
+            Assert.True(worker.ExitCode == 0, $"worker {i} exited {worker.ExitCode}: {outputs[i].Err.Result}");
+        }
+
+        // Then: every photo once, with the faces of the single run; the survivors analysed no photo twice
+        Assert.Equal(CatalogSnapshot.Photos(reference), ServerRows(uri, "SELECT path, coalesce(failure, '') FROM photos ORDER BY 1", r => $"{r.GetString(0)} {r.GetString(1)}"));
+        Assert.Equal(FacesOf(reference), ServerRows(uri, FacesQuery, FaceRow));
+        Assert.Equal("0", server.Psql(database, "SELECT count(*) FROM pending_photos"));
+        int analysedBySurvivors = outputs.Skip(1).Sum(o => int.Parse(Regex.Match(o.Out.Result, @"analysed\s+(\d+)").Groups[1].Value));
+        Assert.InRange(analysedBySurvivors, 1, 558);
+        Assert.Contains(outputs.Skip(1), o => o.Out.Result.Contains("by others"));
+
+        // And: clustering the server's faces scores as the file's does
+        Assert.Equal(Scores(reference), Scores(uri));
+    }
+
+    /// <summary>eval's clustering figures on the labelled folder (it is indexed already: nothing is analysed again).</summary>
+    string Scores(string catalog)
+    {
+        var (exit, output, err) = Cli.Run("eval", _temp.File("labelled"), "--catalog", catalog);
+        Assert.True(exit == 0, err);
+        Assert.Contains("0 analysed now", err);
+        return string.Join('\n', output.Split('\n').Where(l => l.StartsWith("BCubed") || l.StartsWith("pairwise") || l.StartsWith("labelled")));
+    }
+
+    string? TryPsql(string database, string sql)
+    {
+        try
+        {
+            return server.Psql(database, sql);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // the server is restarting
+        }
+    }
+
+    static void WaitFor(Func<bool> condition)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(10), "waited 10 minutes");
+            Thread.Sleep(100);
+        }
+    }
+
+    const string FacesQuery = """
+        SELECT p.path, f.x, f.y, f.w, f.h, (SELECT count(*) FROM embeddings e WHERE e.face_id = f.id)
+        FROM faces f JOIN photos p ON p.id = f.photo_id ORDER BY 1, 2, 3
+        """;
+
+    static string FaceRow(System.Data.Common.DbDataReader r) =>
+        $"{r.GetString(0)} {r.GetDouble(1):F1} {r.GetDouble(2):F1} {r.GetDouble(3):F1} {r.GetDouble(4):F1} e{r.GetInt64(5)}";
+
+    static List<string> FacesOf(string file)
+    {
+        using var c = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = FacesQuery;
+        using var r = cmd.ExecuteReader();
+        var rows = new List<string>();
+        while (r.Read()) rows.Add(FaceRow(r));
+        return rows;
+    }
+
+    static List<string> ServerRows(string uri, string sql, Func<System.Data.Common.DbDataReader, string> row)
+    {
+        using var c = new Npgsql.NpgsqlConnection(FaceAtlas.Storage.Postgres.PostgresLocation.Parse(uri).Connection.ConnectionString);
+        c.Open();
+        using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+        using var r = cmd.ExecuteReader();
+        var rows = new List<string>();
+        while (r.Read()) rows.Add(row(r));
+        return rows;
+    }
+
     /// <summary>Every row of every table a user's work lives in, read with plain SQL, values as text.</summary>
     static Dictionary<string, List<string>> AllRows(string catalog)
     {

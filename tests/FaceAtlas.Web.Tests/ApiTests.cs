@@ -58,10 +58,11 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
             Assert.True(person.GetProperty("faces")[0].TryGetProperty(field, out _), field);
         foreach (var field in new[] { "photo", "name", "width", "height", "faces" })
             Assert.True(photoView.TryGetProperty(field, out _), field);
-        foreach (var field in new[] { "photos", "faces", "people", "catalog_bytes", "indexing", "progress" })
+        foreach (var field in new[] { "photos", "faces", "people", "catalog_bytes", "indexing", "progress", "workers" })
             Assert.True(status.TryGetProperty(field, out _), field);
         Assert.True(status.GetProperty("catalog_bytes").GetInt64() > 0);
         Assert.False(status.GetProperty("indexing").GetBoolean());
+        Assert.Equal(0, status.GetProperty("workers").GetArrayLength()); // a catalog file has one writer, no workers
         Assert.Equal(JsonValueKind.Array, suggestions.ValueKind);
         Assert.Equal("image/jpeg", image.Content.Headers.ContentType?.MediaType);
         Assert.Equal("image/jpeg", thumbnail.Content.Headers.ContentType?.MediaType);

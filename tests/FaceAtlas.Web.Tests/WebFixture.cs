@@ -23,6 +23,16 @@ public sealed class BrowserFactAttribute : FactAttribute
         if (!Datasets.Present) Skip = Datasets.SkipReason;
         else if (!File.Exists(Chromium)) Skip = $"Chromium not found at {Chromium} (apt-get install chromium; .ci/run does)";
     }
+
+    /// <summary>The test also needs a PostgreSQL server: skipped, saying so, where PostgreSQL is not installed.</summary>
+    public bool NeedsPostgres
+    {
+        get => false;
+        init
+        {
+            if (value && Skip is null && PostgresServer.Binaries is null) Skip = PostgresServer.SkipReason;
+        }
+    }
 }
 
 /// <summary>A browser theory: as <see cref="BrowserFactAttribute"/>, for tests run at several sizes.</summary>

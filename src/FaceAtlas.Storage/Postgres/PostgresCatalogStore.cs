@@ -52,9 +52,13 @@ public sealed class PostgresCatalogStore : ICatalogStore
 
     public IFaceCatalog Open() => OpenCatalog(create: false);
 
+    /// <summary>Set once the schema was found current: the web app opens the catalog for every request.</summary>
+    volatile bool _schemaChecked;
+
     PostgresCatalog OpenCatalog(bool create)
     {
         var db = Connections;
+        if (_schemaChecked) return new PostgresCatalog(db, _paths);
         db.Read(c =>
         {
             if (create) PostgresSchema.Apply(c, Location);
@@ -63,6 +67,7 @@ public sealed class PostgresCatalogStore : ICatalogStore
             else PostgresSchema.Apply(c, Location); // checks the version
             return true;
         });
+        _schemaChecked = true;
         return new PostgresCatalog(db, _paths);
     }
 

@@ -403,12 +403,20 @@ function search() {
 
 async function status() {
   const s = await api("/status");
+  const workers = s.workers.length === 0 ? [] : [el("h2", {}, "Workers"), el("table", { id: "workers" },
+    el("thead", {}, el("tr", {}, ...["Machine", "Process", "Photos done", "Faces", "Photos/s", "Last heard"].map(h => el("th", {}, h)))),
+    el("tbody", {}, ...s.workers.map(w => el("tr", {},
+      el("td", {}, w.host), el("td", {}, String(w.pid)), el("td", {}, String(w.photos_done)), el("td", {}, String(w.faces_found)),
+      el("td", {}, w.photos_per_second.toFixed(1)), el("td", {}, new Date(w.last_seen).toLocaleTimeString())))))];
   show("Status", el("dl", {},
     el("dt", {}, "Photos"), el("dd", {}, s.photos), el("dt", {}, "Faces"), el("dd", {}, s.faces),
     el("dt", {}, "People"), el("dd", {}, s.people),
     el("dt", {}, "Catalog size"), el("dd", {}, `${(s.catalog_bytes / 1048576).toFixed(1)} MB`),
     el("dt", {}, "Indexing"), el("dd", { id: "indexing" }, !s.indexing ? "idle" : s.progress
-      ? `${s.progress.photos_done} of ${s.progress.photos_total} photos, ${s.progress.faces_found} faces so far` : "an index is running")));
+      ? `${s.progress.photos_done} of ${s.progress.photos_total} photos, ${s.progress.faces_found} faces so far` : "an index is running")),
+    ...workers);
+  // While an index runs, the page follows it.
+  if (s.indexing) setTimeout(() => { if (location.hash === "#/status") status().catch(e => say(e.message)); }, 3000);
 }
 
 async function route() {
