@@ -94,7 +94,7 @@ public sealed class PostgresCatalogStore : ICatalogStore
         var workers = Connections.Read(c =>
         {
             using var cmd = PostgresCatalog.Command(c, """
-                SELECT host, pid, started_at, seen_at, photos_done, photos_total, faces_found, analysed
+                SELECT host, pid, started_at, seen_at, photos_done, photos_total, faces_found, analysed, busy_seconds
                 FROM workers WHERE NOT finished AND seen_at > now() - @silence ORDER BY id
                 """, ("silence", WorkerSilence));
             using var r = cmd.ExecuteReader();
@@ -103,9 +103,9 @@ public sealed class PostgresCatalogStore : ICatalogStore
             {
                 var started = r.GetFieldValue<DateTimeOffset>(2);
                 var seen = r.GetFieldValue<DateTimeOffset>(3);
-                double seconds = Math.Max(1, (seen - started).TotalSeconds);
+                double seconds = r.GetDouble(8);
                 list.Add(new IndexWorker(r.GetString(0), (int)r.GetInt64(1), started, seen,
-                    new IndexingProgress((int)r.GetInt64(4), (int)r.GetInt64(5), (int)r.GetInt64(6)), r.GetInt64(7) / seconds));
+                    new IndexingProgress((int)r.GetInt64(4), (int)r.GetInt64(5), (int)r.GetInt64(6)), seconds > 0 ? r.GetInt64(7) / seconds : 0));
             }
             return list;
         });
@@ -137,8 +137,8 @@ public sealed class PostgresCatalogStore : ICatalogStore
                 {
                     using var cmd = PostgresCatalog.Command(c, """
                         UPDATE workers SET seen_at = now(), photos_done = @done, photos_total = @total, faces_found = @faces,
-                            analysed = @done - @failed WHERE id = @id
-                        """, ("done", (long)progress.PhotosDone), ("total", (long)progress.PhotosTotal), ("faces", (long)progress.FacesFound),
+                            analysed = @done - @failed, busy_seconds = @seconds WHERE id = @id
+                        """, ("seconds", progress.Elapsed.TotalSeconds), ("done", (long)progress.PhotosDone), ("total", (long)progress.PhotosTotal), ("faces", (long)progress.FacesFound),
                         ("failed", (long)progress.Failed), ("id", worker));
                     cmd.Transaction = tx;
                     cmd.ExecuteNonQuery();

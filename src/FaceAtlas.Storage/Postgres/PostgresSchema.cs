@@ -123,6 +123,7 @@ internal static class PostgresSchema
             photos_total bigint NOT NULL DEFAULT 0,
             faces_found bigint NOT NULL DEFAULT 0,
             analysed    bigint NOT NULL DEFAULT 0,
+            busy_seconds double precision NOT NULL DEFAULT 0,  -- the worker's own time indexing, for its throughput
             finished    boolean NOT NULL DEFAULT false
         );
         INSERT INTO meta(key, value) VALUES ('catalog_id', md5(random()::text || clock_timestamp()::text));

@@ -407,7 +407,7 @@ async function status() {
     el("thead", {}, el("tr", {}, ...["Machine", "Process", "Photos done", "Faces", "Photos/s", "Last heard"].map(h => el("th", {}, h)))),
     el("tbody", {}, ...s.workers.map(w => el("tr", {},
       el("td", {}, w.host), el("td", {}, String(w.pid)), el("td", {}, String(w.photos_done)), el("td", {}, String(w.faces_found)),
-      el("td", {}, w.photos_per_second.toFixed(1)), el("td", {}, new Date(w.last_seen).toLocaleTimeString())))))];
+      el("td", {}, w.photos_per_second.toFixed(1)), el("td", {}, new Date(w.last_seen).toLocaleTimeString([], { hour12: false }))))))];
   show("Status", el("dl", {},
     el("dt", {}, "Photos"), el("dd", {}, s.photos), el("dt", {}, "Faces"), el("dd", {}, s.faces),
     el("dt", {}, "People"), el("dd", {}, s.people),
