@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
     "cluster-incremental" => IncrementalQuality.Run(args[1]),
     "search-scale" => SearchScale.Run(args[1], args.Skip(2).ToArray()),
     "search-quality" => SearchQuality.Run(args[1], args.Skip(2).ToArray()),
+    "shared-index" => SharedIndex.Run(datasets, args.Skip(1).ToArray()),
     "serve-load" => await ServeLoad.RunAsync(datasets, args.Skip(1).ToArray()),
     "scout" => ScoutBenchmark.Run(datasets, args.Skip(1).ToArray()),
     "attributes" => AttributeQuality.Run(datasets, args.Skip(1).ToArray()),

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Xunit;
 
 namespace FaceAtlas.Testing;
 
@@ -115,24 +114,5 @@ public sealed class PostgresServer : IDisposable
             // Stopped already (a test stopped it); the folder goes all the same.
         }
         Directory.Delete(_folder.Value, recursive: true);
-    }
-}
-
-/// <summary>A fact that needs a PostgreSQL server: skipped, saying why, where PostgreSQL is not installed.</summary>
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    public PostgresFactAttribute()
-    {
-        if (PostgresServer.Binaries is null) Skip = PostgresServer.SkipReason;
-    }
-
-    /// <summary>The test also reads the shared photos: skipped, saying so, where they are absent.</summary>
-    public bool NeedsDatasets
-    {
-        get => false;
-        init
-        {
-            if (value && Skip is null && !Datasets.Present) Skip = Datasets.SkipReason;
-        }
     }
 }

@@ -222,15 +222,26 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         try
         {
             // Each photo is written once whatever happens to the run; a cancelled run still writes what it finished.
-            await foreach (var outcome in reader.ReadAllAsync(CancellationToken.None))
+            // A finished photo waits at most MaxBatchDelay, also while no other comes: a worker sharing the work
+            // that waits for others' claims must not hold its own, which others may be waiting for in turn.
+            while (true)
             {
-                batch.Add(outcome);
-                tally.Count(outcome, failures);
-                progress?.Report(tally.Snapshot(started.Elapsed));
-                if (batch.Count >= _options.BatchSize || batchStarted.Elapsed >= _options.MaxBatchDelay)
+                var next = reader.WaitToReadAsync(CancellationToken.None).AsTask();
+                if (batch.Count > 0)
                 {
-                    saved += Flush(batch);
-                    batchStarted.Restart();
+                    var due = _options.MaxBatchDelay - batchStarted.Elapsed;
+                    if (due <= TimeSpan.Zero || await Task.WhenAny(next, Task.Delay(due)) != next)
+                        saved += Flush(batch);
+                }
+                if (!await next) break;
+                while (reader.TryRead(out var outcome))
+                {
+                    if (batch.Count == 0) batchStarted.Restart();
+                    batch.Add(outcome);
+                    tally.Count(outcome, failures);
+                    progress?.Report(tally.Snapshot(started.Elapsed));
+                    if (batch.Count >= _options.BatchSize || batchStarted.Elapsed >= _options.MaxBatchDelay)
+                        saved += Flush(batch);
                 }
             }
             saved += Flush(batch);
