@@ -92,6 +92,22 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
     }
 
     [PostgresFact]
+    public void Should_HandTheClaimsOnAtOnce_When_AWorkerStopsBeforeFinishing()
+    {
+        var store = NewStore();
+        using var staying = store.OpenForWriting();
+        var stopping = store.OpenForWriting();
+        stopping.SharedWork!.Offer([new PhotoFile("/p/a.jpg", 100, 1), new PhotoFile("/p/b.jpg", 100, 1)]);
+        Assert.Equal(2, stopping.SharedWork.Claim(["/p"], 10).Count);
+        Assert.Empty(staying.SharedWork!.Claim(["/p"], 10));
+
+        stopping.Dispose(); // stopped (SIGTERM, Ctrl+C) with both photos not done
+
+        Assert.Equal(2, staying.SharedWork.Claim(["/p"], 10).Count); // no lease to wait out
+        Assert.Single(store.RunningIndex()!.Workers); // the stopped worker is no longer listed
+    }
+
+    [PostgresFact]
     public void Should_NumberChangesInCommitOrder_When_TransactionsCommitOutOfOrder()
     {
         var uri = server.NewDatabase();

@@ -75,8 +75,8 @@ public sealed record RunningIndex(IndexingProgress? Progress)
 }
 
 /// <summary>
-/// One worker indexing into a shared catalog: where it runs, how far it has come, and its throughput (photos
-/// analysed per second since it started).
+/// One worker indexing into a shared catalog: where it runs, how far it has come, and its throughput (photos it
+/// analysed per second of its own indexing time).
 /// </summary>
 public sealed record IndexWorker(string Host, int ProcessId, DateTimeOffset Started, DateTimeOffset LastSeen,
     IndexingProgress Progress, double PhotosPerSecond);

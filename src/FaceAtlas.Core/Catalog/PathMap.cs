@@ -18,8 +18,6 @@ public sealed class PathMap
 
     public static PathMap None { get; } = new([]);
 
-    public IReadOnlyList<(string Name, string Local)> Roots => _roots;
-
     public static PathMap FromEnvironment() => Parse(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
     public static PathMap Parse(string? text)

@@ -150,13 +150,20 @@ public sealed class PostgresCatalogStore : ICatalogStore
             }
         }
 
+        /// <summary>
+        /// Says the worker is done, and lets go of the claims it did not finish (a stopped worker's photos go to the
+        /// next one at once instead of when their leases run out).
+        /// </summary>
         public void Dispose()
         {
             try
             {
                 db.Write((c, tx) =>
                 {
-                    using var cmd = PostgresCatalog.Command(c, "UPDATE workers SET finished = true, seen_at = now() WHERE id = @id", ("id", worker));
+                    using var cmd = PostgresCatalog.Command(c, """
+                        UPDATE workers SET finished = true, seen_at = now() WHERE id = @id;
+                        UPDATE pending_photos SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = @id;
+                        """, ("id", worker));
                     cmd.Transaction = tx;
                     cmd.ExecuteNonQuery();
                 });
