@@ -32,7 +32,7 @@ try
     // it holds (an index its batch, serve its requests in flight) and return its own exit status.
     return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
 }
-catch (Exception e) when (CommandFailure.From(e, CatalogAccess.Store(parse)) is { } failure)
+catch (Exception e) when (CommandFailure.From(e, CatalogAccess.TryStore(parse)) is { } failure)
 {
     Console.Error.WriteLine($"faceatlas: {failure.Message}");
     return failure.ExitCode;

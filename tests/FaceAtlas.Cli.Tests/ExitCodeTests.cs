@@ -71,4 +71,16 @@ public sealed class ExitCodeTests : IClassFixture<ExitCodeTests.IndexedCatalog>
         Assert.Equal(1, foreign.Exit);
         Assert.Contains("is not a FaceAtlas catalog", foreign.Err);
     }
+
+    [Fact]
+    public void Should_Exit1AndHideThePassword_When_TheCatalogUriIsWrong()
+    {
+        var wrong = Cli.Run(["people", "list", "--catalog", "postgresql://ann:hunter2@db.lan:notaport/photos"]);
+
+        Assert.Equal(1, wrong.Exit);
+        Assert.Contains("the port 'notaport' is not a port number; nothing was changed", wrong.Err);
+        Assert.Contains("postgresql://ann:***@db.lan", wrong.Err);
+        Assert.DoesNotContain("hunter2", wrong.Err + wrong.Out);
+        Assert.DoesNotContain("Unhandled exception", wrong.Err);
+    }
 }

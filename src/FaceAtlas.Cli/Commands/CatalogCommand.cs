@@ -1,6 +1,5 @@
 using System.CommandLine;
 using FaceAtlas.Core.Application;
-using FaceAtlas.Storage;
 
 namespace FaceAtlas.Cli.Commands;
 
@@ -15,8 +14,8 @@ public static class CatalogCommand
         var copy = new Command("copy", "Copy a whole catalog, every id and decision kept, between a file and PostgreSQL") { Source, Destination };
         copy.SetAction(parse =>
         {
-            var source = CatalogStores.For(CatalogLocation.Resolve(parse.GetValue(Source)));
-            var destination = CatalogStores.For(CatalogLocation.Resolve(parse.GetValue(Destination)));
+            var source = CatalogAccess.For(CatalogLocation.Resolve(parse.GetValue(Source)));
+            var destination = CatalogAccess.For(CatalogLocation.Resolve(parse.GetValue(Destination)));
             var copied = new CatalogCopyService(source, destination).Copy();
             Console.WriteLine($"Copied {source.Location} to {destination.Location}");
             foreach (var (table, rows) in copied.Tables)

@@ -8,7 +8,4 @@ namespace FaceAtlas.Core.Catalog;
 public sealed record CatalogRows(string Table, IReadOnlyList<string> Columns, IEnumerable<object?[]> Rows);
 
 /// <summary>How many rows of each table a copy carried over, in the order they were written.</summary>
-public sealed record CopiedTables(IReadOnlyList<(string Table, long Rows)> Tables)
-{
-    public long RowsOf(string table) => Tables.FirstOrDefault(t => t.Table == table).Rows;
-}
+public sealed record CopiedTables(IReadOnlyList<(string Table, long Rows)> Tables);

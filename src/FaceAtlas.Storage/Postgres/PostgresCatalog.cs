@@ -3,7 +3,6 @@ using FaceAtlas.Core;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Vision;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FaceAtlas.Storage.Postgres;
 

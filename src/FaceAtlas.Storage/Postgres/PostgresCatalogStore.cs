@@ -23,11 +23,14 @@ public sealed class PostgresCatalogStore : ICatalogStore
 
     readonly PostgresLocation _location;
     readonly PathMap _paths;
+    readonly Action<string>? _warn;
 
-    public PostgresCatalogStore(string uri, PathMap? paths = null)
+    /// <param name="warn">Told when the server cannot be reached and the store keeps trying (for the person waiting).</param>
+    public PostgresCatalogStore(string uri, PathMap? paths = null, Action<string>? warn = null)
     {
         _location = PostgresLocation.Parse(uri);
         _paths = paths ?? PathMap.FromEnvironment();
+        _warn = warn;
     }
 
     public string Location => _location.Display;
@@ -48,7 +51,7 @@ public sealed class PostgresCatalogStore : ICatalogStore
         }
     }
 
-    PostgresConnections Connections => Pools.GetOrAdd(_location.Connection.ConnectionString, _ => new PostgresConnections(_location));
+    PostgresConnections Connections => Pools.GetOrAdd(_location.Connection.ConnectionString, _ => new PostgresConnections(_location, _warn));
 
     public IFaceCatalog Open() => OpenCatalog(create: false);
 

@@ -10,7 +10,7 @@ namespace FaceAtlas.Storage.Postgres;
 /// growing pauses, for up to <see cref="GiveUpAfter"/>: each is whole or not at all, and written so that running it
 /// twice does what running it once does.
 /// </summary>
-internal sealed class PostgresConnections(PostgresLocation location) : IDisposable
+internal sealed class PostgresConnections(PostgresLocation location, Action<string>? warn) : IDisposable
 {
     /// <summary>How long a worker keeps trying to reach a server that went away before it stops.</summary>
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(5);
@@ -52,6 +52,9 @@ internal sealed class PostgresConnections(PostgresLocation location) : IDisposab
             }
             catch (Exception e) when (IsTransient(e) && DateTime.UtcNow - started < GiveUpAfter)
             {
+                // Said once an outage: a server that is gone for long (or a mistyped host) is not a silent wait.
+                if (pause == TimeSpan.FromMilliseconds(1600))
+                    warn?.Invoke($"the catalog's server cannot be reached ({e.Message}); trying again for up to {GiveUpAfter.TotalMinutes:F0} minutes");
                 // Connections the pool kept from before are broken too; drop them all.
                 _source.Clear();
                 Thread.Sleep(pause);
