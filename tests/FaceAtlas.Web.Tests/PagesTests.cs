@@ -117,7 +117,9 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
         await page.ClickAsync($"#merge-picker [data-person='{keep}']");
         try
         {
-            await page.WaitForURLAsync(url => url.EndsWith($"#/person/{keep}"), new() { WaitUntil = WaitUntilState.Commit }); // a hash change loads nothing
+            // A hash change loads nothing. 60 s: the merge's request is served by this test process, which other test
+            // classes running at once can starve on a 2-core machine (it once took over 30 s there under load).
+            await page.WaitForURLAsync(url => url.EndsWith($"#/person/{keep}"), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         }
         catch (TimeoutException)
         {
