@@ -24,4 +24,20 @@ internal static class CatalogTables
     public static bool IsPath(string table, string column) => table == "photos" && column == "path";
 
     public static string Select(Table t) => $"SELECT {string.Join(", ", t.Columns)} FROM {t.Name} ORDER BY {t.OrderBy}";
+
+    /// <summary>The table another catalog's rows are for, checked: one this version knows, with its columns.</summary>
+    public static Table Check(FaceAtlas.Core.Catalog.CatalogRows rows)
+    {
+        var known = All.FirstOrDefault(t => t.Name == rows.Table)
+            ?? throw new FaceAtlas.Core.InvalidRequestException($"a catalog table '{rows.Table}' this version does not know");
+        return rows.Columns.SequenceEqual(known.Columns) ? known
+            : throw new FaceAtlas.Core.InvalidRequestException($"the source's {rows.Table} has other columns than this version's");
+    }
+
+    /// <summary>What tells whether a photo changed, in the order both catalogs read it.</summary>
+    public const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL";
+
+    /// <summary>The seven attribute columns of the faces table under the alias <paramref name="face"/>.</summary>
+    public static string AttributeColumns(string face) =>
+        string.Join(", ", new[] { "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality" }.Select(c => $"{face}.{c}"));
 }

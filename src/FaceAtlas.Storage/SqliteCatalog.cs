@@ -84,7 +84,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     {
         using var cmd = _connection.CreateCommand();
         // Binary order: every path below "root/" sorts between "root/" and "root0" ('0' follows '/').
-        cmd.CommandText = $"SELECT {KnownPhotoColumns} FROM photos WHERE path = $root OR (path >= $lo AND path < $hi)";
+        cmd.CommandText = $"SELECT {CatalogTables.KnownPhotoColumns} FROM photos WHERE path = $root OR (path >= $lo AND path < $hi)";
         var trimmed = Path.TrimEndingDirectorySeparator(root);
         cmd.Parameters.AddWithValue("$root", trimmed);
         cmd.Parameters.AddWithValue("$lo", trimmed + "/");
@@ -102,7 +102,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         if (sizes.Count == 0) return photos;
         using var cmd = _connection.CreateCommand();
         // One pass over the photos (a few bytes a row), filtered here: cheaper than a query per size.
-        cmd.CommandText = $"SELECT {KnownPhotoColumns} FROM photos";
+        cmd.CommandText = $"SELECT {CatalogTables.KnownPhotoColumns} FROM photos";
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
             if (sizes.Contains(reader.Long(2)))
@@ -110,9 +110,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         return photos;
     }
 
-    const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL";
-
-    /// <summary>The row a query selecting <see cref="KnownPhotoColumns"/> is at.</summary>
+    /// <summary>The row a query selecting <see cref="CatalogTables.KnownPhotoColumns"/> is at.</summary>
     static KnownPhoto KnownPhotoAt(SqliteDataReader reader) =>
         new(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3), reader.IsDBNull(4) ? [] : reader.Blob(4)) { Undated = reader.Long(5) != 0 };
 
@@ -193,7 +191,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"""
             SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height,
-                   {AttributeColumns("f")}, p.taken, p.taken_source{(withEmbeddings ? ", e.vector" : "")}
+                   {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             {(column is null ? "" : $"WHERE {column} = $key")}
@@ -214,9 +212,6 @@ public sealed partial class SqliteCatalog : IFaceCatalog
                 reader.IsDBNull(9) ? null : reader.Long(9), embedding) { Attributes = ReadAttributes(reader, 12) };
         }
     }
-
-    static string AttributeColumns(string face) =>
-        string.Join(", ", new[] { "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality" }.Select(c => $"{face}.{c}"));
 
     /// <summary>The seven attribute columns from <paramref name="at"/> on; null when the face has none.</summary>
     static FaceAttributes? ReadAttributes(SqliteDataReader reader, int at) => reader.IsDBNull(at) ? null : new FaceAttributes(
@@ -244,7 +239,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     public IEnumerable<FaceVector> FaceVectors(IReadOnlyCollection<long>? only = null)
     {
         using var cmd = _connection.CreateCommand();
-        string select = $"SELECT f.id, e.vector, {AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id";
+        string select = $"SELECT f.id, e.vector, {CatalogTables.AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id";
         if (only is null)
         {
             cmd.CommandText = select + " ORDER BY f.id";
@@ -293,10 +288,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
             using var tx = _connection.BeginTransaction();
             foreach (var table in tables)
             {
-                var known = CatalogTables.All.FirstOrDefault(t => t.Name == table.Table)
-                    ?? throw new InvalidRequestException($"a catalog table '{table.Table}' this version does not know");
-                if (!table.Columns.SequenceEqual(known.Columns))
-                    throw new InvalidRequestException($"the source's {table.Table} has other columns than this version's");
+                CatalogTables.Check(table);
                 using var insert = SqlCommands.Create(_connection, tx,
                     $"INSERT INTO {table.Table}({string.Join(", ", table.Columns)}) VALUES ({string.Join(", ", table.Columns.Select(c => "$" + c))})",
                     table.Columns.Select(c => "$" + c).ToArray());

@@ -29,25 +29,24 @@ public sealed partial class PostgresCatalog : IFaceCatalog
     public IReadOnlyList<KnownPhoto> PhotosUnder(string root) => _db.Read(c =>
     {
         var trimmed = _paths.ToCatalog(Path.TrimEndingDirectorySeparator(root));
-        using var cmd = Command(c, $"SELECT {KnownPhotoColumns} FROM photos WHERE path = @root OR (path >= @lo AND path < @hi)",
+        using var cmd = Command(c, $"SELECT {CatalogTables.KnownPhotoColumns} FROM photos WHERE path = @root OR (path >= @lo AND path < @hi)",
             ("root", trimmed), ("lo", trimmed + "/"), ("hi", trimmed + "0"));
-        return ReadKnownPhotos(cmd);
+        return ReadKnownPhotos(cmd, _paths);
     });
 
     public IReadOnlyList<KnownPhoto> PhotosOfSizes(IReadOnlySet<long> sizes) => sizes.Count == 0 ? [] : _db.Read(c =>
     {
-        using var cmd = Command(c, $"SELECT {KnownPhotoColumns} FROM photos WHERE size = ANY(@sizes)", ("sizes", sizes.ToArray()));
-        return ReadKnownPhotos(cmd);
+        using var cmd = Command(c, $"SELECT {CatalogTables.KnownPhotoColumns} FROM photos WHERE size = ANY(@sizes)", ("sizes", sizes.ToArray()));
+        return ReadKnownPhotos(cmd, _paths);
     });
 
-    const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL";
-
-    List<KnownPhoto> ReadKnownPhotos(NpgsqlCommand cmd)
+    /// <summary>The photos a query selecting <see cref="CatalogTables.KnownPhotoColumns"/> returns, as this machine's paths.</summary>
+    internal static List<KnownPhoto> ReadKnownPhotos(NpgsqlCommand cmd, PathMap paths)
     {
         using var r = cmd.ExecuteReader();
         var photos = new List<KnownPhoto>();
         while (r.Read())
-            photos.Add(new KnownPhoto(r.GetInt64(0), _paths.ToLocal(r.GetString(1)), r.GetInt64(2), r.GetInt64(3),
+            photos.Add(new KnownPhoto(r.GetInt64(0), paths.ToLocal(r.GetString(1)), r.GetInt64(2), r.GetInt64(3),
                 r.IsDBNull(4) ? [] : r.GetFieldValue<byte[]>(4)) { Undated = r.GetBoolean(5) });
         return photos;
     }
@@ -96,7 +95,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         using var c = _db.Open();
         using var cmd = Command(c, $"""
             SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height,
-                   {AttributeColumns("f")}, p.taken, p.taken_source{(withEmbeddings ? ", e.vector" : "")}
+                   {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             {(column is null ? "" : $"WHERE {column} = @key")}
@@ -114,9 +113,6 @@ public sealed partial class PostgresCatalog : IFaceCatalog
                 r.IsDBNull(9) ? null : r.GetInt64(9), embedding) { Attributes = ReadAttributes(r, 12) };
         }
     }
-
-    static string AttributeColumns(string face) =>
-        string.Join(", ", new[] { "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality" }.Select(c => $"{face}.{c}"));
 
     static FaceAttributes? ReadAttributes(NpgsqlDataReader r, int at) => r.IsDBNull(at) ? null : new FaceAttributes(
         (float)r.GetDouble(at), (float)r.GetDouble(at + 1),
@@ -138,7 +134,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
     public IEnumerable<FaceVector> FaceVectors(IReadOnlyCollection<long>? only = null)
     {
         using var c = _db.Open();
-        string select = $"SELECT f.id, e.vector, {AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id";
+        string select = $"SELECT f.id, e.vector, {CatalogTables.AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id";
         using var cmd = only is null
             ? Command(c, select + " ORDER BY f.id")
             : Command(c, select + " WHERE f.id = ANY(@ids) ORDER BY f.id", ("ids", only.ToArray()));
@@ -180,10 +176,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         {
             foreach (var table in tables)
             {
-                var known = CatalogTables.All.FirstOrDefault(t => t.Name == table.Table)
-                    ?? throw new InvalidRequestException($"a catalog table '{table.Table}' this version does not know");
-                if (!table.Columns.SequenceEqual(known.Columns))
-                    throw new InvalidRequestException($"the source's {table.Table} has other columns than this version's");
+                CatalogTables.Check(table);
                 using var insert = new NpgsqlCommand(
                     $"INSERT INTO {table.Table}({string.Join(", ", table.Columns)}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => $"${i + 1}"))})",
                     c, tx);

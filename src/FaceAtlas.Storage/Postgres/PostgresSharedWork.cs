@@ -51,15 +51,13 @@ internal sealed class PostgresSharedWork(PostgresConnections db, PathMap paths, 
             while (r.Read()) claimed.Add((r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
         }
         if (claimed.Count == 0) return [];
-        var known = new Dictionary<string, KnownPhoto>(StringComparer.Ordinal);
-        using (var cmd = PostgresCatalog.Command(c, "SELECT id, path, size, mtime, hash, taken IS NULL AND failure IS NULL FROM photos WHERE path = ANY(@paths)",
+        Dictionary<string, KnownPhoto> known;
+        using (var cmd = PostgresCatalog.Command(c, $"SELECT {CatalogTables.KnownPhotoColumns} FROM photos WHERE path = ANY(@paths)",
             ("paths", claimed.Select(p => p.Path).ToArray())))
         {
             cmd.Transaction = tx;
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-                known[r.GetString(1)] = new KnownPhoto(r.GetInt64(0), paths.ToLocal(r.GetString(1)), r.GetInt64(2), r.GetInt64(3),
-                    r.IsDBNull(4) ? [] : r.GetFieldValue<byte[]>(4)) { Undated = r.GetBoolean(5) };
+            // Keyed by the claims' paths, as the catalog keeps them.
+            known = PostgresCatalog.ReadKnownPhotos(cmd, paths).ToDictionary(k => paths.ToCatalog(k.Path), StringComparer.Ordinal);
         }
         // A photo offered again by a worker that looked just before another committed it is done already: its claim ends here.
         var done = claimed.Where(p => known.TryGetValue(p.Path, out var k) && k.Size == p.Size && k.ModifiedTicks == p.Mtime && !k.Undated)
