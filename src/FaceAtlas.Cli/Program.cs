@@ -14,6 +14,7 @@ var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in
     ForgetCommand.Create(),
     EvalCommand.Create(),
     CatalogCommand.Create(),
+    TagsCommand.Create(),
 };
 root.Options.Add(GlobalOptions.Catalog);
 

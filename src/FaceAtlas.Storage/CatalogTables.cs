@@ -35,7 +35,23 @@ internal static class CatalogTables
     }
 
     /// <summary>What tells whether a photo changed, in the order both catalogs read it.</summary>
-    public const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL";
+    public const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL, indexed_at";
+
+    /// <summary>The <c>indexed_at</c> text both catalogs write, as UTC ticks (0 when unreadable: read again).</summary>
+    public static long IndexedTicks(string text) =>
+        DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+            ? at.ToUniversalTime().Ticks : 0;
+
+    /// <summary>
+    /// The bounds of the paths under <paramref name="root"/> in binary order: every path below "root/" sorts between
+    /// "root/" and "root0" ('0' follows '/'); the root "/" holds every absolute path.
+    /// </summary>
+    public static (string Root, string Low, string High) PathRange(string root)
+    {
+        var trimmed = Path.TrimEndingDirectorySeparator(root);
+        var prefix = trimmed.EndsWith('/') ? trimmed : trimmed + "/";
+        return (trimmed, prefix, prefix[..^1] + "0");
+    }
 
     /// <summary>The seven attribute columns of the faces table under the alias <paramref name="face"/>.</summary>
     public static string AttributeColumns(string face) =>

@@ -29,9 +29,10 @@ internal sealed class OutcomeWriter : IDisposable
         _insertEmbedding = SqlCommands.Create(connection, tx, "INSERT OR REPLACE INTO embeddings(face_id, model, vector) VALUES ($face, $model, $vector)",
             "$face", "$model", "$vector");
         _touchPhoto = SqlCommands.Create(connection, tx, """
-            UPDATE photos SET size = $size, mtime = $mtime, taken = coalesce($taken, taken), taken_source = coalesce($source, taken_source)
+            UPDATE photos SET path = $path, size = $size, mtime = $mtime, indexed_at = $at,
+                taken = coalesce($taken, taken), taken_source = coalesce($source, taken_source)
             WHERE id = $id
-            """, "$size", "$mtime", "$taken", "$source", "$id");
+            """, "$path", "$size", "$mtime", "$at", "$taken", "$source", "$id");
         // A face the user drew stays whatever the detector finds: it is neither matched nor removed.
         _oldFaces = SqlCommands.Create(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo AND drawn = 0", "$photo");
         _updateFace = SqlCommands.Create(connection, tx, """
@@ -53,7 +54,7 @@ internal sealed class OutcomeWriter : IDisposable
         switch (outcome)
         {
             case PhotoOutcome.Unchanged u:
-                Run(_touchPhoto, u.File.Size, u.File.ModifiedTicks, u.Taken?.Text, u.Taken?.SourceName, u.PhotoId);
+                Run(_touchPhoto, u.File.Path, u.File.Size, u.File.ModifiedTicks, DateTime.UtcNow.ToString("O"), u.Taken?.Text, u.Taken?.SourceName, u.PhotoId);
                 break;
             case PhotoOutcome.Failed f:
                 ReplaceFaces(UpsertPhoto(f.File, f.ContentHash, null, f.Reason, null));

@@ -83,12 +83,11 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     public IReadOnlyList<KnownPhoto> PhotosUnder(string root)
     {
         using var cmd = _connection.CreateCommand();
-        // Binary order: every path below "root/" sorts between "root/" and "root0" ('0' follows '/').
         cmd.CommandText = $"SELECT {CatalogTables.KnownPhotoColumns} FROM photos WHERE path = $root OR (path >= $lo AND path < $hi)";
-        var trimmed = Path.TrimEndingDirectorySeparator(root);
+        var (trimmed, lo, hi) = CatalogTables.PathRange(root);
         cmd.Parameters.AddWithValue("$root", trimmed);
-        cmd.Parameters.AddWithValue("$lo", trimmed + "/");
-        cmd.Parameters.AddWithValue("$hi", trimmed + "0");
+        cmd.Parameters.AddWithValue("$lo", lo);
+        cmd.Parameters.AddWithValue("$hi", hi);
         using var reader = cmd.ExecuteReader();
         var photos = new List<KnownPhoto>();
         while (reader.Read())
@@ -112,7 +111,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
 
     /// <summary>The row a query selecting <see cref="CatalogTables.KnownPhotoColumns"/> is at.</summary>
     static KnownPhoto KnownPhotoAt(SqliteDataReader reader) =>
-        new(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3), reader.IsDBNull(4) ? [] : reader.Blob(4)) { Undated = reader.Long(5) != 0 };
+        new(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3), reader.IsDBNull(4) ? [] : reader.Blob(4)) { Undated = reader.Long(5) != 0, IndexedTicks = CatalogTables.IndexedTicks(reader.Text(6)) };
 
     public void Commit(IReadOnlyList<PhotoOutcome> outcomes)
     {

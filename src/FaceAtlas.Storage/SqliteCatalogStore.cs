@@ -49,12 +49,15 @@ public sealed class SqliteCatalogStore(string path) : ICatalogStore
     static long LengthOf(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
 
     /// <summary>The writer's progress line: "done total faces".</summary>
-    static string FormatProgress(IndexProgress p) => $"{p.PhotosDone} {p.PhotosTotal} {p.FacesFound}";
+    static string FormatProgress(IndexProgress p) => $"{p.PhotosDone} {p.PhotosTotal} {p.FacesFound}{(p.Watching ? " watching" : "")}";
 
     static IndexingProgress? ParseProgress(string line)
     {
-        var numbers = line.Split(' ').Select(n => int.TryParse(n, out int v) ? v : -1).ToArray();
-        return numbers is [>= 0 and var done, >= 0 and var total, >= 0 and var faces] ? new IndexingProgress(done, total, faces) : null;
+        var words = line.Split(' ');
+        bool watching = words is [_, _, _, "watching"];
+        var numbers = words.Take(3).Select(n => int.TryParse(n, out int v) ? v : -1).ToArray();
+        return numbers is [>= 0 and var done, >= 0 and var total, >= 0 and var faces] && words.Length == (watching ? 4 : 3)
+            ? new IndexingProgress(done, total, faces) { Watching = watching } : null;
     }
 
     sealed class Writer(CatalogLock writerLock, SqliteCatalog catalog) : ICatalogWriter

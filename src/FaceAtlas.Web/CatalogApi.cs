@@ -26,7 +26,7 @@ public sealed record CoverRequest(long Face);
 public sealed record DrawRequest(float[]? Box, long? To, string? Name);
 public sealed record DrawnView(long Face, long Person);
 public sealed record SuggestionView(PersonView First, PersonView Second, float Similarity);
-public sealed record IndexingView(int PhotosDone, int PhotosTotal, int FacesFound);
+public sealed record IndexingView(int PhotosDone, int PhotosTotal, int FacesFound, bool Watching = false);
 public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing, IndexingView? Progress,
     IReadOnlyList<WorkerView> Workers);
 /// <summary>One index worker of a shared catalog, as the status page lists it.</summary>
@@ -152,7 +152,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     StatusView Status(IFaceCatalog catalog)
     {
         var status = new StatusService(options.Catalog).Status(catalog);
-        var progress = status.RunningIndex?.Progress is { } p ? new IndexingView(p.PhotosDone, p.PhotosTotal, p.FacesFound) : null;
+        var progress = status.RunningIndex?.Progress is { } p ? new IndexingView(p.PhotosDone, p.PhotosTotal, p.FacesFound, p.Watching) : null;
         var workers = (status.RunningIndex?.Workers ?? []).Select(w => new WorkerView(w.Host, w.ProcessId, w.Started, w.LastSeen,
             w.Progress.PhotosDone, w.Progress.PhotosTotal, w.Progress.FacesFound, Math.Round(w.PhotosPerSecond, 1))).ToList();
         return new StatusView(status.Photos, status.Faces, status.People, status.CatalogBytes, status.RunningIndex is not null, progress, workers);

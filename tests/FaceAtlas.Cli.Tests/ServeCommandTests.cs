@@ -40,6 +40,47 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public async Task Should_ShowNewPhotosWithoutARestart_When_ServingWithWatch()
+    {
+        // Given: serve watching a folder of two photos
+        var folder = _temp.File("photos");
+        Directory.CreateDirectory(folder);
+        foreach (var name in new[] { "img1.jpg", "img2.jpg" })
+            File.Copy(Datasets.At("deepface-tests", "person_01", name), Path.Combine(folder, name));
+        var (process, address) = await Serve("--watch", folder);
+        try
+        {
+            using var http = new HttpClient();
+            async Task<System.Text.Json.JsonElement> Status() =>
+                System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(address + "api/status")).RootElement;
+            async Task Until(Func<System.Text.Json.JsonElement, bool> done, string what)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (!done(await Status()))
+                {
+                    if (clock.Elapsed > TimeSpan.FromSeconds(90)) Assert.Fail($"waited 90 s for {what}: {await Status()}");
+                    await Task.Delay(250);
+                }
+            }
+            static bool Watching(System.Text.Json.JsonElement s) =>
+                s.GetProperty("progress").ValueKind == System.Text.Json.JsonValueKind.Object && s.GetProperty("progress").GetProperty("watching").GetBoolean();
+            await Until(s => s.GetProperty("photos").GetInt32() == 2 && Watching(s), "the first pass");
+
+            // When: a photo arrives in the folder
+            File.Copy(Datasets.At("deepface-tests", "person_01", "img4.jpg"), Path.Combine(folder, "img4.jpg"));
+
+            // Then: the same server answers with it, and is watching again
+            await Until(s => s.GetProperty("photos").GetInt32() == 3 && Watching(s), "the new photo");
+            Assert.Equal(3, (await Status()).GetProperty("faces").GetInt32());
+            Assert.Contains("img4.jpg", await http.GetStringAsync(address + "api/photos/3"));
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
+    [DatasetFact]
     public async Task Should_AnswerASearchWithTheCommandsPhotos_When_APhotoIsUploaded()
     {
         // Given: the identity crops indexed; a group photo that is not in the catalog as the query

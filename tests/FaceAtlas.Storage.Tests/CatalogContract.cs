@@ -221,6 +221,31 @@ public abstract class CatalogContract
     }
 
     [ContractFact]
+    public void Should_KeepThePhotoItsFacesAndPeople_When_ItIsFoundUnderANewPath()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/a.jpg", 1, 2), Photo("/p/b.jpg", 3)]);
+        var a = catalog.PhotosUnder("/p/a.jpg").Single();
+        var faces = catalog.FacesInPhoto(a.Id);
+        long person = catalog.MoveFaces([faces[0].Id], null);
+        var before = DateTime.UtcNow.Ticks;
+
+        // When: the photo is met under another path with the same content (a move), its file facts new
+        catalog.Commit([new PhotoOutcome.Unchanged(new PhotoFile("/q/moved.jpg", a.Size, a.ModifiedTicks + 1), a.Id) { MovedFrom = a.Path }]);
+
+        // Then: the same photo, faces and person under the new path; nothing left under the old one
+        Assert.Empty(catalog.PhotosUnder("/p/a.jpg"));
+        var moved = catalog.PhotosUnder("/q").Single();
+        Assert.Equal((a.Id, a.Size, a.ModifiedTicks + 1), (moved.Id, moved.Size, moved.ModifiedTicks));
+        Assert.True(moved.IndexedTicks >= before - TimeSpan.TicksPerSecond, "the move counts as the photo's last reading");
+        Assert.Equal(faces.Select(f => f.Id), catalog.FacesInPhoto(a.Id).Select(f => f.Id));
+        Assert.Equal("/q/moved.jpg", catalog.Face(faces[0].Id)!.Photo.Path);
+        Assert.Equal(person, catalog.Face(faces[0].Id)!.PersonId);
+        // And: the root "/" holds every photo
+        Assert.Equal(["/p/b.jpg", "/q/moved.jpg"], catalog.PhotosUnder("/").Select(p => p.Path).Order(StringComparer.Ordinal));
+    }
+
+    [ContractFact]
     public void Should_KeepIgnoredFacesOutOfPeople_When_AskedAndBackWhenUndone()
     {
         using var catalog = Created(out _);

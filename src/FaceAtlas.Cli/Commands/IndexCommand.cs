@@ -2,6 +2,7 @@ using System.CommandLine;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Indexing;
 using FaceAtlas.Core.Application;
+using FaceAtlas.Core.Tags;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Cli.Commands;
@@ -30,6 +31,18 @@ public static class IndexCommand
 
     static readonly Option<bool> NoCluster = new("--no-cluster") { Description = "Do not group the new faces into people afterwards" };
 
+    internal static readonly Option<bool> Watch = new("--watch")
+    {
+        Description = "After indexing, keep watching the folders: new, changed, moved and deleted photos are indexed within seconds (Ctrl+C to stop)",
+    };
+
+    internal static readonly Option<int> Rescan = new("--rescan")
+    {
+        Description = "With --watch, look through the folders this often even without a change event (covers network shares)",
+        DefaultValueFactory = _ => 600,
+        HelpName = "SECONDS",
+    };
+
     public static Command Create()
     {
         var command = new Command("index", "Find, align and embed every face in photo folders; only new or changed photos are analysed");
@@ -37,6 +50,12 @@ public static class IndexCommand
         command.Options.Add(Threads);
         command.Options.Add(MinFace);
         command.Options.Add(NoCluster);
+        command.Options.Add(Watch);
+        command.Options.Add(Rescan);
+        Rescan.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 5 or > 86400) r.AddError("--rescan must be between 5 and 86400 seconds");
+        });
         MinFace.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<float>() is < 16 or > 4000) r.AddError("--min-face must be between 16 and 4000 pixels");
@@ -63,6 +82,9 @@ public static class IndexCommand
         using var writer = store.OpenForWriting();
         using var analyzer = new FaceAnalyzer(options: DetectionOptions.Default with { MinFaceSize = parse.GetValue(MinFace) });
         var progress = new ConsoleProgress(stderr, interactive: !Console.IsErrorRedirected);
+        if (parse.GetValue(Watch))
+            return await WatchAsync(store, writer, roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads) }, !parse.GetValue(NoCluster),
+                TimeSpan.FromSeconds(parse.GetValue(Rescan)), stdout, stderr, cancel);
         var service = new IndexService(store, writer);
         IndexSummary summary;
         try
@@ -77,12 +99,74 @@ public static class IndexCommand
             return ExitCodes.Interrupted;
         }
         progress.Finish();
+        var tags = service.ReadTags(summary, analyzer);
         Report(summary, writer.Catalog.Counts(), store.Location, stdout, listAllFailures: Console.IsOutputRedirected);
+        ReportTags(tags, stdout);
+        Follow(service, stdout, stderr);
+        service.FollowUp(summary, cluster: !parse.GetValue(NoCluster), cancel, tags);
+        return summary.HasFailures || tags.Problems.Count > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
+    }
+
+    static void Follow(IndexService service, TextWriter stdout, TextWriter stderr)
+    {
         service.WaitingToCluster += () => stderr.WriteLine(ClusterCommand.WaitingWords);
         service.Clustered += clustering => ClusterCommand.Report(clustering, stdout);
         service.SearchIndexChanging += message => stdout.WriteLine($"search: {message}");
-        service.FollowUp(summary, cluster: !parse.GetValue(NoCluster), cancel);
-        return summary.HasFailures ? ExitCodes.SomeFailed : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The first pass reports as an index does; each later pass that found something says so in a line, with its
+    /// failures and tag problems. Stopping (Ctrl+C, SIGTERM) is how a watch ends: exit 0, what was found is saved.
+    /// </summary>
+    internal static async Task<int> WatchAsync(ICatalogStore store, ICatalogWriter writer, string[] roots, FaceAnalyzer analyzer, IndexOptions options,
+        bool cluster, TimeSpan rescan, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var service = new IndexService(store, writer);
+        string location = store.Location;
+        Follow(service, stdout, stderr);
+        bool first = true;
+        var quiet = new Progress<IndexProgress>(_ => { });
+        try
+        {
+            await service.WatchAsync(roots, analyzer, options, cluster, rescan, quiet, (summary, tags) =>
+            {
+                if (first)
+                {
+                    Report(summary, writer.Catalog.Counts(), location, stdout, listAllFailures: true);
+                    ReportTags(tags, stdout);
+                    stdout.WriteLine($"watching {string.Join(", ", roots.Select(r => DisplayText.Path(Path.GetFullPath(r))))} for changes (Ctrl+C to stop)");
+                    first = false;
+                }
+                else if (summary.PhotosAnalysed + summary.PhotosRemoved + summary.PhotosMoved + summary.Failed.Count + tags.Regions + tags.Problems.Count > 0)
+                {
+                    stdout.WriteLine($"{DateTime.Now:HH:mm:ss}  analysed {summary.PhotosAnalysed}, moved {summary.PhotosMoved}, removed {summary.PhotosRemoved}, " +
+                                     $"failed {summary.Failed.Count}, faces {summary.FacesFound} found; {summary.PhotosSeen} photos watched");
+                    foreach (var f in summary.Failed)
+                        stdout.WriteLine($"    {DisplayText.Path(f.Path)}: {f.Reason}");
+                    ReportTags(tags, stdout);
+                }
+                stdout.Flush();
+            }, folders =>
+            {
+                foreach (var folder in folders)
+                    stderr.WriteLine($"index: cannot watch {folder}; it is looked through every {rescan.TotalSeconds:F0} s instead");
+            }, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        stderr.WriteLine("index: stopped watching; every photo finished is saved, and the next index or watch picks up the rest");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>What named face regions in the photos' XMP did, when there were any.</summary>
+    internal static void ReportTags(TagSummary tags, TextWriter stdout)
+    {
+        if (tags.Regions == 0 && tags.Problems.Count == 0) return;
+        stdout.WriteLine($"  names      {tags.Regions} named face {(tags.Regions == 1 ? "region" : "regions")} read from XMP: {tags.Matched} matched a face, " +
+                         $"{tags.Drawn} added from their box; {tags.FacesNamed} faces named, {tags.NewPeople} new people; {tags.Problems.Count} not used");
+        foreach (var p in tags.Problems)
+            stdout.WriteLine($"    {DisplayText.Path(p.Path)}: {p.Reason}");
     }
 
     /// <summary>Failures listed one by one on a terminal; beyond this they are counted by reason (a log gets them all).</summary>
@@ -94,6 +178,10 @@ public static class IndexCommand
         stdout.WriteLine($"Indexed {s.PhotosSeen} photos in {ConsoleProgress.Format(s.Elapsed)} ({rate:F1} photos/s analysed)");
         stdout.WriteLine($"  analysed   {s.PhotosAnalysed}");
         stdout.WriteLine($"  unchanged  {s.PhotosUnchanged}");
+        if (s.PhotosMoved > 0)
+            stdout.WriteLine($"  moved      {s.PhotosMoved} (renamed or moved: faces and people kept)");
+        if (s.PhotosWaiting > 0)
+            stdout.WriteLine($"  waiting    {s.PhotosWaiting} (written to in the last seconds; read on the next pass)");
         if (s.PhotosByOthers > 0)
             stdout.WriteLine($"  by others  {s.PhotosByOthers} (analysed by other workers sharing the catalog)");
         stdout.WriteLine($"  faces      {s.FacesFound} found now; {counts.Faces} in the catalog, in {counts.PhotosWithFaces} of {counts.Photos} photos");

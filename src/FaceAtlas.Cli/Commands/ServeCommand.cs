@@ -14,9 +14,17 @@ public static class ServeCommand
         DefaultValueFactory = _ => "127.0.0.1",
     };
 
+    static readonly Option<string[]> Watch = new("--watch")
+    {
+        Description = "Also index these folders and keep watching them: new photos appear in the pages within seconds",
+        HelpName = "PATH",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public static Command Create()
     {
-        var command = new Command("serve", "Browse, name, merge and search people in your browser (prints the address; opens nothing)") { Port, Bind };
+        var command = new Command("serve", "Browse, name, merge and search people in your browser (prints the address; opens nothing)")
+            { Port, Bind, Watch, IndexCommand.Rescan };
         Bind.Validators.Add(r =>
         {
             if (!IPAddress.TryParse(r.GetValueOrDefault<string>(), out _)) r.AddError("--bind wants an IP address, such as 127.0.0.1 or 0.0.0.0");
@@ -28,6 +36,11 @@ public static class ServeCommand
         command.SetAction(async (parse, cancel) =>
         {
             var store = CatalogAccess.Store(parse);
+            var watched = parse.GetValue(Watch) ?? [];
+            foreach (var path in watched.Where(p => !Path.Exists(p)))
+                throw new UsageException($"--watch {path}: no such file or folder");
+            // Watching makes the catalog when it is new and holds the writer's lock for as long as it serves.
+            using var writer = watched.Length > 0 ? store.OpenForWriting() : null;
             using (store.Open()) { } // a missing or foreign catalog is said now, not on the first request
             var options = ServeOptions.For(store, IPAddress.Parse(parse.GetValue(Bind)!), parse.GetValue(Port));
             await using var app = WebServer.Build(options);
@@ -37,6 +50,12 @@ public static class ServeCommand
                 Console.WriteLine("Listening beyond this machine: every request needs the token in that address.");
             try
             {
+                if (writer is not null)
+                {
+                    using var analyzer = new Vision.FaceAnalyzer();
+                    await IndexCommand.WatchAsync(store, writer, watched, analyzer, new Core.Indexing.IndexOptions(), cluster: true,
+                        TimeSpan.FromSeconds(parse.GetValue(IndexCommand.Rescan)), Console.Out, Console.Error, cancel);
+                }
                 await Task.Delay(Timeout.Infinite, cancel);
             }
             catch (OperationCanceledException)

@@ -2,6 +2,7 @@ using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Indexing;
 using FaceAtlas.Core.People;
 using FaceAtlas.Core.Search;
+using FaceAtlas.Core.Tags;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Application;
@@ -34,12 +35,49 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// brought up to date. Nothing new and nothing gone: people stay as the last run left them, so an unchanged re-run
     /// stays instant. A clustering that ran is told through <see cref="Clustered"/>.
     /// </summary>
-    public void FollowUp(IndexSummary summary, bool cluster, CancellationToken cancel)
+    public void FollowUp(IndexSummary summary, bool cluster, CancellationToken cancel, TagSummary? tags = null)
     {
-        bool changed = summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0;
+        bool changed = summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0 || tags?.Changed == true;
         var clustering = cluster && changed ? new PeopleService(writer.Catalog).Cluster(full: false, cancel, () => WaitingToCluster?.Invoke()) : null;
         if (clustering is not null) Clustered?.Invoke(clustering);
         UpdateSearchIndex(changed);
+    }
+
+    /// <summary>
+    /// Names faces from the named regions the run read in the photos' XMP and sidecars (see <see cref="FaceTagging"/>);
+    /// before <see cref="FollowUp"/>, so clustering builds on those names.
+    /// </summary>
+    public TagSummary ReadTags(IndexSummary summary, FaceAnalyzer analyzer) =>
+        summary.Tagged.Count == 0 ? TagSummary.None : new FaceTagging(writer.Catalog, analyzer).Apply(summary.Tagged);
+
+    /// <summary>How long a watched folder must be quiet after a change before it is indexed.</summary>
+    public static readonly TimeSpan WatchQuiet = TimeSpan.FromSeconds(1);
+
+    /// <summary>A photo written to within this long is left for the next pass of a watch: it may be a copy in progress.</summary>
+    public static readonly TimeSpan WatchSettle = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Indexes <paramref name="roots"/>, then keeps them indexed: each change (a photo new, changed, moved, deleted,
+    /// a sidecar written) brings another pass within seconds, and one comes every <paramref name="rescanEvery"/> anyway.
+    /// Each pass reads tags, tells <paramref name="passed"/>, then does the follow-up. Ends when cancelled; a pass
+    /// cut short keeps what it finished, like an interrupted index.
+    /// </summary>
+    public async Task WatchAsync(IReadOnlyList<string> roots, FaceAnalyzer analyzer, IndexOptions options, bool cluster,
+        TimeSpan rescanEvery, IProgress<IndexProgress> progress, Action<IndexSummary, TagSummary> passed,
+        Action<IReadOnlyList<string>> unwatched, CancellationToken cancel)
+    {
+        using var watch = new FolderWatch(roots, WatchQuiet, rescanEvery);
+        if (watch.Unwatched.Count > 0) unwatched(watch.Unwatched);
+        options = options with { SettleTime = WatchSettle };
+        while (true)
+        {
+            var summary = await IndexAsync(roots, analyzer, options, progress, cancel);
+            var tags = ReadTags(summary, analyzer);
+            passed(summary, tags);
+            FollowUp(summary, cluster, cancel, tags);
+            writer.Publish(new IndexProgress(summary.PhotosSeen, summary.PhotosSeen, 0, 0, summary.Elapsed) { Watching = true });
+            await watch.WaitAsync(summary.PhotosWaiting > 0 ? WatchSettle : null, cancel);
+        }
     }
 
     /// <summary>Small catalogs are searched exactly and need no index, unless one was made (with search --index).</summary>

@@ -82,4 +82,8 @@ public sealed record IndexWorker(string Host, int ProcessId, DateTimeOffset Star
     IndexingProgress Progress, double PhotosPerSecond);
 
 /// <summary>How far a running index has come, as another process sees it.</summary>
-public readonly record struct IndexingProgress(int PhotosDone, int PhotosTotal, int FacesFound);
+public readonly record struct IndexingProgress(int PhotosDone, int PhotosTotal, int FacesFound)
+{
+    /// <summary>A watching index between passes (<c>index --watch</c>, <c>serve --watch</c>): up to date, waiting for changes.</summary>
+    public bool Watching { get; init; }
+}

@@ -14,21 +14,31 @@ public static class CaptureDates
     /// DateTimeOriginal with OffsetTimeOriginal where present, else DateTimeDigitized with its offset, else
     /// <see cref="CaptureDate.FromFile"/>. A damaged or absent EXIF block is no error: the photo still has a date.
     /// </summary>
-    public static CaptureDate Read(byte[] photo, PhotoFile file)
+    public static CaptureDate Read(IEnumerable<MetadataExtractor.Directory> metadata, PhotoFile file)
+    {
+        foreach (var exif in metadata.OfType<ExifSubIfdDirectory>())
+            if ((Exif(exif, DateTimeOriginal, OffsetTimeOriginal) ?? Exif(exif, DateTimeDigitized, OffsetTimeDigitized)) is { } taken)
+                return taken;
+        return CaptureDate.FromFile(file.ModifiedTicks);
+    }
+
+    /// <summary>
+    /// The photo's metadata as MetadataExtractor reads it (EXIF, XMP, ...); none where the library cannot read it,
+    /// which is no error: the photo is still analysed, dated by its file.
+    /// </summary>
+    public static IReadOnlyList<MetadataExtractor.Directory> Metadata(byte[] photo)
     {
         try
         {
             using var stream = new MemoryStream(photo, writable: false);
-            foreach (var exif in ImageMetadataReader.ReadMetadata(stream).OfType<ExifSubIfdDirectory>())
-                if ((Exif(exif, DateTimeOriginal, OffsetTimeOriginal) ?? Exif(exif, DateTimeDigitized, OffsetTimeDigitized)) is { } taken)
-                    return taken;
+            return ImageMetadataReader.ReadMetadata(stream);
         }
         catch (Exception e) when (e is ImageProcessingException or IOException or MetadataException or ArgumentException
-                                      or FormatException or IndexOutOfRangeException or OverflowException)
+                                      or FormatException or IndexOutOfRangeException or OverflowException
+                                      or XmpCore.XmpException or System.Xml.XmlException)
         {
-            // Metadata the library cannot read: the file's date stands in, as for a photo without EXIF.
+            return [];
         }
-        return CaptureDate.FromFile(file.ModifiedTicks);
     }
 
     static CaptureDate? Exif(ExifSubIfdDirectory exif, int dateTag, int offsetTag)

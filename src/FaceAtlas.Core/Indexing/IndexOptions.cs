@@ -13,4 +13,10 @@ public sealed record IndexOptions
 
     /// <summary>Files larger than this are not read (no photo is this large; a sparse or bogus file may be).</summary>
     public long MaxFileBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// A photo (or its sidecar) written to within this long is left for a later run: it may still be being copied.
+    /// Zero for a run someone started on a folder at rest; a watch sets it.
+    /// </summary>
+    public TimeSpan SettleTime { get; init; } = TimeSpan.Zero;
 }

@@ -20,4 +20,13 @@ public sealed record IndexSummary(
 
     /// <summary>Photos this run found to do that other workers sharing the catalog analysed instead.</summary>
     public int PhotosByOthers { get; init; }
+
+    /// <summary>Photos found under a new path with the same content: moved or renamed, their faces and people kept.</summary>
+    public int PhotosMoved { get; init; }
+
+    /// <summary>Photos written to in the last moments (<see cref="IndexOptions.SettleTime"/>), left for a later run.</summary>
+    public int PhotosWaiting { get; init; }
+
+    /// <summary>The photos read with named face regions (or regions that could not be used), for <see cref="Tags.FaceTagging"/>.</summary>
+    public IReadOnlyList<Tags.TaggedPhoto> Tagged { get; init; } = [];
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Tags;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Indexing;
@@ -33,17 +34,29 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
                 known[photo.Path] = photo;
 
         var work = new List<(PhotoFile File, KnownPhoto? Known)>();
-        int unchanged = 0;
+        int unchanged = 0, waiting = 0;
+        long settled = DateTime.UtcNow.Ticks - _options.SettleTime.Ticks;
         foreach (var file in scan.Photos)
         {
             known.TryGetValue(file.Path, out var k);
-            if (k is not null && k.Size == file.Size && k.ModifiedTicks == file.ModifiedTicks && !k.Undated)
+            if (k is not null && k.Size == file.Size && k.ModifiedTicks == file.ModifiedTicks && !k.Undated && !(file.SidecarTicks > k.IndexedTicks))
                 unchanged++;
+            else if (_options.SettleTime > TimeSpan.Zero && Math.Max(file.ModifiedTicks, file.SidecarTicks ?? 0) > settled)
+                waiting++; // still being written, perhaps: read on a later run
             else
                 work.Add((file, k));
         }
 
+        // Photos the catalog has under these roots whose files are gone; not under folders we could not list.
+        var seen = new HashSet<string>(scan.Photos.Select(p => p.Path), StringComparer.Ordinal);
+        var missing = known.Values
+            .Where(k => !seen.Contains(k.Path) && !scan.UnreadableFolders.Any(u => k.Path.StartsWith(u + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            .ToList();
         var sameFiles = SkipFilesIndexedElsewhere(work);
+        var movedFrom = MovedFrom(work, missing);
+        for (int i = 0; i < work.Count; i++)
+            if (work[i].Known is null && movedFrom.TryGetValue(work[i].File.Path, out var was))
+                work[i] = (work[i].File, was);
 
         var tally = new Tally(work.Count);
         var failures = new List<PathProblem>(scan.Problems);
@@ -53,21 +66,38 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         else
         {
             shared.Offer(work.Select(w => w.File).ToList());
-            items = ClaimAllAsync(shared, roots.Select(r => Path.GetFullPath(r)).ToList(), tally, cancel);
+            items = ClaimAllAsync(shared, roots.Select(r => Path.GetFullPath(r)).ToList(), movedFrom, tally, cancel);
         }
         await AnalyseAllAsync(items, tally, failures, started, progress, cancel);
 
-        // Photos the catalog has under these roots whose files are gone; not under folders we could not list. Photos
-        // an older version indexed that the scan now leaves out (an export's links, thumbnails) go too: they were
-        // never originals.
-        var seen = new HashSet<string>(scan.Photos.Select(p => p.Path), StringComparer.Ordinal);
-        var gone = known.Values
-            .Where(k => !seen.Contains(k.Path) && !scan.UnreadableFolders.Any(u => k.Path.StartsWith(u + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
-            .Select(k => k.Id).ToList();
+        // What is missing goes, unless it moved (its faces and people went with it). Photos an older version indexed
+        // that the scan now leaves out (an export's links, thumbnails) go too: they were never originals.
+        var gone = missing.Where(k => !tally.Moved.Contains(k.Id)).Select(k => k.Id).ToList();
         int removed = gone.Count > 0 ? catalog.RemovePhotos(gone) : 0;
 
-        return new IndexSummary(scan.Photos.Count, tally.Analysed, unchanged + tally.SameContent, tally.Faces, removed,
-            failures, started.Elapsed) { LeftOut = [.. scan.LeftOut, .. sameFiles], PhotosByOthers = Math.Max(0, work.Count - tally.Done) };
+        return new IndexSummary(scan.Photos.Count, tally.Analysed, unchanged + tally.SameContent - tally.Moved.Count, tally.Faces, removed,
+            failures, started.Elapsed)
+        {
+            LeftOut = [.. scan.LeftOut, .. sameFiles], PhotosByOthers = Math.Max(0, work.Count - tally.Done),
+            PhotosMoved = tally.Moved.Count, PhotosWaiting = waiting, Tagged = tally.Tagged,
+        };
+    }
+
+    /// <summary>
+    /// New paths that may be a missing photo moved or renamed: the same size and last write (a move keeps both), each
+    /// missing photo offered to one new path. Analysis then compares their content, and a photo that is the same
+    /// keeps its id, faces and people under its new path instead of being analysed again.
+    /// </summary>
+    static Dictionary<string, KnownPhoto> MovedFrom(List<(PhotoFile File, KnownPhoto? Known)> work, List<KnownPhoto> missing)
+    {
+        var moved = new Dictionary<string, KnownPhoto>(StringComparer.Ordinal);
+        if (missing.Count == 0) return moved;
+        var byStamp = missing.Where(k => k.ContentHash.Length > 0).GroupBy(k => (k.Size, k.ModifiedTicks))
+            .ToDictionary(g => g.Key, g => new Queue<KnownPhoto>(g));
+        foreach (var (file, known) in work)
+            if (known is null && byStamp.TryGetValue((file.Size, file.ModifiedTicks), out var candidates) && candidates.Count > 0)
+                moved[file.Path] = candidates.Dequeue();
+        return moved;
     }
 
     /// <summary>
@@ -77,7 +107,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
     /// which it does at the latest when this ends.
     /// </summary>
     async IAsyncEnumerable<(PhotoFile File, KnownPhoto? Known)> ClaimAllAsync(ISharedWork work, IReadOnlyList<string> roots,
-        Tally tally, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+        Dictionary<string, KnownPhoto> movedFrom, Tally tally, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
     {
         int batch = Math.Max(1, _options.Threads) * 4;
         while (true)
@@ -93,7 +123,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
                 continue;
             }
             foreach (var photo in claimed)
-                yield return (photo.File, photo.Known);
+                yield return (photo.File, photo.Known ?? movedFrom.GetValueOrDefault(photo.File.Path));
         }
     }
 
@@ -185,12 +215,14 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             }
         }
         var hash = SHA256.HashData(bytes);
-        var taken = CaptureDates.Read(bytes, file);
+        var metadata = CaptureDates.Metadata(bytes);
+        var taken = CaptureDates.Read(metadata, file);
         if (known is not null && hash.AsSpan().SequenceEqual(known.ContentHash))
-            return new PhotoOutcome.Unchanged(file, known.Id) { Taken = taken };
+            return new PhotoOutcome.Unchanged(file, known.Id) { MovedFrom = known.Path == file.Path ? null : known.Path, Taken = taken, Tags = FaceTagReader.Read(metadata, file.Path) };
         try
         {
-            return new PhotoOutcome.Analysed(file, hash, analyzer.Analyze(bytes, Clock)) { Taken = taken };
+            var analysis = analyzer.Analyze(bytes, Clock);
+            return new PhotoOutcome.Analysed(file, hash, analysis) { Taken = taken, Tags = FaceTagReader.Read(metadata, file.Path) };
         }
         catch (PhotoDecodeException e)
         {
@@ -269,6 +301,12 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
     {
         public int Done, Analysed, SameContent, Faces, Failed;
 
+        /// <summary>Photos found under a new path with the same content: their ids.</summary>
+        public readonly HashSet<long> Moved = [];
+
+        /// <summary>Photos read with named face regions, or with regions that could not be used.</summary>
+        public readonly List<TaggedPhoto> Tagged = [];
+
         /// <summary>Photos to do in all: what this run found, or, with shared work, what it did and what is left.</summary>
         public int Total { get => Volatile.Read(ref total); set => Volatile.Write(ref total, value); }
 
@@ -278,9 +316,13 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             switch (outcome)
             {
                 case PhotoOutcome.Analysed a: Analysed++; Faces += a.Analysis.Faces.Count; break;
-                case PhotoOutcome.Unchanged: SameContent++; break;
+                case PhotoOutcome.Unchanged u:
+                    SameContent++;
+                    if (u.MovedFrom is not null) Moved.Add(u.PhotoId);
+                    break;
                 case PhotoOutcome.Failed f: Failed++; failures.Add(new PathProblem(f.File.Path, f.Reason)); break;
             }
+            if (!outcome.Tags.IsEmpty) Tagged.Add(new TaggedPhoto(outcome.File.Path, outcome.Tags));
         }
 
         public IndexProgress Snapshot(TimeSpan elapsed) => new(Done, Math.Max(Done, Total), Faces, Failed, elapsed);

@@ -1,5 +1,6 @@
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Export;
+using FaceAtlas.Core.Tags;
 using FaceAtlas.Core.Thumbnails;
 
 namespace FaceAtlas.Core.Indexing;
@@ -53,6 +54,8 @@ public static class PhotoScanner
         readonly Dictionary<string, string> _exported = new(StringComparer.Ordinal);
         readonly Dictionary<string, int> _exportedMet = new(StringComparer.Ordinal);
         readonly HashSet<string> _exportsRead = new(StringComparer.Ordinal);
+        readonly HashSet<string> _walked = new(StringComparer.Ordinal);
+        readonly Dictionary<string, long> _sidecars = new(StringComparer.Ordinal); // Sidecars.Key -> last write
 
         public void Root(string full)
         {
@@ -74,6 +77,9 @@ public static class PhotoScanner
 
         public ScanResult Result()
         {
+            for (int i = 0; i < _photos.Count; i++)
+                if (SidecarTicks(_photos[i].Path) is { } ticks)
+                    _photos[i] = _photos[i] with { SidecarTicks = ticks };
             _photos.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
             var leftOut = _caches.Distinct().Concat(_exportedMet.Select(e => new LeftOutFolder(e.Key,
                 $"a FaceAtlas export: {e.Value} of its files left out (links to photos indexed where they are)"))).ToList();
@@ -109,6 +115,7 @@ public static class PhotoScanner
                     _problems.Add(new PathProblem(dir.FullName, $"folder already scanned as {real} (symbolic link loop or duplicate); skipped"));
                     continue;
                 }
+                _walked.Add(dir.FullName);
                 FileSystemInfo[] entries;
                 try
                 {
@@ -129,7 +136,12 @@ public static class PhotoScanner
                     ReadExport(dir.FullName);
                 foreach (var entry in entries)
                 {
-                    if (entry is FileInfo && !Extensions.Contains(entry.Extension)) continue;
+                    if (entry is FileInfo other && !Extensions.Contains(entry.Extension))
+                    {
+                        if (Sidecars.IsSidecar(other.Name))
+                            _sidecars[Sidecars.Key(Path.Join(dir.FullName, other.Name))] = other.LastWriteTimeUtc.Ticks;
+                        continue;
+                    }
                     // Named from the parent's path: .NET leaves an enumerated entry's FullName empty once it is too long.
                     var path = Path.Join(dir.FullName, entry.Name);
                     if (IsUnopenableName(entry.Name, path))
@@ -170,6 +182,18 @@ public static class PhotoScanner
             {
                 _problems.Add(new PathProblem(file.FullName, $"cannot read file information: {e.Message}"));
             }
+        }
+
+        /// <summary>The later write of the photo's sidecars: as met in the walk, or on disk for a photo named alone.</summary>
+        long? SidecarTicks(string photo)
+        {
+            if (!_walked.Contains(Path.GetDirectoryName(photo)!))
+                return Sidecars.Existing(photo).Select(s => (long?)File.GetLastWriteTimeUtc(s).Ticks).Max();
+            long? latest = null;
+            foreach (var sidecar in Sidecars.Candidates(photo))
+                if (_sidecars.TryGetValue(Sidecars.Key(sidecar), out var ticks) && ticks > (latest ?? long.MinValue))
+                    latest = ticks;
+            return latest;
         }
 
         /// <summary>Notes the files of the export in <paramref name="folder"/>, if there is one (once per folder).</summary>

@@ -28,9 +28,9 @@ public sealed partial class PostgresCatalog : IFaceCatalog
 
     public IReadOnlyList<KnownPhoto> PhotosUnder(string root) => _db.Read(c =>
     {
-        var trimmed = _paths.ToCatalog(Path.TrimEndingDirectorySeparator(root));
+        var (trimmed, lo, hi) = CatalogTables.PathRange(_paths.ToCatalog(root));
         using var cmd = Command(c, $"SELECT {CatalogTables.KnownPhotoColumns} FROM photos WHERE path = @root OR (path >= @lo AND path < @hi)",
-            ("root", trimmed), ("lo", trimmed + "/"), ("hi", trimmed + "0"));
+            ("root", trimmed), ("lo", lo), ("hi", hi));
         return ReadKnownPhotos(cmd, _paths);
     });
 
@@ -47,7 +47,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         var photos = new List<KnownPhoto>();
         while (r.Read())
             photos.Add(new KnownPhoto(r.GetInt64(0), paths.ToLocal(r.GetString(1)), r.GetInt64(2), r.GetInt64(3),
-                r.IsDBNull(4) ? [] : r.GetFieldValue<byte[]>(4)) { Undated = r.GetBoolean(5) });
+                r.IsDBNull(4) ? [] : r.GetFieldValue<byte[]>(4)) { Undated = r.GetBoolean(5), IndexedTicks = CatalogTables.IndexedTicks(r.GetString(6)) });
         return photos;
     }
 

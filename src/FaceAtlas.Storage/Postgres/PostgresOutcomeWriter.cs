@@ -18,9 +18,11 @@ internal sealed class PostgresOutcomeWriter(NpgsqlConnection connection, NpgsqlT
         {
             case PhotoOutcome.Unchanged u:
                 Run("""
-                    UPDATE photos SET size = @size, mtime = @mtime, taken = coalesce(@taken, taken), taken_source = coalesce(@source, taken_source)
+                    UPDATE photos SET path = @path, size = @size, mtime = @mtime, indexed_at = @at,
+                        taken = coalesce(@taken, taken), taken_source = coalesce(@source, taken_source)
                     WHERE id = @id
-                    """, ("size", u.File.Size), ("mtime", u.File.ModifiedTicks), ("taken", u.Taken?.Text), ("source", u.Taken?.SourceName), ("id", u.PhotoId));
+                    """, ("path", paths.ToCatalog(u.File.Path)), ("size", u.File.Size), ("mtime", u.File.ModifiedTicks),
+                    ("at", DateTime.UtcNow.ToString("O")), ("taken", u.Taken?.Text), ("source", u.Taken?.SourceName), ("id", u.PhotoId));
                 break;
             case PhotoOutcome.Failed f:
                 Run("DELETE FROM faces WHERE photo_id = @photo", ("photo", UpsertPhoto(f.File, f.ContentHash, null, f.Reason, null)));

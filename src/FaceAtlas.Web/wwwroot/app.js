@@ -412,8 +412,9 @@ async function status() {
     el("dt", {}, "Photos"), el("dd", {}, s.photos), el("dt", {}, "Faces"), el("dd", {}, s.faces),
     el("dt", {}, "People"), el("dd", {}, s.people),
     el("dt", {}, "Catalog size"), el("dd", {}, `${(s.catalog_bytes / 1048576).toFixed(1)} MB`),
-    el("dt", {}, "Indexing"), el("dd", { id: "indexing" }, !s.indexing ? "idle" : s.progress
-      ? `${s.progress.photos_done} of ${s.progress.photos_total} photos, ${s.progress.faces_found} faces so far` : "an index is running")),
+    el("dt", {}, "Indexing"), el("dd", { id: "indexing" }, !s.indexing ? "idle" : !s.progress ? "an index is running"
+      : s.progress.watching ? `up to date (${s.progress.photos_total} photos); watching the folders for new photos`
+      : `${s.progress.photos_done} of ${s.progress.photos_total} photos, ${s.progress.faces_found} faces so far`)),
     ...workers);
   // While an index runs, the page follows it.
   if (s.indexing) setTimeout(() => { if (location.hash === "#/status") status().catch(e => say(e.message)); }, 3000);
