@@ -132,9 +132,9 @@ internal static class SearchScale
                     {
                         long resident = USearchPeer.ResidentBytes();
                         watch.Restart();
-                        using var peer = new USearchPeer(data.Faces, kind, ef);
+                        using var peer = new USearchPeer(data.Faces, kind, ef, Environment.ProcessorCount);
                         var peerBuild = watch.Elapsed;
-                        Report($"USearch 2.26.6, {kind} (M {SearchIndex.Links}, ef {ef}, one thread to build)", peerBuild,
+                        Report($"USearch 2.26.6, {kind} (M {SearchIndex.Links}, ef {ef}, {peer.BuildThreads} threads to build)", peerBuild,
                             USearchPeer.ResidentBytes() - resident, peer.Top);
                     }
             Console.WriteLine();
