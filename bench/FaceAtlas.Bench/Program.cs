@@ -18,6 +18,8 @@ return args.FirstOrDefault() switch
     "search-scale" => SearchScale.Run(args[1], args.Skip(2).ToArray()),
     "search-quality" => SearchQuality.Run(args[1], args.Skip(2).ToArray()),
     "shared-index" => SharedIndex.Run(datasets, args.Skip(1).ToArray()),
+    "index-peer" => PeerIndex.Run(datasets, args.Skip(1).ToArray()),
+    "pose" => PoseComparison.Run(datasets, args.Skip(1).ToArray()),
     "serve-load" => await ServeLoad.RunAsync(datasets, args.Skip(1).ToArray()),
     "scout" => ScoutBenchmark.Run(datasets, args.Skip(1).ToArray()),
     "attributes" => AttributeQuality.Run(datasets, args.Skip(1).ToArray()),

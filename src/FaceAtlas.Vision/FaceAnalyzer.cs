@@ -70,9 +70,10 @@ public sealed class FaceAnalyzer : IDisposable
         var kept = new List<FivePoints>(detections.Count);
         foreach (var d in detections)
         {
-            FivePoints points;
+            FaceLandmarks landmarks;
             using (clock?.Measure(Stage.Landmarks))
-                points = _landmarks.Locate(image, d.Box);
+                landmarks = _landmarks.Locate(image, d.Box);
+            var points = landmarks.Five;
             // Detections come best first. A later one whose eyes land on a kept face's eyes is that face again: a
             // sliver box beside a face (seen at the edges of LFW's crops) gets a landmark crop holding the real face.
             if (kept.Any(k => SameEyes(k, points))) continue;
@@ -84,7 +85,7 @@ public sealed class FaceAnalyzer : IDisposable
             var box = Square(d.Box).ClipTo(image.Width, image.Height).Scale(back, back);
             FaceAttributes attributes;
             using (clock?.Measure(Stage.Attributes))
-                attributes = _attributes.Estimate(image, d.Box, Math.Max(box.Width, box.Height));
+                attributes = _attributes.Estimate(image, d.Box, Math.Max(box.Width, box.Height), LandmarkPose.Estimate(landmarks));
             faces.Add(new FaceObservation(box, d.Score, points.Scale(back), embedding, attributes));
         }
         return faces;
@@ -104,11 +105,12 @@ public sealed class FaceAnalyzer : IDisposable
         // A drawn box goes round the whole head; the detector's, which the landmark model was made for, is narrower:
         // cheek to cheek, brow to chin.
         var detectorLike = new FaceBox(drawn.X + 0.1f * drawn.Width, drawn.Y + 0.08f * drawn.Height, 0.8f * drawn.Width, 0.9f * drawn.Height);
-        var points = _landmarks.Locate(image, detectorLike);
+        var landmarks = _landmarks.Locate(image, detectorLike);
+        var points = landmarks.Five;
         var embedding = EmbedAtFittingScale(image, points);
         float back = 1 / scale;
         var square = Square(drawn).ClipTo(image.Width, image.Height).Scale(back, back);
-        var attributes = _attributes.Estimate(image, detectorLike, Math.Max(square.Width, square.Height));
+        var attributes = _attributes.Estimate(image, detectorLike, Math.Max(square.Width, square.Height), LandmarkPose.Estimate(landmarks));
         return (photo.Width, photo.Height, new FaceObservation(square, 1f, points.Scale(back), embedding, attributes));
     }
 

@@ -5,8 +5,8 @@ using SkiaSharp;
 namespace FaceAtlas.Vision;
 
 /// <summary>
-/// 68-point landmarks (fr_landmark.onnx) from a 64x64 grey crop of the face, reduced to the
-/// <see cref="FivePoints"/> that alignment needs.
+/// 68-point landmarks (fr_landmark.onnx) from a 64x64 grey crop of the face: five of them align the face for the
+/// embedder, fourteen give its head pose (<see cref="LandmarkPose"/>).
 /// </summary>
 public sealed class LandmarkModel : IDisposable
 {
@@ -17,8 +17,8 @@ public sealed class LandmarkModel : IDisposable
     public LandmarkModel(string modelPath, SessionOptions options) =>
         _model = new OnnxModel(modelPath, options, "input", [1, 1, Side, Side], ("output", [1, 136]));
 
-    /// <summary>The five alignment points of the face in <paramref name="box"/>, in the image's pixels.</summary>
-    public FivePoints Locate(PixelImage image, FaceBox box)
+    /// <summary>The landmarks of the face in <paramref name="box"/>, in the image's pixels.</summary>
+    public FaceLandmarks Locate(PixelImage image, FaceBox box)
     {
         var crop = CropRect(box, image.Width, image.Height);
         var input = _inputs.Rent();
@@ -26,7 +26,7 @@ public sealed class LandmarkModel : IDisposable
         {
             FillInput(image, crop, input);
             using var outputs = _model.Run(input);
-            return ToFivePoints(outputs[0].GetTensorDataAsSpan<float>(), crop);
+            return ToImage(outputs[0].GetTensorDataAsSpan<float>(), crop);
         }
         finally
         {
@@ -65,18 +65,13 @@ public sealed class LandmarkModel : IDisposable
             }
     }
 
-    /// <summary>Eye centres = means of points 37,38,40,41 and 43,44,46,47; nose = 30; mouth corners = mean(48,60), mean(54,64).</summary>
-    internal static FivePoints ToFivePoints(ReadOnlySpan<float> p, SKRectI crop)
+    /// <summary>The model's points, in 0..1 of the crop, in the image's pixels.</summary>
+    internal static FaceLandmarks ToImage(ReadOnlySpan<float> p, SKRectI crop)
     {
-        Span<Vector2> at = stackalloc Vector2[68];
-        for (int i = 0; i < 68; i++)
+        var at = new Vector2[FaceLandmarks.Count];
+        for (int i = 0; i < at.Length; i++)
             at[i] = new(crop.Left + p[2 * i] * crop.Width, crop.Top + p[2 * i + 1] * crop.Height);
-        return new FivePoints(
-            (at[37] + at[38] + at[40] + at[41]) / 4,
-            (at[43] + at[44] + at[46] + at[47]) / 4,
-            at[30],
-            (at[48] + at[60]) / 2,
-            (at[54] + at[64]) / 2);
+        return new FaceLandmarks(at);
     }
 
     public void Dispose() => _model.Dispose();

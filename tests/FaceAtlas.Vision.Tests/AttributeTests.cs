@@ -25,10 +25,10 @@ public sealed class AttributeTests(AnalyzerFixture fixture) : IClassFixture<Anal
         // One-hot logits on bin 33 give 33 * 3 - 99 = 0 degrees; bin 43 gives 30.
         var logits = new float[66];
         logits[33] = 50;
-        Assert.Equal(0, AttributeEstimator.Expectation(logits), 2);
+        Assert.Equal(0, HeadPoseNetwork.Expectation(logits), 2);
         logits[33] = 0;
         logits[43] = 50;
-        Assert.Equal(30, AttributeEstimator.Expectation(logits), 2);
+        Assert.Equal(30, HeadPoseNetwork.Expectation(logits), 2);
     }
 
     [DatasetTheory]
