@@ -77,7 +77,7 @@ internal static class AttributeQuality
         Console.WriteLine($"| lfw-dev, {KnownLfw.Count} well-known people | {known.Count} | {genderRight} | {100.0 * genderRight / known.Count:F1}% (women {100.0 * women.Count(x => x.Attributes.Gender == Gender.Female) / women.Count:F1}%, men {100.0 * (genderRight - women.Count(x => x.Attributes.Gender == Gender.Female)) / (known.Count - women.Count):F1}%) |");
         Console.WriteLine();
         Console.WriteLine($"## Age against public birth years (lfw-dev, {known.Count} faces of {KnownLfw.Count} people)");
-        Console.WriteLine($"- mean absolute error {errors.Average(Math.Abs):F1} years; median error {Median(errors):F1} (negative: estimated younger); within 10 years {100.0 * errors.Count(e => Math.Abs(e) <= 10) / errors.Count:F1}%");
+        Console.WriteLine($"- mean absolute error {errors.Average(Math.Abs):F1} years; median error {Statistics.Median(errors):F1} (negative: estimated younger); within 10 years {100.0 * errors.Count(e => Math.Abs(e) <= 10) / errors.Count:F1}%");
         foreach (var band in new[] { (0, 35), (35, 50), (50, 65), (65, 200) })
         {
             var inBand = known.Where(x => 2003 - KnownLfw[x.Person].Born is var age && age >= band.Item1 && age < band.Item2).ToList();
@@ -108,9 +108,9 @@ internal static class AttributeQuality
         Console.WriteLine();
         Console.WriteLine($"## Consistency: lfw-dev, {byPerson.Count} people with >= 5 photos, {n} faces");
         Console.WriteLine($"- gender: {100.0 * disagree / n:F1}% of faces disagree with their person's majority");
-        Console.WriteLine($"- age: median |age - person's median| {Median(ageSpread):F1} years, 90th percentile {Percentile(ageSpread, 0.9):F1}");
-        Console.WriteLine($"- |yaw|: median {Median(yaw):F1}, 90th percentile {Percentile(yaw, 0.9):F1} degrees; frontal {100.0 * byPerson.SelectMany(p => p).Count(p => p.Attributes.Pose.IsFrontal) / n:F1}%");
-        Console.WriteLine($"- sharpness: median {Median(sharp):F2}, 10th percentile {Percentile(sharp, 0.1):F2}; quality: median {Median(quality):F2}, 10th percentile {Percentile(quality, 0.1):F2}");
+        Console.WriteLine($"- age: median |age - person's median| {Statistics.Median(ageSpread):F1} years, 90th percentile {Statistics.Percentile(ageSpread, 0.9):F1}");
+        Console.WriteLine($"- |yaw|: median {Statistics.Median(yaw):F1}, 90th percentile {Statistics.Percentile(yaw, 0.9):F1} degrees; frontal {100.0 * byPerson.SelectMany(p => p).Count(p => p.Attributes.Pose.IsFrontal) / n:F1}%");
+        Console.WriteLine($"- sharpness: median {Statistics.Median(sharp):F2}, 10th percentile {Statistics.Percentile(sharp, 0.1):F2}; quality: median {Statistics.Median(quality):F2}, 10th percentile {Statistics.Percentile(quality, 0.1):F2}");
 
         // Mirror and blur: the same photos flipped left-right, and shrunk 4x then enlarged back.
         var yawSum = new List<float>();
@@ -128,8 +128,8 @@ internal static class AttributeQuality
             rollSum.Add(Math.Abs(original.Pose.Roll + mirrored.Pose.Roll));
             blurDrop.Add(original.Sharpness - blurred.Sharpness);
         }
-        Console.WriteLine($"- mirrored ({checkedPhotos} photos): median |yaw + mirrored yaw| {Median(yawSum):F1}, |roll + mirrored roll| {Median(rollSum):F1} degrees");
-        Console.WriteLine($"- blurred (shrunk 4x, enlarged back): sharpness falls in {100.0 * blurDrop.Count(d => d > 0) / blurDrop.Count:F1}% of photos, median fall {Median(blurDrop):F2}");
+        Console.WriteLine($"- mirrored ({checkedPhotos} photos): median |yaw + mirrored yaw| {Statistics.Median(yawSum):F1}, |roll + mirrored roll| {Statistics.Median(rollSum):F1} degrees");
+        Console.WriteLine($"- blurred (shrunk 4x, enlarged back): sharpness falls in {100.0 * blurDrop.Count(d => d > 0) / blurDrop.Count:F1}% of photos, median fall {Statistics.Median(blurDrop):F2}");
         Console.WriteLine();
         Console.WriteLine($"attribute time: {clock.Total(Stage.Attributes).TotalMilliseconds / Math.Max(1, clock.Count(Stage.Attributes)):F1} ms a face (one thread)");
         return 0;
@@ -177,9 +177,4 @@ internal static class AttributeQuality
         using var data = result.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
     }
-
-    static float Median(List<float> values) => Percentile(values, 0.5);
-
-    static float Percentile(List<float> values, double p) =>
-        values.Count == 0 ? float.NaN : values.Order().ElementAt(Math.Min(values.Count - 1, (int)(p * values.Count)));
 }

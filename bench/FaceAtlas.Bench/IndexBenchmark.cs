@@ -17,7 +17,7 @@ internal static class IndexBenchmark
 
     public static async Task<int> RunAsync(string datasets, string[] args)
     {
-        int lfwCount = Option(args, "--lfw", 2000), largeCount = Option(args, "--large", 57);
+        int lfwCount = BenchArgs.Option(args, "--lfw", 2000), largeCount = BenchArgs.Option(args, "--large", 57);
         var work = Path.Combine(Path.GetTempPath(), "faceatlas-bench");
         Directory.CreateDirectory(work);
 
@@ -31,9 +31,9 @@ internal static class IndexBenchmark
         Console.WriteLine();
 
         var rows = new List<Row>();
-        if (Value(args, "--ratios") is { } ratios)
+        if (BenchArgs.Value(args, "--ratios") is { } ratios)
             return await CompareDetection(large, work, "level ratio", ratios, (o, v) => o with { LevelRatio = v });
-        if (Value(args, "--scout") is { } scouts)
+        if (BenchArgs.Value(args, "--scout") is { } scouts)
             return await CompareDetection(large, work, "scout ratio", scouts, (o, v) => o with { ScoutRatio = v });
         foreach (var threads in new[] { 1, 2 })
             rows.Add(await Measure("LFW 250x250", lfw, threads, 40, work));
@@ -158,15 +158,5 @@ internal static class IndexBenchmark
             using var data = big.Encode(SKEncodedImageFormat.Jpeg, 90);
             File.WriteAllBytes(file, data.ToArray());
         }
-    }
-
-    static int Option(string[] args, string name, int fallback) => Value(args, name) is { } value ? int.Parse(value) : fallback;
-
-    /// <summary>The word after <paramref name="name"/>; null when the option is not given.</summary>
-    static string? Value(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        if (i < 0) return null;
-        return i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} needs a value");
     }
 }

@@ -17,7 +17,7 @@ internal static class PeerIndex
 
     public static int Run(string datasets, string[] args)
     {
-        int count = Option(args, "--lfw", 120), rounds = Option(args, "--rounds", 3);
+        int count = BenchArgs.Option(args, "--lfw", 120), rounds = BenchArgs.Option(args, "--rounds", 3);
         var launcher = Path.Combine(BenchPaths.RepositoryRoot, "faceatlas");
         InstallPeer();
         var photos = Directory.GetDirectories(Path.Combine(datasets, "lfw-dev")).Order(StringComparer.Ordinal)
@@ -73,9 +73,6 @@ internal static class PeerIndex
         }
         return 0;
     }
-
-    static int Option(string[] args, string name, int fallback) =>
-        args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 
     /// <summary>The peer's pinned packages (package-lock.json), installed once with npm ci.</summary>
     static void InstallPeer()

@@ -17,7 +17,7 @@ internal static class PoseComparison
 
     public static int Run(string datasets, string[] args)
     {
-        int limit = args.SkipWhile(a => a != "--lfw").Skip(1).Select(int.Parse).FirstOrDefault(int.MaxValue);
+        int limit = BenchArgs.Option(args, "--lfw", int.MaxValue);
         var models = ModelCatalog.FindDirectory();
         using var options = ModelCatalog.CreateOptions();
         using var detector = new UltraFaceDetector(Path.Combine(models, ModelCatalog.Detector), options);
@@ -37,7 +37,7 @@ internal static class PoseComparison
                 DecodedPhoto photo;
                 try
                 {
-                    photo = PhotoDecoder.Decode(File.ReadAllBytes(file), detection.DetectorMinFace / detection.MinFaceSize, 1600, DecodeLimits.Default);
+                    photo = PhotoDecoder.Decode(File.ReadAllBytes(file), detection.DetectorMinFace / detection.MinFaceSize, FaceAnalyzer.MinDecodedLongSide, DecodeLimits.Default);
                 }
                 catch (PhotoDecodeException)
                 {
@@ -59,10 +59,11 @@ internal static class PoseComparison
                         var fromNetwork = network.Estimate(photo.Image, d.Box);
                         networkClock.Stop();
                         var crop = AttributeEstimator.SsrCrop(d.Box, photo.Image.Width, photo.Image.Height);
-                        ImageNetTensor.Fill(photo.Image, crop, 64, bgr: true, new float[3 * 64 * 64], out float variance);
+                        ImageNetTensor.Fill(photo.Image, crop, AttributeEstimator.SsrSide, bgr: true,
+                            new float[3 * AttributeEstimator.SsrSide * AttributeEstimator.SsrSide], out float variance);
                         bool named = labelled && d == central;
                         faces.Add(new Face(fromLandmarks, fromNetwork, (float)(Math.Max(d.Box.Width, d.Box.Height) / photo.Scale),
-                            variance / (variance + 200), named ? Path.GetFileName(Path.GetDirectoryName(file)) : null,
+                            AttributeEstimator.Sharpness(variance), named ? Path.GetFileName(Path.GetDirectoryName(file)) : null,
                             named ? embedder.Embed(photo.Image, landmarks.Five) : null));
                     }
                 }
@@ -84,8 +85,8 @@ internal static class PoseComparison
                 var a = faces.Select(f => pick(f.Landmarks)).ToArray();
                 var b = faces.Select(f => pick(f.Network)).ToArray();
                 var difference = a.Zip(b, (x, y) => x - y).ToList();
-                Console.WriteLine($"| {name} | {faces.Count} | {angle} | {Percentile(difference.Select(Math.Abs), 0.5):F1} | " +
-                    $"{Percentile(difference.Select(Math.Abs), 0.9):F1} | {difference.Average():F1} | {Correlation(a, b):F3} |");
+                Console.WriteLine($"| {name} | {faces.Count} | {angle} | {Statistics.Median(difference.Select(Math.Abs)):F1} | " +
+                    $"{Statistics.Percentile(difference.Select(Math.Abs), 0.9):F1} | {difference.Average():F1} | {Correlation(a, b):F3} |");
             }
         Console.WriteLine();
         Console.WriteLine("| data | frontal by both | by the network only | by the landmarks only | by neither | agree | quality: median \\|difference\\| | rank correlation |");
@@ -99,7 +100,7 @@ internal static class PoseComparison
             var qa = faces.Select(f => FaceAttributes.QualityOf(f.Side, f.Landmarks, f.Sharpness)).ToArray();
             var qb = faces.Select(f => FaceAttributes.QualityOf(f.Side, f.Network, f.Sharpness)).ToArray();
             Console.WriteLine($"| {name} | {both} | {networkOnly} | {landmarksOnly} | {neither} | {100.0 * (both + neither) / faces.Count:F1}% | " +
-                $"{Percentile(qa.Zip(qb, (x, y) => Math.Abs(x - y)), 0.5):F3} | {Correlation(Ranks(qa), Ranks(qb)):F3} |");
+                $"{Statistics.Median(qa.Zip(qb, (x, y) => Math.Abs(x - y))):F3} | {Correlation(Ranks(qa), Ranks(qb)):F3} |");
         }
         Console.WriteLine();
         LikenessToThePerson(sets[0].Item2);
@@ -152,12 +153,6 @@ internal static class PoseComparison
                 - frontal.Where(x => !x.IsFrontal).Select(x => x.Item2).DefaultIfEmpty().Average();
             Console.WriteLine($"| {name} | {Correlation(quality, byLikeness):F3} | {Correlation(pose, byLikeness):F3} | {gap:F3} |");
         }
-    }
-
-    static float Percentile(IEnumerable<float> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? float.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
     }
 
     static double Correlation(float[] a, float[] b)

@@ -18,7 +18,7 @@ internal static class ServeLoad
 
     public static async Task<int> RunAsync(string datasets, string[] args)
     {
-        int clients = Option(args, "--clients", 50), requests = Option(args, "--requests", 5_000), lfwPeople = Option(args, "--index-people", 800);
+        int clients = BenchArgs.Option(args, "--clients", 50), requests = BenchArgs.Option(args, "--requests", 5_000), lfwPeople = BenchArgs.Option(args, "--index-people", 800);
         string launcher = Path.Combine(BenchPaths.RepositoryRoot, "faceatlas");
         var work = Directory.CreateTempSubdirectory("faceatlas-serve-load-").FullName;
         try
@@ -153,7 +153,4 @@ internal static class ServeLoad
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"faceatlas {string.Join(' ', args.Take(2))} exited {process.ExitCode}: {err}");
     }
-
-    static int Option(string[] args, string name, int fallback) =>
-        args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 }

@@ -14,7 +14,7 @@ internal static class SharedIndex
 {
     public static int Run(string datasets, string[] args)
     {
-        int photos = args.SkipWhile(a => a != "--lfw").Skip(1).Select(int.Parse).FirstOrDefault(2000);
+        int photos = BenchArgs.Option(args, "--lfw", 2000);
         var program = Path.Combine(BenchPaths.RepositoryRoot, ".build", "bin", "FaceAtlas.Cli", "release", "faceatlas");
         if (!File.Exists(program)) throw new FileNotFoundException($"build the program first (./faceatlas --version): {program}");
         if (PostgresServer.Binaries is null) throw new InvalidOperationException(PostgresServer.SkipReason);

@@ -13,7 +13,7 @@ namespace FaceAtlas.Vision;
 /// </summary>
 public sealed class AttributeEstimator : IDisposable
 {
-    const int SsrSide = 64;
+    internal const int SsrSide = 64;
     static readonly string[] SsrOutputs =
     [
         "prob_stage_1", "prob_stage_2", "prob_stage_3", "stage1_delta_k", "stage2_delta_k", "stage3_delta_k",
@@ -46,7 +46,7 @@ public sealed class AttributeEstimator : IDisposable
             ImageNetTensor.Fill(image, SsrCrop(detectorBox, image.Width, image.Height), SsrSide, bgr: true, ssr, out float laplacianVariance);
             float age = RunSsr(_age, ssr) * 101;
             float maleness = Math.Clamp(RunSsr(_gender, ssr), 0, 1);
-            float sharpness = laplacianVariance / (laplacianVariance + HalfSharpVariance);
+            float sharpness = Sharpness(laplacianVariance);
             return new FaceAttributes(age, maleness, pose, sharpness, FaceAttributes.QualityOf(faceSide, pose, sharpness));
         }
         finally
@@ -54,6 +54,9 @@ public sealed class AttributeEstimator : IDisposable
             _ssrInputs.Return(ssr);
         }
     }
+
+    /// <summary>How sharp a crop is, 0..1, from the variance of its Laplacian (0.5 at <see cref="HalfSharpVariance"/>).</summary>
+    internal static float Sharpness(float laplacianVariance) => laplacianVariance / (laplacianVariance + HalfSharpVariance);
 
     /// <summary>SSR-Net's soft stagewise regression (mergeAge in the package, stages of 3 bins, both lambdas 1), in 0..1.</summary>
     static float RunSsr(OnnxModel model, float[] input)

@@ -22,7 +22,7 @@ public sealed class FaceAnalyzer : IDisposable
     /// Photos are decoded with at least this long side: small photos at full size, so their faces keep every pixel
     /// for the embedder; 12 MP photos at half size (detection needs no more, and it quarters the decoded pixels).
     /// </summary>
-    const int MinDecodedLongSide = 1600;
+    internal const int MinDecodedLongSide = 1600;
 
     readonly UltraFaceDetector _detector;
     readonly LandmarkModel _landmarks;

@@ -19,11 +19,7 @@ internal static class ImageNetTensor
     /// </summary>
     internal static void Fill(PixelImage image, SKRectI crop, int side, bool bgr, Span<float> tensor, out float laplacianVariance)
     {
-        using var subset = new SKBitmap();
-        if (!image.Bitmap.ExtractSubset(subset, crop))
-            throw new InvalidOperationException($"crop {crop} outside a {image.Width}x{image.Height} image");
-        using var small = new SKBitmap(new SKImageInfo(side, side, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        subset.ScalePixels(small, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        using var small = image.CropScaled(crop, side);
         var px = small.GetPixelSpan();
         int rowBytes = small.RowBytes, plane = side * side, r = bgr ? 2 : 0;
         for (int y = 0; y < side; y++)

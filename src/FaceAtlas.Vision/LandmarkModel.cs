@@ -50,11 +50,7 @@ public sealed class LandmarkModel : IDisposable
     /// <summary>Grey (ITU-R 601 weights, as OpenCV's BGR2GRAY), v / 256.</summary>
     static void FillInput(PixelImage image, SKRectI crop, Span<float> input)
     {
-        using var subset = new SKBitmap();
-        if (!image.Bitmap.ExtractSubset(subset, crop))
-            throw new InvalidOperationException($"crop {crop} outside a {image.Width}x{image.Height} image");
-        using var small = new SKBitmap(new SKImageInfo(Side, Side, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        subset.ScalePixels(small, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        using var small = image.CropScaled(crop, Side);
         var px = small.GetPixelSpan();
         int rowBytes = small.RowBytes;
         for (int y = 0; y < Side; y++)

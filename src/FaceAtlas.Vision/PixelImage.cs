@@ -44,6 +44,20 @@ public sealed class PixelImage : IDisposable
     /// <summary>A resized copy (any aspect), filtered for quality: used to build the detector's pyramid.</summary>
     public PixelImage Resize(int width, int height) => Resize(Bitmap, width, height);
 
+    /// <summary>
+    /// The pixels inside <paramref name="crop"/> scaled to side x side (RGBA, linear with mipmaps): the input the
+    /// landmark and attribute models are fed from. The caller disposes it.
+    /// </summary>
+    internal SKBitmap CropScaled(SKRectI crop, int side)
+    {
+        using var subset = new SKBitmap();
+        if (!Bitmap.ExtractSubset(subset, crop))
+            throw new InvalidOperationException($"crop {crop} outside a {Width}x{Height} image");
+        var small = new SKBitmap(new SKImageInfo(side, side, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        subset.ScalePixels(small, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        return small;
+    }
+
     /// <summary>A resized copy of a region of this image (given as a subset bitmap sharing its pixels).</summary>
     internal PixelImage Resize(SKBitmap source, int width, int height)
     {
