@@ -20,8 +20,15 @@ public sealed class FaceEmbedder : IDisposable
     readonly OnnxModel _model;
     readonly TensorPool _inputs = new(3 * FaceAligner.Side * FaceAligner.Side);
 
-    public FaceEmbedder(string modelPath, SessionOptions options) =>
-        _model = new OnnxModel(modelPath, options, "input", [1, 3, FaceAligner.Side, FaceAligner.Side], ("output", [1, Dimensions]));
+    /// <summary>
+    /// Loads the embedder with its PRelu written as BatchNormalization → Relu → Add (<see cref="PReluRewrite"/>): the
+    /// same embeddings to float rounding, in about half the time.
+    /// </summary>
+    public FaceEmbedder(string modelPath, SessionOptions options)
+    {
+        var model = PReluRewrite.Apply(File.ReadAllBytes(modelPath), out _);
+        _model = new OnnxModel(model, Path.GetFileName(modelPath), options, "input", [1, 3, FaceAligner.Side, FaceAligner.Side], ("output", [1, Dimensions]));
+    }
 
     /// <summary>Aligns the face at <paramref name="points"/> in <paramref name="image"/> and embeds it.</summary>
     public float[] Embed(PixelImage image, FivePoints points)

@@ -4,10 +4,13 @@ namespace FaceAtlas.Vision;
 
 /// <summary>
 /// Just enough of the protobuf wire format to edit an ONNX model in memory: cut a graph down to the nodes some
-/// outputs need, and make input dimensions symbolic. Fields it does not touch are copied byte for byte.
-/// (ONNX field numbers: ModelProto.graph = 7; GraphProto.node = 1, input = 11, output = 12, value_info = 13;
-/// NodeProto.input = 1, output = 2, op_type = 4; ValueInfoProto.name = 1, type = 2; TypeProto.tensor_type = 1;
-/// Tensor.elem_type = 1, shape = 2; TensorShapeProto.dim = 1; Dimension.dim_value = 1, dim_param = 2.)
+/// outputs need, make input dimensions symbolic, and read or build the nodes, attributes and float tensors a
+/// rewrite needs. Fields it does not touch are copied byte for byte.
+/// (ONNX field numbers: ModelProto.graph = 7; GraphProto.node = 1, initializer = 5, input = 11, output = 12,
+/// value_info = 13; NodeProto.input = 1, output = 2, name = 3, op_type = 4, attribute = 5; AttributeProto.name = 1,
+/// f = 2, i = 3, type = 20; TensorProto.dims = 1, data_type = 2, float_data = 4, name = 8, raw_data = 9;
+/// ValueInfoProto.name = 1, type = 2; TypeProto.tensor_type = 1; Tensor.elem_type = 1, shape = 2;
+/// TensorShapeProto.dim = 1; Dimension.dim_value = 1, dim_param = 2.)
 /// </summary>
 internal static class OnnxGraphEditor
 {
@@ -74,7 +77,10 @@ internal static class OnnxGraphEditor
 
     static List<Node> NodesOf(List<Field> graph) => graph.Where(f => f.Number == 1).Select(f => ToNode(f.Bytes)).ToList();
 
-    static Node ToNode(byte[] encoded)
+    /// <summary>A float tensor (an initializer): its name, dimensions and values.</summary>
+    internal sealed record FloatTensor(string Name, long[] Dims, float[] Values);
+
+    internal static Node ToNode(byte[] encoded)
     {
         var fields = Parse(encoded);
         string S(Field f) => Encoding.UTF8.GetString(f.Bytes);
@@ -136,7 +142,65 @@ internal static class OnnxGraphEditor
         return fields;
     }
 
-    static byte[] Encode(IEnumerable<Field> fields)
+    /// <summary>An integer attribute of an encoded node, or <paramref name="fallback"/> when it has none.</summary>
+    internal static long IntAttribute(byte[] node, string name, long fallback)
+    {
+        foreach (var f in Parse(node).Where(f => f.Number == 5))
+        {
+            var attribute = Parse(f.Bytes);
+            if (attribute.Any(a => a.Number == 1 && Encoding.UTF8.GetString(a.Bytes) == name))
+                return (long)(attribute.FirstOrDefault(a => a.Number == 3).Varint);
+        }
+        return fallback;
+    }
+
+    /// <summary>The float tensor an initializer field holds, or null when it holds another type.</summary>
+    internal static FloatTensor? ReadFloatTensor(byte[] tensor)
+    {
+        var fields = Parse(tensor);
+        if (fields.FirstOrDefault(f => f.Number == 2).Varint != 1 /* FLOAT */) return null;
+        var dims = new List<long>();
+        foreach (var f in fields.Where(f => f.Number == 1))
+        {
+            if (f.WireType == 0) { dims.Add((long)f.Varint); continue; }
+            int p = 0; // packed
+            while (p < f.Bytes.Length) dims.Add((long)ReadVarint(f.Bytes, ref p));
+        }
+        var name = Encoding.UTF8.GetString(fields.First(f => f.Number == 8).Bytes);
+        // raw_data, or float_data packed (one field of bytes) or not (a field of four bytes a value): both little-endian
+        var raw = fields.Where(f => f.Number is 9 or 4).SelectMany(f => f.Bytes).ToArray();
+        var values = new float[raw.Length / 4];
+        Buffer.BlockCopy(raw, 0, values, 0, values.Length * 4);
+        return new FloatTensor(name, dims.ToArray(), values);
+    }
+
+    /// <summary>An initializer field (GraphProto.initializer) holding <paramref name="tensor"/> as raw little-endian floats.</summary>
+    internal static Field InitializerField(FloatTensor tensor)
+    {
+        var raw = new byte[tensor.Values.Length * 4];
+        Buffer.BlockCopy(tensor.Values, 0, raw, 0, raw.Length);
+        var fields = tensor.Dims.Select(d => new Field(1, 0, (ulong)d, [])).ToList();
+        fields.Add(new Field(2, 0, 1 /* FLOAT */, []));
+        fields.Add(new Field(8, 2, 0, Encoding.UTF8.GetBytes(tensor.Name)));
+        fields.Add(new Field(9, 2, 0, raw));
+        return new Field(5, 2, 0, Encode(fields));
+    }
+
+    /// <summary>A node field (GraphProto.node) with float attributes.</summary>
+    internal static Field NodeField(string opType, string name, string[] inputs, string[] outputs, params (string Name, float Value)[] floats)
+    {
+        var fields = inputs.Select(i => new Field(1, 2, 0, Encoding.UTF8.GetBytes(i)))
+            .Concat(outputs.Select(o => new Field(2, 2, 0, Encoding.UTF8.GetBytes(o))))
+            .Append(new Field(3, 2, 0, Encoding.UTF8.GetBytes(name)))
+            .Append(new Field(4, 2, 0, Encoding.UTF8.GetBytes(opType)))
+            .Concat(floats.Select(a => new Field(5, 2, 0, Encode([
+                new Field(1, 2, 0, Encoding.UTF8.GetBytes(a.Name)),
+                new Field(2, 5, 0, BitConverter.GetBytes(a.Value)),
+                new Field(20, 0, 1 /* FLOAT */, [])]))));
+        return new Field(1, 2, 0, Encode(fields));
+    }
+
+    internal static byte[] Encode(IEnumerable<Field> fields)
     {
         var s = new MemoryStream();
         foreach (var f in fields) Write(s, f);
