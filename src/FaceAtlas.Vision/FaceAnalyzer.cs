@@ -24,26 +24,30 @@ public sealed class FaceAnalyzer : IDisposable
     /// </summary>
     internal const int MinDecodedLongSide = 1600;
 
-    readonly UltraFaceDetector _detector;
-    readonly LandmarkModel _landmarks;
-    readonly FaceEmbedder _embedder;
-    readonly AttributeEstimator _attributes;
-    readonly FaceFinder _finder;
+    readonly Lazy<(AnalyzerModels Models, FaceFinder Finder)> _loaded;
     readonly DetectionOptions _options;
     readonly DecodeLimits _limits;
 
+    /// <summary>
+    /// Checks that the models are there; they are loaded at the first photo (in parallel), so a run that finds
+    /// nothing new to analyse never pays for them.
+    /// </summary>
     public FaceAnalyzer(string? modelDirectory = null, DetectionOptions? options = null, DecodeLimits? limits = null)
     {
         var dir = modelDirectory ?? ModelCatalog.FindDirectory();
-        using var sessionOptions = ModelCatalog.CreateOptions();
-        _detector = new UltraFaceDetector(Path.Combine(dir, ModelCatalog.Detector), sessionOptions);
-        _landmarks = new LandmarkModel(Path.Combine(dir, ModelCatalog.Landmarks), sessionOptions);
-        _embedder = new FaceEmbedder(Path.Combine(dir, ModelCatalog.Embedder), sessionOptions);
-        _attributes = new AttributeEstimator(dir, sessionOptions);
+        var missing = AnalyzerModels.Files.Where(f => !File.Exists(Path.Combine(dir, f))).ToList();
+        if (missing.Count > 0)
+            throw new FileNotFoundException($"the face models {string.Join(", ", missing)} are missing from {dir}: run scripts/fetch-models.sh (or set FACEATLAS_MODELS)");
         _options = options ?? DetectionOptions.Default;
         _limits = limits ?? DecodeLimits.Default;
-        _finder = new FaceFinder(_detector, _options);
+        _loaded = new(() =>
+        {
+            var models = AnalyzerModels.Load(dir);
+            return (models, new FaceFinder(models.Detector, _options));
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    AnalyzerModels Models => _loaded.Value.Models;
 
     public DetectionOptions Options => _options;
 
@@ -64,7 +68,7 @@ public sealed class FaceAnalyzer : IDisposable
         var image = photo.Image;
         List<Detection> detections;
         using (clock?.Measure(Stage.Detect))
-            detections = _finder.Find(image, _options.MinFaceSize * photo.Scale);
+            detections = _loaded.Value.Finder.Find(image, _options.MinFaceSize * photo.Scale);
 
         var faces = new List<FaceObservation>(detections.Count);
         var kept = new List<FivePoints>(detections.Count);
@@ -72,7 +76,7 @@ public sealed class FaceAnalyzer : IDisposable
         {
             FaceLandmarks landmarks;
             using (clock?.Measure(Stage.Landmarks))
-                landmarks = _landmarks.Locate(image, d.Box);
+                landmarks = Models.Landmarks.Locate(image, d.Box);
             var points = landmarks.Five;
             // Detections come best first. A later one whose eyes land on a kept face's eyes is that face again: a
             // sliver box beside a face (seen at the edges of LFW's crops) gets a landmark crop holding the real face.
@@ -85,7 +89,7 @@ public sealed class FaceAnalyzer : IDisposable
             var box = Square(d.Box).ClipTo(image.Width, image.Height).Scale(back, back);
             FaceAttributes attributes;
             using (clock?.Measure(Stage.Attributes))
-                attributes = _attributes.Estimate(image, d.Box, Math.Max(box.Width, box.Height), LandmarkPose.Estimate(landmarks));
+                attributes = Models.Attributes.Estimate(image, d.Box, Math.Max(box.Width, box.Height), LandmarkPose.Estimate(landmarks));
             faces.Add(new FaceObservation(box, d.Score, points.Scale(back), embedding, attributes));
         }
         return faces;
@@ -105,12 +109,12 @@ public sealed class FaceAnalyzer : IDisposable
         // A drawn box goes round the whole head; the detector's, which the landmark model was made for, is narrower:
         // cheek to cheek, brow to chin.
         var detectorLike = new FaceBox(drawn.X + 0.1f * drawn.Width, drawn.Y + 0.08f * drawn.Height, 0.8f * drawn.Width, 0.9f * drawn.Height);
-        var landmarks = _landmarks.Locate(image, detectorLike);
+        var landmarks = Models.Landmarks.Locate(image, detectorLike);
         var points = landmarks.Five;
         var embedding = EmbedAtFittingScale(image, points);
         float back = 1 / scale;
         var square = Square(drawn).ClipTo(image.Width, image.Height).Scale(back, back);
-        var attributes = _attributes.Estimate(image, detectorLike, Math.Max(square.Width, square.Height), LandmarkPose.Estimate(landmarks));
+        var attributes = Models.Attributes.Estimate(image, detectorLike, Math.Max(square.Width, square.Height), LandmarkPose.Estimate(landmarks));
         return (photo.Width, photo.Height, new FaceObservation(square, 1f, points.Scale(back), embedding, attributes));
     }
 
@@ -139,7 +143,7 @@ public sealed class FaceAnalyzer : IDisposable
     {
         float scale = FaceAligner.TransformFor(points).Scale; // crop pixels per image pixel
         if (scale >= 0.6f)
-            return _embedder.Embed(image, points);
+            return Models.Embedder.Embed(image, points);
 
         // The region the template covers, with a margin, shrunk so the face is about template-sized.
         var inv = FaceAligner.TransformFor(points).Inverse();
@@ -149,7 +153,7 @@ public sealed class FaceAnalyzer : IDisposable
         var region = SKRectI.Intersect(new SKRectI((int)minX, (int)minY, (int)MathF.Ceiling(maxX), (int)MathF.Ceiling(maxY)),
             new SKRectI(0, 0, image.Width, image.Height));
         if (region.Width < 2 || region.Height < 2)
-            return _embedder.Embed(image, points);
+            return Models.Embedder.Embed(image, points);
         // Even sides take the fast first halving (PixelImage.Halve); the margin can spare a pixel.
         region = new SKRectI(region.Left, region.Top, region.Right - region.Width % 2, region.Bottom - region.Height % 2);
         using var subset = new SKBitmap();
@@ -157,14 +161,11 @@ public sealed class FaceAnalyzer : IDisposable
         int w = Math.Max(1, (int)Math.Round(region.Width * scale)), h = Math.Max(1, (int)Math.Round(region.Height * scale));
         using var small = image.Resize(subset, w, h);
         var shrunk = points.Offset(new Vector2(-region.Left, -region.Top)).Scale((float)w / region.Width);
-        return _embedder.Embed(small, shrunk);
+        return Models.Embedder.Embed(small, shrunk);
     }
 
     public void Dispose()
     {
-        _detector.Dispose();
-        _landmarks.Dispose();
-        _embedder.Dispose();
-        _attributes.Dispose();
+        if (_loaded.IsValueCreated) _loaded.Value.Models.Dispose();
     }
 }

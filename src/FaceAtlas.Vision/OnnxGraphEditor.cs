@@ -154,6 +154,15 @@ internal static class OnnxGraphEditor
         return fallback;
     }
 
+    /// <summary>The name of the float tensor an initializer field holds, or null when it holds another type.</summary>
+    internal static string? FloatTensorName(byte[] tensor)
+    {
+        var fields = Parse(tensor);
+        return fields.FirstOrDefault(f => f.Number == 2).Varint == 1 /* FLOAT */
+            ? Encoding.UTF8.GetString(fields.First(f => f.Number == 8).Bytes)
+            : null;
+    }
+
     /// <summary>The float tensor an initializer field holds, or null when it holds another type.</summary>
     internal static FloatTensor? ReadFloatTensor(byte[] tensor)
     {
@@ -168,9 +177,14 @@ internal static class OnnxGraphEditor
         }
         var name = Encoding.UTF8.GetString(fields.First(f => f.Number == 8).Bytes);
         // raw_data, or float_data packed (one field of bytes) or not (a field of four bytes a value): both little-endian
-        var raw = fields.Where(f => f.Number is 9 or 4).SelectMany(f => f.Bytes).ToArray();
-        var values = new float[raw.Length / 4];
-        Buffer.BlockCopy(raw, 0, values, 0, values.Length * 4);
+        var data = fields.Where(f => f.Number is 9 or 4).ToList();
+        var values = new float[data.Sum(f => f.Bytes.Length) / 4];
+        int offset = 0;
+        foreach (var f in data)
+        {
+            Buffer.BlockCopy(f.Bytes, 0, values, offset, f.Bytes.Length);
+            offset += f.Bytes.Length;
+        }
         return new FloatTensor(name, dims.ToArray(), values);
     }
 

@@ -84,10 +84,10 @@ internal static class PReluRewrite
             for (int i = 0; i < fields.Count; i++)
             {
                 var f = fields[i];
-                if (f.Number == 5 && ReadFloatTensor(f.Bytes) is { } t)
+                if (f.Number == 5 && FloatTensorName(f.Bytes) is { } name)
                 {
-                    _initializerAt[t.Name] = i;
-                    _initializerNamed[i] = t.Name;
+                    _initializerAt[name] = i;
+                    _initializerNamed[i] = name;
                 }
                 if (f.Number == 12) _graphOutputs.Add(System.Text.Encoding.UTF8.GetString(Parse(f.Bytes).First(v => v.Number == 1).Bytes));
                 if (f.Number != 1) continue;
