@@ -15,7 +15,7 @@ internal static class SharedIndex
     public static int Run(string datasets, string[] args)
     {
         int photos = BenchArgs.Option(args, "--lfw", 2000);
-        var program = Path.Combine(BenchPaths.RepositoryRoot, ".build", "bin", "FaceAtlas.Cli", "release", "faceatlas");
+        var program = Path.Combine(BenchPaths.RepositoryRoot, ".build", "app", "faceatlas"); // what ./faceatlas runs
         if (!File.Exists(program)) throw new FileNotFoundException($"build the program first (./faceatlas --version): {program}");
         if (PostgresServer.Binaries is null) throw new InvalidOperationException(PostgresServer.SkipReason);
         var roots = new List<string>();

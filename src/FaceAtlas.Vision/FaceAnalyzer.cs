@@ -49,6 +49,15 @@ public sealed class FaceAnalyzer : IDisposable
 
     AnalyzerModels Models => _loaded.Value.Models;
 
+    /// <summary>
+    /// Starts loading the models in the background, for a caller that knows photos are coming: the loading then
+    /// overlaps the reading of the first ones. A failure to load surfaces at the first photo.
+    /// </summary>
+    public void Prepare()
+    {
+        if (!_loaded.IsValueCreated) _ = Task.Run(() => _loaded.Value);
+    }
+
     public DetectionOptions Options => _options;
 
     /// <summary>Decodes <paramref name="encoded"/> and analyses it. Throws <see cref="PhotoDecodeException"/> for a bad photo.</summary>

@@ -58,6 +58,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             if (work[i].Known is null && movedFrom.TryGetValue(work[i].File.Path, out var was))
                 work[i] = (work[i].File, was);
 
+        if (work.Count > 0) analyzer.Prepare();
         var tally = new Tally(work.Count);
         var failures = new List<PathProblem>(scan.Problems);
         IAsyncEnumerable<(PhotoFile File, KnownPhoto? Known)> items;
