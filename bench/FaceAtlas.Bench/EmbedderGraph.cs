@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using FaceAtlas.Vision;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FaceAtlas.Bench;
+
+/// <summary>
+/// <c>bench -- embedder [--faces N] [--rounds N]</c>: fr_feature.onnx as shipped beside the graph indexing runs (its
+/// PRelu rewritten, <see cref="PReluRewrite"/>), in one process on one thread, on the same aligned faces of lfw-dev,
+/// alternating rounds: milliseconds a face, the ratio, and how far the embeddings differ.
+/// </summary>
+internal static class EmbedderGraph
+{
+    public static int Run(string datasets, string[] args)
+    {
+        int faces = BenchArgs.Option(args, "--faces", 200), rounds = BenchArgs.Option(args, "--rounds", 3);
+        var path = Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Embedder);
+        var inputs = AlignedFaces(datasets, faces);
+        using var options = ModelCatalog.CreateOptions();
+        var shipped = File.ReadAllBytes(path);
+        var rewritten = PReluRewrite.Apply(shipped, out int count);
+        using var before = new InferenceSession(shipped, options);
+        using var after = new InferenceSession(rewritten, options);
+        Console.WriteLine($"{inputs.Count} aligned faces of lfw-dev, one thread, {count} PRelu rewritten; {Environment.ProcessorCount} cores");
+
+        float worst = 1, largest = 0;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            var a = Embed(before, inputs[i]);
+            var b = Embed(after, inputs[i]);
+            worst = Math.Min(worst, FaceEmbedder.Similarity(a, b));
+            largest = Math.Max(largest, a.Zip(b).Max(p => MathF.Abs(p.First - p.Second)));
+        }
+        Console.WriteLine("| round | shipped ms a face | rewritten ms a face | ratio |");
+        Console.WriteLine("|---|---|---|---|");
+        var ratios = new List<float>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            double shippedMs = Time(before, inputs), rewrittenMs = Time(after, inputs);
+            ratios.Add((float)(shippedMs / rewrittenMs));
+            Console.WriteLine($"| {round} | {shippedMs:F2} | {rewrittenMs:F2} | {shippedMs / rewrittenMs:F2}x |");
+        }
+        Console.WriteLine($"median ratio {Statistics.Median(ratios):F2}x; embeddings: lowest cosine similarity {worst:F7}, largest component difference {largest:E1}");
+        return 0;
+    }
+
+    static List<float[]> AlignedFaces(string datasets, int count)
+    {
+        using var analyzer = new FaceAnalyzer();
+        var inputs = new List<float[]>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(datasets, "lfw-dev"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var bytes = File.ReadAllBytes(file);
+            using var decoded = PhotoDecoder.Decode(bytes);
+            foreach (var face in analyzer.Analyze(bytes).Faces)
+            {
+                var input = new float[3 * FaceAligner.Side * FaceAligner.Side];
+                FaceAligner.WarpToTensor(decoded.Image, FaceAligner.TransformFor(face.Points), input);
+                inputs.Add(input);
+                if (inputs.Count == count) return inputs;
+            }
+        }
+        return inputs;
+    }
+
+    static float[] Embed(InferenceSession session, float[] input)
+    {
+        using var value = OrtValue.CreateTensorValueFromMemory(input, [1, 3, FaceAligner.Side, FaceAligner.Side]);
+        using var outputs = session.Run(new RunOptions(), ["input"], [value], ["output"]);
+        var embedding = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        FaceEmbedder.Normalize(embedding);
+        return embedding;
+    }
+
+    static double Time(InferenceSession session, List<float[]> inputs)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var input in inputs) Embed(session, input);
+        return clock.Elapsed.TotalMilliseconds / inputs.Count;
+    }
+}
