@@ -37,7 +37,9 @@ public sealed class FaceAnalyzer : IDisposable
         var dir = modelDirectory ?? ModelCatalog.FindDirectory();
         var missing = AnalyzerModels.Files.Where(f => !File.Exists(Path.Combine(dir, f))).ToList();
         if (missing.Count > 0)
-            throw new FileNotFoundException($"the face models {string.Join(", ", missing)} are missing from {dir}: run scripts/fetch-models.sh (or set FACEATLAS_MODELS)");
+            throw new FileNotFoundException(missing.Count == 1
+                ? $"the face model {missing[0]} is missing from {dir}: run scripts/fetch-models.sh (or set FACEATLAS_MODELS)"
+                : $"the face models {string.Join(", ", missing)} are missing from {dir}: run scripts/fetch-models.sh (or set FACEATLAS_MODELS)");
         _options = options ?? DetectionOptions.Default;
         _limits = limits ?? DecodeLimits.Default;
         _loaded = new(() =>
@@ -48,6 +50,9 @@ public sealed class FaceAnalyzer : IDisposable
     }
 
     AnalyzerModels Models => _loaded.Value.Models;
+
+    /// <summary>Whether the models have been loaded (by a photo or <see cref="Prepare"/>).</summary>
+    internal bool ModelsLoaded => _loaded.IsValueCreated;
 
     /// <summary>
     /// Starts loading the models in the background, for a caller that knows photos are coming: the loading then

@@ -26,7 +26,7 @@ public sealed class FaceEmbedder : IDisposable
     /// </summary>
     public FaceEmbedder(string modelPath, SessionOptions options)
     {
-        var model = PReluRewrite.Apply(File.ReadAllBytes(modelPath), out _);
+        var model = OnnxGraphEditor.EditFile(modelPath, shipped => PReluRewrite.Apply(shipped, out _));
         _model = new OnnxModel(model, Path.GetFileName(modelPath), options, "input", [1, 3, FaceAligner.Side, FaceAligner.Side], ("output", [1, Dimensions]));
     }
 

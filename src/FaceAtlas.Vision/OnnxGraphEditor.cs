@@ -72,6 +72,22 @@ internal static class OnnxGraphEditor
         return result.ToArray();
     }
 
+    /// <summary>
+    /// The model file at <paramref name="path"/> after <paramref name="edit"/>; a layout error names the file, so a
+    /// damaged download says which one it is.
+    /// </summary>
+    public static byte[] EditFile(string path, Func<byte[], byte[]> edit)
+    {
+        try
+        {
+            return edit(File.ReadAllBytes(path));
+        }
+        catch (ModelLayoutException e)
+        {
+            throw new ModelLayoutException($"{Path.GetFileName(path)}: {e.Message}");
+        }
+    }
+
     /// <summary>The nodes of a model's graph, in order (for finding tensor names).</summary>
     public static List<Node> Nodes(byte[] model) => NodesOf(Parse(Parse(model).Single(f => f.Number == 7).Bytes));
 
@@ -118,6 +134,7 @@ internal static class OnnxGraphEditor
         return Encode([new Field(1, 2, 0, Encoding.UTF8.GetBytes(name)), new Field(2, 2, 0, type)]);
     }
 
+    /// <summary>The fields of one protobuf message; a <see cref="ModelLayoutException"/> when the bytes end mid-field.</summary>
     internal static List<Field> Parse(byte[] bytes)
     {
         var fields = new List<Field>();
@@ -129,18 +146,25 @@ internal static class OnnxGraphEditor
             switch (wire)
             {
                 case 0: fields.Add(new Field(number, 0, ReadVarint(bytes, ref p), [])); break;
-                case 1: fields.Add(new Field(number, 1, 0, bytes[p..(p + 8)])); p += 8; break;
-                case 2:
-                    int length = checked((int)ReadVarint(bytes, ref p));
-                    fields.Add(new Field(number, 2, 0, bytes[p..(p + length)]));
-                    p += length;
-                    break;
-                case 5: fields.Add(new Field(number, 5, 0, bytes[p..(p + 4)])); p += 4; break;
-                default: throw new ModelLayoutException($"unexpected protobuf wire type {wire} at byte {p}");
+                case 1: fields.Add(new Field(number, 1, 0, Take(bytes, ref p, 8))); break;
+                case 2: fields.Add(new Field(number, 2, 0, Take(bytes, ref p, ReadVarint(bytes, ref p)))); break;
+                case 5: fields.Add(new Field(number, 5, 0, Take(bytes, ref p, 4))); break;
+                default: throw new ModelLayoutException($"unexpected protobuf wire type {wire} at byte {p}: the file is damaged or not an ONNX model");
             }
         }
         return fields;
     }
+
+    static byte[] Take(byte[] bytes, ref int p, ulong length)
+    {
+        if (length > (ulong)(bytes.Length - p)) throw Truncated(bytes.Length);
+        var taken = bytes[p..(p + (int)length)];
+        p += (int)length;
+        return taken;
+    }
+
+    static ModelLayoutException Truncated(int length) =>
+        new($"the file ends inside a field ({length} bytes): it is damaged or cut short; fetch it again (scripts/fetch-models.sh)");
 
     /// <summary>An integer attribute of an encoded node, or <paramref name="fallback"/> when it has none.</summary>
     internal static long IntAttribute(byte[] node, string name, long fallback)
@@ -237,6 +261,7 @@ internal static class OnnxGraphEditor
         ulong result = 0;
         for (int shift = 0; ; shift += 7)
         {
+            if (p >= b.Length) throw Truncated(b.Length);
             byte x = b[p++];
             result |= (ulong)(x & 0x7F) << shift;
             if (x < 0x80) return result;

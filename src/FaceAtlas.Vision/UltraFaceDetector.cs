@@ -26,10 +26,12 @@ public sealed class UltraFaceDetector : IDisposable
 
     public UltraFaceDetector(string modelPath, SessionOptions options)
     {
-        var original = File.ReadAllBytes(modelPath);
-        var locations = RawLocationsTensor(original);
-        var resizable = OnnxGraphEditor.CutAndResize(original, ["scores", locations],
-            new Dictionary<int, string> { [2] = "height", [3] = "width" });
+        string locations = "";
+        var resizable = OnnxGraphEditor.EditFile(modelPath, original =>
+        {
+            locations = RawLocationsTensor(original);
+            return OnnxGraphEditor.CutAndResize(original, ["scores", locations], new Dictionary<int, string> { [2] = "height", [3] = "width" });
+        });
         _model = new OnnxModel(resizable, Path.GetFileName(modelPath), options, "input", [1, 3, -1, -1],
             ("scores", null), (locations, null));
     }
@@ -40,7 +42,7 @@ public sealed class UltraFaceDetector : IDisposable
         var nodes = OnnxGraphEditor.Nodes(model);
         var concatenated = nodes.Where(n => n.OpType == "Concat").SelectMany(n => n.Outputs).ToHashSet();
         return nodes.FirstOrDefault(n => n.OpType == "Slice" && n.Inputs.Length > 0 && concatenated.Contains(n.Inputs[0]))?.Inputs[0]
-            ?? throw new ModelLayoutException("fr_detect.onnx: no box decoding (Slice of a Concat) found to cut before");
+            ?? throw new ModelLayoutException("no box decoding (Slice of a Concat) found to cut before");
     }
 
     /// <summary>
