@@ -38,6 +38,7 @@ public static class ModelCatalog
     /// </summary>
     public static SessionOptions CreateOptions(int intraOpThreads = 1)
     {
+        OnnxRuntimePrivacy.Apply();
         var options = new SessionOptions
         {
             IntraOpNumThreads = intraOpThreads,

@@ -19,8 +19,11 @@ internal static class Cli
 
     public static Process Start(params string[] args) => Start(args, new Dictionary<string, string>());
 
-    /// <summary>Starts the program with <paramref name="environment"/> added to this process's.</summary>
-    public static Process Start(string[] args, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the program with <paramref name="environment"/> added to this process's and the variables named in
+    /// <paramref name="unset"/> taken out.
+    /// </summary>
+    public static Process Start(string[] args, IReadOnlyDictionary<string, string> environment, IEnumerable<string>? unset = null)
     {
         var info = new ProcessStartInfo(Program)
         {
@@ -31,6 +34,7 @@ internal static class Cli
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment.Remove("FACEATLAS_CATALOG");
         foreach (var (name, value) in environment) info.Environment[name] = value;
+        foreach (var name in unset ?? []) info.Environment.Remove(name);
         return Process.Start(info)!;
     }
 
