@@ -13,7 +13,8 @@ namespace FaceAtlas.Vision;
 /// For a slope s ≤ 1, PRelu(x) = x + Relu((s − 1)·x). A channel with s &gt; 1 does not fit that form; when the
 /// PRelu sits between convolutions it is made to: the convolution before it is negated on that channel, the slope
 /// becomes 1/s, and the convolutions after it take the factor −s on that input channel, since
-/// PRelu_s(x) = −s·PRelu_{1/s}(−x). A PRelu that fits neither form is left as it is.
+/// PRelu_s(x) = −s·PRelu_{1/s}(−x). Only PRelu on a convolution's output with a slope a channel are rewritten; any
+/// other is left as it is.
 /// </remarks>
 internal static class PReluRewrite
 {
@@ -31,7 +32,7 @@ internal static class PReluRewrite
         foreach (var (at, node) in edit.Nodes)
         {
             if (node.OpType != "PRelu" || node.Inputs.Length != 2 || edit.IsGraphOutput(node.Outputs[0])) continue;
-            if (edit.Tensor(node.Inputs[1]) is not { } slope || !IsPerChannel(slope)) continue;
+            if (!edit.IsImageConvolution(node.Inputs[0]) || edit.Tensor(node.Inputs[1]) is not { } slope || !IsPerChannel(slope)) continue;
             var s = (float[])slope.Values.Clone();
             if (s.Any(v => v > 1) && !edit.TryFlipSteepChannels(node, s)) continue;
 
@@ -62,9 +63,12 @@ internal static class PReluRewrite
         return Encode(top);
     }
 
-    /// <summary>One slope a channel: dimensions [C] or [C, 1, 1].</summary>
+    /// <summary>
+    /// One slope a channel of an NCHW tensor: dimensions [C, 1, 1]. (A slope of dimensions [C] broadcasts along the
+    /// last axis, the image's width, and is left alone.)
+    /// </summary>
     static bool IsPerChannel(FloatTensor slope) =>
-        slope.Dims.Length is 1 or 3 && slope.Dims.Skip(1).All(d => d == 1) && slope.Values.Length == slope.Dims[0];
+        slope.Dims.Length == 3 && slope.Dims[1] == 1 && slope.Dims[2] == 1 && slope.Values.Length == slope.Dims[0];
 
     /// <summary>A graph's nodes and initializers, with who produces and uses each tensor, and the changes made.</summary>
     sealed class Graph
@@ -109,6 +113,14 @@ internal static class PReluRewrite
         public FloatTensor? Tensor(string name) =>
             _changed.TryGetValue(name, out var t) ? t
             : _initializerAt.TryGetValue(name, out var at) ? ReadFloatTensor(_fields[at].Bytes) : null;
+
+        /// <summary>
+        /// Whether <paramref name="tensor"/> comes from a 2D convolution (weights [O, I, kH, kW]): an NCHW image, whose
+        /// channels are the axis BatchNormalization scales.
+        /// </summary>
+        public bool IsImageConvolution(string tensor) =>
+            _producer.TryGetValue(tensor, out var at) && ToNode(_fields[at].Bytes) is { OpType: "Conv" } conv
+            && conv.Inputs.Length >= 2 && Tensor(conv.Inputs[1]) is { Dims.Length: 4 };
 
         /// <summary>Drops an initializer no node uses any more.</summary>
         public void Release(string name)
