@@ -25,6 +25,7 @@ public sealed class FaceAnalyzer : IDisposable
     internal const int MinDecodedLongSide = 1600;
 
     readonly Lazy<(AnalyzerModels Models, FaceFinder Finder)> _loaded;
+    Task? _preparing;
     readonly DetectionOptions _options;
     readonly DecodeLimits _limits;
 
@@ -60,7 +61,7 @@ public sealed class FaceAnalyzer : IDisposable
     /// </summary>
     public void Prepare()
     {
-        if (!_loaded.IsValueCreated) _ = Task.Run(() => _loaded.Value);
+        if (!_loaded.IsValueCreated) _preparing ??= Task.Run(() => _loaded.Value);
     }
 
     public DetectionOptions Options => _options;
@@ -178,8 +179,20 @@ public sealed class FaceAnalyzer : IDisposable
         return Models.Embedder.Embed(small, shrunk);
     }
 
+    /// <summary>
+    /// Waits for a loading that <see cref="Prepare"/> started (a run stopped at once must not exit while a thread is
+    /// inside ONNX Runtime making a session), then frees the models.
+    /// </summary>
     public void Dispose()
     {
+        try
+        {
+            _preparing?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // a failed load has nothing to free, and its error went to the photos
+        }
         if (_loaded.IsValueCreated) _loaded.Value.Models.Dispose();
     }
 }

@@ -45,6 +45,20 @@ public sealed class AnalyzerLoadingTests : IDisposable
         Assert.NotEmpty(analysis.Faces);
     }
 
+    [Fact]
+    public void Should_FinishLoadingBeforeFreeing_When_DisposedRightAfterPrepare()
+    {
+        // Given: a loading started in the background, as an index does when it finds photos to analyse
+        var analyzer = new FaceAnalyzer();
+        analyzer.Prepare();
+
+        // When: the run ends at once (Ctrl+C, every photo unchanged after all)
+        analyzer.Dispose();
+
+        // Then: the loading had finished (no thread left inside ONNX Runtime as the process exits) and was freed
+        Assert.True(analyzer.ModelsLoaded);
+    }
+
     [DatasetFact]
     public void Should_ReportTheModelsError_When_AModelIsDamaged()
     {
