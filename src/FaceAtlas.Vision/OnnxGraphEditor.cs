@@ -127,7 +127,8 @@ internal static class OnnxGraphEditor
         return Encode(info);
     }
 
-    static byte[] FloatOutput(string name)
+    /// <summary>A ValueInfoProto naming a float tensor of any shape (a graph's output).</summary>
+    internal static byte[] FloatOutput(string name)
     {
         var tensorType = Encode([new Field(1, 0, 1 /* FLOAT */, [])]);
         var type = Encode([new Field(1, 2, 0, tensorType)]);

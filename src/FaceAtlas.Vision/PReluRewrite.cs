@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using static FaceAtlas.Vision.OnnxGraphEditor;
 
 namespace FaceAtlas.Vision;
@@ -176,7 +177,8 @@ internal static class PReluRewrite
             {
                 float s = slopes[ch];
                 if (s <= 1) continue;
-                w0.Values.AsSpan(ch * perOutput, perOutput).MultiplyBy(-1);
+                var filter = w0.Values.AsSpan(ch * perOutput, perOutput);
+                TensorPrimitives.Negate(filter, filter);
                 if (b0 is not null) b0.Values[ch] = -b0.Values[ch];
                 foreach (var (_, w, groups) in after) ScaleInputChannel(w, groups, ch, -s);
                 slopes[ch] = 1 / s;
@@ -196,12 +198,10 @@ internal static class PReluRewrite
             long outputs = weight.Dims[0], perGroupIn = weight.Dims[1], kernel = weight.Dims[2] * weight.Dims[3];
             long group = channel / perGroupIn, index = channel % perGroupIn, perGroupOut = outputs / groups;
             for (long o = group * perGroupOut; o < (group + 1) * perGroupOut; o++)
-                weight.Values.AsSpan((int)((o * perGroupIn + index) * kernel), (int)kernel).MultiplyBy(factor);
+            {
+                var taps = weight.Values.AsSpan((int)((o * perGroupIn + index) * kernel), (int)kernel);
+                TensorPrimitives.Multiply(taps, factor, taps);
+            }
         }
-    }
-
-    static void MultiplyBy(this Span<float> values, float factor)
-    {
-        foreach (ref var v in values) v *= factor;
     }
 }

@@ -138,18 +138,20 @@ public sealed class PReluRewriteTests
     {
         static OnnxGraphEditor.Field Bytes(int number, byte[] value) => new(number, 2, 0, value);
         static byte[] Text(string s) => System.Text.Encoding.UTF8.GetBytes(s);
-        byte[] ValueInfo(string name, long[]? dims)
+        byte[] ValueInfo(string name, long[] dims)
         {
-            var tensorType = new List<OnnxGraphEditor.Field> { new(1, 0, 1 /* FLOAT */, []) };
-            if (dims is not null)
-                tensorType.Add(Bytes(2, OnnxGraphEditor.Encode(dims.Select(d => Bytes(1, OnnxGraphEditor.Encode([new(1, 0, (ulong)d, [])]))))));
+            var tensorType = new List<OnnxGraphEditor.Field>
+            {
+                new(1, 0, 1 /* FLOAT */, []),
+                Bytes(2, OnnxGraphEditor.Encode(dims.Select(d => Bytes(1, OnnxGraphEditor.Encode([new(1, 0, (ulong)d, [])]))))),
+            };
             return OnnxGraphEditor.Encode([Bytes(1, Text(name)), Bytes(2, OnnxGraphEditor.Encode([Bytes(1, OnnxGraphEditor.Encode(tensorType))]))]);
         }
         var graph = nodes.ToList();
         graph.Add(Bytes(2, Text("test")));
         graph.AddRange(initializers.Select(OnnxGraphEditor.InitializerField));
         graph.Add(Bytes(11, ValueInfo("input", [1, 3, Side, Side])));
-        graph.Add(Bytes(12, ValueInfo("output", null)));
+        graph.Add(Bytes(12, OnnxGraphEditor.FloatOutput("output")));
         return OnnxGraphEditor.Encode([
             new(1, 0, 7, []), // ir_version
             Bytes(7, OnnxGraphEditor.Encode(graph)),
