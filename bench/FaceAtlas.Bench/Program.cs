@@ -21,6 +21,7 @@ return args.FirstOrDefault() switch
     "index-peer" => PeerIndex.Run(datasets, args.Skip(1).ToArray()),
     "pose" => PoseComparison.Run(datasets, args.Skip(1).ToArray()),
     "embedder" => EmbedderGraph.Run(datasets, args.Skip(1).ToArray()),
+    "resize" => ResizeBenchmark.Run(datasets, args.Skip(1).ToArray()),
     "serve-load" => await ServeLoad.RunAsync(datasets, args.Skip(1).ToArray()),
     "scout" => ScoutBenchmark.Run(datasets, args.Skip(1).ToArray()),
     "attributes" => AttributeQuality.Run(datasets, args.Skip(1).ToArray()),

@@ -19,9 +19,8 @@ internal static class ImageNetTensor
     /// </summary>
     internal static void Fill(PixelImage image, SKRectI crop, int side, bool bgr, Span<float> tensor, out float laplacianVariance)
     {
-        using var small = image.CropScaled(crop, side);
-        var px = small.GetPixelSpan();
-        int rowBytes = small.RowBytes, plane = side * side, r = bgr ? 2 : 0;
+        var px = image.CropScaled(crop, side);
+        int rowBytes = side * 4, plane = side * side, r = bgr ? 2 : 0;
         for (int y = 0; y < side; y++)
             for (int x = 0; x < side; x++)
             {

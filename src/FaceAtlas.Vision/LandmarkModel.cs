@@ -50,9 +50,8 @@ public sealed class LandmarkModel : IDisposable
     /// <summary>Grey (ITU-R 601 weights, as OpenCV's BGR2GRAY), v / 256.</summary>
     static void FillInput(PixelImage image, SKRectI crop, Span<float> input)
     {
-        using var small = image.CropScaled(crop, Side);
-        var px = small.GetPixelSpan();
-        int rowBytes = small.RowBytes;
+        var px = image.CropScaled(crop, Side);
+        const int rowBytes = Side * 4;
         for (int y = 0; y < Side; y++)
             for (int x = 0; x < Side; x++)
             {

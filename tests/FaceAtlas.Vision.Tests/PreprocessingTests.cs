@@ -1,5 +1,7 @@
 using System.Numerics;
+using FaceAtlas.Testing;
 using FaceAtlas.Vision;
+using SkiaSharp;
 
 namespace FaceAtlas.Vision.Tests;
 
@@ -212,7 +214,7 @@ public sealed class PreprocessingTests
         using var image = RandomImage(width, height, 11);
 
         using var halved = image.Halve();
-        using var skia = image.ResizeOnce(width / 2, height / 2);
+        using var skia = SkiaScaled(image, width / 2, height / 2);
 
         Assert.Equal((width / 2, height / 2), (halved.Width, halved.Height));
         int worst = 0;
@@ -223,5 +225,110 @@ public sealed class PreprocessingTests
                 worst = Math.Max(worst, new[] { Math.Abs(a.R - b.R), Math.Abs(a.G - b.G), Math.Abs(a.B - b.B) }.Max());
             }
         Assert.True(worst <= 1, $"differs from Skia by up to {worst} grey levels");
+    }
+
+    [Theory]
+    [InlineData(250, 250, 320, 240)] // an LFW photo stretched into the detector's input
+    [InlineData(641, 481, 320, 240)] // odd sides: the step that stands in for a halving
+    [InlineData(400, 300, 251, 190)] // a downscale under 2x
+    [InlineData(120, 90, 301, 200)]  // an upscale
+    public void Should_ResizeAsSkiaDoes_When_ScalingInOneStep(int width, int height, int toWidth, int toHeight)
+    {
+        using var image = OpaqueRandomImage(width, height, 5);
+
+        using var ours = image.ResizeOnce(toWidth, toHeight);
+        using var skia = SkiaScaled(image, toWidth, toHeight);
+
+        Assert.Equal((toWidth, toHeight), (ours.Width, ours.Height));
+        int worst = MostDifferent(ours, skia);
+        Assert.True(worst <= 1, $"differs from Skia by up to {worst} grey levels");
+    }
+
+    [DatasetFact]
+    public void Should_ResizeAPhotoAsSkiaDoes_When_MadeTheDetectorsInput()
+    {
+        var file = Datasets.At("lfw-dev", "Aaron_Peirsol", "Aaron_Peirsol_0001.jpg");
+        using var photo = PhotoDecoder.Decode(File.ReadAllBytes(file), 1, FaceAnalyzer.MinDecodedLongSide, DecodeLimits.Default);
+
+        using var ours = photo.Image.ResizeOnce(320, 240);
+        using var skia = SkiaScaled(photo.Image, 320, 240);
+
+        Assert.True(MostDifferent(ours, skia) <= 1, $"differs from Skia by up to {MostDifferent(ours, skia)} grey levels");
+    }
+
+    [DatasetTheory]
+    [InlineData(110, 110, 64)] // a landmark crop of an LFW face: level 0.28, blending the photo and its first mip
+    [InlineData(90, 90, 64)]   // under 1.41x: no mipmap
+    [InlineData(151, 149, 64)] // odd sides: Skia's 1-2-1 filter builds the mip
+    [InlineData(140, 100, 64)] // not square: the larger shrink picks the level
+    [InlineData(221, 210, 64)] // odd by even, then even by odd
+    [InlineData(240, 240, 32)] // two halvings down, between the second and third mip
+    [InlineData(60, 60, 64)]   // an upscale
+    public void Should_CropAndScaleAsSkiaDoes_When_FeedingTheFaceModels(int width, int height, int side)
+    {
+        var file = Datasets.At("lfw-dev", "Aaron_Peirsol", "Aaron_Peirsol_0001.jpg");
+        using var photo = PhotoDecoder.Decode(File.ReadAllBytes(file), 1, FaceAnalyzer.MinDecodedLongSide, DecodeLimits.Default);
+        var crop = new SKRectI(7, 3, 7 + width, 3 + height);
+
+        var ours = photo.Image.CropScaled(crop, side);
+        using var subset = new SKBitmap();
+        Assert.True(photo.Image.Bitmap.ExtractSubset(subset, crop));
+        using var skia = new SKBitmap(new SKImageInfo(side, side, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        Assert.True(subset.ScalePixels(skia, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)));
+
+        var reference = skia.GetPixelSpan();
+        int worst = 0;
+        for (int y = 0; y < side; y++)
+            for (int i = 0; i < side * 4; i++)
+                worst = Math.Max(worst, Math.Abs(ours[y * side * 4 + i] - reference[y * skia.RowBytes + i]));
+        Assert.True(worst <= 1, $"differs from Skia by up to {worst} grey levels");
+    }
+
+    [Theory]
+    [InlineData(601, 601)] // above the size where crops go to Skia: the switch must not show in the pixels
+    [InlineData(1200, 900)]
+    public void Should_ShrinkLargeCropsAsSkiaDoes_When_TakenEitherWay(int width, int height)
+    {
+        using var image = OpaqueRandomImage(width + 5, height + 3, 9);
+        var crop = new SKRectI(5, 3, 5 + width, 3 + height);
+
+        var ours = new byte[64 * 64 * 4];
+        MipmapScaler.Scale(image.Pixels[(crop.Top * image.RowBytes + crop.Left * 4)..], width, height, image.RowBytes, ours, 64, 64, 64 * 4);
+        var taken = image.CropScaled(crop, 64);
+
+        Assert.True((long)width * height > MipmapScaler.FastestUpTo, "the case must be one Skia takes");
+        int worst = 0;
+        for (int i = 0; i < ours.Length; i++) worst = Math.Max(worst, Math.Abs(ours[i] - taken[i]));
+        Assert.True(worst <= 1, $"differs from Skia by up to {worst} grey levels");
+    }
+
+    /// <summary>Skia's own one-step bilinear resize, the reference <see cref="BilinearScaler"/> follows.</summary>
+    static PixelImage SkiaScaled(PixelImage image, int width, int height)
+    {
+        var scaled = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        Assert.True(image.Bitmap.ScalePixels(scaled, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None)));
+        return new PixelImage(scaled);
+    }
+
+    /// <summary>Random colours, alpha 255: a photo's pixels are opaque, and Skia filters translucent ones premultiplied.</summary>
+    static PixelImage OpaqueRandomImage(int width, int height, int seed)
+    {
+        var bytes = new byte[width * height * 4];
+        new Random(seed).NextBytes(bytes);
+        for (int i = 3; i < bytes.Length; i += 4) bytes[i] = 255;
+        return PixelImage.FromRgba(width, height, bytes);
+    }
+
+    /// <summary>The largest difference of any channel (alpha included) between two images of one size.</summary>
+    static int MostDifferent(PixelImage a, PixelImage b)
+    {
+        int worst = 0;
+        for (int y = 0; y < a.Height; y++)
+        {
+            var rowA = a.Pixels.Slice(y * a.RowBytes, a.Width * 4);
+            var rowB = b.Pixels.Slice(y * b.RowBytes, b.Width * 4);
+            for (int i = 0; i < rowA.Length; i++) worst = Math.Max(worst, Math.Abs(rowA[i] - rowB[i]));
+        }
+        return worst;
     }
 }
