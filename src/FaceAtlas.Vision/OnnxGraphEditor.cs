@@ -189,6 +189,38 @@ internal static class OnnxGraphEditor
     }
 
     /// <summary>The float tensor an initializer field holds, or null when it holds another type.</summary>
+    /// <summary>The dimensions of an encoded tensor, read without copying its values.</summary>
+    internal static long[] TensorDims(byte[] tensor)
+    {
+        var dims = new List<long>();
+        int p = 0;
+        while (p < tensor.Length)
+        {
+            ulong key = ReadVarint(tensor, ref p);
+            int number = (int)(key >> 3), wire = (int)(key & 7);
+            switch (wire)
+            {
+                case 0:
+                    ulong v = ReadVarint(tensor, ref p);
+                    if (number == 1) dims.Add((long)v);
+                    break;
+                case 2:
+                    ulong length = ReadVarint(tensor, ref p);
+                    if (length > (ulong)(tensor.Length - p)) throw Truncated(tensor.Length);
+                    int end = p + (int)length;
+                    if (number == 1) // packed
+                        while (p < end) dims.Add((long)ReadVarint(tensor, ref p));
+                    p = end;
+                    break;
+                case 1: p += 8; break;
+                case 5: p += 4; break;
+                default: throw new ModelLayoutException($"unexpected protobuf wire type {wire} at byte {p}: the file is damaged or not an ONNX model");
+            }
+        }
+        if (p > tensor.Length) throw Truncated(tensor.Length);
+        return dims.ToArray();
+    }
+
     internal static FloatTensor? ReadFloatTensor(byte[] tensor)
     {
         var fields = Parse(tensor);

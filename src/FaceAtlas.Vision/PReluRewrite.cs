@@ -121,7 +121,12 @@ internal static class PReluRewrite
         /// </summary>
         public bool IsImageConvolution(string tensor) =>
             _producer.TryGetValue(tensor, out var at) && ToNode(_fields[at].Bytes) is { OpType: "Conv" } conv
-            && conv.Inputs.Length >= 2 && Tensor(conv.Inputs[1]) is { Dims.Length: 4 };
+            && conv.Inputs.Length >= 2 && Dims(conv.Inputs[1]) is { Length: 4 };
+
+        /// <summary>An initializer's dimensions (without reading its values), or null when it is none.</summary>
+        long[]? Dims(string name) =>
+            _changed.TryGetValue(name, out var t) ? t.Dims
+            : _initializerAt.TryGetValue(name, out var at) ? TensorDims(_fields[at].Bytes) : null;
 
         /// <summary>Drops an initializer no node uses any more.</summary>
         public void Release(string name)
