@@ -188,7 +188,6 @@ internal static class OnnxGraphEditor
             : null;
     }
 
-    /// <summary>The float tensor an initializer field holds, or null when it holds another type.</summary>
     /// <summary>The dimensions of an encoded tensor, read without copying its values.</summary>
     internal static long[] TensorDims(byte[] tensor)
     {
@@ -221,6 +220,7 @@ internal static class OnnxGraphEditor
         return dims.ToArray();
     }
 
+    /// <summary>The float tensor an initializer field holds, or null when it holds another type.</summary>
     internal static FloatTensor? ReadFloatTensor(byte[] tensor)
     {
         var fields = Parse(tensor);
