@@ -62,7 +62,12 @@ internal static class MipmapScaler
     {
         halfWidth = Math.Max(1, width / 2);
         halfHeight = Math.Max(1, height / 2);
-        if (width % 2 == 0 && height % 2 == 0) return HalveEven(source, rowBytes, halfWidth, halfHeight);
+        if (width % 2 == 0 && height % 2 == 0)
+        {
+            var even = new byte[halfWidth * halfHeight * 4];
+            HalveEven(source, rowBytes, even, halfWidth * 4, halfWidth, halfHeight, rounded: false);
+            return even;
+        }
         ReadOnlySpan<uint> taps1 = [1], taps2 = [1, 1], taps3 = [1, 2, 1];
         var across = width == 1 ? taps1 : width % 2 == 0 ? taps2 : taps3;
         var down = height == 1 ? taps1 : height % 2 == 0 ? taps2 : taps3;
@@ -123,25 +128,28 @@ internal static class MipmapScaler
         }
     }
 
-    /// <summary>Both sides even: each pixel the truncated mean of 2x2, two channels at a time in 16-bit lanes.</summary>
-    static byte[] HalveEven(ReadOnlySpan<byte> source, int rowBytes, int halfWidth, int halfHeight)
+    /// <summary>
+    /// Both sides even: each pixel of <paramref name="target"/> the mean of 2x2 of <paramref name="source"/>, truncated
+    /// as Skia's mip filter does or <paramref name="rounded"/>, two channels at a time in 16-bit lanes (the sum of four
+    /// bytes needs 10 bits, so the lanes never carry into each other).
+    /// </summary>
+    internal static void HalveEven(ReadOnlySpan<byte> source, int rowBytes, Span<byte> target, int targetRowBytes,
+        int halfWidth, int halfHeight, bool rounded)
     {
         const uint Even = 0x00FF00FF;
-        var half = new byte[halfWidth * halfHeight * 4];
-        var target = MemoryMarshal.Cast<byte, uint>(half.AsSpan());
+        uint round = rounded ? 0x00020002u : 0;
         for (int y = 0; y < halfHeight; y++)
         {
             var top = MemoryMarshal.Cast<byte, uint>(source.Slice(2 * y * rowBytes, 2 * halfWidth * 4));
             var bottom = MemoryMarshal.Cast<byte, uint>(source.Slice((2 * y + 1) * rowBytes, 2 * halfWidth * 4));
-            var row = target.Slice(y * halfWidth, halfWidth);
+            var row = MemoryMarshal.Cast<byte, uint>(target.Slice(y * targetRowBytes, halfWidth * 4));
             for (int x = 0; x < row.Length; x++)
             {
                 uint a = top[2 * x], b = top[2 * x + 1], c = bottom[2 * x], d = bottom[2 * x + 1];
-                uint even = (a & Even) + (b & Even) + (c & Even) + (d & Even);
-                uint odd = ((a >> 8) & Even) + ((b >> 8) & Even) + ((c >> 8) & Even) + ((d >> 8) & Even);
+                uint even = (a & Even) + (b & Even) + (c & Even) + (d & Even) + round;
+                uint odd = ((a >> 8) & Even) + ((b >> 8) & Even) + ((c >> 8) & Even) + ((d >> 8) & Even) + round;
                 row[x] = ((even >> 2) & Even) | (((odd >> 2) & Even) << 8);
             }
         }
-        return half;
     }
 }

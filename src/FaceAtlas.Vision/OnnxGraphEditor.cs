@@ -142,26 +142,33 @@ internal static class OnnxGraphEditor
         int p = 0;
         while (p < bytes.Length)
         {
-            ulong key = ReadVarint(bytes, ref p);
-            int number = (int)(key >> 3), wire = (int)(key & 7);
-            switch (wire)
-            {
-                case 0: fields.Add(new Field(number, 0, ReadVarint(bytes, ref p), [])); break;
-                case 1: fields.Add(new Field(number, 1, 0, Take(bytes, ref p, 8))); break;
-                case 2: fields.Add(new Field(number, 2, 0, Take(bytes, ref p, ReadVarint(bytes, ref p)))); break;
-                case 5: fields.Add(new Field(number, 5, 0, Take(bytes, ref p, 4))); break;
-                default: throw new ModelLayoutException($"unexpected protobuf wire type {wire} at byte {p}: the file is damaged or not an ONNX model");
-            }
+            var (number, wire, varint, start, length) = NextField(bytes, ref p);
+            fields.Add(new Field(number, wire, varint, wire == 0 ? [] : bytes[start..(start + length)]));
         }
         return fields;
     }
 
-    static byte[] Take(byte[] bytes, ref int p, ulong length)
+    /// <summary>
+    /// The field of a protobuf message that starts at <paramref name="p"/>: its number, wire type, value (wire type 0)
+    /// and where its bytes lie (the others), read without copying them; <paramref name="p"/> moves past it.
+    /// </summary>
+    static (int Number, int Wire, ulong Varint, int Start, int Length) NextField(byte[] bytes, ref int p)
     {
+        ulong key = ReadVarint(bytes, ref p);
+        int number = (int)(key >> 3), wire = (int)(key & 7);
+        ulong varint = 0, length = wire switch
+        {
+            0 => 0,
+            1 => 8,
+            2 => ReadVarint(bytes, ref p),
+            5 => 4,
+            _ => throw new ModelLayoutException($"unexpected protobuf wire type {wire} at byte {p}: the file is damaged or not an ONNX model"),
+        };
+        if (wire == 0) varint = ReadVarint(bytes, ref p);
         if (length > (ulong)(bytes.Length - p)) throw Truncated(bytes.Length);
-        var taken = bytes[p..(p + (int)length)];
+        int start = p;
         p += (int)length;
-        return taken;
+        return (number, wire, varint, start, (int)length);
     }
 
     static ModelLayoutException Truncated(int length) =>
@@ -195,28 +202,17 @@ internal static class OnnxGraphEditor
         int p = 0;
         while (p < tensor.Length)
         {
-            ulong key = ReadVarint(tensor, ref p);
-            int number = (int)(key >> 3), wire = (int)(key & 7);
-            switch (wire)
+            var (number, wire, varint, start, length) = NextField(tensor, ref p);
+            if (number != 1) continue;
+            if (wire == 0)
             {
-                case 0:
-                    ulong v = ReadVarint(tensor, ref p);
-                    if (number == 1) dims.Add((long)v);
-                    break;
-                case 2:
-                    ulong length = ReadVarint(tensor, ref p);
-                    if (length > (ulong)(tensor.Length - p)) throw Truncated(tensor.Length);
-                    int end = p + (int)length;
-                    if (number == 1) // packed
-                        while (p < end) dims.Add((long)ReadVarint(tensor, ref p));
-                    p = end;
-                    break;
-                case 1: p += 8; break;
-                case 5: p += 4; break;
-                default: throw new ModelLayoutException($"unexpected protobuf wire type {wire} at byte {p}: the file is damaged or not an ONNX model");
+                dims.Add((long)varint);
+                continue;
             }
+            int at = start, end = start + length; // packed
+            while (at < end) dims.Add((long)ReadVarint(tensor, ref at));
+            if (at > end) throw Truncated(length); // the last value runs past its field
         }
-        if (p > tensor.Length) throw Truncated(tensor.Length);
         return dims.ToArray();
     }
 
@@ -225,13 +221,6 @@ internal static class OnnxGraphEditor
     {
         var fields = Parse(tensor);
         if (fields.FirstOrDefault(f => f.Number == 2).Varint != 1 /* FLOAT */) return null;
-        var dims = new List<long>();
-        foreach (var f in fields.Where(f => f.Number == 1))
-        {
-            if (f.WireType == 0) { dims.Add((long)f.Varint); continue; }
-            int p = 0; // packed
-            while (p < f.Bytes.Length) dims.Add((long)ReadVarint(f.Bytes, ref p));
-        }
         var name = Encoding.UTF8.GetString(fields.First(f => f.Number == 8).Bytes);
         // raw_data, or float_data packed (one field of bytes) or not (a field of four bytes a value): both little-endian
         var data = fields.Where(f => f.Number is 9 or 4).ToList();
@@ -242,7 +231,7 @@ internal static class OnnxGraphEditor
             Buffer.BlockCopy(f.Bytes, 0, values, offset, f.Bytes.Length);
             offset += f.Bytes.Length;
         }
-        return new FloatTensor(name, dims.ToArray(), values);
+        return new FloatTensor(name, TensorDims(tensor), values);
     }
 
     /// <summary>An initializer field (GraphProto.initializer) holding <paramref name="tensor"/> as raw little-endian floats.</summary>
