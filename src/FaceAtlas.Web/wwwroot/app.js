@@ -7,6 +7,14 @@ const PAGE = 200;
 
 function say(text) { message.textContent = text || ""; }
 
+// Goes to another page and says there what was done: each page starts with a clear message line, so the words wait
+// for the page they belong to.
+let done = "";
+function go(hash, words) {
+  done = words;
+  if (location.hash === hash) route(); else location.hash = hash;
+}
+
 async function api(path, options = {}) {
   const headers = { "X-FaceAtlas-Request": "1", ...(options.headers || {}) };
   const response = await fetch("/api" + path, { ...options, headers, credentials: "same-origin" });
@@ -142,12 +150,15 @@ async function person(id) {
   const name = el("input", { type: "text", value: p.name || "", id: "person-name", "aria-label": "Name", placeholder: "Add a name",
     onkeydown: e => { if (e.key === "Enter") document.getElementById("rename").click(); } });
   const rename = el("button", { id: "rename", onclick: async () => { await post(`/people/${id}/name`, { name: name.value.trim() }); say("Saved"); } }, "Rename");
-  const hide = el("button", { onclick: async () => { await post(`/people/${id}/${p.hidden ? "unhide" : "hide"}`); location.hash = p.hidden ? `#/person/${id}` : "#/people"; if (p.hidden) await person(id); } },
+  const hide = el("button", { onclick: async () => {
+    await post(`/people/${id}/${p.hidden ? "unhide" : "hide"}`);
+    if (p.hidden) go(`#/person/${id}`, `${label(p)} is shown again`);
+    else go("#/people", `Hid ${label(p)}: “Hidden people” lists them`);
+  } },
     p.hidden ? "Unhide" : "Hide");
   const merge = picker({ id: "merge-picker", label: "Merge into person", exclude: [id], onPick: async target => {
     await post(`/people/${target.person}/merge`, { others: [id] });
-    location.hash = `#/person/${target.person}`;
-    say(`Merged into ${target.name || "that person"}`);
+    go(`#/person/${target.person}`, `Merged ${label(p)} into ${target.name || "this person"}`);
   } });
 
   let last = -1;
@@ -421,7 +432,8 @@ async function status() {
 }
 
 async function route() {
-  say("");
+  say(done);
+  done = "";
   const [, page, arg] = location.hash.split("/");
   for (const a of document.querySelectorAll("header nav a")) a.toggleAttribute("aria-current", a.getAttribute("href") === `#/${page || "people"}`);
   try {
