@@ -15,6 +15,8 @@ public sealed class SqliteCatalogStore(string path) : ICatalogStore
 
     public string LocalFiles => Location;
 
+    public bool IsNew => !Path.Exists(Location);
+
     public IFaceCatalog Open() => SqliteCatalog.Open(Location, create: false);
 
     public ICatalogWriter OpenForWriting(bool create = true)

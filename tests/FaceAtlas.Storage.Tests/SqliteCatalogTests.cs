@@ -38,6 +38,20 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
     }
 
     [Fact]
+    public void Should_BeNewUntilTheFirstWriterMakesIt_When_NothingIsThere()
+    {
+        var store = CatalogStores.For(_temp.File("fresh/catalog.db"));
+        Directory.CreateDirectory(_temp.File("a-folder.db"));
+
+        bool before = store.IsNew;
+        using (store.OpenForWriting()) { }
+
+        Assert.True(before);
+        Assert.False(store.IsNew);
+        Assert.False(CatalogStores.For(_temp.File("a-folder.db")).IsNew); // refused when opened, so nothing to prepare for
+    }
+
+    [Fact]
     public void Should_PutSqlitesOwnErrorsInTheSharedWords_When_Explaining()
     {
         var store = CatalogStores.For(_temp.File("c.db"));

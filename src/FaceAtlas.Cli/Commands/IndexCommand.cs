@@ -79,8 +79,9 @@ public static class IndexCommand
     {
         var store = CatalogAccess.Store(parse);
         var roots = parse.GetValue(Paths)!;
-        using var writer = store.OpenForWriting();
         using var analyzer = new FaceAnalyzer(options: DetectionOptions.Default with { MinFaceSize = parse.GetValue(MinFace) });
+        IndexService.LoadModelsEarly(store, analyzer);
+        using var writer = store.OpenForWriting();
         var progress = new ConsoleProgress(stderr, interactive: !Console.IsErrorRedirected);
         if (parse.GetValue(Watch))
             return await WatchAsync(store, writer, roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads) }, !parse.GetValue(NoCluster),

@@ -21,6 +21,12 @@ public interface ICatalogStore
     /// </summary>
     string LocalFiles { get; }
 
+    /// <summary>
+    /// No catalog is here yet: the next <see cref="OpenForWriting"/> makes it, and an index into it analyses every
+    /// photo it finds. False where that cannot be told without asking a server.
+    /// </summary>
+    bool IsNew { get; }
+
     /// <summary>An existing catalog, for reading and for small edits (naming, merging); throws when there is none.</summary>
     IFaceCatalog Open();
 

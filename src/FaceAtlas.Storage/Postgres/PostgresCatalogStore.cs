@@ -53,6 +53,9 @@ public sealed class PostgresCatalogStore : ICatalogStore
 
     PostgresConnections Connections => Pools.GetOrAdd(_location.Connection.ConnectionString, _ => new PostgresConnections(_location, _warn));
 
+    /// <summary>Whether the database holds a catalog is the server's to say; not asked for this hint.</summary>
+    public bool IsNew => false;
+
     public IFaceCatalog Open() => OpenCatalog(create: false);
 
     /// <summary>Set once the schema was found current: the web app opens the catalog for every request.</summary>
