@@ -7,7 +7,9 @@ namespace FaceAtlas.Bench;
 /// <summary>
 /// <c>bench -- embedder [--faces N] [--rounds N]</c>: fr_feature.onnx as shipped beside the graph indexing runs (its
 /// PRelu rewritten, <see cref="PReluRewrite"/>), in one process on one thread, on the same aligned faces of lfw-dev,
-/// alternating rounds: milliseconds a face, the ratio, and how far the embeddings differ.
+/// alternating rounds: milliseconds a face, the ratio, and how far the embeddings differ. <c>--save FILE</c> writes
+/// the rewritten graph (for bench/experiments/quantize-qdq.py); <c>--against FILE</c> times a third graph (say an
+/// int8 copy of the rewritten one) in the same rounds.
 /// </summary>
 internal static class EmbedderGraph
 {
@@ -19,8 +21,10 @@ internal static class EmbedderGraph
         using var options = ModelCatalog.CreateOptions();
         var shipped = File.ReadAllBytes(path);
         var rewritten = PReluRewrite.Apply(shipped, out int count);
+        if (BenchArgs.Value(args, "--save") is { } save) File.WriteAllBytes(save, rewritten);
         using var before = new InferenceSession(shipped, options);
         using var after = new InferenceSession(rewritten, options);
+        using var other = BenchArgs.Value(args, "--against") is { } againstPath ? new InferenceSession(againstPath, options) : null;
         Console.WriteLine($"{inputs.Count} aligned faces of lfw-dev, one thread, {count} PRelu rewritten; {Environment.ProcessorCount} cores");
 
         float worst = 1, largest = 0;
@@ -41,6 +45,17 @@ internal static class EmbedderGraph
             Console.WriteLine($"| {round} | {shippedMs:F2} | {rewrittenMs:F2} | {shippedMs / rewrittenMs:F2}x |");
         }
         Console.WriteLine($"median ratio {Statistics.Median(ratios):F2}x; embeddings: lowest cosine similarity {worst:F7}, largest component difference {largest:E1}");
+        if (other is null) return 0;
+
+        Console.WriteLine("| round | rewritten ms a face | --against ms a face | ratio |");
+        Console.WriteLine("|---|---|---|---|");
+        for (int round = 1; round <= rounds; round++)
+        {
+            double rewrittenMs = Time(after, inputs), otherMs = Time(other, inputs);
+            Console.WriteLine($"| {round} | {rewrittenMs:F2} | {otherMs:F2} | {rewrittenMs / otherMs:F2}x |");
+        }
+        var similarity = inputs.Select(input => FaceEmbedder.Similarity(Embed(after, input), Embed(other, input))).Order().ToList();
+        Console.WriteLine($"--against's embeddings against the rewritten graph's: median cosine similarity {similarity[similarity.Count / 2]:F4}, lowest {similarity[0]:F4}");
         return 0;
     }
 

@@ -1,15 +1,22 @@
 #!/usr/bin/python3
-"""Makes an int8 (QDQ) copy of fr_detect.onnx, to time it against the float model:
+"""Makes an int8 (QDQ) copy of a float graph, to time it against the float one (the detector, or the embedder):
 
     apt-get install python3-onnx
-    /usr/bin/python3 bench/experiments/quantize-detector.py models/fr_detect.onnx /tmp/fr_detect_int8.onnx
+    /usr/bin/python3 bench/experiments/quantize-qdq.py models/fr_detect.onnx /tmp/fr_detect_int8.onnx
     dotnet run -c Release --project bench/FaceAtlas.Bench -- windows --detector /tmp/fr_detect_int8.onnx
 
+    dotnet run -c Release --project bench/FaceAtlas.Bench -- embedder --save /tmp/fr_feature_rewritten.onnx
+    /usr/bin/python3 bench/experiments/quantize-qdq.py /tmp/fr_feature_rewritten.onnx /tmp/fr_feature_int8.onnx
+    dotnet run -c Release --project bench/FaceAtlas.Bench -- embedder --against /tmp/fr_feature_int8.onnx
+    # the same with the PRelu (BatchNormalization -> Relu -> Add once rewritten) in int8 as well:
+    /usr/bin/python3 bench/experiments/quantize-qdq.py /tmp/fr_feature_rewritten.onnx /tmp/fr_feature_int8p.onnx --prelu
+
 For timing only: activation scales are fixed guesses (speed does not depend on them), not calibrated, so its
-detections are not meant to be right. Weights are int8 per output channel, activations uint8; every Conv gets
+outputs are not meant to be right. Weights are int8 per output channel, activations uint8; every Conv gets
 DequantizeLinear inputs and a QuantizeLinear output, which ONNX Runtime fuses into QLinearConv (checked by saving
-the optimised graph: 52 QLinearConv). The opset is raised from 9 to 13 for per-channel DequantizeLinear, so the
-Unsqueeze and Slice nodes are rewritten to take their axes and bounds as inputs. Result: docs/BENCHMARKS.md.
+the optimised graph: 52 QLinearConv for the detector). The opset is raised to 13 for per-channel
+DequantizeLinear, so Unsqueeze and Slice nodes are rewritten to take their axes and bounds as inputs. Results:
+docs/BENCHMARKS.md.
 """
 import sys
 
@@ -42,6 +49,28 @@ for n in g.node:
         nodes.append(helper.make_node('Slice', [n.input[0], s, e, ax], list(n.output), name=n.name))
     else:
         nodes.append(n)
+# 1b. --prelu: each BatchNormalization (the embedder's PRelu as rewritten at load: x + Relu((s - 1)x)) becomes the
+# depthwise 1x1 convolution it computes, so that it is quantized too, its Relu folds into that convolution's
+# output, and every Add gets QDQ around it (ONNX Runtime makes it a QLinearAdd): no float layer is left between
+# two convolutions.
+prelu_int8 = '--prelu' in sys.argv[3:]
+if prelu_int8:
+    converted = []
+    for n in nodes:
+        if n.op_type != 'BatchNormalization':
+            converted.append(n)
+            continue
+        scale, bias, mean, var = (numpy_helper.to_array(inits[i]) for i in n.input[1:5])
+        eps = ([a.f for a in n.attribute if a.name == 'epsilon'] or [1e-5])[0]
+        a = scale / np.sqrt(var + eps)
+        b = bias - mean * a
+        c = len(a)
+        w = add_init(n.output[0] + '_dw', a.reshape(c, 1, 1, 1).astype(np.float32))
+        inits[w] = new_inits[-1]
+        bb = add_init(n.output[0] + '_db', b.astype(np.float32))
+        inits[bb] = new_inits[-1]
+        converted.append(helper.make_node('Conv', [n.input[0], w, bb], list(n.output), name=n.output[0] + '_as_conv', group=c, kernel_shape=[1, 1]))
+    nodes = converted
 # 2. consumers / producers
 producer = {o: n for n in nodes for o in n.output}
 consumers = {}
@@ -98,6 +127,13 @@ for n in nodes:
         out = relu.output[0] if relu else y
         result.append(helper.make_node('Conv', ins, [out], name=n.name, **{a.name: helper.get_attribute_value(a) for a in n.attribute}))
         result += qdq(out, relu is not None)
+        continue
+    if prelu_int8 and n.op_type == 'Add':
+        for i in n.input:
+            if i not in qdq_for:
+                result += qdq(i, False)
+        result.append(n)
+        result += qdq(n.output[0], False)
         continue
     result.append(n)
 # rewire: every consumer of a tensor with qdq uses the dq output (except the Q itself)
