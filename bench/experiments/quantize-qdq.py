@@ -11,8 +11,9 @@
     # the same with the PRelu (BatchNormalization -> Relu -> Add once rewritten) in int8 as well:
     /usr/bin/python3 bench/experiments/quantize-qdq.py /tmp/fr_feature_rewritten.onnx /tmp/fr_feature_int8p.onnx --prelu
 
-For timing only: activation scales are fixed guesses (speed does not depend on them), not calibrated, so its
-outputs are not meant to be right. Weights are int8 per output channel, activations uint8; every Conv gets
+Without --ranges FILE the activation scales are fixed guesses (speed does not depend on them), for timing only;
+with it (`bench -- embedder --faces 500 --ranges FILE` writes one) they come from the float graph's smallest and
+largest values on real aligned faces. Weights are int8 per output channel, activations uint8; every Conv gets
 DequantizeLinear inputs and a QuantizeLinear output, which ONNX Runtime fuses into QLinearConv (checked by saving
 the optimised graph: 52 QLinearConv for the detector). The opset is raised to 13 for per-channel
 DequantizeLinear, so Unsqueeze and Slice nodes are rewritten to take their axes and bounds as inputs. Results:
@@ -26,6 +27,9 @@ from onnx import helper, numpy_helper
 
 src, dst = sys.argv[1], sys.argv[2]
 ranges = {}  # tensor -> (min, max); empty: fixed scales, enough for timing
+if '--ranges' in sys.argv[3:]:  # calibrated: bench -- embedder --ranges FILE
+    import json
+    ranges = {k: tuple(v) for k, v in json.load(open(sys.argv[sys.argv.index('--ranges') + 1])).items()}
 m = onnx.load(src)
 g = m.graph
 inits = {i.name: i for i in g.initializer}
