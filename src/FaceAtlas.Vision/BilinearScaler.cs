@@ -11,9 +11,9 @@ namespace FaceAtlas.Vision;
 /// </summary>
 internal sealed class BilinearScaler
 {
-    readonly int[] _left, _right;
-    readonly float[] _weight;
-    readonly int _sourceWidth, _sourceHeight, _sourceRowBytes, _targetHeight;
+    readonly int[] _left, _right, _top, _bottom;
+    readonly float[] _across, _down;
+    readonly int _sourceWidth, _sourceRowBytes;
     Vector128<float>[] _upper, _lower;
     readonly Vector128<float>[] _channels, _row;
     int _upperRow = -1, _lowerRow = -1;
@@ -25,11 +25,9 @@ internal sealed class BilinearScaler
         ArgumentOutOfRangeException.ThrowIfLessThan(sourceHeight, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(targetWidth, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(targetHeight, 1);
-        (_sourceWidth, _sourceHeight, _sourceRowBytes, _targetHeight) = (sourceWidth, sourceHeight, sourceRowBytes, targetHeight);
-        _left = new int[targetWidth];
-        _right = new int[targetWidth];
-        _weight = new float[targetWidth];
-        Sampling(sourceWidth, targetWidth, _left, _right, _weight);
+        (_sourceWidth, _sourceRowBytes) = (sourceWidth, sourceRowBytes);
+        (_left, _right, _across) = Sampling(sourceWidth, targetWidth);
+        (_top, _bottom, _down) = Sampling(sourceHeight, targetHeight);
         _upper = new Vector128<float>[targetWidth];
         _lower = new Vector128<float>[targetWidth];
         _row = new Vector128<float>[targetWidth];
@@ -54,10 +52,8 @@ internal sealed class BilinearScaler
     /// </summary>
     public ReadOnlySpan<Vector128<float>> Row(ReadOnlySpan<byte> source, int y)
     {
-        double at = (y + 0.5) * _sourceHeight / _targetHeight - 0.5;
-        int y0 = (int)Math.Floor(at);
-        var down = Vector128.Create((float)(at - y0));
-        int top = Math.Clamp(y0, 0, _sourceHeight - 1), bottom = Math.Clamp(y0 + 1, 0, _sourceHeight - 1);
+        var down = Vector128.Create(_down[y]);
+        int top = _top[y], bottom = _bottom[y];
         if (top != _upperRow)
         {
             if (top == _lowerRow) (_upper, _lower, _upperRow, _lowerRow) = (_lower, _upper, _lowerRow, -1);
@@ -74,9 +70,14 @@ internal sealed class BilinearScaler
         return _row;
     }
 
-    /// <summary>Source columns and weights of each target column: its centre mapped back, neighbours clamped to the edge.</summary>
-    internal static void Sampling(int sourceSize, int targetSize, Span<int> first, Span<int> second, Span<float> weight)
+    /// <summary>
+    /// The two source columns (or rows) each target column (or row) reads and the second one's weight: its centre
+    /// mapped back, neighbours clamped to the edge.
+    /// </summary>
+    static (int[] First, int[] Second, float[] Weight) Sampling(int sourceSize, int targetSize)
     {
+        int[] first = new int[targetSize], second = new int[targetSize];
+        var weight = new float[targetSize];
         double step = (double)sourceSize / targetSize;
         for (int x = 0; x < targetSize; x++)
         {
@@ -86,6 +87,7 @@ internal sealed class BilinearScaler
             first[x] = Math.Clamp(x0, 0, sourceSize - 1);
             second[x] = Math.Clamp(x0 + 1, 0, sourceSize - 1);
         }
+        return (first, second, weight);
     }
 
     /// <summary>One source row resampled to the target's width.</summary>
@@ -97,7 +99,7 @@ internal sealed class BilinearScaler
         for (int x = 0; x < into.Length; x++)
         {
             var a = _channels[_left[x]];
-            into[x] = a + (_channels[_right[x]] - a) * Vector128.Create(_weight[x]);
+            into[x] = a + (_channels[_right[x]] - a) * Vector128.Create(_across[x]);
         }
     }
 
