@@ -60,8 +60,7 @@ internal static class PReluRewrite
             else if (edit.Rewrite(i) is { } field) newGraph.Add(field);
         }
         newGraph.AddRange(added);
-        top[graphAt] = top[graphAt] with { Bytes = Encode(newGraph) };
-        return Encode(top);
+        return WithGraph(top, newGraph);
     }
 
     /// <summary>
@@ -94,7 +93,7 @@ internal static class PReluRewrite
                     _initializerAt[name] = i;
                     _initializerNamed[i] = name;
                 }
-                if (f.Number == 12) _graphOutputs.Add(System.Text.Encoding.UTF8.GetString(Parse(f.Bytes).First(v => v.Number == 1).Bytes));
+                if (f.Number == 12) _graphOutputs.Add(System.Text.Encoding.UTF8.GetString(Parse(f.Bytes).First(v => v.Number == 1).Bytes.Span));
                 if (f.Number != 1) continue;
                 var node = ToNode(f.Bytes);
                 Nodes.Add((i, node));
@@ -126,7 +125,7 @@ internal static class PReluRewrite
         /// <summary>An initializer's dimensions (without reading its values), or null when it is none.</summary>
         long[]? Dims(string name) =>
             _changed.TryGetValue(name, out var t) ? t.Dims
-            : _initializerAt.TryGetValue(name, out var at) ? TensorDims(_fields[at].Bytes) : null;
+            : _initializerAt.TryGetValue(name, out var at) ? TensorDims(_fields[at].Bytes.Span) : null;
 
         /// <summary>Drops an initializer no node uses any more.</summary>
         public void Release(string name)

@@ -128,8 +128,8 @@ public sealed class PReluRewriteTests
         var node = OnnxGraphEditor.Parse(OnnxGraphEditor.NodeField(op, name, inputs, outputs).Bytes);
         node.Add(new OnnxGraphEditor.Field(5, 2, 0, OnnxGraphEditor.Encode([
             new OnnxGraphEditor.Field(1, 2, 0, System.Text.Encoding.UTF8.GetBytes("group")),
-            new OnnxGraphEditor.Field(3, 0, (ulong)group, []),
-            new OnnxGraphEditor.Field(20, 0, 2 /* INT */, [])])));
+            new OnnxGraphEditor.Field(3, 0, (ulong)group, default),
+            new OnnxGraphEditor.Field(20, 0, 2 /* INT */, default)])));
         return OnnxGraphEditor.Encode(node);
     }
 
@@ -142,8 +142,8 @@ public sealed class PReluRewriteTests
         {
             var tensorType = new List<OnnxGraphEditor.Field>
             {
-                new(1, 0, 1 /* FLOAT */, []),
-                Bytes(2, OnnxGraphEditor.Encode(dims.Select(d => Bytes(1, OnnxGraphEditor.Encode([new(1, 0, (ulong)d, [])]))))),
+                new(1, 0, 1 /* FLOAT */, default),
+                Bytes(2, OnnxGraphEditor.Encode(dims.Select(d => Bytes(1, OnnxGraphEditor.Encode([new(1, 0, (ulong)d, default)]))))),
             };
             return OnnxGraphEditor.Encode([Bytes(1, Text(name)), Bytes(2, OnnxGraphEditor.Encode([Bytes(1, OnnxGraphEditor.Encode(tensorType))]))]);
         }
@@ -153,9 +153,9 @@ public sealed class PReluRewriteTests
         graph.Add(Bytes(11, ValueInfo("input", [1, 3, Side, Side])));
         graph.Add(Bytes(12, OnnxGraphEditor.FloatOutput("output")));
         return OnnxGraphEditor.Encode([
-            new(1, 0, 7, []), // ir_version
+            new(1, 0, 7, default), // ir_version
             Bytes(7, OnnxGraphEditor.Encode(graph)),
-            Bytes(8, OnnxGraphEditor.Encode([Bytes(1, []), new(2, 0, 9, [])])), // opset_import: "" 9
+            Bytes(8, OnnxGraphEditor.Encode([Bytes(1, []), new(2, 0, 9, default)])), // opset_import: "" 9
         ]);
     }
 }
