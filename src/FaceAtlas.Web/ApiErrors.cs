@@ -31,7 +31,7 @@ internal sealed class ApiErrors(ICatalogStore store)
     public static Task WriteAsync(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new { error = message });
+        return context.Response.WriteAsJsonAsync(new ErrorView(message), WebJson.Contract<ErrorView>(context));
     }
 
     static (int Status, string Message)? Map(Exception e) => e switch

@@ -92,7 +92,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/search", (HttpRequest request) => SearchAsync(request)).DisableAntiforgery();
         api.MapGet("/status", () => Read(Status));
         // Anything else under /api is not a resource: 404, as for a path that tries to climb out.
-        api.Map("/{**rest}", () => Results.NotFound(new { error = "no such resource" }));
+        api.Map("/{**rest}", () => Results.NotFound(new ErrorView("no such resource")));
     }
 
     IResult Read<T>(Func<IFaceCatalog, T> read)
@@ -101,7 +101,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         return Results.Ok(read(catalog));
     }
 
-    IResult Change(Action<IFaceCatalog> change) => Read(c => { change(c); return new { ok = true }; });
+    IResult Change(Action<IFaceCatalog> change) => Read(c => { change(c); return new OkView(true); });
 
     IResult Change<T>(Func<IFaceCatalog, T> change) => Read(change);
 
@@ -238,7 +238,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// <summary>The uploaded query photo goes through the indexing pipeline's decoder, with its limits; one at a time.</summary>
     async Task<IResult> SearchAsync(HttpRequest request)
     {
-        var tooLarge = Results.Json(new { error = $"the upload is too large (at most {options.MaxUploadBytes / 1048576} MB)" }, statusCode: 413);
+        var tooLarge = Results.Json(new ErrorView($"the upload is too large (at most {options.MaxUploadBytes / 1048576} MB)"), WebJson.Contract<ErrorView>(request.HttpContext), statusCode: 413);
         if (request.ContentLength > options.MaxUploadBytes) return tooLarge; // said before a byte of it is read
         if (!request.HasFormContentType) throw new InvalidRequestException("send the photo as multipart/form-data, field 'photo'");
         IFormCollection form;

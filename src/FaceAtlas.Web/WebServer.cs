@@ -23,7 +23,11 @@ public static class WebServer
             k.Limits.MaxRequestBodySize = options.MaxUploadBytes;
             k.AddServerHeader = false;
         });
-        builder.Services.Configure<JsonOptions>(j => j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.Configure<JsonOptions>(j =>
+        {
+            j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            j.SerializerOptions.TypeInfoResolver = WebJson.Default; // no reflection: see WebJson
+        });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<CatalogApi>();
         // A body that is not the JSON asked for throws, so ApiErrors answers it with words, as every other error.

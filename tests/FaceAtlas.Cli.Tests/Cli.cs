@@ -6,11 +6,16 @@ namespace FaceAtlas.Cli.Tests;
 /// <summary>Runs the real faceatlas program (built beside these tests) as a child process.</summary>
 internal static class Cli
 {
-    /// <summary>The program built with the same configuration as this test assembly.</summary>
+    /// <summary>
+    /// The program built with the same configuration as this test assembly, or the one FACEATLAS_TEST_PROGRAM names
+    /// (say the launcher's native build, .build/app/faceatlas, to run these tests against what users run).
+    /// </summary>
     public static string Program { get; } = Locate();
 
     static string Locate()
     {
+        if (Environment.GetEnvironmentVariable("FACEATLAS_TEST_PROGRAM") is { Length: > 0 } chosen)
+            return File.Exists(chosen) ? Path.GetFullPath(chosen) : throw new FileNotFoundException($"FACEATLAS_TEST_PROGRAM: no program at {chosen}");
         // .build/bin/FaceAtlas.Cli.Tests/<config>/ -> .build/bin/FaceAtlas.Cli/<config>/faceatlas
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var path = Path.Combine(here.Parent!.Parent!.FullName, "FaceAtlas.Cli", here.Name, "faceatlas");
@@ -23,9 +28,13 @@ internal static class Cli
     /// Starts the program with <paramref name="environment"/> added to this process's and the variables named in
     /// <paramref name="unset"/> taken out.
     /// </summary>
-    public static Process Start(string[] args, IReadOnlyDictionary<string, string> environment, IEnumerable<string>? unset = null)
+    public static Process Start(string[] args, IReadOnlyDictionary<string, string> environment, IEnumerable<string>? unset = null) =>
+        StartProgram(Program, args, environment, unset);
+
+    /// <summary>As <see cref="Start(string[], IReadOnlyDictionary{string, string}, IEnumerable{string}?)"/>, with another program (the launcher).</summary>
+    public static Process StartProgram(string program, string[] args, IReadOnlyDictionary<string, string> environment, IEnumerable<string>? unset = null)
     {
-        var info = new ProcessStartInfo(Program)
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

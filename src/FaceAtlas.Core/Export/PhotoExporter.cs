@@ -166,7 +166,7 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
     static bool Satisfies(ExportMode made, ExportMode asked) => made == asked || (asked == ExportMode.HardLink && made == ExportMode.Copy);
 
     /// <summary>What a previous export made: per relative path, the source, the mode, and the size it had.</summary>
-    sealed class Manifest
+    internal sealed class Manifest
     {
         public Dictionary<string, Entry> Entries { get; } = new(StringComparer.Ordinal);
 
@@ -192,7 +192,7 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
             Dictionary<string, Entry?>? entries;
             try
             {
-                entries = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, Entry?>>(File.ReadAllText(path));
+                entries = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(path), ExportManifestJson.Default.DictionaryStringEntry);
             }
             catch (System.Text.Json.JsonException e)
             {
@@ -218,6 +218,13 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
 
         /// <summary>Written whole or not at all: never half a manifest.</summary>
         public void Write(string root) =>
-            WholeFile.Write(Path.Combine(root, ManifestName), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Entries));
+            WholeFile.Write(Path.Combine(root, ManifestName), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Entries, ExportManifestJson.Default.DictionaryStringEntry));
     }
 }
+
+/// <summary>
+/// The manifest's JSON contract, generated at build time (no reflection, so the program can be compiled ahead of
+/// time): property names as written, enums as numbers, the format every earlier export wrote.
+/// </summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, PhotoExporter.Manifest.Entry?>))]
+internal sealed partial class ExportManifestJson : System.Text.Json.Serialization.JsonSerializerContext;
