@@ -238,7 +238,8 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// <summary>The uploaded query photo goes through the indexing pipeline's decoder, with its limits; one at a time.</summary>
     async Task<IResult> SearchAsync(HttpRequest request)
     {
-        var tooLarge = Results.Json(new ErrorView($"the upload is too large (at most {options.MaxUploadBytes / 1048576} MB)"), WebJson.Contract<ErrorView>(request.HttpContext), statusCode: 413);
+        var tooLarge = Results.Json(new ErrorView($"the upload is too large (at most {options.MaxUploadBytes / 1048576} MB)"),
+            WebJson.Contract<ErrorView>(request.HttpContext), statusCode: 413);
         if (request.ContentLength > options.MaxUploadBytes) return tooLarge; // said before a byte of it is read
         if (!request.HasFormContentType) throw new InvalidRequestException("send the photo as multipart/form-data, field 'photo'");
         IFormCollection form;

@@ -192,7 +192,8 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
             Dictionary<string, Entry?>? entries;
             try
             {
-                entries = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(path), ExportManifestJson.Default.DictionaryStringEntry);
+                entries = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(path),
+                    ExportManifestJson.Default.DictionaryStringEntry);
             }
             catch (System.Text.Json.JsonException e)
             {
@@ -218,7 +219,8 @@ public sealed class PhotoExporter(string destination, ExportMode mode)
 
         /// <summary>Written whole or not at all: never half a manifest.</summary>
         public void Write(string root) =>
-            WholeFile.Write(Path.Combine(root, ManifestName), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Entries, ExportManifestJson.Default.DictionaryStringEntry));
+            WholeFile.Write(Path.Combine(root, ManifestName),
+                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Entries, ExportManifestJson.Default.DictionaryStringEntry));
     }
 }
 
