@@ -104,7 +104,16 @@ public static class IndexCommand
         Report(summary, writer.Catalog.Counts(), store.Location, stdout, listAllFailures: Console.IsOutputRedirected);
         ReportTags(tags, stdout);
         Follow(service, stdout, stderr);
-        service.FollowUp(summary, cluster: !parse.GetValue(NoCluster), cancel, tags);
+        try
+        {
+            service.FollowUp(summary, cluster: !parse.GetValue(NoCluster), cancel, tags);
+        }
+        catch (OperationCanceledException)
+        {
+            // Every photo is saved; only the grouping was cut short, and a re-run finds nothing new to group.
+            stderr.WriteLine("index: interrupted while grouping faces into people; every photo was saved, run 'faceatlas cluster' to group them");
+            return ExitCodes.Interrupted;
+        }
         return summary.HasFailures || tags.Problems.Count > 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
     }
 
