@@ -56,26 +56,34 @@ internal static class Cli
     }
 
     /// <summary>Runs a command that must succeed and parses its JSON lines.</summary>
-    public static List<JsonElement> JsonLines(params string[] args)
+    public static List<JsonElement> JsonLines(params string[] args) => JsonLinesOf(Program, args);
+
+    /// <summary>As <see cref="JsonLines"/>, with another program (the launcher).</summary>
+    public static List<JsonElement> JsonLinesOf(string program, params string[] args)
     {
-        var (exit, output, err) = Run(args);
-        Assert.True(exit == 0, $"faceatlas {string.Join(' ', args)} exited {exit}: {err}");
+        var (exit, output, err) = RunProgram(program, args);
+        Assert.True(exit == 0, $"{program} {string.Join(' ', args)} exited {exit}: {err}");
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
     }
 
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    public static (int Exit, string Out, string Err) Run(params string[] args) => RunProgram(Program, args);
+
+    /// <summary>As <see cref="Run"/>, with another program (the launcher).</summary>
+    public static (int Exit, string Out, string Err) RunProgram(string program, params string[] args)
     {
-        var (exit, output, error, _) = RunMeasured(args);
+        var (exit, output, error, _) = RunMeasuredProgram(program, args);
         return (exit, output, error);
     }
+
+    public static (int Exit, string Out, string Err, long PeakBytes) RunMeasured(params string[] args) => RunMeasuredProgram(Program, args);
 
     /// <summary>
     /// Runs a command and reports its peak resident memory: Linux's high-water mark (VmHWM), read every 20 ms until
     /// the process exits. The mark only grows, so a late read misses nothing but the last 20 ms.
     /// </summary>
-    public static (int Exit, string Out, string Err, long PeakBytes) RunMeasured(params string[] args)
+    static (int Exit, string Out, string Err, long PeakBytes) RunMeasuredProgram(string program, string[] args)
     {
-        using var p = Start(args);
+        using var p = StartProgram(program, args, new Dictionary<string, string>());
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         var status = $"/proc/{p.Id}/status";
@@ -86,7 +94,7 @@ internal static class Cli
             if (deadline.Elapsed > TimeSpan.FromMinutes(15))
             {
                 p.Kill(entireProcessTree: true);
-                throw new TimeoutException($"faceatlas {string.Join(' ', args)} did not finish in 15 minutes");
+                throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 15 minutes");
             }
             peak = Math.Max(peak, HighWaterMark(status));
         }
