@@ -78,7 +78,7 @@ internal static class EmbedderGraph
             foreach (var input in inputs)
             {
                 using var value = OrtValue.CreateTensorValueFromMemory(input, [1, 3, FaceAligner.Side, FaceAligner.Side]);
-                using var outputs = session.Run(new RunOptions(), ["input"], [value], names.Skip(1).ToList());
+                using var outputs = session.Run(EveryRun, ["input"], [value], names.Skip(1).ToList());
                 for (int i = 0; i < names.Count; i++)
                 {
                     var values = i == 0 ? input : outputs[i - 1].GetTensorDataAsSpan<float>();
@@ -134,10 +134,13 @@ internal static class EmbedderGraph
         return inputs;
     }
 
+    /// <summary>One for every run of the process (each run made its own, and left it to the finalizer).</summary>
+    static readonly RunOptions EveryRun = new();
+
     static float[] Embed(InferenceSession session, float[] input)
     {
         using var value = OrtValue.CreateTensorValueFromMemory(input, [1, 3, FaceAligner.Side, FaceAligner.Side]);
-        using var outputs = session.Run(new RunOptions(), ["input"], [value], ["output"]);
+        using var outputs = session.Run(EveryRun, ["input"], [value], ["output"]);
         var embedding = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         FaceEmbedder.Normalize(embedding);
         return embedding;
