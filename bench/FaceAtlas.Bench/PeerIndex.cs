@@ -40,6 +40,11 @@ internal static class PeerIndex
             RunOne(launcher, ["--version"]); // builds the program if its sources changed, outside the clock
 
             Console.WriteLine($"{photos.Count} LFW photos, {Environment.ProcessorCount} cores, {rounds} rounds; wall time of whole processes, start-up included");
+            // The first index on a machine optimises the models and keeps the graphs; every later command opens them.
+            var graphs = FaceAtlas.Vision.GraphCache.FromEnvironment()?.Folder;
+            bool kept = graphs is not null && Directory.Exists(graphs) && Directory.EnumerateDirectories(graphs).Any();
+            Console.WriteLine(graphs is null ? "faceatlas keeps no optimised graphs (FACEATLAS_CACHE=off)"
+                : $"optimised graphs in {graphs}: {(kept ? "some kept by earlier runs" : "none yet (round 1 makes them)")}");
             Console.WriteLine("| round | program | processes | wall | photos/s | faces | peer's photos/s after its start-up |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
             double best = 0, bestPeer = 0;

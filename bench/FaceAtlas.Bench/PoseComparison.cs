@@ -19,11 +19,11 @@ internal static class PoseComparison
     {
         int limit = BenchArgs.Option(args, "--lfw", int.MaxValue);
         var models = ModelCatalog.FindDirectory();
-        using var options = ModelCatalog.CreateOptions();
-        using var detector = new UltraFaceDetector(Path.Combine(models, ModelCatalog.Detector), options);
-        using var landmarkModel = new LandmarkModel(Path.Combine(models, ModelCatalog.Landmarks), options);
-        using var network = new HeadPoseNetwork(models, options);
-        using var embedder = new FaceEmbedder(Path.Combine(models, ModelCatalog.Embedder), options);
+        var sessions = ModelSessions.Uncached;
+        using var detector = new UltraFaceDetector(Path.Combine(models, ModelCatalog.Detector), sessions);
+        using var landmarkModel = new LandmarkModel(Path.Combine(models, ModelCatalog.Landmarks), sessions);
+        using var network = new HeadPoseNetwork(models, sessions);
+        using var embedder = new FaceEmbedder(Path.Combine(models, ModelCatalog.Embedder), sessions);
         var detection = DetectionOptions.Default;
         var finder = new FaceFinder(detector, detection);
         var landmarkClock = new Stopwatch();

@@ -24,8 +24,7 @@ internal static class ScoutBenchmark
     {
         var large = Path.Combine(Path.GetTempPath(), "faceatlas-bench", "large-12mp");
         IndexBenchmark.MakeLargeJpegs(datasets, large, 57);
-        using var sessionOptions = ModelCatalog.CreateOptions();
-        using var detector = new UltraFaceDetector(Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Detector), sessionOptions);
+        using var detector = new UltraFaceDetector(Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Detector), ModelSessions.Uncached);
         int at = Array.IndexOf(args, "--ratio");
         var defaults = at >= 0 ? DetectionOptions.Default with { ScoutRatio = float.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) }
             : DetectionOptions.Default;

@@ -10,8 +10,7 @@ internal static class WindowBenchmark
     public static int Run(string datasets, string? detectorModel = null)
     {
         var model = detectorModel ?? Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Detector);
-        using var options = ModelCatalog.CreateOptions();
-        using var detector = new UltraFaceDetector(model, options);
+        using var detector = new UltraFaceDetector(model, ModelSessions.Uncached);
         using var photo = PhotoDecoder.Decode(File.ReadAllBytes(Path.Combine(datasets, "group-photos", "deepface_couple.jpg")));
         Console.WriteLine("| window | passes | ms per pass | ms per megapixel |");
         Console.WriteLine("|---|---|---|---|");

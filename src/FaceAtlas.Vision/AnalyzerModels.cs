@@ -15,15 +15,15 @@ internal sealed class AnalyzerModels : IDisposable
     public static readonly string[] Files = [ModelCatalog.Detector, ModelCatalog.Landmarks, ModelCatalog.Embedder, ModelCatalog.Age, ModelCatalog.Gender];
 
     /// <summary>Loads every model from <paramref name="directory"/>, on as many cores as there are; all or none.</summary>
-    public static AnalyzerModels Load(string directory)
+    public static AnalyzerModels Load(string directory, ModelSessions sessions)
     {
         string At(string file) => Path.Combine(directory, file);
         // The two largest graphs on their own threads, the three small ones on a third: threads of their own, all
         // started at once (the thread pool starts with one thread a core and held the third back until another
         // ended, so the embedder, the longest to load, began last), the embedder first.
-        var embedder = Start(() => Make(options => new FaceEmbedder(At(ModelCatalog.Embedder), options)));
-        var detector = Start(() => Make(options => new UltraFaceDetector(At(ModelCatalog.Detector), options)));
-        var small = Start(() => LoadSmall(directory));
+        var embedder = Start(() => new FaceEmbedder(At(ModelCatalog.Embedder), sessions));
+        var detector = Start(() => new UltraFaceDetector(At(ModelCatalog.Detector), sessions));
+        var small = Start(() => LoadSmall(directory, sessions));
         try
         {
             Task.WaitAll(detector, embedder, small);
@@ -43,24 +43,18 @@ internal sealed class AnalyzerModels : IDisposable
     static Task<T> Start<T>(Func<T> load) =>
         Task.Factory.StartNew(load, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    static (LandmarkModel Landmarks, AttributeEstimator Attributes) LoadSmall(string directory)
+    static (LandmarkModel Landmarks, AttributeEstimator Attributes) LoadSmall(string directory, ModelSessions sessions)
     {
-        var landmarks = Make(options => new LandmarkModel(Path.Combine(directory, ModelCatalog.Landmarks), options));
+        var landmarks = new LandmarkModel(Path.Combine(directory, ModelCatalog.Landmarks), sessions);
         try
         {
-            return (landmarks, Make(options => new AttributeEstimator(directory, options)));
+            return (landmarks, new AttributeEstimator(directory, sessions));
         }
         catch
         {
             landmarks.Dispose();
             throw;
         }
-    }
-
-    static T Make<T>(Func<Microsoft.ML.OnnxRuntime.SessionOptions, T> make)
-    {
-        using var options = ModelCatalog.CreateOptions();
-        return make(options);
     }
 
     static void DisposeResult(Task loaded)

@@ -26,11 +26,11 @@ public sealed class AttributeEstimator : IDisposable
     readonly OnnxModel _age, _gender;
     readonly TensorPool _ssrInputs = new(3 * SsrSide * SsrSide);
 
-    public AttributeEstimator(string modelDirectory, SessionOptions options)
+    public AttributeEstimator(string modelDirectory, ModelSessions sessions)
     {
         var ssrOutputs = SsrOutputs.Select(n => (n, (int[]?)null)).ToArray();
-        _age = new OnnxModel(Path.Combine(modelDirectory, ModelCatalog.Age), options, "input", [1, 3, SsrSide, SsrSide], ssrOutputs);
-        _gender = new OnnxModel(Path.Combine(modelDirectory, ModelCatalog.Gender), options, "input", [1, 3, SsrSide, SsrSide], ssrOutputs);
+        _age = new OnnxModel(Path.Combine(modelDirectory, ModelCatalog.Age), null, sessions, "input", [1, 3, SsrSide, SsrSide], ssrOutputs);
+        _gender = new OnnxModel(Path.Combine(modelDirectory, ModelCatalog.Gender), null, sessions, "input", [1, 3, SsrSide, SsrSide], ssrOutputs);
     }
 
     /// <summary>

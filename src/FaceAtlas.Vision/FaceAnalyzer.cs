@@ -31,9 +31,11 @@ public sealed class FaceAnalyzer : IDisposable
 
     /// <summary>
     /// Checks that the models are there; they are loaded at the first photo (in parallel), so a run that finds
-    /// nothing new to analyse never pays for them.
+    /// nothing new to analyse never pays for them. Their sessions come from <paramref name="sessions"/>, by default
+    /// through the cache of optimised graphs the environment names (<see cref="GraphCache.FromEnvironment"/>).
     /// </summary>
-    public FaceAnalyzer(string? modelDirectory = null, DetectionOptions? options = null, DecodeLimits? limits = null)
+    public FaceAnalyzer(string? modelDirectory = null, DetectionOptions? options = null, DecodeLimits? limits = null,
+        ModelSessions? sessions = null)
     {
         var dir = modelDirectory ?? ModelCatalog.FindDirectory();
         var missing = AnalyzerModels.Files.Where(f => !File.Exists(Path.Combine(dir, f))).ToList();
@@ -45,7 +47,7 @@ public sealed class FaceAnalyzer : IDisposable
         _limits = limits ?? DecodeLimits.Default;
         _loaded = new(() =>
         {
-            var models = AnalyzerModels.Load(dir);
+            var models = AnalyzerModels.Load(dir, sessions ?? ModelSessions.Default());
             return (models, new FaceFinder(models.Detector, _options));
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }

@@ -24,10 +24,9 @@ public sealed class FaceEmbedder : IDisposable
     /// Loads the embedder with its PRelu written as BatchNormalization → Relu → Add (<see cref="PReluRewrite"/>): the
     /// same embeddings to float rounding, in about half the time.
     /// </summary>
-    public FaceEmbedder(string modelPath, SessionOptions options)
+    public FaceEmbedder(string modelPath, ModelSessions sessions)
     {
-        var model = OnnxGraphEditor.EditFile(modelPath, shipped => PReluRewrite.Apply(shipped, out _));
-        _model = new OnnxModel(model, Path.GetFileName(modelPath), options, "input", [1, 3, FaceAligner.Side, FaceAligner.Side], ("output", [1, Dimensions]));
+        _model = new OnnxModel(modelPath, new ModelEdit("prelu-as-relu-add", shipped => PReluRewrite.Apply(shipped, out _)), sessions, "input", [1, 3, FaceAligner.Side, FaceAligner.Side], ("output", [1, Dimensions]));
     }
 
     /// <summary>Aligns the face at <paramref name="points"/> in <paramref name="image"/> and embeds it.</summary>

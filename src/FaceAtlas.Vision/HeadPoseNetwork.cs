@@ -15,8 +15,8 @@ public sealed class HeadPoseNetwork : IDisposable
     readonly OnnxModel _model;
     readonly TensorPool _inputs = new(3 * Side * Side);
 
-    public HeadPoseNetwork(string modelDirectory, SessionOptions options) =>
-        _model = new OnnxModel(Path.Combine(modelDirectory, ModelCatalog.Pose), options, "input", [1, 3, Side, Side],
+    public HeadPoseNetwork(string modelDirectory, ModelSessions sessions) =>
+        _model = new OnnxModel(Path.Combine(modelDirectory, ModelCatalog.Pose), null, sessions, "input", [1, 3, Side, Side],
             ("output", [1, Bins]), ("617", [1, Bins]), ("618", [1, Bins]));
 
     /// <summary>The head pose of the face the detector boxed at <paramref name="detectorBox"/> in <paramref name="image"/>.</summary>

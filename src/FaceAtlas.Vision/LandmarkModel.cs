@@ -14,8 +14,8 @@ public sealed class LandmarkModel : IDisposable
     readonly OnnxModel _model;
     readonly TensorPool _inputs = new(Side * Side);
 
-    public LandmarkModel(string modelPath, SessionOptions options) =>
-        _model = new OnnxModel(modelPath, options, "input", [1, 1, Side, Side], ("output", [1, 136]));
+    public LandmarkModel(string modelPath, ModelSessions sessions) =>
+        _model = new OnnxModel(modelPath, null, sessions, "input", [1, 1, Side, Side], ("output", [1, 136]));
 
     /// <summary>The landmarks of the face in <paramref name="box"/>, in the image's pixels.</summary>
     public FaceLandmarks Locate(PixelImage image, FaceBox box)

@@ -24,9 +24,11 @@ internal static class OnnxGraphEditor
     /// <summary>
     /// Returns the model with its graph cut to the nodes <paramref name="outputs"/> depend on, those tensors as its
     /// outputs (float, shape left to inference), no stored intermediate shapes, and the input's dimensions
-    /// <paramref name="symbolicDims"/> (index → name) made symbolic.
+    /// <paramref name="symbolicDims"/> (index → name) made symbolic. An output named in <paramref name="outputNames"/>
+    /// is published under that name (through an Identity node), so callers need not know a generated name.
     /// </summary>
-    public static byte[] CutAndResize(byte[] model, IReadOnlyList<string> outputs, IReadOnlyDictionary<int, string> symbolicDims)
+    public static byte[] CutAndResize(byte[] model, IReadOnlyList<string> outputs, IReadOnlyDictionary<int, string> symbolicDims,
+        IReadOnlyDictionary<string, string>? outputNames = null)
     {
         var top = Parse(model);
         var graph = Parse(top.Single(f => f.Number == 7).Bytes);
@@ -67,7 +69,15 @@ internal static class OnnxGraphEditor
             }
         }
         foreach (var name in outputs)
-            newGraph.Add(new Field(12, 2, 0, FloatOutput(name)));
+        {
+            var published = name;
+            if (outputNames?.TryGetValue(name, out var renamed) == true)
+            {
+                newGraph.Add(NodeField("Identity", renamed, [name], [renamed]));
+                published = renamed;
+            }
+            newGraph.Add(new Field(12, 2, 0, FloatOutput(published)));
+        }
         return WithGraph(top, newGraph);
     }
 

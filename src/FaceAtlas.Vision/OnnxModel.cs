@@ -14,15 +14,12 @@ internal sealed class OnnxModel : IDisposable
     readonly InferenceSession _session;
     readonly RunOptions _runOptions = new();
 
-    public OnnxModel(string path, SessionOptions options, string input, int[] inputShape, params (string Name, int[]? Shape)[] outputs)
-        : this(File.ReadAllBytes(path), Path.GetFileName(path), options, input, inputShape, outputs)
+    /// <summary>The model in the file at <paramref name="path"/>, as <paramref name="edit"/> (if any) changes it.</summary>
+    public OnnxModel(string path, ModelEdit? edit, ModelSessions sessions, string input, int[] inputShape,
+        params (string Name, int[]? Shape)[] outputs)
     {
-    }
-
-    public OnnxModel(byte[] model, string name, SessionOptions options, string input, int[] inputShape, params (string Name, int[]? Shape)[] outputs)
-    {
-        _session = new InferenceSession(model, options);
-        Name = name;
+        _session = sessions.Open(path, edit);
+        Name = Path.GetFileName(path);
         Expect(_session.InputMetadata, input, inputShape);
         foreach (var (output, shape) in outputs)
             Expect(_session.OutputMetadata, output, shape);

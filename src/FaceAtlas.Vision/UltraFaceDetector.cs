@@ -21,19 +21,21 @@ public sealed class UltraFaceDetector : IDisposable
     public const int BaseWidth = 320, BaseHeight = 240;
     const float CenterVariance = 0.1f, SizeVariance = 0.2f;
 
+    /// <summary>The name the cut graph gives the box regressions (the shipped graph's name for them is generated).</summary>
+    const string LocationsOutput = "locations";
+
     readonly OnnxModel _model;
     readonly ConcurrentDictionary<(int, int), TensorPool> _inputs = new();
 
-    public UltraFaceDetector(string modelPath, SessionOptions options)
+    public UltraFaceDetector(string modelPath, ModelSessions sessions)
     {
-        string locations = "";
-        var resizable = OnnxGraphEditor.EditFile(modelPath, original =>
+        var resizable = new ModelEdit("cut-before-decoding-any-size", original =>
         {
-            locations = RawLocationsTensor(original);
-            return OnnxGraphEditor.CutAndResize(original, ["scores", locations], new Dictionary<int, string> { [2] = "height", [3] = "width" });
+            var locations = RawLocationsTensor(original);
+            return OnnxGraphEditor.CutAndResize(original, ["scores", locations], new Dictionary<int, string> { [2] = "height", [3] = "width" },
+                new Dictionary<string, string> { [locations] = LocationsOutput });
         });
-        _model = new OnnxModel(resizable, Path.GetFileName(modelPath), options, "input", [1, 3, -1, -1],
-            ("scores", null), (locations, null));
+        _model = new OnnxModel(modelPath, resizable, sessions, "input", [1, 3, -1, -1], ("scores", null), (LocationsOutput, null));
     }
 
     /// <summary>The concatenated box regressions: the tensor the graph's decoding slices.</summary>

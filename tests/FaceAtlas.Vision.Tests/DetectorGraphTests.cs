@@ -18,7 +18,7 @@ public sealed class DetectorGraphTests
         using var image = decoded.Image.Resize(320, 240);
         using var options = ModelCatalog.CreateOptions();
         using var shipped = new InferenceSession(modelPath, options);
-        using var detector = new UltraFaceDetector(modelPath, options);
+        using var detector = new UltraFaceDetector(modelPath, ModelSessions.Uncached);
         var input = new float[3 * 320 * 240];
         UltraFaceDetector.FillInput(image, 0, 0, 320, 240, input);
 
@@ -54,8 +54,7 @@ public sealed class DetectorGraphTests
         var modelPath = Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Detector);
         using var decoded = PhotoDecoder.Decode(File.ReadAllBytes(Datasets.At("group-photos", "dlib_voc_2008_004176.jpg")));
         using var image = decoded.Image.Resize(960, 720);
-        using var options = ModelCatalog.CreateOptions();
-        using var detector = new UltraFaceDetector(modelPath, options);
+        using var detector = new UltraFaceDetector(modelPath, ModelSessions.Uncached);
 
         // When
         var whole = new List<Detection>();

@@ -39,7 +39,7 @@ public sealed class EmbedderGraphTests(AnalyzerFixture fixture) : IClassFixture<
         using var decoded = PhotoDecoder.Decode(bytes);
         using var options = ModelCatalog.CreateOptions();
         using var shipped = new InferenceSession(ModelPath, options);
-        using var embedder = new FaceEmbedder(ModelPath, options);
+        using var embedder = new FaceEmbedder(ModelPath, ModelSessions.Uncached);
         Assert.NotEmpty(faces);
 
         foreach (var face in faces)

@@ -34,8 +34,7 @@ public sealed class ScoutTests
         var (jpeg, truth) = PastedScene(scene, grow, shift, width, height);
         var defaults = DetectionOptions.Default;
         using var photo = PhotoDecoder.Decode(jpeg, defaults.DetectorMinFace / defaults.MinFaceSize, 1600);
-        using var sessionOptions = ModelCatalog.CreateOptions();
-        using var detector = new UltraFaceDetector(Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Detector), sessionOptions);
+        using var detector = new UltraFaceDetector(Path.Combine(ModelCatalog.FindDirectory(), ModelCatalog.Detector), ModelSessions.Uncached);
         double minFace = defaults.MinFaceSize * photo.Scale;
         var scout = new FaceScout(detector, defaults);
         Assert.Contains(DetectionPyramid.Plan(photo.Image.Width, photo.Image.Height, minFace, defaults), scout.Applies);
