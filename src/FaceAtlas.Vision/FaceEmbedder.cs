@@ -26,7 +26,8 @@ public sealed class FaceEmbedder : IDisposable
     /// </summary>
     public FaceEmbedder(string modelPath, ModelSessions sessions)
     {
-        _model = new OnnxModel(modelPath, new ModelEdit("prelu-as-relu-add", shipped => PReluRewrite.Apply(shipped, out _)), sessions, "input", [1, 3, FaceAligner.Side, FaceAligner.Side], ("output", [1, Dimensions]));
+        var rewrite = new ModelEdit("prelu-as-relu-add", shipped => PReluRewrite.Apply(shipped, out _));
+        _model = new OnnxModel(modelPath, rewrite, sessions, "input", [1, 3, FaceAligner.Side, FaceAligner.Side], ("output", [1, Dimensions]));
     }
 
     /// <summary>Aligns the face at <paramref name="points"/> in <paramref name="image"/> and embeds it.</summary>

@@ -27,7 +27,7 @@ public sealed class GraphCache
     internal static readonly TimeSpan KeptFor = TimeSpan.FromDays(30);
     internal const int KeptPerModel = 3;
     const string Scratch = ".partial";
-    static readonly Lazy<string> Environment = new(DescribeEnvironment);
+    static readonly Lazy<string> RuntimeAndProcessor = new(DescribeRuntimeAndProcessor);
 
     readonly string _folder;
     int _opened, _saved;
@@ -39,7 +39,7 @@ public sealed class GraphCache
     /// none when <c>FACEATLAS_CACHE</c> is <c>off</c> or no home is known.
     /// </summary>
     public static GraphCache? FromEnvironment() =>
-        FromEnvironment(System.Environment.GetEnvironmentVariable, System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile));
+        FromEnvironment(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
 
     internal static GraphCache? FromEnvironment(Func<string, string?> variable, string? home)
     {
@@ -194,7 +194,7 @@ public sealed class GraphCache
     internal static string Key(string path, ModelEdit? edit, string recipe)
     {
         var hash = new XxHash128();
-        hash.Append(Encoding.UTF8.GetBytes($"{Environment.Value}\n{recipe}\nedit={edit?.Name ?? "none"}\n"));
+        hash.Append(Encoding.UTF8.GetBytes($"{RuntimeAndProcessor.Value}\n{recipe}\nedit={edit?.Name ?? "none"}\n"));
         // Read through one small buffer: the file's pages are in the page cache, fresh memory for all of it is not.
         var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
         try
@@ -212,7 +212,7 @@ public sealed class GraphCache
     }
 
     /// <summary>The runtime, this library's build (which holds the edits' code) and the processor.</summary>
-    static string DescribeEnvironment()
+    static string DescribeRuntimeAndProcessor()
     {
         OnnxRuntimePrivacy.Apply(); // before the runtime's first start, as everywhere
         return $"onnxruntime {OrtEnv.Instance().GetVersionString()}\nedits {typeof(GraphCache).Module.ModuleVersionId}\n" +
