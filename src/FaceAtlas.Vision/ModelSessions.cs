@@ -14,8 +14,6 @@ public sealed class ModelSessions(int intraOpThreads = 1, GraphCache? cache = nu
     /// <summary>Sessions optimised afresh each time, kept nowhere.</summary>
     public static ModelSessions Uncached { get; } = new();
 
-    public GraphCache? Cache => cache;
-
     /// <summary>A session for the model in the file at <paramref name="path"/>, as <paramref name="edit"/> (if any) changes it.</summary>
     internal InferenceSession Open(string path, ModelEdit? edit)
     {

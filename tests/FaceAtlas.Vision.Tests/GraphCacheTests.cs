@@ -50,6 +50,15 @@ public sealed class GraphCacheTests : IDisposable
 
     string[] Entries() => Directory.GetDirectories(_folder).Select(Path.GetFileName).ToArray()!;
 
+    /// <summary>A folder in the cache as another run left it, last opened <paramref name="age"/> ago.</summary>
+    string Made(string name, TimeSpan age)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_folder, name)).FullName;
+        File.WriteAllText(Path.Combine(folder, GraphCache.GraphFile), "");
+        Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow - age);
+        return name;
+    }
+
     [DatasetFact]
     public void Should_FindTheSameFaces_When_EveryModelComesFromTheCache()
     {
@@ -179,16 +188,9 @@ public sealed class GraphCacheTests : IDisposable
     public void Should_RemoveEntriesNobodyOpenedForAMonth_When_KeepingANewOne()
     {
         // Given: an entry last opened 31 days ago, one opened yesterday, and a scratch folder a stopped process left
-        string Made(string name, int daysAgo)
-        {
-            var folder = Directory.CreateDirectory(Path.Combine(_folder, name)).FullName;
-            File.WriteAllText(Path.Combine(folder, GraphCache.GraphFile), "");
-            Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow.AddDays(-daysAgo));
-            return name;
-        }
-        Made("fr_old-0000", 31);
-        var recent = Made("fr_recent-0000", 1);
-        Made("fr_stopped-0000.1234.partial", 40);
+        Made("fr_old-0000", TimeSpan.FromDays(31));
+        var recent = Made("fr_recent-0000", TimeSpan.FromDays(1));
+        Made("fr_stopped-0000.1234.partial", TimeSpan.FromDays(40));
 
         // When
         Run(Landmarks, new ModelSessions(1, new GraphCache(_folder)));
@@ -205,16 +207,11 @@ public sealed class GraphCacheTests : IDisposable
     {
         // Given: three older entries of the landmark model (other builds of the program), one of another model, and
         // a scratch folder being written right now
-        void Made(string name, int hoursAgo)
-        {
-            var folder = Directory.CreateDirectory(Path.Combine(_folder, name)).FullName;
-            Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow.AddHours(-hoursAgo));
-        }
-        Made("fr_landmark-0001", 3);
-        Made("fr_landmark-0002", 2);
-        Made("fr_landmark-0003", 1);
-        Made("fr_age-0001", 5);
-        Made("fr_landmark-0004.abc.partial", 0);
+        Made("fr_landmark-0001", TimeSpan.FromHours(3));
+        Made("fr_landmark-0002", TimeSpan.FromHours(2));
+        Made("fr_landmark-0003", TimeSpan.FromHours(1));
+        Made("fr_age-0001", TimeSpan.FromHours(5));
+        Made("fr_landmark-0004.abc.partial", TimeSpan.Zero);
 
         // When
         Run(Landmarks, new ModelSessions(1, new GraphCache(_folder)));
