@@ -1,6 +1,12 @@
 using System.CommandLine;
 using FaceAtlas.Cli;
 using FaceAtlas.Cli.Commands;
+using FaceAtlas.Vision;
+
+// The child that decodes one foreign photo for the program that started it (DecoderProcess), before anything else.
+if (args is [DecodePhotoCommand.Name, .. var decodeArgs])
+    return DecodePhotoCommand.Run(decodeArgs);
+ForeignDecoding.Decoder = DecodePhotoCommand.ChildDecoder();
 
 var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in it, on this machine")
 {

@@ -19,7 +19,9 @@ public sealed record DecodeLimits
 
 /// <summary>
 /// Decodes a photo from its bytes: the format is sniffed from the content (never the file name), EXIF
-/// orientation is applied, and JPEGs are decoded at a reduced DCT scale when fewer pixels are enough.
+/// orientation is applied, and JPEGs are decoded at a reduced DCT scale when fewer pixels are enough. JPEG, PNG, WebP,
+/// BMP and GIF are Skia's, baseline TIFF is <see cref="TiffDecoder"/>'s; HEIC, AVIF, JPEG XL and camera RAW
+/// (<see cref="ForeignFormat"/>) go to <see cref="ForeignDecoding.Decoder"/>.
 /// </summary>
 public static class PhotoDecoder
 {
@@ -39,6 +41,8 @@ public static class PhotoDecoder
         limits ??= DecodeLimits.Default;
         if (encoded.Length == 0)
             throw new PhotoDecodeException("empty file");
+        if (ForeignFormat.Sniff(encoded) is { } foreign)
+            return FromForeign(ForeignDecoding.Decoder.Decode(encoded, foreign, minScale, minLongSide, limits));
         if (TiffDecoder.IsTiff(encoded))
             return TiffDecoder.Decode(encoded, limits);
 
@@ -47,7 +51,7 @@ public static class PhotoDecoder
         if (codec is null)
             throw new PhotoDecodeException(SignatureOf(encoded) switch
             {
-                null => "not an image in a supported format (JPEG, PNG, WebP, BMP, GIF, TIFF)",
+                null => "not an image in a supported format (JPEG, PNG, WebP, BMP, GIF, TIFF, HEIC, AVIF, JPEG XL, camera RAW)",
                 _ when createResult == SKCodecResult.IncompleteInput => "truncated image header",
                 var kind => $"damaged image header: starts as a {kind} but its header makes no sense ({createResult})",
             });
@@ -110,6 +114,10 @@ public static class PhotoDecoder
             bitmap?.Dispose();
         }
     }
+
+    static DecodedPhoto FromForeign(ForeignPicture picture) =>
+        new(PixelImage.FromRgba(picture.Width, picture.Height, picture.Rgba), picture.FullWidth, picture.FullHeight,
+            (double)picture.Width / picture.FullWidth, picture.Format);
 
     /// <summary>
     /// The format whose first bytes the file has, so that a file Skia refuses is "truncated" or "damaged", not "not an

@@ -199,7 +199,11 @@ public static class IndexCommand
         stdout.WriteLine($"  removed    {s.PhotosRemoved} ({(s.LeftOut.Count > 0 ? "files gone, or left out below" : "files gone")})");
         foreach (var folder in s.LeftOut)
             stdout.WriteLine($"  left out   {DisplayText.Path(folder.Path)}: {folder.Reason}");
-        stdout.WriteLine($"  failed     {s.Failed.Count}{(counts.FailedPhotos > 0 ? $" now; {counts.FailedPhotos} unusable photos in the catalog, not retried until they change" : "")}");
+        if (s.Videos > 0)
+            stdout.WriteLine($"  videos     {s.Videos} not indexed: FaceAtlas finds faces in photos only so far");
+        var kinds = s.Failed.Count == 0 ? ""
+            : " (" + string.Join(", ", s.Failed.GroupBy(f => PhotoScanner.KindOf(f.Path)).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}")) + ")";
+        stdout.WriteLine($"  failed     {s.Failed.Count}{kinds}{(counts.FailedPhotos > 0 ? $" now; {counts.FailedPhotos} unusable photos in the catalog, not retried until they change" : "")}");
         var listed = listAllFailures ? s.Failed : s.Failed.Take(FailuresListedOnTerminal).ToList();
         foreach (var f in listed)
             stdout.WriteLine($"    {DisplayText.Path(f.Path)}: {f.Reason}");

@@ -30,7 +30,9 @@ public static class CaptureDates
     {
         try
         {
-            using var stream = new MemoryStream(photo, writable: false);
+            if (JpegXlMetadata.IsContainer(photo))
+                return JpegXlMetadata.Read(photo);
+            using var stream = new MemoryStream(AvifAsHeif(photo), writable: false);
             return ImageMetadataReader.ReadMetadata(stream);
         }
         catch (Exception e) when (e is ImageProcessingException or IOException or MetadataException or ArgumentException
@@ -39,6 +41,19 @@ public static class CaptureDates
         {
             return [];
         }
+    }
+
+    /// <summary>
+    /// An AVIF is a HEIF with AV1 inside, its EXIF and XMP where a HEIC has them, but MetadataExtractor knows the file
+    /// type by the HEIC brands only: it is shown the same bytes under the generic HEIF brand.
+    /// </summary>
+    static byte[] AvifAsHeif(byte[] photo)
+    {
+        if (photo.Length < 12 || !photo.AsSpan(4, 4).SequenceEqual("ftyp"u8) || !photo.AsSpan(8, 4).SequenceEqual("avif"u8))
+            return photo;
+        var copy = (byte[])photo.Clone();
+        "heic"u8.CopyTo(copy.AsSpan(8));
+        return copy;
     }
 
     static CaptureDate? Exif(ExifSubIfdDirectory exif, int dateTag, int offsetTag)

@@ -27,6 +27,9 @@ public sealed record IndexSummary(
     /// <summary>Photos written to in the last moments (<see cref="IndexOptions.SettleTime"/>), left for a later run.</summary>
     public int PhotosWaiting { get; init; }
 
+    /// <summary>Video files met, which are not indexed yet (<see cref="PhotoScanner.VideoExtensions"/>).</summary>
+    public int Videos { get; init; }
+
     /// <summary>The photos read with named face regions (or regions that could not be used), for <see cref="Tags.FaceTagging"/>.</summary>
     public IReadOnlyList<Tags.TaggedPhoto> Tagged { get; init; } = [];
 }

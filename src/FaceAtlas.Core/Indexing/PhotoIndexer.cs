@@ -80,7 +80,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             failures, started.Elapsed)
         {
             LeftOut = [.. scan.LeftOut, .. sameFiles], PhotosByOthers = Math.Max(0, work.Count - tally.Done),
-            PhotosMoved = tally.Moved.Count, PhotosWaiting = waiting, Tagged = tally.Tagged,
+            PhotosMoved = tally.Moved.Count, PhotosWaiting = waiting, Tagged = tally.Tagged, Videos = scan.Videos,
         };
     }
 

@@ -15,6 +15,9 @@ public sealed record LeftOutFolder(string Path, string Reason);
 public sealed record ScanResult(IReadOnlyList<PhotoFile> Photos, IReadOnlyList<PathProblem> Problems, IReadOnlyList<string> UnreadableFolders)
 {
     public IReadOnlyList<LeftOutFolder> LeftOut { get; init; } = [];
+
+    /// <summary>Video files met (by their names), which are not indexed yet: counted so that a run says so.</summary>
+    public int Videos { get; init; }
 }
 
 /// <summary>
@@ -32,6 +35,36 @@ public static class PhotoScanner
     public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".bmp", ".dib", ".gif", ".tif", ".tiff",
+        // What phones save besides JPEG: HEIC/HEIF (iPhone, many Android phones), AVIF, JPEG XL.
+        ".heic", ".heif", ".hif", ".avif", ".jxl",
+        // Camera RAW: Adobe's DNG and the cameras' own.
+        ".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".raf", ".orf", ".rw2", ".rwl", ".pef",
+        ".srw", ".x3f", ".mrw", ".3fr", ".fff", ".iiq", ".erf", ".kdc", ".dcr", ".mos", ".mef",
+    };
+
+    /// <summary>Videos as phones and cameras save them: not indexed yet, but counted and said, never passed over in silence.</summary>
+    public static readonly IReadOnlySet<string> VideoExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ".mp4", ".mov", ".m4v", ".3gp", ".3g2", ".mkv", ".webm", ".avi", ".mts", ".m2ts",
+    };
+
+    /// <summary>
+    /// The kind of photo a file's name says it is, for reports ("HEIC", "camera RAW"); the content may say otherwise,
+    /// and the decoder goes by the content.
+    /// </summary>
+    public static string KindOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" or ".jpe" or ".jfif" => "JPEG",
+        ".png" => "PNG",
+        ".webp" => "WebP",
+        ".bmp" or ".dib" => "BMP",
+        ".gif" => "GIF",
+        ".tif" or ".tiff" => "TIFF",
+        ".heic" or ".heif" or ".hif" => "HEIC",
+        ".avif" => "AVIF",
+        ".jxl" => "JPEG XL",
+        var e when Extensions.Contains(e) => "camera RAW",
+        _ => "other",
     };
 
     public static ScanResult Scan(IEnumerable<string> roots, CancellationToken cancel = default)
@@ -56,6 +89,7 @@ public static class PhotoScanner
         readonly HashSet<string> _exportsRead = new(StringComparer.Ordinal);
         readonly HashSet<string> _walked = new(StringComparer.Ordinal);
         readonly Dictionary<string, long> _sidecars = new(StringComparer.Ordinal); // Sidecars.Key -> last write
+        int _videos;
 
         public void Root(string full)
         {
@@ -83,7 +117,7 @@ public static class PhotoScanner
             _photos.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
             var leftOut = _caches.Distinct().Concat(_exportedMet.Select(e => new LeftOutFolder(e.Key,
                 $"a FaceAtlas export: {e.Value} of its files left out (links to photos indexed where they are)"))).ToList();
-            return new ScanResult(_photos, _problems, _unreadable) { LeftOut = leftOut };
+            return new ScanResult(_photos, _problems, _unreadable) { LeftOut = leftOut, Videos = _videos };
         }
 
         void Walk(DirectoryInfo root)
@@ -140,6 +174,8 @@ public static class PhotoScanner
                     {
                         if (Sidecars.IsSidecar(other.Name))
                             _sidecars[Sidecars.Key(Path.Join(dir.FullName, other.Name))] = other.LastWriteTimeUtc.Ticks;
+                        else if (VideoExtensions.Contains(other.Extension))
+                            _videos++;
                         continue;
                     }
                     // Named from the parent's path: .NET leaves an enumerated entry's FullName empty once it is too long.
