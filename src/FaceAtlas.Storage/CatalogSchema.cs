@@ -6,7 +6,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -112,6 +112,12 @@ internal static class CatalogSchema
         ALTER TABLE faces ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;
         """;
 
+    /// <summary>Videos: a video's length (NULL for a photo), and the moment of the frame each of its faces was seen in.</summary>
+    const string V7 = """
+        ALTER TABLE photos ADD COLUMN duration_ms INTEGER;
+        ALTER TABLE faces ADD COLUMN frame_ms INTEGER;
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -125,7 +131,7 @@ internal static class CatalogSchema
         {
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
-            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + $"\nPRAGMA user_version = {Version};";
+            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

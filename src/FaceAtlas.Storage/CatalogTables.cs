@@ -10,10 +10,10 @@ internal static class CatalogTables
 
     public static readonly Table[] All =
     [
-        new("photos", ["id", "path", "size", "mtime", "hash", "width", "height", "format", "failure", "indexed_at", "taken", "taken_source"], "id"),
+        new("photos", ["id", "path", "size", "mtime", "hash", "width", "height", "format", "failure", "indexed_at", "taken", "taken_source", "duration_ms"], "id"),
         new("people", ["id", "name", "hidden", "cover_face_id", "created_at"], "id"),
         new("faces", ["id", "photo_id", "x", "y", "w", "h", "score", "points", "person_id", "assigned_by", "clustered",
-            "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality", "ignored", "drawn"], "id"),
+            "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality", "ignored", "drawn", "frame_ms"], "id"),
         new("embeddings", ["face_id", "model", "vector"], "face_id"),
         new("face_rejections", ["face_id", "person_id"], "face_id, person_id"),
         new("distinct_people", ["a", "b"], "a, b"),

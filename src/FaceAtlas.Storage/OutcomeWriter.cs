@@ -14,18 +14,20 @@ internal sealed class OutcomeWriter : IDisposable
     public OutcomeWriter(SqliteConnection connection, SqliteTransaction tx)
     {
         _upsertPhoto = SqlCommands.Create(connection, tx, """
-            INSERT INTO photos(path, size, mtime, hash, width, height, format, failure, indexed_at, taken, taken_source)
-            VALUES ($path, $size, $mtime, $hash, $width, $height, $format, $failure, $at, $taken, $source)
+            INSERT INTO photos(path, size, mtime, hash, width, height, format, failure, indexed_at, taken, taken_source, duration_ms)
+            VALUES ($path, $size, $mtime, $hash, $width, $height, $format, $failure, $at, $taken, $source, $duration)
             ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, hash = excluded.hash,
                 width = excluded.width, height = excluded.height, format = excluded.format,
-                failure = excluded.failure, indexed_at = excluded.indexed_at, taken = excluded.taken, taken_source = excluded.taken_source
+                failure = excluded.failure, indexed_at = excluded.indexed_at, taken = excluded.taken, taken_source = excluded.taken_source,
+                duration_ms = excluded.duration_ms
             RETURNING id
-            """, "$path", "$size", "$mtime", "$hash", "$width", "$height", "$format", "$failure", "$at", "$taken", "$source");
+            """, "$path", "$size", "$mtime", "$hash", "$width", "$height", "$format", "$failure", "$at", "$taken", "$source", "$duration");
         _deleteFaces = SqlCommands.Create(connection, tx, "DELETE FROM faces WHERE photo_id = $photo", "$photo");
         _insertFace = SqlCommands.Create(connection, tx, """
-            INSERT INTO faces(photo_id, x, y, w, h, score, points, age, maleness, yaw, pitch, roll, sharpness, quality, drawn)
-            VALUES ($photo, $x, $y, $w, $h, $score, $points, $age, $maleness, $yaw, $pitch, $roll, $sharpness, $quality, $drawn) RETURNING id
-            """, ["$photo", "$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters, "$drawn"]);
+            INSERT INTO faces(photo_id, x, y, w, h, score, points, age, maleness, yaw, pitch, roll, sharpness, quality, drawn, frame_ms)
+            VALUES ($photo, $x, $y, $w, $h, $score, $points, $age, $maleness, $yaw, $pitch, $roll, $sharpness, $quality, $drawn, $frame)
+            RETURNING id
+            """, ["$photo", "$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters, "$drawn", "$frame"]);
         _insertEmbedding = SqlCommands.Create(connection, tx, "INSERT OR REPLACE INTO embeddings(face_id, model, vector) VALUES ($face, $model, $vector)",
             "$face", "$model", "$vector");
         _touchPhoto = SqlCommands.Create(connection, tx, """
@@ -37,9 +39,10 @@ internal sealed class OutcomeWriter : IDisposable
         _oldFaces = SqlCommands.Create(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo AND drawn = 0", "$photo");
         _updateFace = SqlCommands.Create(connection, tx, """
             UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points, clustered = 0,
-                age = $age, maleness = $maleness, yaw = $yaw, pitch = $pitch, roll = $roll, sharpness = $sharpness, quality = $quality
+                age = $age, maleness = $maleness, yaw = $yaw, pitch = $pitch, roll = $roll, sharpness = $sharpness, quality = $quality,
+                frame_ms = $frame
             WHERE id = $id
-            """, ["$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters, "$id"]);
+            """, ["$x", "$y", "$w", "$h", "$score", "$points", .. AttributeParameters, "$frame", "$id"]);
         _deleteFace = SqlCommands.Create(connection, tx, "DELETE FROM faces WHERE id = $id", "$id");
         _forgotten = SqlCommands.Create(connection, tx, "SELECT x, y, w, h FROM forgotten_faces WHERE photo_id = $photo", "$photo");
     }
@@ -68,7 +71,7 @@ internal sealed class OutcomeWriter : IDisposable
 
     long UpsertPhoto(PhotoFile file, byte[]? hash, PhotoAnalysis? analysis, string? failure, CaptureDate? taken) =>
         Convert.ToInt64(Bind(_upsertPhoto, file.Path, file.Size, file.ModifiedTicks, hash, analysis?.Width, analysis?.Height,
-            analysis?.Format, failure, DateTime.UtcNow.ToString("O"), taken?.Text, taken?.SourceName).ExecuteScalar());
+            analysis?.Format, failure, DateTime.UtcNow.ToString("O"), taken?.Text, taken?.SourceName, analysis?.DurationMs).ExecuteScalar());
 
     void ReplaceFaces(long photoId) => Run(_deleteFaces, photoId);
 
@@ -86,7 +89,8 @@ internal sealed class OutcomeWriter : IDisposable
         var plan = ReanalysedFaces.Plan(old, forgotten, faces);
         foreach (var (faceId, face) in plan.Kept)
         {
-            Run(_updateFace, [face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score, PointBytes(face), .. AttributeValues(face.Attributes), faceId]);
+            Run(_updateFace, [face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score, PointBytes(face), .. AttributeValues(face.Attributes),
+                face.FrameMs, faceId]);
             WriteEmbedding(faceId, face);
         }
         foreach (var face in plan.Added)
@@ -105,7 +109,7 @@ internal sealed class OutcomeWriter : IDisposable
     {
         var points = PointBytes(face);
         long faceId = Convert.ToInt64(Bind(_insertFace, [photoId, face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height,
-            face.Score, points, .. AttributeValues(face.Attributes), drawn ? 1 : 0]).ExecuteScalar());
+            face.Score, points, .. AttributeValues(face.Attributes), drawn ? 1 : 0, face.FrameMs]).ExecuteScalar());
         WriteEmbedding(faceId, face);
         return faceId;
     }

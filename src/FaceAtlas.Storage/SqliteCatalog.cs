@@ -156,12 +156,12 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     public PhotoRef? Photo(long id)
     {
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = "SELECT id, path, width, height, taken, taken_source FROM photos WHERE id = $id AND failure IS NULL";
+        cmd.CommandText = "SELECT id, path, width, height, taken, taken_source, duration_ms FROM photos WHERE id = $id AND failure IS NULL";
         cmd.Parameters.AddWithValue("$id", id);
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
         return new PhotoRef(r.Long(0), r.Text(1), r.Int(2), r.Int(3),
-            CaptureDate.Parse(r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
+            CaptureDate.Parse(r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)), r.IsDBNull(6) ? null : r.Long(6));
     }
 
     public long AddDrawnFace(long photo, FaceObservation face)
@@ -190,7 +190,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"""
             SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height,
-                   {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source{(withEmbeddings ? ", e.vector" : "")}
+                   {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source, f.frame_ms, p.duration_ms{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             {(column is null ? "" : $"WHERE {column} = $key")}
@@ -202,13 +202,14 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         {
             var box = new FaceBox(reader.Float(3), reader.Float(4), reader.Float(5), reader.Float(6));
             var points = FivePoints.FromArray(reader.Floats(8, 10));
-            float[]? embedding = withEmbeddings && !reader.IsDBNull(21)
-                ? reader.Floats(21, FaceEmbedder.Dimensions)
+            float[]? embedding = withEmbeddings && !reader.IsDBNull(23)
+                ? reader.Floats(23, FaceEmbedder.Dimensions)
                 : null;
             var taken = CaptureDate.Parse(reader.IsDBNull(19) ? null : reader.GetString(19), reader.IsDBNull(20) ? null : reader.GetString(20));
-            var photo = new PhotoRef(reader.Long(1), reader.Text(2), reader.Int(10), reader.Int(11), taken);
+            var photo = new PhotoRef(reader.Long(1), reader.Text(2), reader.Int(10), reader.Int(11), taken, reader.IsDBNull(22) ? null : reader.Long(22));
             yield return new FaceRecord(reader.Long(0), photo, box, reader.Float(7), points,
-                reader.IsDBNull(9) ? null : reader.Long(9), embedding) { Attributes = ReadAttributes(reader, 12) };
+                reader.IsDBNull(9) ? null : reader.Long(9), embedding)
+            { Attributes = ReadAttributes(reader, 12), FrameMs = reader.IsDBNull(21) ? null : reader.Long(21) };
         }
     }
 

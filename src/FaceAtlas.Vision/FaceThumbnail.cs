@@ -13,9 +13,16 @@ public static class FaceThumbnail
     public static byte[] Render(ReadOnlySpan<byte> encoded, FaceBox box, int size = 160, float padding = 0.25f)
     {
         float side = Math.Max(box.Width, box.Height) * (1 + 2 * padding);
-        float cx = box.X + box.Width / 2, cy = box.Y + box.Height / 2;
         // Decode no larger than the thumbnail needs.
         using var photo = PhotoDecoder.Decode(encoded, Math.Min(1.0, size / side * 1.5));
+        return Render(photo, box, size, padding);
+    }
+
+    /// <summary>As above, from a photo already decoded (a video's frame).</summary>
+    public static byte[] Render(DecodedPhoto photo, FaceBox box, int size = 160, float padding = 0.25f)
+    {
+        float side = Math.Max(box.Width, box.Height) * (1 + 2 * padding);
+        float cx = box.X + box.Width / 2, cy = box.Y + box.Height / 2;
         float s = (float)photo.Scale;
         var source = SKRect.Create((cx - side / 2) * s, (cy - side / 2) * s, side * s, side * s);
         using var thumbnail = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Opaque));
@@ -37,6 +44,13 @@ public static class PhotoPreview
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSide, 16);
         using var photo = PhotoDecoder.Decode(encoded, 0.0, maxSide);
+        return Render(photo, maxSide);
+    }
+
+    /// <summary>As above, from a photo already decoded (a video's frame).</summary>
+    public static byte[] Render(DecodedPhoto photo, int maxSide)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSide, 16);
         double shrink = Math.Min(1.0, (double)maxSide / Math.Max(photo.Image.Width, photo.Image.Height));
         int w = Math.Max(1, (int)Math.Round(photo.Image.Width * shrink)), h = Math.Max(1, (int)Math.Round(photo.Image.Height * shrink));
         using var small = shrink < 1 ? photo.Image.Resize(w, h) : null;

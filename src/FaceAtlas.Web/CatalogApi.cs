@@ -16,9 +16,10 @@ public sealed record PersonView(long Person, string? Name, int Faces, int Photos
 public sealed record PeoplePage(int Total, int Offset, IReadOnlyList<PersonView> People);
 /// <summary>A face as the API shows it; <paramref name="Match"/> is set in search answers: "person" or "face" (looks alike), as `search --format jsonl` says it.</summary>
 public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null, int? Width = null, int? Height = null, string? Match = null,
-    string? Taken = null, string? TakenSource = null);
+    string? Taken = null, string? TakenSource = null, long? FrameMs = null);
 public sealed record PersonDetail(PersonView Person, IReadOnlyList<FaceView> Faces);
-public sealed record PhotoView(long Photo, string Name, int Width, int Height, IReadOnlyList<FaceView> Faces, string? Taken = null, string? TakenSource = null);
+public sealed record PhotoView(long Photo, string Name, int Width, int Height, IReadOnlyList<FaceView> Faces, string? Taken = null, string? TakenSource = null,
+    long? DurationMs = null);
 public sealed record CandidateView(PersonView Person, float Similarity);
 public sealed record ReviewGroupView(IReadOnlyList<FaceView> Faces, IReadOnlyList<CandidateView> Candidates);
 public sealed record FacesRequest(long[]? Faces);
@@ -133,13 +134,14 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         var faces = catalog.FacesInPhoto(id);
         var names = Names(catalog);
         return new PhotoView(id, Path.GetFileName(photo.Path), photo.Width, photo.Height,
-            faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null)).ToList(),
-            photo.Taken?.Text, photo.Taken?.SourceName);
+            faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null, FrameMs: f.FrameMs)).ToList(),
+            photo.Taken?.Text, photo.Taken?.SourceName, photo.DurationMs);
     }
 
     /// <summary>A face with its photo's size and date, named <paramref name="name"/>.</summary>
     static FaceView Face(FaceRecord f, string? name) =>
-        new(f.Id, f.Photo.Id, Box(f), f.PersonId, name, Width: f.Photo.Width, Height: f.Photo.Height, Taken: f.Photo.Taken?.Text, TakenSource: f.Photo.Taken?.SourceName);
+        new(f.Id, f.Photo.Id, Box(f), f.PersonId, name, Width: f.Photo.Width, Height: f.Photo.Height, Taken: f.Photo.Taken?.Text, TakenSource: f.Photo.Taken?.SourceName,
+            FrameMs: f.FrameMs);
 
     static List<ReviewGroupView> Review(IFaceCatalog catalog, int limit)
     {
@@ -180,13 +182,18 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
 
     IResult PhotoImage(long id, int size, HttpContext http)
     {
-        string? path;
+        PhotoRef? photo;
+        long? firstFaceMs = null;
         using (var catalog = Open())
-            path = catalog.Photo(id)?.Path;
-        if (path is null) throw new NotFoundException($"no photo {id}");
+        {
+            photo = catalog.Photo(id);
+            if (photo is { IsVideo: true })
+                firstFaceMs = catalog.FacesInPhoto(id).Select(f => f.FrameMs).FirstOrDefault(ms => ms is not null);
+        }
+        if (photo is not { } found) throw new NotFoundException($"no photo {id}");
         try
         {
-            var jpeg = PhotoPreview.Render(File.ReadAllBytes(path), size);
+            var jpeg = PhotoPictures.Preview(found, size, firstFaceMs);
             Cache(http);
             return Results.Bytes(jpeg, "image/jpeg");
         }
@@ -280,7 +287,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             var names = Names(c);
             return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId,
                 h.Face.PersonId is { } p ? names.GetValueOrDefault(p) : null, MathF.Round(h.Similarity, 4), Match: h.Match.Name(),
-                Taken: h.Face.Photo.Taken?.Text, TakenSource: h.Face.Photo.Taken?.SourceName)).ToList();
+                Taken: h.Face.Photo.Taken?.Text, TakenSource: h.Face.Photo.Taken?.SourceName, FrameMs: h.Face.FrameMs)).ToList();
         });
     }
 }

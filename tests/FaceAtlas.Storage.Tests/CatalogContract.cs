@@ -104,6 +104,27 @@ public abstract class CatalogContract
     }
 
     [ContractFact]
+    public void Should_KeepAVideosLengthAndEachFacesMoment_When_Stored()
+    {
+        using var catalog = Created(out _);
+        var video = Photo("/p/clip.mp4", 3, 9);
+        var faces = video.Analysis.Faces.Select((f, i) => f with { FrameMs = 1000 + 2000 * i }).ToList();
+        var written = video with { Analysis = video.Analysis with { Faces = faces, Format = "MP4", DurationMs = 61_500 } };
+        catalog.Commit([Photo("/p/a.jpg", 7), written]);
+
+        var stored = catalog.Faces(withEmbeddings: false).ToList();
+        var inVideo = stored.Where(f => f.Photo.Path == "/p/clip.mp4").OrderBy(f => f.FrameMs).ToList();
+        Assert.Equal([1000L, 3000L], inVideo.Select(f => f.FrameMs!.Value));
+        Assert.All(inVideo, f => Assert.Equal(61_500, f.Photo.DurationMs));
+        Assert.True(inVideo[0].Photo.IsVideo);
+        var photo = stored.Single(f => f.Photo.Path == "/p/a.jpg");
+        Assert.Null(photo.FrameMs);
+        Assert.False(photo.Photo.IsVideo);
+        Assert.Equal(61_500, catalog.Photo(inVideo[0].Photo.Id)!.Value.DurationMs);
+        Assert.Null(catalog.Photo(photo.Photo.Id)!.Value.DurationMs);
+    }
+
+    [ContractFact]
     public void Should_LogEveryEmbeddingChange_When_FacesComeAndGo()
     {
         using var catalog = Created(out _);

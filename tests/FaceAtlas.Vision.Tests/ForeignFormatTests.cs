@@ -166,3 +166,18 @@ public sealed class ForeignFormatTests(AnalyzerFixture fixture) : IClassFixture<
         return copy;
     }
 }
+
+public sealed class VideoSamplingTests
+{
+    [Fact]
+    public void Should_LookEveryTwoSecondsAndAtMostSixtyTimes()
+    {
+        Assert.Equal([TimeSpan.FromSeconds(0.75)], VideoSampling.Moments(TimeSpan.FromSeconds(1.5)));
+        Assert.Equal([1, 3, 5], VideoSampling.Moments(TimeSpan.FromSeconds(6)).Select(t => t.TotalSeconds));
+        var tenHours = VideoSampling.Moments(TimeSpan.FromHours(10));
+        Assert.Equal(60, tenHours.Count);
+        Assert.Equal(TimeSpan.FromMinutes(5), tenHours[0]);
+        Assert.Equal(TimeSpan.FromHours(10) - TimeSpan.FromMinutes(5), tenHours[^1]);
+        Assert.Empty(VideoSampling.Moments(TimeSpan.Zero));
+    }
+}

@@ -24,6 +24,24 @@ public static class MediaTools
             throw new InvalidOperationException($"{tool} {string.Join(' ', args)} exited {p.ExitCode}: {error}{output.Result}");
     }
 
+    /// <summary>
+    /// A 1080p H.264 slideshow of <paramref name="photos"/>, three seconds each, written by ffmpeg to
+    /// <paramref name="target"/>, with the container tags given (creation_time, Apple's keys).
+    /// </summary>
+    public static void Slideshow(string[] photos, string target, params (string Key, string Value)[] tags)
+    {
+        var args = new List<string> { "-v", "error", "-y" };
+        foreach (var p in photos) args.AddRange(["-loop", "1", "-t", "3", "-i", p]);
+        var scaled = string.Concat(photos.Select((_, i) =>
+            $"[{i}]scale=1920:1080:force_original_aspect_ratio=decrease,pad=1920:1080:(ow-iw)/2:(oh-ih)/2,setsar=1[v{i}];"));
+        var inputs = string.Concat(photos.Select((_, i) => $"[v{i}]"));
+        args.AddRange(["-filter_complex", $"{scaled}{inputs}concat=n={photos.Length}:v=1[out]", "-map", "[out]", "-r", "25",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "use_metadata_tags"]);
+        foreach (var (key, value) in tags) args.AddRange(["-metadata", $"{key}={value}"]);
+        args.Add(target);
+        Run("ffmpeg", [.. args]);
+    }
+
     /// <summary>The JPEG at <paramref name="jpeg"/> encoded by <paramref name="tool"/> into <paramref name="target"/>.</summary>
     public static byte[] Encode(string jpeg, string target)
     {
@@ -46,5 +64,15 @@ public sealed class MediaFactAttribute : FactAttribute
         if (!Datasets.Present) Skip = Datasets.SkipReason;
         else if (new[] { "heif-enc", "cjxl" }.FirstOrDefault(t => !MediaTools.Has(t)) is { } missing)
             Skip = $"{missing} not found (apt-get install libheif-examples libjxl-tools)";
+    }
+}
+
+/// <summary>A test that needs the datasets and Debian's ffmpeg; skipped, saying so, without them.</summary>
+public sealed class VideoFactAttribute : FactAttribute
+{
+    public VideoFactAttribute()
+    {
+        if (!Datasets.Present) Skip = Datasets.SkipReason;
+        else if (!MediaTools.Has("ffmpeg") || !MediaTools.Has("ffprobe")) Skip = "ffmpeg not found (apt-get install ffmpeg)";
     }
 }

@@ -94,6 +94,9 @@ public static class FacesCommand
                 else json.WriteNull("person");
                 WriteTaken(json, f.Photo.Taken);
                 WriteAttributes(json, f.Attributes);
+                // A face in a video: the moment (ms from its start) of the frame it was seen in; null in a photo.
+                if (f.FrameMs is { } ms) json.WriteNumber("frame_ms", ms);
+                else json.WriteNull("frame_ms");
                 if (f.Embedding is { } embedding)
                 {
                     json.WriteStartArray("embedding");

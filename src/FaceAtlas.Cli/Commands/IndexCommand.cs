@@ -84,13 +84,13 @@ public static class IndexCommand
         using var writer = store.OpenForWriting();
         var progress = new ConsoleProgress(stderr, interactive: !Console.IsErrorRedirected);
         if (parse.GetValue(Watch))
-            return await WatchAsync(store, writer, roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads) }, !parse.GetValue(NoCluster),
+            return await WatchAsync(store, writer, roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads), Videos = VideoTools.Find() }, !parse.GetValue(NoCluster),
                 TimeSpan.FromSeconds(parse.GetValue(Rescan)), stdout, stderr, cancel);
         var service = new IndexService(store, writer);
         IndexSummary summary;
         try
         {
-            summary = await service.IndexAsync(roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads) }, progress, cancel);
+            summary = await service.IndexAsync(roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads), Videos = VideoTools.Find() }, progress, cancel);
         }
         catch (OperationCanceledException)
         {
@@ -199,8 +199,10 @@ public static class IndexCommand
         stdout.WriteLine($"  removed    {s.PhotosRemoved} ({(s.LeftOut.Count > 0 ? "files gone, or left out below" : "files gone")})");
         foreach (var folder in s.LeftOut)
             stdout.WriteLine($"  left out   {DisplayText.Path(folder.Path)}: {folder.Reason}");
-        if (s.Videos > 0)
-            stdout.WriteLine($"  videos     {s.Videos} not indexed: FaceAtlas finds faces in photos only so far");
+        if (s.LivePhotoVideos > 0)
+            stdout.WriteLine($"  live       {s.LivePhotoVideos} Live Photo videos kept with their stills (their faces are the stills')");
+        if (s.VideosSkipped > 0)
+            stdout.WriteLine($"  videos     {s.VideosSkipped} skipped: {VideoTools.Missing}");
         var kinds = s.Failed.Count == 0 ? ""
             : " (" + string.Join(", ", s.Failed.GroupBy(f => PhotoScanner.KindOf(f.Path)).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}")) + ")";
         stdout.WriteLine($"  failed     {s.Failed.Count}{kinds}{(counts.FailedPhotos > 0 ? $" now; {counts.FailedPhotos} unusable photos in the catalog, not retried until they change" : "")}");

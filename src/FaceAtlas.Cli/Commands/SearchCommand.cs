@@ -139,6 +139,7 @@ public static class SearchCommand
                     json.WriteString("match", h.Match.Name());
                     FacesCommand.WriteTaken(json, h.Face.Photo.Taken);
                     FacesCommand.WriteAttributes(json, h.Face.Attributes);
+                    if (h.Face.FrameMs is { } ms) json.WriteNumber("frame_ms", ms); else json.WriteNull("frame_ms");
                 });
             return;
         }

@@ -53,7 +53,7 @@ public static class ServeCommand
                 if (writer is not null)
                 {
                     using var analyzer = new Vision.FaceAnalyzer();
-                    await IndexCommand.WatchAsync(store, writer, watched, analyzer, new Core.Indexing.IndexOptions(), cluster: true,
+                    await IndexCommand.WatchAsync(store, writer, watched, analyzer, new Core.Indexing.IndexOptions { Videos = Vision.VideoTools.Find() }, cluster: true,
                         TimeSpan.FromSeconds(parse.GetValue(IndexCommand.Rescan)), Console.Out, Console.Error, cancel);
                 }
                 await Task.Delay(Timeout.Infinite, cancel);

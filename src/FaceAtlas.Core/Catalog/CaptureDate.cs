@@ -3,7 +3,13 @@ using System.Globalization;
 namespace FaceAtlas.Core.Catalog;
 
 /// <summary>Where a photo's date comes from: the camera's own record (EXIF), or the file's last write.</summary>
-public enum DateSource { Exif, File }
+public enum DateSource
+{
+    Exif,
+    File,
+    /// <summary>A video's container: QuickTime's creation date, or MP4's creation_time.</summary>
+    Video,
+}
 
 /// <summary>
 /// When a photo was taken, as a photo tool shows it: the wall-clock time where it was taken (<see cref="Clock"/>),
@@ -17,8 +23,8 @@ public readonly record struct CaptureDate(DateTime Clock, TimeSpan? Offset, Date
         ? new DateTimeOffset(DateTime.SpecifyKind(Clock, DateTimeKind.Unspecified), offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)
         : Clock.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 
-    /// <summary>"exif" or "file", as the jsonl and the API say it.</summary>
-    public string SourceName => Source == DateSource.Exif ? "exif" : "file";
+    /// <summary>"exif", "video" or "file", as the jsonl and the API say it.</summary>
+    public string SourceName => Source switch { DateSource.Exif => "exif", DateSource.Video => "video", _ => "file" };
 
     /// <summary>The file's last write, in this machine's time zone.</summary>
     public static CaptureDate FromFile(long modifiedTicksUtc)
@@ -31,7 +37,7 @@ public readonly record struct CaptureDate(DateTime Clock, TimeSpan? Offset, Date
     public static CaptureDate? Parse(string? text, string? source)
     {
         if (text is null) return null;
-        var kind = source == "exif" ? DateSource.Exif : DateSource.File;
+        var kind = source switch { "exif" => DateSource.Exif, "video" => DateSource.Video, _ => DateSource.File };
         if (text.Length > 19 && DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var withOffset))
             return new CaptureDate(withOffset.DateTime, withOffset.Offset, kind);
         return DateTime.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock)

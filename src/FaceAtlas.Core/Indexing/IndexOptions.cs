@@ -1,3 +1,5 @@
+using FaceAtlas.Vision;
+
 namespace FaceAtlas.Core.Indexing;
 
 public sealed record IndexOptions
@@ -19,4 +21,10 @@ public sealed record IndexOptions
     /// Zero for a run someone started on a folder at rest; a watch sets it.
     /// </summary>
     public TimeSpan SettleTime { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// What reads videos (ffmpeg); null where it is missing: videos are then left as they are, counted and said
+    /// (<see cref="IndexSummary.VideosSkipped"/>), and those indexed before are kept.
+    /// </summary>
+    public VideoTools? Videos { get; init; }
 }

@@ -27,8 +27,11 @@ public sealed record IndexSummary(
     /// <summary>Photos written to in the last moments (<see cref="IndexOptions.SettleTime"/>), left for a later run.</summary>
     public int PhotosWaiting { get; init; }
 
-    /// <summary>Video files met, which are not indexed yet (<see cref="PhotoScanner.VideoExtensions"/>).</summary>
-    public int Videos { get; init; }
+    /// <summary>Video files left unread because this machine has no ffmpeg (<see cref="IndexOptions.Videos"/>).</summary>
+    public int VideosSkipped { get; init; }
+
+    /// <summary>Videos found to be the moving part of a Live Photo: one item with their still, not analysed (<see cref="LivePhotos"/>).</summary>
+    public int LivePhotoVideos { get; init; }
 
     /// <summary>The photos read with named face regions (or regions that could not be used), for <see cref="Tags.FaceTagging"/>.</summary>
     public IReadOnlyList<Tags.TaggedPhoto> Tagged { get; init; } = [];

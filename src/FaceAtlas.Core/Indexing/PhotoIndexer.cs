@@ -28,6 +28,10 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
     {
         var started = Stopwatch.StartNew();
         var scan = PhotoScanner.Scan(roots, cancel);
+        // Without ffmpeg, videos are left as they are: neither read nor forgotten.
+        var unreadVideos = _options.Videos is null ? scan.Photos.Where(p => PhotoScanner.IsVideo(p.Path)).ToList() : [];
+        if (unreadVideos.Count > 0)
+            scan = scan with { Photos = scan.Photos.Where(p => !PhotoScanner.IsVideo(p.Path)).ToList() };
         var known = new Dictionary<string, KnownPhoto>(StringComparer.Ordinal);
         foreach (var root in roots)
             foreach (var photo in catalog.PhotosUnder(Path.GetFullPath(root)))
@@ -48,7 +52,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         }
 
         // Photos the catalog has under these roots whose files are gone; not under folders we could not list.
-        var seen = new HashSet<string>(scan.Photos.Select(p => p.Path), StringComparer.Ordinal);
+        var seen = new HashSet<string>(scan.Photos.Concat(unreadVideos).Select(p => p.Path), StringComparer.Ordinal);
         var missing = known.Values
             .Where(k => !seen.Contains(k.Path) && !scan.UnreadableFolders.Any(u => k.Path.StartsWith(u + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
             .ToList();
@@ -80,7 +84,8 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             failures, started.Elapsed)
         {
             LeftOut = [.. scan.LeftOut, .. sameFiles], PhotosByOthers = Math.Max(0, work.Count - tally.Done),
-            PhotosMoved = tally.Moved.Count, PhotosWaiting = waiting, Tagged = tally.Tagged, Videos = scan.Videos,
+            PhotosMoved = tally.Moved.Count, PhotosWaiting = waiting, Tagged = tally.Tagged, VideosSkipped = unreadVideos.Count,
+            LivePhotoVideos = tally.LiveVideos,
         };
     }
 
@@ -201,6 +206,8 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
 
     PhotoOutcome Analyse(PhotoFile file, KnownPhoto? known)
     {
+        if (_options.Videos is { } videos && PhotoScanner.IsVideo(file.Path))
+            return AnalyseVideo(file, known, videos);
         byte[] bytes;
         using (Clock.Measure(Stage.Read))
         {
@@ -230,6 +237,54 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             return new PhotoOutcome.Failed(file, hash, e.Message);
         }
     }
+
+    /// <summary>
+    /// A video: its content hashed as it streams by (never held in memory, whatever its size), its date from its
+    /// container, its faces from sampled frames (<see cref="VideoAnalyzer"/>).
+    /// </summary>
+    PhotoOutcome AnalyseVideo(PhotoFile file, KnownPhoto? known, VideoTools videos)
+    {
+        byte[] hash;
+        using (Clock.Measure(Stage.Read))
+        {
+            try
+            {
+                using var stream = new FileStream(file.Path, new FileStreamOptions
+                {
+                    Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan,
+                });
+                hash = SHA256.HashData(stream);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return new PhotoOutcome.Failed(file, null, $"cannot read: {e.Message}");
+            }
+        }
+        try
+        {
+            var info = videos.Probe(file.Path);
+            var taken = info.Created is { } created
+                ? new CaptureDate(created.DateTime, info.CreatedHasOffset ? created.Offset : TimeSpan.Zero, DateSource.Video)
+                : CaptureDate.FromFile(file.ModifiedTicks);
+            if (known is not null && hash.AsSpan().SequenceEqual(known.ContentHash))
+                return new PhotoOutcome.Unchanged(file, known.Id) { MovedFrom = known.Path == file.Path ? null : known.Path, Taken = taken };
+            if (LivePhotos.StillOf(file.Path, info.ContentIdentifier) is not null)
+                return new PhotoOutcome.Analysed(file, hash, new PhotoAnalysis(0, 0, LivePhotos.VideoFormat, []) { DurationMs = (long)info.Duration.TotalMilliseconds })
+                    { Taken = taken };
+            var analysis = new VideoAnalyzer(analyzer, videos).Analyze(file.Path, VideoFormat(file.Path), info);
+            return new PhotoOutcome.Analysed(file, hash, analysis) { Taken = taken };
+        }
+        catch (PhotoDecodeException e)
+        {
+            return new PhotoOutcome.Failed(file, hash, e.Message);
+        }
+    }
+
+    static string VideoFormat(string path) => Path.GetExtension(path).TrimStart('.').ToUpperInvariant() switch
+    {
+        "QT" => "MOV",
+        var e => e,
+    };
 
     /// <summary>Opens the original read-only and shared, and never reads more than <paramref name="limit"/> bytes.</summary>
     static byte[] ReadReadOnly(string path, long limit)
@@ -300,7 +355,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
     /// <summary>Counters written by the single writer task only.</summary>
     sealed class Tally(int total)
     {
-        public int Done, Analysed, SameContent, Faces, Failed;
+        public int Done, Analysed, SameContent, Faces, Failed, LiveVideos;
 
         /// <summary>Photos found under a new path with the same content: their ids.</summary>
         public readonly HashSet<long> Moved = [];
@@ -316,7 +371,11 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             Done++;
             switch (outcome)
             {
-                case PhotoOutcome.Analysed a: Analysed++; Faces += a.Analysis.Faces.Count; break;
+                case PhotoOutcome.Analysed a:
+                    Analysed++;
+                    Faces += a.Analysis.Faces.Count;
+                    if (a.Analysis.Format == LivePhotos.VideoFormat) LiveVideos++;
+                    break;
                 case PhotoOutcome.Unchanged u:
                     SameContent++;
                     if (u.MovedFrom is not null) Moved.Add(u.PhotoId);

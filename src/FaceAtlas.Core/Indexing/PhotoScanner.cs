@@ -16,8 +16,6 @@ public sealed record ScanResult(IReadOnlyList<PhotoFile> Photos, IReadOnlyList<P
 {
     public IReadOnlyList<LeftOutFolder> LeftOut { get; init; } = [];
 
-    /// <summary>Video files met (by their names), which are not indexed yet: counted so that a run says so.</summary>
-    public int Videos { get; init; }
 }
 
 /// <summary>
@@ -42,11 +40,14 @@ public static class PhotoScanner
         ".srw", ".x3f", ".mrw", ".3fr", ".fff", ".iiq", ".erf", ".kdc", ".dcr", ".mos", ".mef",
     };
 
-    /// <summary>Videos as phones and cameras save them: not indexed yet, but counted and said, never passed over in silence.</summary>
+    /// <summary>Videos as phones and cameras save them, indexed like photos: faces from frames (Vision's VideoAnalyzer).</summary>
     public static readonly IReadOnlySet<string> VideoExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         ".mp4", ".mov", ".m4v", ".3gp", ".3g2", ".mkv", ".webm", ".avi", ".mts", ".m2ts",
     };
+
+    /// <summary>Whether the file's name says it is a video.</summary>
+    public static bool IsVideo(string path) => VideoExtensions.Contains(Path.GetExtension(path));
 
     /// <summary>
     /// The kind of photo a file's name says it is, for reports ("HEIC", "camera RAW"); the content may say otherwise,
@@ -64,6 +65,7 @@ public static class PhotoScanner
         ".avif" => "AVIF",
         ".jxl" => "JPEG XL",
         var e when Extensions.Contains(e) => "camera RAW",
+        var e when VideoExtensions.Contains(e) => "video",
         _ => "other",
     };
 
@@ -89,7 +91,6 @@ public static class PhotoScanner
         readonly HashSet<string> _exportsRead = new(StringComparer.Ordinal);
         readonly HashSet<string> _walked = new(StringComparer.Ordinal);
         readonly Dictionary<string, long> _sidecars = new(StringComparer.Ordinal); // Sidecars.Key -> last write
-        int _videos;
 
         public void Root(string full)
         {
@@ -117,7 +118,7 @@ public static class PhotoScanner
             _photos.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
             var leftOut = _caches.Distinct().Concat(_exportedMet.Select(e => new LeftOutFolder(e.Key,
                 $"a FaceAtlas export: {e.Value} of its files left out (links to photos indexed where they are)"))).ToList();
-            return new ScanResult(_photos, _problems, _unreadable) { LeftOut = leftOut, Videos = _videos };
+            return new ScanResult(_photos, _problems, _unreadable) { LeftOut = leftOut };
         }
 
         void Walk(DirectoryInfo root)
@@ -174,9 +175,8 @@ public static class PhotoScanner
                     {
                         if (Sidecars.IsSidecar(other.Name))
                             _sidecars[Sidecars.Key(Path.Join(dir.FullName, other.Name))] = other.LastWriteTimeUtc.Ticks;
-                        else if (VideoExtensions.Contains(other.Extension))
-                            _videos++;
-                        continue;
+                        if (!VideoExtensions.Contains(other.Extension))
+                            continue;
                     }
                     // Named from the parent's path: .NET leaves an enumerated entry's FullName empty once it is too long.
                     var path = Path.Join(dir.FullName, entry.Name);
@@ -208,7 +208,7 @@ public static class PhotoScanner
                         return;
                     }
                 }
-                if (!explicitlyNamed && !Extensions.Contains(file.Extension))
+                if (!explicitlyNamed && !Extensions.Contains(file.Extension) && !VideoExtensions.Contains(file.Extension))
                     return;
                 // Size and time of the file the link points to, since that is what gets read.
                 file.Refresh();

@@ -79,7 +79,7 @@ public sealed class ThumbnailCache
     {
         try
         {
-            return FaceThumbnail.Render(File.ReadAllBytes(face.Photo.Path), face.Box);
+            return PhotoPictures.Thumbnail(face);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PhotoDecodeException)
         {

@@ -76,11 +76,11 @@ public sealed partial class PostgresCatalog : IFaceCatalog
 
     public PhotoRef? Photo(long id) => _db.Read<PhotoRef?>(c =>
     {
-        using var cmd = Command(c, "SELECT id, path, width, height, taken, taken_source FROM photos WHERE id = @id AND failure IS NULL", ("id", id));
+        using var cmd = Command(c, "SELECT id, path, width, height, taken, taken_source, duration_ms FROM photos WHERE id = @id AND failure IS NULL", ("id", id));
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
         return new PhotoRef(r.GetInt64(0), _paths.ToLocal(r.GetString(1)), Int(r, 2), Int(r, 3),
-            CaptureDate.Parse(r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
+            CaptureDate.Parse(r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)), r.IsDBNull(6) ? null : r.GetInt64(6));
     });
 
     public long AddDrawnFace(long photo, FaceObservation face) =>
@@ -95,7 +95,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         using var c = _db.Open();
         using var cmd = Command(c, $"""
             SELECT f.id, f.photo_id, p.path, f.x, f.y, f.w, f.h, f.score, f.points, f.person_id, p.width, p.height,
-                   {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source{(withEmbeddings ? ", e.vector" : "")}
+                   {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source, f.frame_ms, p.duration_ms{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             {(column is null ? "" : $"WHERE {column} = @key")}
@@ -106,11 +106,12 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         {
             var box = new FaceBox((float)r.GetDouble(3), (float)r.GetDouble(4), (float)r.GetDouble(5), (float)r.GetDouble(6));
             var points = FivePoints.FromArray(Floats(r, 8, 10));
-            float[]? embedding = withEmbeddings && !r.IsDBNull(21) ? Floats(r, 21, FaceEmbedder.Dimensions) : null;
+            float[]? embedding = withEmbeddings && !r.IsDBNull(23) ? Floats(r, 23, FaceEmbedder.Dimensions) : null;
             var taken = CaptureDate.Parse(r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetString(20));
-            var photo = new PhotoRef(r.GetInt64(1), _paths.ToLocal(r.GetString(2)), Int(r, 10), Int(r, 11), taken);
+            var photo = new PhotoRef(r.GetInt64(1), _paths.ToLocal(r.GetString(2)), Int(r, 10), Int(r, 11), taken, r.IsDBNull(22) ? null : r.GetInt64(22));
             yield return new FaceRecord(r.GetInt64(0), photo, box, (float)r.GetDouble(7), points,
-                r.IsDBNull(9) ? null : r.GetInt64(9), embedding) { Attributes = ReadAttributes(r, 12) };
+                r.IsDBNull(9) ? null : r.GetInt64(9), embedding)
+            { Attributes = ReadAttributes(r, 12), FrameMs = r.IsDBNull(21) ? null : r.GetInt64(21) };
         }
     }
 

@@ -36,15 +36,17 @@ internal sealed class PostgresOutcomeWriter(NpgsqlConnection connection, NpgsqlT
     long UpsertPhoto(PhotoFile file, byte[]? hash, PhotoAnalysis? analysis, string? failure, CaptureDate? taken)
     {
         using var cmd = Command("""
-            INSERT INTO photos(path, size, mtime, hash, width, height, format, failure, indexed_at, taken, taken_source)
-            VALUES (@path, @size, @mtime, @hash, @width, @height, @format, @failure, @at, @taken, @source)
+            INSERT INTO photos(path, size, mtime, hash, width, height, format, failure, indexed_at, taken, taken_source, duration_ms)
+            VALUES (@path, @size, @mtime, @hash, @width, @height, @format, @failure, @at, @taken, @source, @duration)
             ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, hash = excluded.hash,
                 width = excluded.width, height = excluded.height, format = excluded.format,
-                failure = excluded.failure, indexed_at = excluded.indexed_at, taken = excluded.taken, taken_source = excluded.taken_source
+                failure = excluded.failure, indexed_at = excluded.indexed_at, taken = excluded.taken, taken_source = excluded.taken_source,
+                duration_ms = excluded.duration_ms
             RETURNING id
             """, ("path", paths.ToCatalog(file.Path)), ("size", file.Size), ("mtime", file.ModifiedTicks), ("hash", hash),
             ("width", (long?)analysis?.Width), ("height", (long?)analysis?.Height), ("format", analysis?.Format), ("failure", failure),
-            ("at", DateTime.UtcNow.ToString("O")), ("taken", taken?.Text), ("source", taken?.SourceName));
+            ("at", DateTime.UtcNow.ToString("O")), ("taken", taken?.Text), ("source", taken?.SourceName),
+            ("duration", analysis?.DurationMs));
         return (long)cmd.ExecuteScalar()!;
     }
 
@@ -63,7 +65,8 @@ internal sealed class PostgresOutcomeWriter(NpgsqlConnection connection, NpgsqlT
         {
             Run("""
                 UPDATE faces SET x = @x, y = @y, w = @w, h = @h, score = @score, points = @points, clustered = 0,
-                    age = @age, maleness = @maleness, yaw = @yaw, pitch = @pitch, roll = @roll, sharpness = @sharpness, quality = @quality
+                    age = @age, maleness = @maleness, yaw = @yaw, pitch = @pitch, roll = @roll, sharpness = @sharpness, quality = @quality,
+                    frame_ms = @frame
                 WHERE id = @id
                 """, [.. FaceValues(face), ("id", faceId)]);
             WriteEmbedding(faceId, face);
@@ -83,15 +86,16 @@ internal sealed class PostgresOutcomeWriter(NpgsqlConnection connection, NpgsqlT
         return [("x", (double)face.Box.X), ("y", (double)face.Box.Y), ("w", (double)face.Box.Width), ("h", (double)face.Box.Height),
             ("score", (double)face.Score), ("points", MemoryMarshal.AsBytes(face.Points.ToArray().AsSpan()).ToArray()),
             ("age", (double?)a?.Age), ("maleness", (double?)a?.Maleness), ("yaw", (double?)a?.Pose.Yaw), ("pitch", (double?)a?.Pose.Pitch),
-            ("roll", (double?)a?.Pose.Roll), ("sharpness", (double?)a?.Sharpness), ("quality", (double?)a?.Quality)];
+            ("roll", (double?)a?.Pose.Roll), ("sharpness", (double?)a?.Sharpness), ("quality", (double?)a?.Quality), ("frame", face.FrameMs)];
     }
 
     /// <summary>Writes a new face and its embedding; <paramref name="drawn"/>: one the user drew. Returns its id.</summary>
     public long InsertFace(long photoId, FaceObservation face, bool drawn)
     {
         using var cmd = Command("""
-            INSERT INTO faces(photo_id, x, y, w, h, score, points, age, maleness, yaw, pitch, roll, sharpness, quality, drawn)
-            VALUES (@photo, @x, @y, @w, @h, @score, @points, @age, @maleness, @yaw, @pitch, @roll, @sharpness, @quality, @drawn) RETURNING id
+            INSERT INTO faces(photo_id, x, y, w, h, score, points, age, maleness, yaw, pitch, roll, sharpness, quality, drawn, frame_ms)
+            VALUES (@photo, @x, @y, @w, @h, @score, @points, @age, @maleness, @yaw, @pitch, @roll, @sharpness, @quality, @drawn, @frame)
+            RETURNING id
             """, [("photo", photoId), .. FaceValues(face), ("drawn", drawn ? 1L : 0L)]);
         long faceId = (long)cmd.ExecuteScalar()!;
         WriteEmbedding(faceId, face);

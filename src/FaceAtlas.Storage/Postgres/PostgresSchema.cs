@@ -10,7 +10,7 @@ namespace FaceAtlas.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Taken (per transaction) while the schema is made or upgraded: workers starting at once make it once.</summary>
     const long SchemaLockKey = 0x4661636541746C01;
@@ -129,7 +129,13 @@ internal static class PostgresSchema
         INSERT INTO meta(key, value) VALUES ('catalog_id', md5(random()::text || clock_timestamp()::text));
         """;
 
-    /// <summary>Makes the tables of a new catalog, or checks an existing one's version.</summary>
+    /// <summary>Videos: a video's length (NULL for a photo), and the moment of the frame each of its faces was seen in.</summary>
+    const string V2 = """
+        ALTER TABLE photos ADD COLUMN duration_ms bigint;
+        ALTER TABLE faces ADD COLUMN frame_ms bigint;
+        """;
+
+    /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>
     public static void Apply(NpgsqlConnection connection, string location)
     {
         using var tx = connection.BeginTransaction();
@@ -138,7 +144,9 @@ internal static class PostgresSchema
         if (version > Version)
             throw new DamagedCatalogException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
         if (version == Version) return;
-        Run(connection, tx, V1 + $"\nINSERT INTO meta(key, value) VALUES ('schema_version', '{Version}');");
+        // Each step upgrades from the version before it; a new catalog takes them all.
+        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "")
+            + $"\nDELETE FROM meta WHERE key = 'schema_version'; INSERT INTO meta(key, value) VALUES ('schema_version', '{Version}');");
         tx.Commit();
     }
 

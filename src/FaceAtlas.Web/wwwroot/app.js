@@ -48,6 +48,10 @@ function day(taken) {
   const [y, m, d] = taken.slice(0, 10).split("-").map(Number);
   return dateFormat.format(new Date(y, m - 1, d));
 }
+// A moment in a video: "1:05".
+const clock = ms => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
+// Marks a face seen in a video with the moment of its frame.
+const videoBadge = f => f.frame_ms != null ? el("span", { class: "badge video", title: `in a video, at ${clock(f.frame_ms)}` }, `▶ ${clock(f.frame_ms)}`) : "";
 const dated = view => view.taken ? (view.taken_source === "file" ? `${day(view.taken)} (file date)` : day(view.taken)) : "no date";
 // The same on a page: a file's date in italics, saying why on hover.
 const dateText = view => view.taken_source === "file"
@@ -170,7 +174,8 @@ async function person(id) {
       count();
     });
     return el("figure", { class: "card tile", "data-photo": f.photo, "data-face": f.face },
-      el("label", { class: "select" }, box, thumbnail(f.face, `${label(p)}, ${dated(f)}`), f.face === p.cover ? el("span", { class: "badge" }, "cover") : ""),
+      el("label", { class: "select" }, box, thumbnail(f.face, `${label(p)}, ${dated(f)}`), f.face === p.cover ? el("span", { class: "badge" }, "cover") : "",
+        videoBadge(f)),
       el("figcaption", {}, el("a", { href: `#/photo/${f.photo}` }, dateText(f))));
   });
   const selected = () => [...main.querySelectorAll("input.pick:checked")].map(c => Number(c.value));
@@ -288,8 +293,11 @@ async function photo(id) {
     return added;
   } });
   panel.append(el("span", { class: "field" }, "Whose face is it? ", who));
+  // A video is shown by the frame of its first face; faces are drawn on photos only.
+  const video = view.duration_ms != null;
   show(view.name, el("p", { class: "count", id: "photo-date" }, view.taken ? dateText(view) : "no date",
-    ` · ${plural(view.faces.length, "face")}`), el("div", { class: "tools" }, draw), panel, frame);
+    video ? ` · video, ${clock(view.duration_ms)}` : "", ` · ${plural(view.faces.length, "face")}`),
+    video ? "" : el("div", { class: "tools" }, draw), panel, frame);
 }
 
 // Faces to review: faces in no person, grouped by likeness; each group offered to the people it most likely is,

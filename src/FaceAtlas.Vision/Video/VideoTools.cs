@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using SkiaSharp;
+
+namespace FaceAtlas.Vision;
+
+/// <summary>What a video's container says of it: how long it is and when it was recorded.</summary>
+/// <param name="Created">The recording's moment as the container has it: QuickTime's <c>creationdate</c> (local time
+/// with its offset) where present, else <c>creation_time</c> (UTC); null when neither is set.</param>
+/// <param name="ContentIdentifier">Apple's content identifier, shared by a Live Photo's still and its video.</param>
+public sealed record VideoInfo(TimeSpan Duration, DateTimeOffset? Created, bool CreatedHasOffset, string? ContentIdentifier);
+
+/// <summary>
+/// Debian's <c>ffprobe</c> and <c>ffmpeg</c>, run as child processes: a video's container read, and single frames
+/// decoded upright (rotation applied) at chosen moments. Every call is bounded in time; a damaged or hostile file
+/// costs a stopped process and a <see cref="PhotoDecodeException"/> naming the reason.
+/// </summary>
+public sealed class VideoTools(string ffmpeg, string ffprobe, TimeSpan? timeout = null)
+{
+    /// <summary>What a run says when videos cannot be read on this machine.</summary>
+    public const string Missing = "ffmpeg not found (apt-get install ffmpeg)";
+
+    /// <summary>Frames are analysed no wider than this: a 4K frame holds no face a 1080p one misses at video quality.</summary>
+    public const int MaxFrameWidth = 1920;
+
+    readonly TimeSpan _timeout = timeout ?? TimeSpan.FromSeconds(60);
+
+    /// <summary>ffmpeg and ffprobe from PATH (or <c>FACEATLAS_FFMPEG</c>'s folder); null when either is missing.</summary>
+    public static VideoTools? Find()
+    {
+        var folders = Environment.GetEnvironmentVariable("FACEATLAS_FFMPEG") is { Length: > 0 } chosen
+            ? [chosen]
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+        string? Locate(string name) => folders.Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists);
+        return Locate("ffmpeg") is { } ffmpeg && Locate("ffprobe") is { } ffprobe ? new VideoTools(ffmpeg, ffprobe) : null;
+    }
+
+    public VideoInfo Probe(string path)
+    {
+        var json = System.Text.Encoding.UTF8.GetString(
+            Run(ffprobe, ["-v", "error", "-show_entries", "format=duration:format_tags:stream=codec_type", "-of", "json", path], "read", path));
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            bool hasVideo = root.TryGetProperty("streams", out var streams)
+                            && streams.EnumerateArray().Any(s => s.TryGetProperty("codec_type", out var t) && t.GetString() == "video");
+            if (!hasVideo) throw new PhotoDecodeException("no video stream in this file");
+            var format = root.GetProperty("format");
+            double seconds = format.TryGetProperty("duration", out var d)
+                             && double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 0;
+            if (seconds <= 0 || double.IsNaN(seconds)) throw new PhotoDecodeException("the video's length is unknown (damaged container)");
+            string? Tag(string name) => format.TryGetProperty("tags", out var tags) && tags.TryGetProperty(name, out var v) ? v.GetString() : null;
+            var (created, withOffset) = Created(Tag("com.apple.quicktime.creationdate"), Tag("creation_time"));
+            return new VideoInfo(TimeSpan.FromSeconds(seconds), created, withOffset, Tag("com.apple.quicktime.content.identifier"));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new PhotoDecodeException("ffprobe's answer could not be read");
+        }
+    }
+
+    /// <summary>
+    /// QuickTime's creationdate ("2020-04-17T10:03:47-0600", the camera's local time) else creation_time (UTC, which
+    /// cameras without a clock write as 1904 or 1970: not a date).
+    /// </summary>
+    static (DateTimeOffset?, bool) Created(string? local, string? utc)
+    {
+        if (local is not null && DateTimeOffset.TryParseExact(local, ["yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:sszz", "yyyy-MM-ddTHH:mm:ssK"],
+                CultureInfo.InvariantCulture, DateTimeStyles.None, out var withOffset))
+            return (withOffset, true);
+        if (local is not null && local.Length >= 24 && DateTimeOffset.TryParseExact(local[..19] + local[19..22] + ":" + local[22..24],
+                "yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var compact))
+            return (compact, true);
+        if (utc is not null && DateTimeOffset.TryParse(utc, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && at.Year >= 1980)
+            return (at, false);
+        return (null, false);
+    }
+
+    /// <summary>The frame shown at <paramref name="at"/>, upright, no wider than <see cref="MaxFrameWidth"/>.</summary>
+    public PixelImage Frame(string path, TimeSpan at)
+    {
+        var bmp = Run(ffmpeg, ["-v", "error", "-nostdin", "-ss", at.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "-i", path,
+            "-frames:v", "1", "-vf", $"scale='min({MaxFrameWidth},iw)':-2", "-f", "image2pipe", "-c:v", "bmp", "-"], "decode a frame of", path);
+        using var decoded = SKBitmap.Decode(bmp);
+        if (decoded is null || decoded.Width < 2 || decoded.Height < 2)
+            throw new PhotoDecodeException($"no frame at {at.TotalSeconds:0.#} s");
+        var rgba = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        if (!decoded.CopyTo(rgba, SKColorType.Rgba8888))
+            throw new PhotoDecodeException($"no frame at {at.TotalSeconds:0.#} s");
+        return new PixelImage(rgba);
+    }
+
+    /// <summary>Runs a tool on the video at <paramref name="path"/>; its last complaint (without the path) is the reason.</summary>
+    byte[] Run(string program, string[] args, string what, string path)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info) ?? throw new PhotoDecodeException($"cannot start {program}");
+        p.StandardInput.Close();
+        var output = Task.Run(() =>
+        {
+            var buffer = new MemoryStream();
+            p.StandardOutput.BaseStream.CopyTo(buffer);
+            return buffer.ToArray();
+        });
+        var errors = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(_timeout))
+        {
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            p.WaitForExit();
+            throw new PhotoDecodeException($"could not {what} the video in {_timeout.TotalSeconds:0} s (stopped; the file is skipped)");
+        }
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            var said = errors.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(l => l.Replace(path + ": ", "").Replace(path, "the file")).LastOrDefault();
+            throw new PhotoDecodeException($"damaged or unsupported video: could not {what} it ({said ?? $"exit {p.ExitCode}"})");
+        }
+        return output.Result;
+    }
+}
