@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes one target with afl-fuzz through SharpFuzz for a bounded time, then replays what it found.
-#   fuzz/run.sh photo|catalog [SECONDS]   (default 600)
+#   fuzz/run.sh photo|catalog|container [SECONDS]   (default 600)
 # Not part of CI. Installs afl++ (Debian) and SharpFuzz's instrumenter (NuGet tool, pinned) if missing.
 # Results: .build/fuzz/TARGET/findings (afl's output), summary printed at the end.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-target=${1:?usage: fuzz/run.sh photo|catalog [SECONDS]}
+target=${1:?usage: fuzz/run.sh photo|catalog|container [SECONDS]}
 seconds=${2:-600}
 
 command -v afl-fuzz >/dev/null || { apt-get update -qq && apt-get install -y -qq afl++; }

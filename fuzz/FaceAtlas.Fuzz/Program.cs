@@ -1,13 +1,13 @@
 using FaceAtlas.Fuzz;
 using SharpFuzz;
 
-// faceatlas-fuzz TARGET            run under afl-fuzz (fuzz/run.sh), TARGET = photo | catalog
+// faceatlas-fuzz TARGET            run under afl-fuzz (fuzz/run.sh), TARGET = photo | catalog | container
 // faceatlas-fuzz seeds TARGET DIR  write the starting files for TARGET
 // faceatlas-fuzz replay TARGET FILE...  run TARGET once per file, outside afl, and print what escaped
 if (args is ["seeds", var target, var dir])
 {
     Directory.CreateDirectory(dir);
-    foreach (var (name, bytes) in target == "photo" ? Seeds.Photos() : Seeds.Catalogs())
+    foreach (var (name, bytes) in target switch { "photo" or "container" => Seeds.Photos(), _ => Seeds.Catalogs() })
         File.WriteAllBytes(Path.Combine(dir, name), bytes);
     return 0;
 }
@@ -39,5 +39,5 @@ if (args is [var fuzzed])
     Fuzzer.Run(Targets.For(fuzzed));
     return 0;
 }
-Console.Error.WriteLine("usage: FaceAtlas.Fuzz photo|catalog | seeds photo|catalog DIR | replay photo|catalog FILE...");
+Console.Error.WriteLine("usage: FaceAtlas.Fuzz photo|catalog|container | seeds TARGET DIR | replay TARGET FILE...");
 return 2;

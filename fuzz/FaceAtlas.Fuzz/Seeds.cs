@@ -34,10 +34,37 @@ public static class Seeds
         var bmp = HostileFiles.Bmp(16, 16, 16 * 16 * 3);
         yield return ("valid.bmp", bmp);
 
+        foreach (var foreign in Foreign(bitmap))
+            yield return foreign;
+
         using var jpegData = bitmap.Encode(SKEncodedImageFormat.Jpeg, 80);
         // The bombs are left out: their hundreds of kilobytes only slow afl down, and the header check is what they test.
         foreach (var hostile in HostileFiles.Make(jpegData.ToArray()).Where(c => c.Bytes.Length < 64 * 1024))
             yield return (hostile.Name, hostile.Bytes);
+    }
+
+    /// <summary>
+    /// The picture as a DNG (written here) and, where Debian's encoders are installed, as HEIC, AVIF and JPEG XL (a
+    /// recompressed JPEG, with its metadata in Brotli-compressed boxes): the containers FaceAtlas parses itself and
+    /// the native decoders behind them.
+    /// </summary>
+    public static IEnumerable<(string Name, byte[] Bytes)> Foreign(SKBitmap bitmap)
+    {
+        yield return ("valid.dng", DngWriter.Write(bitmap));
+        yield return ("valid-preview.dng", DngWriter.Write(bitmap, orientation: 6, previewJpeg: TestPhotos.Jpeg(bitmap, 80), previewSize: (bitmap.Width, bitmap.Height)));
+        if (!MediaTools.Has("heif-enc") || !MediaTools.Has("cjxl")) yield break;
+        var dir = Directory.CreateTempSubdirectory("faceatlas-seeds-").FullName;
+        try
+        {
+            var jpeg = Path.Combine(dir, "seed.jpg");
+            File.WriteAllBytes(jpeg, TestPhotos.Jpeg(bitmap, 80, exifOrientation: 6));
+            foreach (var extension in new[] { ".heic", ".avif", ".jxl" })
+                yield return ("valid" + extension, MediaTools.Encode(jpeg, Path.Combine(dir, "seed" + extension)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     /// <summary>A small catalog (512-byte pages) with two photos, three faces, a named person and a failed photo.</summary>

@@ -15,7 +15,8 @@ public static class Targets
     {
         "photo" => Photo,
         "catalog" => Catalog,
-        _ => throw new ArgumentException($"no fuzz target '{name}' (photo, catalog)"),
+        "container" => Container,
+        _ => throw new ArgumentException($"no fuzz target '{name}' (photo, catalog, container)"),
     };
 
     // The decoded-pixel limit is lowered so that each input stays fast; the code paths are the same as indexing's.
@@ -33,6 +34,20 @@ public static class Targets
         catch (PhotoDecodeException)
         {
         }
+    }
+
+    /// <summary>
+    /// The parts of the foreign formats FaceAtlas reads itself, before any native decoder: the sniffing of HEIF, AVIF,
+    /// JPEG XL and RAW headers, the JPEG XL box walk, and the metadata reader (dates, face regions) on every container.
+    /// None may throw: a damaged header is "not that format", damaged metadata is no metadata.
+    /// </summary>
+    static void Container(Stream input)
+    {
+        var bytes = ReadAll(input);
+        ForeignFormat.Sniff(bytes);
+        JpegXlBoxes.WithoutCompressedMetadata(bytes);
+        var metadata = FaceAtlas.Core.Indexing.CaptureDates.Metadata(bytes);
+        FaceAtlas.Core.Indexing.CaptureDates.Read(metadata, new FaceAtlas.Core.Catalog.PhotoFile("/fuzz.heic", bytes.Length, 0));
     }
 
     static readonly string CatalogPath = Path.Combine(Path.GetTempPath(), $"faceatlas-fuzz-{Environment.ProcessId}.db");

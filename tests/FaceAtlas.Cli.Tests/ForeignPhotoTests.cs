@@ -14,18 +14,11 @@ public sealed class ForeignPhotoTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    string Folder(string name)
-    {
-        var folder = Path.Combine(_temp.Path, name);
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
-
     [MediaFact]
     public void Should_PutEveryFormatsFaceInOnePerson_When_OnePhotoIsSavedInEach()
     {
         // Given one photo as JPEG, HEIC, AVIF, JPEG XL and DNG, a sidecar beside them, and two broken files
-        var photos = Folder("photos");
+        var photos = _temp.Folder("photos");
         File.Copy(FacePhoto, Path.Combine(photos, "a.jpg"));
         MediaTools.Encode(FacePhoto, Path.Combine(photos, "a.heic"));
         MediaTools.Encode(FacePhoto, Path.Combine(photos, "a.avif"));
@@ -60,7 +53,7 @@ public sealed class ForeignPhotoTests : IDisposable
     public void Should_SkipTheFileAndGoOn_When_TheDecoderCrashesOrHangs()
     {
         // Given a folder with a JPEG and an AVIF, and decoders that die of a signal or never answer
-        var photos = Folder("photos");
+        var photos = _temp.Folder("photos");
         File.Copy(FacePhoto, Path.Combine(photos, "a.jpg"));
         MediaTools.Encode(FacePhoto, Path.Combine(photos, "a.avif"));
         var crash = Script("crash.sh", "cat > /dev/null; kill -SEGV $$");
@@ -85,7 +78,7 @@ public sealed class ForeignPhotoTests : IDisposable
     [MediaFact]
     public void Should_ServeAJpeg_When_ThePageAsksForAHeicPhoto()
     {
-        var photos = Folder("photos");
+        var photos = _temp.Folder("photos");
         MediaTools.Encode(FacePhoto, Path.Combine(photos, "a.heic"));
         Assert.Equal(0, Cli.Run("index", photos, "--catalog", Catalog).Exit);
         var photo = Cli.JsonLines("faces", "--format", "jsonl", "--catalog", Catalog).Single().GetProperty("photo").GetInt64();

@@ -204,7 +204,7 @@ public static class IndexCommand
         if (s.VideosSkipped > 0)
             stdout.WriteLine($"  videos     {s.VideosSkipped} skipped: {VideoTools.Missing}");
         var kinds = s.Failed.Count == 0 ? ""
-            : " (" + string.Join(", ", s.Failed.GroupBy(f => PhotoScanner.KindOf(f.Path)).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}")) + ")";
+            : " (" + string.Join(", ", s.Failed.GroupBy(f => PhotoScanner.KindOf(f.Path)).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}")) + ")";
         stdout.WriteLine($"  failed     {s.Failed.Count}{kinds}{(counts.FailedPhotos > 0 ? $" now; {counts.FailedPhotos} unusable photos in the catalog, not retried until they change" : "")}");
         var listed = listAllFailures ? s.Failed : s.Failed.Take(FailuresListedOnTerminal).ToList();
         foreach (var f in listed)

@@ -60,7 +60,21 @@ public sealed class VideoAnalyzer(FaceAnalyzer analyzer, VideoTools tools)
             }
         }
         if (frames == 0)
-            throw lastFailure ?? new PhotoDecodeException("no frame of the video could be decoded");
+        {
+            // No frame where the container said there would be: its first one, if it has any, is the video.
+            try
+            {
+                var image = tools.Frame(path, TimeSpan.Zero);
+                using var first = new DecodedPhoto(image, image.Width, image.Height, 1.0, format);
+                (width, height) = (image.Width, image.Height);
+                foreach (var face in analyzer.FindFaces(first))
+                    Keep(kept, face with { FrameMs = 0 });
+            }
+            catch (PhotoDecodeException)
+            {
+                throw lastFailure ?? new PhotoDecodeException("no frame of the video could be decoded");
+            }
+        }
         return new PhotoAnalysis(width, height, format, kept) { DurationMs = (long)info.Duration.TotalMilliseconds };
     }
 

@@ -39,17 +39,19 @@ public sealed class VideoTools(string ffmpeg, string ffprobe, TimeSpan? timeout 
     public VideoInfo Probe(string path)
     {
         var json = System.Text.Encoding.UTF8.GetString(
-            Run(ffprobe, ["-v", "error", "-show_entries", "format=duration:format_tags:stream=codec_type", "-of", "json", path], "read", path));
+            Run(ffprobe, ["-v", "error", "-show_entries", "format=duration:format_tags:stream=codec_type,duration", "-of", "json", path], "read", path));
         try
         {
             using var doc = JsonDocument.Parse(json);
             var root = doc.RootElement;
-            bool hasVideo = root.TryGetProperty("streams", out var streams)
-                            && streams.EnumerateArray().Any(s => s.TryGetProperty("codec_type", out var t) && t.GetString() == "video");
-            if (!hasVideo) throw new PhotoDecodeException("no video stream in this file");
+            var video = root.TryGetProperty("streams", out var streams)
+                ? streams.EnumerateArray().Where(s => s.TryGetProperty("codec_type", out var t) && t.GetString() == "video").ToList()
+                : [];
+            if (video.Count == 0) throw new PhotoDecodeException("no video stream in this file");
             var format = root.GetProperty("format");
-            double seconds = format.TryGetProperty("duration", out var d)
-                             && double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 0;
+            // The picture's own length where the stream says it: a camera's clip of one still and five seconds of sound
+            // has frames for the first 67 ms only.
+            double seconds = Seconds(video[0]) is > 0 and var picture ? picture : Seconds(format);
             if (seconds <= 0 || double.IsNaN(seconds)) throw new PhotoDecodeException("the video's length is unknown (damaged container)");
             string? Tag(string name) => format.TryGetProperty("tags", out var tags) && tags.TryGetProperty(name, out var v) ? v.GetString() : null;
             var (created, withOffset) = Created(Tag("com.apple.quicktime.creationdate"), Tag("creation_time"));
@@ -60,6 +62,10 @@ public sealed class VideoTools(string ffmpeg, string ffprobe, TimeSpan? timeout 
             throw new PhotoDecodeException("ffprobe's answer could not be read");
         }
     }
+
+    static double Seconds(JsonElement element) =>
+        element.TryGetProperty("duration", out var d) && double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
+            ? s : 0;
 
     /// <summary>
     /// QuickTime's creationdate ("2020-04-17T10:03:47-0600", the camera's local time) else creation_time (UTC, which
@@ -83,7 +89,9 @@ public sealed class VideoTools(string ffmpeg, string ffprobe, TimeSpan? timeout 
     {
         var bmp = Run(ffmpeg, ["-v", "error", "-nostdin", "-ss", at.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "-i", path,
             "-frames:v", "1", "-vf", $"scale='min({MaxFrameWidth},iw)':-2", "-f", "image2pipe", "-c:v", "bmp", "-"], "decode a frame of", path);
-        using var decoded = SKBitmap.Decode(bmp);
+        // ffmpeg answers nothing, and succeeds, where a stream has no frame at that moment (past its last one).
+        using var codec = bmp.Length == 0 ? null : SKCodec.Create(new SKMemoryStream(bmp));
+        using var decoded = codec is null ? null : SKBitmap.Decode(codec);
         if (decoded is null || decoded.Width < 2 || decoded.Height < 2)
             throw new PhotoDecodeException($"no frame at {at.TotalSeconds:0.#} s");
         var rgba = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
@@ -100,7 +108,16 @@ public sealed class VideoTools(string ffmpeg, string ffprobe, TimeSpan? timeout 
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
         foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info) ?? throw new PhotoDecodeException($"cannot start {program}");
+        Process? started;
+        try
+        {
+            started = Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new PhotoDecodeException($"cannot start {program}: {e.Message}");
+        }
+        using var p = started ?? throw new PhotoDecodeException($"cannot start {program}");
         p.StandardInput.Close();
         var output = Task.Run(() =>
         {
