@@ -33,6 +33,28 @@ internal static class CatalogSnapshot
         return rows;
     }
 
+    /// <summary>
+    /// Every photo as "file, width, height, format, taken, taken_source, failed" (tab-separated, file name only; taken
+    /// "-" where it is the file's date), in path order.
+    /// </summary>
+    public static List<string> PhotoFacts(string catalog)
+    {
+        using var c = new SqliteConnection($"Data Source={catalog};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT path, coalesce(width, ''), coalesce(height, ''), coalesce(format, ''),
+                   CASE WHEN taken_source = 'file' THEN '-' ELSE coalesce(taken, '') END, coalesce(taken_source, ''),
+                   CASE WHEN failure IS NULL THEN '' ELSE 'failed' END
+            FROM photos ORDER BY path
+            """;
+        using var r = cmd.ExecuteReader();
+        var rows = new List<string>();
+        while (r.Read())
+            rows.Add(string.Join('\t', [Path.GetFileName(r.GetString(0)), .. Enumerable.Range(1, 6).Select(i => Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))]));
+        return rows;
+    }
+
     /// <summary>SQLite's own check, opened read-write so that a WAL beside the file is replayed first.</summary>
     public static string Integrity(string catalog)
     {

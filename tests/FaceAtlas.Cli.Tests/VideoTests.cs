@@ -34,6 +34,12 @@ public sealed class VideoTests : IDisposable
         // and a search with a photo of that person finds the video
         var hits = Cli.JsonLines("search", Person01("img5.jpg"), "--format", "jsonl", "--catalog", Catalog);
         Assert.Contains(hits, h => h.GetProperty("file").GetString()!.EndsWith("clip.mp4") && h.GetProperty("frame_ms").GetInt64() >= 0);
+
+        // and an export puts the video in the person's folder beside the photo
+        var export = _temp.Folder("export");
+        Assert.Equal(0, Cli.Run("export", export, "--catalog", Catalog).Exit);
+        var person = Assert.Single(Directory.GetDirectories(export));
+        Assert.Equal(["clip.mp4", "photo.jpg"], Directory.GetFiles(person).Select(Path.GetFileName).Order());
     }
 
     [VideoFact]

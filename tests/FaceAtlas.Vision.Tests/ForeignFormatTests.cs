@@ -73,6 +73,25 @@ public sealed class ForeignFormatTests(AnalyzerFixture fixture) : IClassFixture<
         Assert.Single(analysis.Faces);
     }
 
+    [MediaFact]
+    public void Should_TurnAHeicByItsExif_When_ItHasNoRotationProperty()
+    {
+        // Given a JPEG stored turned (EXIF orientation 6), and the HEIC heif-enc makes of it: the same stored pixels and
+        // EXIF, no irot (as iPhones on iOS 11 wrote)
+        var turned = _temp.File("turned.jpg");
+        File.WriteAllBytes(turned, TestPhotos.WithExifOrientation(File.ReadAllBytes(FacePhoto), 6));
+        var heic = MediaTools.Encode(turned, _temp.File("turned.heic"));
+
+        var fromJpeg = fixture.Analyzer.Analyze(File.ReadAllBytes(turned));
+        var fromHeic = fixture.Analyzer.Analyze(heic);
+
+        // Then both are upright alike, the face in the same place
+        Assert.Equal((fromJpeg.Width, fromJpeg.Height), (fromHeic.Width, fromHeic.Height));
+        Assert.Equal((1868, 1382), (fromHeic.Width, fromHeic.Height));
+        var (a, b) = (Assert.Single(fromJpeg.Faces), Assert.Single(fromHeic.Faces));
+        Assert.True(Math.Abs(a.Box.X - b.Box.X) < 25 && Math.Abs(a.Box.Y - b.Box.Y) < 25, $"{a.Box} against {b.Box}");
+    }
+
     [DatasetFact]
     public void Should_UseTheEmbeddedPreview_When_ItIsLargeEnough()
     {

@@ -35,6 +35,9 @@ public sealed class MagickDecoder : IForeignDecoder
         try
         {
             using var image = Read(encoded, format, limits);
+            if (format.Kind is ForeignKind.Heif or ForeignKind.Avif && !HeifBoxes.HasTransform(encoded)
+                && image.GetExifProfile()?.GetValue(ExifTag.Orientation)?.Value is >= 2 and <= 8 and var orientation)
+                image.Orientation = (Orientation)orientation;
             return Pixels(image, format, minScale, minLongSide, limits);
         }
         catch (MagickException e)
