@@ -56,4 +56,14 @@ public sealed class ExiftoolFactAttribute : FactAttribute
         if (Exiftool.Program is null) Skip = Exiftool.SkipReason;
         else if (!Datasets.Present) Skip = Datasets.SkipReason;
     }
+
+    /// <summary>Also Debian's heif-enc, for a test that writes HEIC and AVIF photos.</summary>
+    public bool NeedsEncoders
+    {
+        get => false;
+        set
+        {
+            if (value && Skip is null && !MediaTools.Has("heif-enc")) Skip = "heif-enc not found (apt-get install libheif-examples)";
+        }
+    }
 }

@@ -110,6 +110,35 @@ public sealed class FaceTagTests : IDisposable
         Assert.Equal("Zoe", NamesByFile(catalog)["person_01-img2.jpg"]);
     }
 
+    [ExiftoolFact(NeedsEncoders = true)]
+    public void Should_NameFacesFromRegions_When_PhotosAreHeicAvifAndRaw()
+    {
+        // Given one person's photo as a HEIC and an AVIF with the region inside (as a phone app writes it), and as a DNG
+        // with the region in its sidecar (as Lightroom keeps RAW files' metadata)
+        Directory.CreateDirectory(Photos);
+        var source = Datasets.At("deepface-tests", "person_01", "img1.jpg");
+        var (heic, avif) = (Path.Combine(Photos, "a.heic"), Path.Combine(Photos, "a.avif"));
+        MediaTools.Encode(source, heic);
+        MediaTools.Encode(source, avif);
+        var dng = Path.Combine(Photos, "a.dng");
+        using (var bitmap = TestPhotos.DecodeRgba(source))
+            File.WriteAllBytes(dng, DngWriter.Write(bitmap));
+        var (w, h) = Size(source);
+        var region = ("Ann", 0.22, 0.09, 0.6, 0.45); // around the face, in fractions of the upright photo
+        Exiftool.WriteMwgRegions(heic, w, h, region);
+        Exiftool.WriteMwgRegions(avif, w, h, region);
+        Exiftool.WriteMwgRegions(dng + ".xmp", w & ~1, h & ~1, region);
+        var catalog = _temp.File("c.db");
+
+        var (exit, output, error) = Cli.Run(["index", Photos, "--catalog", catalog]);
+
+        // Then each face is Ann's
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("3 named face regions read from XMP: 3 matched a face", output);
+        Assert.Equal(new Dictionary<string, string> { ["a.avif"] = "Ann", ["a.dng"] = "Ann", ["a.heic"] = "Ann" },
+            NamesByFile(catalog).ToDictionary(p => Path.GetFileName(p.Key), p => p.Value));
+    }
+
     [ExiftoolFact]
     public void Should_AddTheFaceFromItsRegion_When_TheDetectorFindsNoFaceThere()
     {
