@@ -54,15 +54,14 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     readonly IFaceCatalog _keepOpen = options.Catalog.Open();
 
     readonly ThumbnailCache _thumbnails = ThumbnailCache.Beside(options.Catalog.LocalFiles);
-    readonly Lazy<FaceAnalyzer> _analyzer = new(() => new FaceAnalyzer());
+    /// <summary>Searches, with the search index kept between them, and the one analyser the pages' drawn faces use too.</summary>
+    readonly SearchService _search = new(options.Catalog, new Lazy<FaceAnalyzer>(() => new FaceAnalyzer()));
     readonly SemaphoreSlim _analyzing = new(1);
     /// <summary>
     /// Photos decoded at once for previews and thumbnails: a decoded 12 MP photo holds 48 MB, so fifty pages asking
     /// at once would otherwise hold gigabytes; more than the cores would not be faster anyway.
     /// </summary>
     readonly SemaphoreSlim _decoding = new(Math.Max(2, Environment.ProcessorCount));
-    readonly Lock _searching = new();
-    SearchIndex? _index; // kept between searches: loading it for each would cost seconds at a million faces
 
     IFaceCatalog Open() => options.Catalog.Open();
 
@@ -231,7 +230,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         try
         {
             using var catalog = Open();
-            var (face, person) = new DrawnFaces(catalog, _analyzer.Value).Add(photo, body.Box ?? [], body.To, body.Name);
+            var (face, person) = new DrawnFaces(catalog, _search.Analyzer.Value).Add(photo, body.Box ?? [], body.To, body.Name);
             return Results.Ok(new DrawnView(face, person));
         }
         finally
@@ -265,25 +264,10 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         if (form.Files.GetFile("photo") is not { } file) throw new InvalidRequestException("no file in field 'photo'");
         using var bytes = new MemoryStream();
         await file.CopyToAsync(bytes);
-        float[] query;
-        await _analyzing.WaitAsync();
-        try
-        {
-            query = QueryFace.Find(_analyzer.Value, bytes.ToArray(), Path.GetFileName(file.FileName));
-        }
-        finally
-        {
-            _analyzing.Release();
-        }
+        var query = new SearchQuery.Photo(bytes.ToArray(), Path.GetFileName(file.FileName));
         return Read(c =>
         {
-            SearchResult result;
-            lock (_searching)
-            {
-                var search = new FaceSearch(c, FaceSearch.IndexPathFor(options.Catalog.LocalFiles), _index);
-                result = search.Search(query, new SearchOptions()); // the default rule, as `search PHOTO` answers
-                _index = search.LoadedIndex;
-            }
+            var result = _search.Search(c, query, new SearchOptions()); // the default rule, as `search PHOTO` answers
             var names = Names(c);
             return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId,
                 h.Face.PersonId is { } p ? names.GetValueOrDefault(p) : null, MathF.Round(h.Similarity, 4), Match: h.Match.Name(),

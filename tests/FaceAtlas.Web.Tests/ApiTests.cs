@@ -36,6 +36,25 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [DatasetFact]
+    public async Task Should_SayTheCatalogIsEmpty_When_SearchingBeforeAnIndex()
+    {
+        // Given a catalog made and never indexed into
+        var path = Path.Combine(Path.GetTempPath(), $"faceatlas-empty-{Guid.NewGuid():N}.db");
+        using (FaceAtlas.Storage.CatalogStores.For(path).OpenForWriting(create: true)) { }
+        await using var server = await fixture.StartAsync(catalog: path);
+
+        // When a photo is searched for
+        var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(Datasets.At("deepface-tests", "person_01", "img1.jpg"))), "photo", "query.jpg" } };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = form };
+        request.Headers.Add("X-FaceAtlas-Request", "1");
+        var answer = await server.Http.SendAsync(request);
+
+        // Then the answer says so, as `faceatlas search` does
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.Contains("no faces yet", await Error(answer));
+    }
+
+    [DatasetFact]
     public async Task Should_AnswerWithTheDocumentedFields_When_Reading()
     {
         await using var server = await fixture.StartAsync();

@@ -50,22 +50,27 @@ public static class SearchCommand
                 return ExitCodes.Usage;
             }
             var filter = Filter(parse);
-            var store = CatalogAccess.Store(parse);
-            using var catalog = store.Open();
-            if (catalog.Counts().Faces == 0)
-                throw new NotFoundException("the catalog has no faces yet; run 'faceatlas index PATH' first");
-            var search = new FaceSearch(catalog, FaceSearch.IndexPathFor(store.LocalFiles));
-            float[] query = person is { } id ? search.PersonQuery(id)
-                : like is { } face ? search.FaceQuery(face)
-                : QueryEmbedding(queryPath!, parse.GetValue(FaceNumber));
-            // A person of the catalog asked for by id, or by one of their faces, is in the answer as that person.
-            long? known = person ?? (like is { } likeFace ? catalog.Face(likeFace)?.PersonId : null);
             if (parse.GetValue(ExactOption) && parse.GetValue(IndexOption))
                 throw new UsageException("--exact and --index: choose one");
             var mode = parse.GetValue(ExactOption) ? SearchMode.Exact : parse.GetValue(IndexOption) ? SearchMode.Index : SearchMode.Auto;
+            SearchQuery query = person is { } id ? new SearchQuery.OfPerson(id)
+                : like is { } face ? new SearchQuery.LikeFace(face)
+                : new SearchQuery.Photo(ReadQueryPhoto(queryPath!), queryPath!, parse.GetValue(FaceNumber));
+            var store = CatalogAccess.Store(parse);
+            using var catalog = store.Open();
+            var analyzer = new Lazy<FaceAnalyzer>(() => new FaceAnalyzer());
+            var search = new SearchService(store, analyzer);
             search.IndexChanging += message => Console.Error.WriteLine($"faceatlas: {message}");
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var result = search.Search(query, new SearchOptions(parse.GetValue(MinSimilarity), parse.GetValue(Top), filter, mode), known);
+            SearchResult result;
+            try
+            {
+                result = search.Search(catalog, query, new SearchOptions(parse.GetValue(MinSimilarity), parse.GetValue(Top), filter, mode));
+            }
+            finally
+            {
+                if (analyzer.IsValueCreated) analyzer.Value.Dispose();
+            }
             Write(result, parse.GetValue(Format), watch.Elapsed, parse.GetValue(MinSimilarity) is null);
             return ExitCodes.Success;
         });
@@ -103,20 +108,16 @@ public static class SearchCommand
         return true;
     }
 
-    /// <summary>The embedding of the query photo's Nth largest face; a photo without faces is an error, not an empty result.</summary>
-    static float[] QueryEmbedding(string path, int number)
+    static byte[] ReadQueryPhoto(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             throw new InvalidRequestException($"cannot read the query photo {path}: {e.Message}");
         }
-        using var analyzer = new FaceAnalyzer();
-        return QueryFace.Find(analyzer, bytes, path, number);
     }
 
     static void Write(SearchResult result, OutputFormat format, TimeSpan elapsed, bool identified)

@@ -37,7 +37,9 @@ public static class CaptureDates
         }
         catch (Exception e) when (e is ImageProcessingException or IOException or MetadataException or ArgumentException
                                       or FormatException or IndexOutOfRangeException or OverflowException
-                                      or XmpCore.XmpException or System.Xml.XmlException)
+                                      or XmpCore.XmpException or System.Xml.XmlException
+                                      // its ISO media reader (HEIF, AVIF) throws a bare Exception for a box that lies about its size
+                                      || e.GetType() == typeof(Exception))
         {
             return [];
         }
