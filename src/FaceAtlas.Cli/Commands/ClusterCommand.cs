@@ -17,16 +17,9 @@ public static class ClusterCommand
         command.SetAction((parse, cancel) =>
         {
             using (var writer = CatalogAccess.Store(parse).OpenForWriting(create: false))
-                Report(new PeopleService(writer.Catalog).Cluster(parse.GetValue(Full), cancel, () => Console.Error.WriteLine(WaitingWords)), Console.Out);
+                ClusteringWords.Write(new PeopleService(writer.Catalog).Cluster(parse.GetValue(Full), cancel, () => Console.Error.WriteLine(ClusteringWords.Waiting)), Console.Out);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
-
-    /// <summary>Said when another clustering of a shared catalog runs and this one waits its turn.</summary>
-    internal const string WaitingWords = "cluster: another clustering of this catalog is running; waiting for it to finish";
-
-    internal static void Report(ClusteringSummary s, TextWriter output) =>
-        output.WriteLine($"Clustered {s.Faces} faces in {s.Elapsed.TotalSeconds:F1} s: {s.People} people ({s.NewPeople} new), " +
-                         $"{s.FacesAssigned} faces in people, {s.FacesUnassigned} not in any yet");
 }

@@ -64,7 +64,7 @@ public static class EvalCommand
             progress.Finish();
             Console.Error.WriteLine($"eval: {summary.PhotosSeen} photos, {summary.PhotosAnalysed} analysed now, {summary.Failed.Count} failed");
             var clustering = new PeopleService(catalog).Cluster(full: true, cancel);
-            ClusterCommand.Report(clustering, Console.Error);
+            ClusteringWords.Write(clustering, Console.Error);
 
             var labelled = LabelledUnder(catalog.Faces(withEmbeddings: pairs is not null), roots);
             var report = ClusteringReport.Of(LabelledFaces.Clusters(labelled));

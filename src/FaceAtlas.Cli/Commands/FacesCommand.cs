@@ -92,11 +92,9 @@ public static class FacesCommand
                 json.WriteNumber("score", Math.Round(f.Score, 4));
                 if (f.PersonId is { } person) json.WriteNumber("person", person);
                 else json.WriteNull("person");
-                WriteTaken(json, f.Photo.Taken);
-                WriteAttributes(json, f.Attributes);
-                // A face in a video: the moment (ms from its start) of the frame it was seen in; null in a photo.
-                if (f.FrameMs is { } ms) json.WriteNumber("frame_ms", ms);
-                else json.WriteNull("frame_ms");
+                FaceJson.WriteTaken(json, f.Photo.Taken);
+                FaceJson.WriteAttributes(json, f.Attributes);
+                FaceJson.WriteFrame(json, f.FrameMs);
                 if (f.Embedding is { } embedding)
                 {
                     json.WriteStartArray("embedding");
@@ -104,33 +102,6 @@ public static class FacesCommand
                     json.WriteEndArray();
                 }
             });
-    }
-
-    /// <summary>When the photo was taken and whence ("exif" or "file"); null until the photo is indexed again.</summary>
-    internal static void WriteTaken(System.Text.Json.Utf8JsonWriter json, CaptureDate? taken)
-    {
-        if (taken is { } t)
-        {
-            json.WriteString("taken", t.Text);
-            json.WriteString("taken_source", t.SourceName);
-        }
-        else
-        {
-            json.WriteNull("taken");
-            json.WriteNull("taken_source");
-        }
-    }
-
-    /// <summary>The estimated attributes, or nothing for a face indexed before they existed (re-index to get them).</summary>
-    internal static void WriteAttributes(System.Text.Json.Utf8JsonWriter json, Vision.FaceAttributes? a)
-    {
-        if (a is null) return;
-        json.WriteNumber("age", Math.Round(a.Age, 1));
-        json.WriteString("gender", a.Gender == Vision.Gender.Female ? "f" : "m");
-        json.WriteNumber("yaw", Math.Round(a.Pose.Yaw, 1));
-        json.WriteNumber("pitch", Math.Round(a.Pose.Pitch, 1));
-        json.WriteNumber("roll", Math.Round(a.Pose.Roll, 1));
-        json.WriteNumber("quality", Math.Round(a.Quality, 3));
     }
 
     static void WriteTable(IEnumerable<FaceRecord> faces, TextWriter output)
@@ -146,5 +117,3 @@ public static class FacesCommand
         output.WriteLine($"{count} faces");
     }
 }
-
-public enum OutputFormat { Table, Jsonl }

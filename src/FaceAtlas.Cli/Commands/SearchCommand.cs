@@ -138,9 +138,9 @@ public static class SearchCommand
                     if (h.Face.PersonId is { } p) json.WriteNumber("person", p); else json.WriteNull("person");
                     json.WriteNumber("photo", h.Face.Photo.Id);
                     json.WriteString("match", h.Match.Name());
-                    FacesCommand.WriteTaken(json, h.Face.Photo.Taken);
-                    FacesCommand.WriteAttributes(json, h.Face.Attributes);
-                    if (h.Face.FrameMs is { } ms) json.WriteNumber("frame_ms", ms); else json.WriteNull("frame_ms");
+                    FaceJson.WriteTaken(json, h.Face.Photo.Taken);
+                    FaceJson.WriteAttributes(json, h.Face.Attributes);
+                    FaceJson.WriteFrame(json, h.Face.FrameMs);
                 });
             return;
         }

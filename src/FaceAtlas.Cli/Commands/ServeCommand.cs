@@ -24,7 +24,7 @@ public static class ServeCommand
     public static Command Create()
     {
         var command = new Command("serve", "Browse, name, merge and search people in your browser (prints the address; opens nothing)")
-            { Port, Bind, Watch, IndexCommand.Rescan };
+            { Port, Bind, Watch, WatchReport.Rescan };
         Bind.Validators.Add(r =>
         {
             if (!IPAddress.TryParse(r.GetValueOrDefault<string>(), out _)) r.AddError("--bind wants an IP address, such as 127.0.0.1 or 0.0.0.0");
@@ -53,8 +53,8 @@ public static class ServeCommand
                 if (writer is not null)
                 {
                     using var analyzer = new Vision.FaceAnalyzer();
-                    await IndexCommand.WatchAsync(store, writer, watched, analyzer, new Core.Indexing.IndexOptions { Videos = Vision.VideoTools.Find() }, cluster: true,
-                        TimeSpan.FromSeconds(parse.GetValue(IndexCommand.Rescan)), Console.Out, Console.Error, cancel);
+                    await WatchReport.RunAsync(store, writer, watched, analyzer, new Core.Indexing.IndexOptions { Videos = Vision.VideoTools.Find() }, cluster: true,
+                        TimeSpan.FromSeconds(parse.GetValue(WatchReport.Rescan)), Console.Out, Console.Error, cancel);
                 }
                 await Task.Delay(Timeout.Infinite, cancel);
             }

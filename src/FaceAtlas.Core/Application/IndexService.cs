@@ -7,6 +7,9 @@ using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Application;
 
+/// <summary>What an index did: its photos, the names it read, and whether a stop cut the grouping into people short.</summary>
+public sealed record IndexRun(IndexSummary Summary, TagSummary Tags, bool GroupingInterrupted);
+
 /// <summary>
 /// Indexing as a person asks for it: photos analysed into the catalog, then what follows, so the people and the
 /// search index are in step when the writer's lock is let go. The caller holds <paramref name="writer"/>.
@@ -24,6 +27,33 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
 
     /// <summary>The follow-up's clustering is done (before the search index is brought up to date).</summary>
     public event Action<ClusteringSummary>? Clustered;
+
+    /// <summary>The photos are in the catalog and their names read (<see cref="RunAsync"/>, each pass of a watch); what follows comes next.</summary>
+    public event Action<IndexSummary, TagSummary>? Indexed;
+
+    /// <summary>
+    /// The whole of an index in its order: the photos analysed into the catalog (<see cref="IndexAsync"/>), the names
+    /// in their XMP applied (<see cref="ReadTags"/>), <see cref="Indexed"/> told, then the follow-up (clustering
+    /// unless <paramref name="cluster"/> is off, the search index). A stop while photos are analysed is an
+    /// <see cref="OperationCanceledException"/> (the finished ones are saved); a stop during the follow-up is told in
+    /// the result, every photo being saved by then.
+    /// </summary>
+    public async Task<IndexRun> RunAsync(IReadOnlyList<string> roots, FaceAnalyzer analyzer, IndexOptions options, bool cluster,
+        IProgress<IndexProgress> progress, CancellationToken cancel)
+    {
+        var summary = await IndexAsync(roots, analyzer, options, progress, cancel);
+        var tags = ReadTags(summary, analyzer);
+        Indexed?.Invoke(summary, tags);
+        try
+        {
+            FollowUp(summary, cluster, cancel, tags);
+        }
+        catch (OperationCanceledException)
+        {
+            return new IndexRun(summary, tags, GroupingInterrupted: true);
+        }
+        return new IndexRun(summary, tags, GroupingInterrupted: false);
+    }
 
     /// <summary>
     /// Before the catalog is opened for writing: a new catalog will have every photo found analysed, so the models
@@ -85,6 +115,7 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
             var summary = await IndexAsync(roots, analyzer, options, progress, cancel);
             var tags = ReadTags(summary, analyzer);
             passed(summary, tags);
+            Indexed?.Invoke(summary, tags);
             FollowUp(summary, cluster, cancel, tags);
             writer.Publish(new IndexProgress(summary.PhotosSeen, summary.PhotosSeen, 0, 0, summary.Elapsed) { Watching = true });
             await watch.WaitAsync(summary.PhotosWaiting > 0 ? WatchSettle : null, cancel);
