@@ -36,7 +36,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     /// The full path of the catalog file at <paramref name="path"/>, its folder made: refused when it is a folder,
     /// or absent and not to be created. Checked before anything (the writer's lock included) is made beside it.
     /// </summary>
-    internal static string Place(string path, bool create)
+    internal static string CheckedFilePath(string path, bool create)
     {
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
@@ -50,7 +50,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     /// <summary>Opens the catalog at <paramref name="path"/>, creating it when <paramref name="create"/> is set.</summary>
     public static SqliteCatalog Open(string path, bool create = true)
     {
-        var full = Place(path, create);
+        var full = CheckedFilePath(path, create);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = full,

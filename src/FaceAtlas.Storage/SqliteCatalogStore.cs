@@ -21,7 +21,7 @@ public sealed class SqliteCatalogStore(string path) : ICatalogStore
 
     public ICatalogWriter OpenForWriting(bool create = true)
     {
-        SqliteCatalog.Place(Location, create);
+        SqliteCatalog.CheckedFilePath(Location, create);
         var writerLock = CatalogLock.Acquire(Location);
         try
         {

@@ -6,8 +6,8 @@ namespace FaceAtlas.Vectors;
 /// <summary>
 /// Dot products of four embeddings against a run of packed embeddings at once. Each candidate is loaded once for
 /// four queries and each query chunk once for four candidates, so the work is bound by multiplying, not by
-/// loading: the exact neighbour graph of 30,000 faces took 52 s with one
-/// <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> a pair and takes 6 s (docs/BENCHMARKS.md).
+/// loading, as one <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> a pair is
+/// (the exact neighbour graph, both ways: docs/BENCHMARKS.md).
 /// </summary>
 public static class BlockDot
 {

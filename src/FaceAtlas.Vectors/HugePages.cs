@@ -6,10 +6,9 @@ namespace FaceAtlas.Vectors;
 /// Asks Linux to back a large array of the index with 2 MB pages. A search at a million faces reads some twenty
 /// thousand codes and link lists scattered over a gigabyte; on 4 KB pages nearly every one of those reads also
 /// misses the CPU's cache of page addresses (the TLB) and waits for a page-table walk. On 2 MB pages the whole
-/// index needs ~500 entries, which the TLB holds. Measured side by side at a million faces (`search-scale --pages`,
-/// docs/BENCHMARKS.md): 0.99-1.56x as fast over six runs on this virtual machine, where the gain also depends on
-/// how the host backs the guest's memory. Only a hint: where the kernel declines (huge pages "never"), or on another
-/// system, nothing else changes. FACEATLAS_HUGEPAGES=0 turns it off.
+/// index needs ~500 entries, which the TLB holds (measured at a million faces by `search-scale --pages`:
+/// docs/BENCHMARKS.md; the gain depends on how a virtual machine's host backs its memory). Only a hint: where the
+/// kernel declines (huge pages "never"), or on another system, nothing else changes. FACEATLAS_HUGEPAGES=0 turns it off.
 /// </summary>
 public static partial class HugePages
 {

@@ -87,7 +87,7 @@ public sealed class PixelImage : IDisposable
     /// faces alias away (a 1-in-3-pixel checkerboard shrunk 8x by bilinear sampling alone keeps a spread of 85 grey
     /// levels). Halving by bilinear sampling is an exact 2x2 average, so the image is halved (each halving made once,
     /// appended to <paramref name="halves"/> for the next caller) until the last, bilinear step shrinks it less than
-    /// 2x: a mipmap chain built only as far as needed (Skia's own mipmaps cost 60 ms on a 12 MP photo's pyramid).
+    /// 2x: a mipmap chain built only as far as needed (Skia's own mipmaps build every level: docs/BENCHMARKS.md).
     /// </summary>
     internal static PixelImage Shrink(List<PixelImage> halves, int width, int height)
     {
@@ -102,8 +102,8 @@ public sealed class PixelImage : IDisposable
 
     /// <summary>
     /// This image at half size: one step of a mipmap chain. Of even sizes, each pixel is the rounded average of 2x2
-    /// (<see cref="MipmapScaler.HalveEven"/>): Skia's ScalePixels gives the same pixels (to 1 grey level) but took about
-    /// 20 ms for a 2000x1500 image against 4 ms for that loop. Of an odd size a bilinear step spreads the one spare row
+    /// (<see cref="MipmapScaler.HalveEven"/>): the pixels Skia's ScalePixels gives (to 1 grey level), in a fraction of its
+    /// time (bench -- resize, docs/BENCHMARKS.md). Of an odd size a bilinear step spreads the one spare row
     /// or column over the whole image (its sample points drift), which a plain 2x2 average cannot copy; such images
     /// keep that step.
     /// </summary>

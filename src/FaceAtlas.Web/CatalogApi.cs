@@ -75,8 +75,8 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/people/{id:long}/name", (long id, NameRequest body) => Change(c => new PeopleService(c).Name(id, body.Name ?? "")));
         api.MapPost("/people/{id:long}/hide", (long id) => Change(c => new PeopleService(c).Hide(id, true)));
         api.MapPost("/people/{id:long}/unhide", (long id) => Change(c => new PeopleService(c).Hide(id, false)));
-        api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body) => Change(c => new PeopleService(c).Merge(id, body.Others ?? [])));
-        api.MapPost("/faces/move", (MoveRequest body) => Change(c => new PeopleService(c).MoveFaces(body.Faces ?? [], body.To)));
+        api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body) => ChangeAnswering(c => new PeopleService(c).Merge(id, body.Others ?? [])));
+        api.MapPost("/faces/move", (MoveRequest body) => ChangeAnswering(c => new PeopleService(c).MoveFaces(body.Faces ?? [], body.To)));
         api.MapPost("/faces/reject", (RejectRequest body) => Change(c => new PeopleService(c).RejectFaces(body.Faces ?? [], body.From)));
         api.MapPost("/people/{id:long}/cover", (long id, CoverRequest body) => Change(c => new PeopleService(c).SetCover(id, body.Face)));
         api.MapPost("/faces/ignore", (FacesRequest body) => Change(c => new PeopleService(c).Ignore(body.Faces ?? [], true)));
@@ -101,9 +101,11 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         return Results.Ok(read(catalog));
     }
 
+    /// <summary>A change answered with <c>{ok: true}</c>; a refused one throws a typed failure (<see cref="ApiErrors"/>).</summary>
     IResult Change(Action<IFaceCatalog> change) => Read(c => { change(c); return new OkView(true); });
 
-    IResult Change<T>(Func<IFaceCatalog, T> change) => Read(change);
+    /// <summary>A change whose answer is what it made (the merged person, the person faces moved to).</summary>
+    IResult ChangeAnswering<T>(Func<IFaceCatalog, T> change) => Read(change);
 
     static PersonView View(PersonSummary p) => new(p.Id, p.Name, p.Faces, p.Photos, p.Hidden, p.CoverFace);
 

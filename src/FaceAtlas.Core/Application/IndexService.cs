@@ -57,8 +57,8 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
 
     /// <summary>
     /// Before the catalog is opened for writing: a new catalog will have every photo found analysed, so the models
-    /// start loading now, beside the making of the catalog and the reading of the folders (0.05-0.08 s off every
-    /// first index; docs/BENCHMARKS.md). Elsewhere they load once the index knows it has photos to analyse, so a
+    /// start loading now, beside the making of the catalog and the reading of the folders (measured in
+    /// docs/BENCHMARKS.md). Elsewhere they load once the index knows it has photos to analyse, so a
     /// re-run that finds nothing new never loads them.
     /// </summary>
     public static void LoadModelsEarly(ICatalogStore store, FaceAnalyzer analyzer)

@@ -65,7 +65,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         Get(into);
         if (from.Count == 0) throw new InvalidRequestException("name at least one person to merge into the first");
         if (from.Contains(into)) throw new InvalidRequestException($"cannot merge person {into} into itself");
-        NamedOnce(from, "person");
+        RefuseRepeatedIds(from, "person");
         foreach (var id in from) Get(id);
         catalog.Merge(into, from);
         return Get(into);
@@ -172,7 +172,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     IReadOnlyDictionary<long, long?> CheckFaces(IReadOnlyList<long> faces)
     {
         if (faces.Count == 0) throw new InvalidRequestException("name at least one face");
-        NamedOnce(faces, "face");
+        RefuseRepeatedIds(faces, "face");
         var known = catalog.FacePeople(faces);
         var missing = faces.Where(f => !known.ContainsKey(f)).ToList();
         if (missing.Count > 0) throw new NotFoundException($"no face {string.Join(", ", missing)}");
@@ -183,7 +183,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     /// An id given twice is refused rather than read as once: `merge 1 2 2` is more likely a mistyped `merge 1 2 3`
     /// than a wish, and acting on half of a mistaken request is worse than asking again.
     /// </summary>
-    static void NamedOnce(IReadOnlyList<long> ids, string what)
+    static void RefuseRepeatedIds(IReadOnlyList<long> ids, string what)
     {
         var twice = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (twice.Count > 0)

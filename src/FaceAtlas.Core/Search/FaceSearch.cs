@@ -68,14 +68,14 @@ public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? 
             : Identify(query, options.Identification, filter, exact, options.Ef, faces, knownPerson);
         var best = new Dictionary<long, SearchHit>();
         foreach (var hit in hits)
-            if (!best.TryGetValue(hit.Face.Photo.Id, out var current) || Before(hit, current))
+            if (!best.TryGetValue(hit.Face.Photo.Id, out var current) || StandsForPhotoBefore(hit, current))
                 best[hit.Face.Photo.Id] = hit;
         var ranked = best.Values.OrderBy(h => h.Match).ThenByDescending(h => h.Similarity).ThenBy(h => h.Face.Id);
         return new SearchResult(ranked.Take(options.Top ?? int.MaxValue).ToList(), !exact, faces);
     }
 
     /// <summary>Which of two faces of one photo stands for it: the person's face over a look-alike, then the more similar.</summary>
-    static bool Before(SearchHit a, SearchHit b) => a.Match != b.Match ? a.Match < b.Match : a.Similarity > b.Similarity;
+    static bool StandsForPhotoBefore(SearchHit a, SearchHit b) => a.Match != b.Match ? a.Match < b.Match : a.Similarity > b.Similarity;
 
     /// <summary>Every face at least <paramref name="min"/> alike, whoever it belongs to (as many as make <paramref name="top"/> photos; null: all).</summary>
     IEnumerable<SearchHit> Alike(ReadOnlySpan<float> query, float min, int? top, SearchFilter filter, bool exact, int ef)

@@ -14,20 +14,16 @@ public readonly record struct FaceMatch(long Face, float Similarity);
 /// (the residual), which makes the similarities all but exact (strangers around 0.2 otherwise swap places by
 /// quantisation noise) for 516 more bytes a face. It follows the catalog through the catalog's log of embedding
 /// changes: a changed face's old node is marked removed and a new node added; when removed nodes pass a quarter of
-/// the graph it is rebuilt. Saved as one file beside the catalog. (Tried and not kept: walking the graph on the
-/// embeddings' 128 or 256 leading principal directions: faster per step, but it lost 1-2 % of a person's faces;
-/// int8 walking codes, replaced by the 4-bit ones: as good a walk from half the bytes, docs/BENCHMARKS.md.)
+/// the graph it is rebuilt. Saved as one file beside the catalog. What else was tried for the walk, and why it was
+/// not kept, is in docs/BENCHMARKS.md.
 /// </summary>
 public sealed class SearchIndex
 {
     const int Magic = 0x46414958; // "FAIX"
     const int FormatVersion = 2; // 2: 4-bit walking codes (1: int8)
     public const int DefaultEf = 128;
-    // Chosen by bench -- search-scale: at 100k faces M 16 / efConstruction 100 peaked at recall@10 0.985 however
-    // wide the search. At a million faces, with the 4-bit walk, 32 / 400 at ef 128 finds more than 24 / 200 at ef
-    // 256 in less time (recall@10 0.958 in 0.74 ms against 0.950 in 0.83 ms, and reaches 0.9905 at ef 512), for
-    // 6 % more memory and 2.6x the build (17 minutes against 6.4 on two cores, once for a library that took hours
-    // to index): docs/BENCHMARKS.md.
+    // The graph's density: chosen by bench -- search-scale at a million faces as the most recall for the time, at the
+    // cost of a longer build made once (the figures beside the ones not chosen: docs/BENCHMARKS.md).
     public const int EfConstruction = 400;
     public const int Links = 32;
 
