@@ -198,6 +198,99 @@ public abstract class CatalogContract
         Assert.Single(catalog.FacesOf(moved));
     }
 
+    /// <summary>The people rules the backends carry out, each checked on every backend (the SQL of each is its own).</summary>
+    [ContractFact]
+    public void Should_NameTheMergedPersonAndMoveTheirRejections_When_Merging()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 3),
+            Photo("/p/6.jpg", 3), Photo("/p/7.jpg", 4), Photo("/p/8.jpg", 4), Photo("/p/9.jpg", 5)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long PersonOf(int axis) => catalog.Faces(false).First(f => f.Photo.Path == $"/p/{2 * axis - 1}.jpg").PersonId!.Value;
+        long a = PersonOf(1), b = PersonOf(2), c = PersonOf(3), d = PersonOf(4);
+        var stranger = catalog.Faces(false).Single(f => f.Photo.Path == "/p/9.jpg").Id;
+        people.Name(b, "Bea");
+        people.Name(c, "Cal");
+        people.MoveFaces([stranger], b);
+        people.RejectFaces([stranger], b); // "not Bea"
+
+        // An unnamed target takes the first named source's name; the rejections of a source move with its faces
+        people.Merge(a, [b, c]);
+        Assert.Equal("Bea", catalog.Person(a)!.Name);
+        Assert.Contains(a, catalog.FacesForClustering().Single(f => f.FaceId == stranger).RejectedPeople);
+        Assert.All(catalog.FacesOf(a), f => Assert.Equal(FaceAssignment.User, catalog.FacesForClustering().Single(s => s.FaceId == f).Assignment));
+        Assert.Null(catalog.Person(b));
+        Assert.Null(catalog.Person(c));
+
+        // A named target keeps its name
+        people.Name(d, "Dot");
+        people.Merge(d, [a]);
+        Assert.Equal("Dot", catalog.Person(d)!.Name);
+        Assert.Equal(8, catalog.Person(d)!.Faces);
+    }
+
+    [ContractFact]
+    public void Should_KeepTheCoverAndDropEmptyUnnamedPeople_When_FacesLeave()
+    {
+        using var catalog = Created(out _);
+        // Two photos of one person; the second's face larger and as confident, so it is the cover.
+        var small = Photo("/p/1.jpg", 1);
+        var large = Photo("/p/2.jpg", 1);
+        var bigger = large.Analysis.Faces[0] with { Box = new FaceBox(10, 20, 60, 60) };
+        catalog.Commit([small, large with { Analysis = large.Analysis with { Faces = [bigger] } }, Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long ann = catalog.Faces(false).Single(f => f.Photo.Path == "/p/1.jpg").PersonId!.Value;
+        long other = catalog.Faces(false).Single(f => f.Photo.Path == "/p/3.jpg").PersonId!.Value;
+        long largeFace = catalog.Faces(false).Single(f => f.Photo.Path == "/p/2.jpg").Id;
+
+        // The cover: the most confident, largest face
+        Assert.Equal(largeFace, catalog.Person(ann)!.CoverFace);
+
+        // The cover's face leaves: the next one covers; every face leaves an unnamed person: the person goes
+        people.MoveFaces([largeFace], other);
+        Assert.Equal(catalog.FacesOf(ann).Single(), catalog.Person(ann)!.CoverFace);
+        people.MoveFaces(catalog.FacesOf(ann), other);
+        Assert.Null(catalog.Person(ann));
+
+        // A named person stays when their faces leave
+        people.Name(other, "Olga");
+        people.RejectFaces(catalog.FacesOf(other), other);
+        Assert.Equal(0, catalog.Person(other)!.Faces);
+    }
+
+    [ContractFact]
+    public void Should_LetClusteringLookAgain_When_AFaceIsRejectedOrNoLongerIgnored()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 1)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        var faces = catalog.Faces(false).Select(f => f.Id).Order().ToList();
+        long person = catalog.FacePeople([faces[0]])[faces[0]]!.Value;
+        StoredFace Stored(long id) => catalog.FacesForClustering().Single(f => f.FaceId == id);
+
+        // Rejected: out of the person, to be clustered again, never into that person
+        people.RejectFaces([faces[0]], person);
+        Assert.False(Stored(faces[0]).Clustered);
+        Assert.Equal(FaceAssignment.None, Stored(faces[0]).Assignment);
+        people.Cluster(full: false);
+        Assert.NotEqual(person, catalog.FacePeople([faces[0]])[faces[0]]);
+
+        // Ignored: out of any person as the user's decision, out of clustering; back: clustered anew
+        people.Ignore([faces[1]], true);
+        Assert.DoesNotContain(catalog.FacesForClustering(), f => f.FaceId == faces[1]);
+        Assert.Equal([faces[1]], catalog.IgnoredFaces());
+        people.Cluster(full: true);
+        Assert.Null(catalog.FacePeople([faces[1]])[faces[1]]);
+        people.Ignore([faces[1]], false);
+        Assert.False(Stored(faces[1]).Clustered);
+        Assert.Equal(FaceAssignment.None, Stored(faces[1]).Assignment);
+        people.Cluster(full: false);
+        Assert.Equal(person, catalog.FacePeople([faces[1]])[faces[1]]);
+    }
+
     [ContractFact]
     public void Should_NotBringAForgottenFaceBack_When_ItsPhotoIsAnalysedAgain()
     {
