@@ -21,6 +21,9 @@ public abstract class CatalogContract
     /// </summary>
     protected abstract bool SharesWork { get; }
 
+    /// <summary>Runs SQL on the store's database from outside the catalog (as a damaged disk or a foreign tool would change it).</summary>
+    protected abstract void RunSql(ICatalogStore store, string sql);
+
     static readonly FivePoints Points = new(new(1, 2), new(3, 4), new(5, 6), new(7, 8), new(9, 10));
 
     /// <summary>A unit vector leaning on dimension <paramref name="axis"/>: faces of one axis are one person.</summary>
@@ -289,6 +292,18 @@ public abstract class CatalogContract
         Assert.Equal(FaceAssignment.None, Stored(faces[1]).Assignment);
         people.Cluster(full: false);
         Assert.Equal(person, catalog.FacePeople([faces[1]])[faces[1]]);
+    }
+
+    [ContractFact]
+    public void Should_SayTheCatalogIsDamaged_When_APhotosSizeIsMissing()
+    {
+        using var catalog = Created(out var store);
+        catalog.Commit([Photo("/p/a.jpg", 1)]);
+
+        RunSql(store, "UPDATE photos SET width = NULL");
+
+        var e = Assert.Throws<DamagedCatalogException>(() => catalog.Faces(withEmbeddings: false).ToList());
+        Assert.Contains("width", e.Message);
     }
 
     [ContractFact]

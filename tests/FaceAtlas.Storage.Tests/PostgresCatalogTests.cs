@@ -17,9 +17,20 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
 {
     public static string? Unavailable => PostgresServer.Binaries is null ? PostgresServer.SkipReason : null;
 
-    protected override ICatalogStore NewStore() => CatalogStores.For(server.NewDatabase());
+    readonly Dictionary<ICatalogStore, string> _databases = [];
+
+    protected override ICatalogStore NewStore()
+    {
+        var uri = server.NewDatabase();
+        var store = CatalogStores.For(uri);
+        _databases[store] = PostgresLocation.Parse(uri).Connection.Database!;
+        return store;
+    }
 
     protected override bool SharesWork => true;
+
+    /// <summary>Through psql, the server's own client, on the store's database.</summary>
+    protected override void RunSql(ICatalogStore store, string sql) => server.Psql(_databases[store], sql);
 
     static readonly FivePoints Points = new(new(1, 2), new(3, 4), new(5, 6), new(7, 8), new(9, 10));
 

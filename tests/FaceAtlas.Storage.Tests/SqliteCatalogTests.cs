@@ -12,6 +12,15 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
     protected override bool SharesWork => false;
 
+    protected override void RunSql(ICatalogStore store, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Location};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
     [Fact]
     public void Should_RefuseClearlyAndLeaveTheFile_When_ItIsNotACatalog()
     {

@@ -235,7 +235,10 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         return cmd.ExecuteScalar() is T value ? value : throw new DamagedCatalogException($"{StoredValues.Damage} ({sql} gave nothing)");
     }
 
-    static int Int(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? 0 : (int)r.GetInt64(i);
+    /// <summary>A count or size the schema promises: a NULL is damage, as <see cref="StoredValues"/> says it for SQLite.</summary>
+    static int Int(NpgsqlDataReader r, int i) => r.IsDBNull(i)
+        ? throw new DamagedCatalogException($"{StoredValues.Damage} (column {r.GetName(i)} holds nothing)")
+        : (int)r.GetInt64(i);
 
     /// <summary>Exactly <paramref name="count"/> float32 values, as the catalog writes vectors and landmark points.</summary>
     internal static float[] Floats(NpgsqlDataReader r, int i, int count)
