@@ -16,8 +16,6 @@ public sealed class DecoderProcess(string program, IReadOnlyList<string> argumen
     /// <summary>The child's status for a file it read and refused (<see cref="PhotoDecodeException"/>).</summary>
     public const int RefusedExitCode = 2;
 
-    public TimeSpan Timeout => timeout;
-
     public ForeignPicture Decode(ReadOnlySpan<byte> encoded, ForeignFormat format, double minScale, int minLongSide, DecodeLimits limits)
     {
         var info = new ProcessStartInfo(program)
@@ -33,7 +31,16 @@ public sealed class DecoderProcess(string program, IReadOnlyList<string> argumen
         info.ArgumentList.Add(limits.MaxDeclaredPixels.ToString(CultureInfo.InvariantCulture));
         info.ArgumentList.Add(limits.MaxDecodedPixels.ToString(CultureInfo.InvariantCulture));
 
-        using var child = Process.Start(info) ?? throw new PhotoDecodeException($"cannot start the {format.Name} decoder ({program})");
+        Process? started;
+        try
+        {
+            started = Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new PhotoDecodeException($"cannot start the {format.Name} decoder ({program}): {e.Message}");
+        }
+        using var child = started ?? throw new PhotoDecodeException($"cannot start the {format.Name} decoder ({program})");
         var input = encoded.ToArray();
         // The answer can be no larger than the decoded-pixel limit allows: a child writing more is killed.
         long most = 4 * limits.MaxDecodedPixels + 1024;
