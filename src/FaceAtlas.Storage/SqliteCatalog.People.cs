@@ -57,17 +57,27 @@ public sealed partial class SqliteCatalog
         using var done = Command("UPDATE faces SET clustered = 1 WHERE id = $f", tx, "$f");
         foreach (var face in clusters.SelectMany(c => c.FaceIds).Concat(unassigned))
             Run(done, face);
-        Tidy(tx);
+        AfterFacesMoved(tx);
         tx.Commit();
         return ids;
     }
 
-    /// <summary>Drops unnamed people left with no face, and gives every person a cover face that is theirs.</summary>
-    void Tidy(SqliteTransaction tx)
+    /// <summary>The two rules that follow any move of faces between people (the catalog contract checks both).</summary>
+    void AfterFacesMoved(SqliteTransaction tx)
     {
-        using (var drop = Command("DELETE FROM people WHERE name IS NULL AND id NOT IN (SELECT DISTINCT person_id FROM faces WHERE person_id IS NOT NULL)", tx))
-            drop.ExecuteNonQuery();
-        // The cover: the person's most confident, largest face.
+        DropUnnamedPeopleWithoutFaces(tx);
+        CoverEachPersonWithTheirOwnFace(tx);
+    }
+
+    void DropUnnamedPeopleWithoutFaces(SqliteTransaction tx)
+    {
+        using var drop = Command("DELETE FROM people WHERE name IS NULL AND id NOT IN (SELECT DISTINCT person_id FROM faces WHERE person_id IS NOT NULL)", tx);
+        drop.ExecuteNonQuery();
+    }
+
+    /// <summary>A person whose cover is missing or no longer theirs is covered by their most confident, largest face.</summary>
+    void CoverEachPersonWithTheirOwnFace(SqliteTransaction tx)
+    {
         using var cover = Command("""
             UPDATE people SET cover_face_id = (
                 SELECT f.id FROM faces f WHERE f.person_id = people.id ORDER BY f.score * f.w * f.h DESC, f.id LIMIT 1)
@@ -224,7 +234,7 @@ public sealed partial class SqliteCatalog
             Run(delete, source);
         }
         using (var confirm = Command("UPDATE faces SET assigned_by = $u WHERE person_id = $into", tx, "$u", "$into")) Run(confirm, User, into);
-        Tidy(tx);
+        AfterFacesMoved(tx);
         tx.Commit();
     }
 
@@ -239,7 +249,7 @@ public sealed partial class SqliteCatalog
             Run(move, target, User, face);
             Run(forgive, face, target); // moving a face into a person takes back an earlier "not this person"
         }
-        Tidy(tx);
+        AfterFacesMoved(tx);
         tx.Commit();
         return target;
     }
@@ -255,7 +265,7 @@ public sealed partial class SqliteCatalog
             Run(leave, face, person);
             Run(remember, face, person);
         }
-        Tidy(tx);
+        AfterFacesMoved(tx);
         tx.Commit();
     }
 
@@ -268,7 +278,7 @@ public sealed partial class SqliteCatalog
             : "UPDATE faces SET ignored = 0, assigned_by = 0, clustered = 0 WHERE id = $f AND ignored = 1", tx, "$f");
         foreach (var face in faces)
             Run(set, face);
-        Tidy(tx);
+        AfterFacesMoved(tx);
         tx.Commit();
     }
 

@@ -84,20 +84,27 @@ public sealed partial class PostgresCatalog
             ("f", unassigned.ToArray()), ("u", User));
         Run(c, tx, "UPDATE faces SET clustered = 1 WHERE id = ANY(@f)",
             ("f", clusters.SelectMany(cl => cl.FaceIds).Concat(unassigned).ToArray()));
-        Tidy(c, tx);
+        AfterFacesMoved(c, tx);
         return ids;
     });
 
-    /// <summary>Drops unnamed people left with no face, and gives every person a cover face that is theirs.</summary>
-    static void Tidy(NpgsqlConnection c, NpgsqlTransaction tx)
+    /// <summary>The two rules that follow any move of faces between people (the catalog contract checks both).</summary>
+    static void AfterFacesMoved(NpgsqlConnection c, NpgsqlTransaction tx)
     {
+        DropUnnamedPeopleWithoutFaces(c, tx);
+        CoverEachPersonWithTheirOwnFace(c, tx);
+    }
+
+    static void DropUnnamedPeopleWithoutFaces(NpgsqlConnection c, NpgsqlTransaction tx) =>
         Run(c, tx, "DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)");
+
+    /// <summary>A person whose cover is missing or no longer theirs is covered by their most confident, largest face.</summary>
+    static void CoverEachPersonWithTheirOwnFace(NpgsqlConnection c, NpgsqlTransaction tx) =>
         Run(c, tx, """
             UPDATE people SET cover_face_id = (
                 SELECT f.id FROM faces f WHERE f.person_id = people.id ORDER BY f.score * f.w * f.h DESC, f.id LIMIT 1)
             WHERE cover_face_id IS NULL OR NOT EXISTS (SELECT 1 FROM faces f WHERE f.id = people.cover_face_id AND f.person_id = people.id)
             """);
-    }
 
     static long NewPerson(NpgsqlConnection c, NpgsqlTransaction tx)
     {
@@ -222,7 +229,7 @@ public sealed partial class PostgresCatalog
             Run(c, tx, "DELETE FROM people WHERE id = @from", ("from", source));
         }
         Run(c, tx, "UPDATE faces SET assigned_by = @u WHERE person_id = @into", ("u", User), ("into", into));
-        Tidy(c, tx);
+        AfterFacesMoved(c, tx);
     });
 
     public long MoveFaces(IReadOnlyList<long> faces, long? person) => _db.Write((c, tx) =>
@@ -231,7 +238,7 @@ public sealed partial class PostgresCatalog
         Run(c, tx, "UPDATE faces SET person_id = @p, assigned_by = @u WHERE id = ANY(@f)", ("p", target), ("u", User), ("f", faces.ToArray()));
         // Moving a face into a person takes back an earlier "not this person".
         Run(c, tx, "DELETE FROM face_rejections WHERE face_id = ANY(@f) AND person_id = @p", ("f", faces.ToArray()), ("p", target));
-        Tidy(c, tx);
+        AfterFacesMoved(c, tx);
         return target;
     });
 
@@ -242,7 +249,7 @@ public sealed partial class PostgresCatalog
             ("f", faces.ToArray()), ("p", person));
         Run(c, tx, "INSERT INTO face_rejections(face_id, person_id) SELECT f, @p FROM unnest(@f) AS f ON CONFLICT DO NOTHING",
             ("f", faces.ToArray()), ("p", person));
-        Tidy(c, tx);
+        AfterFacesMoved(c, tx);
     });
 
     public void SetIgnored(IReadOnlyList<long> faces, bool ignored) => _db.Write((c, tx) =>
@@ -250,7 +257,7 @@ public sealed partial class PostgresCatalog
         Run(c, tx, ignored
             ? "UPDATE faces SET ignored = 1, person_id = NULL, assigned_by = 2 WHERE id = ANY(@f)"
             : "UPDATE faces SET ignored = 0, assigned_by = 0, clustered = 0 WHERE id = ANY(@f) AND ignored = 1", ("f", faces.ToArray()));
-        Tidy(c, tx);
+        AfterFacesMoved(c, tx);
     });
 
     public void SetCover(long person, long face) =>
