@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace FaceAtlas.Vision;
@@ -18,95 +17,26 @@ public sealed class DecoderProcess(string program, IReadOnlyList<string> argumen
 
     public ForeignPicture Decode(ReadOnlySpan<byte> encoded, ForeignFormat format, double minScale, int minLongSide, DecodeLimits limits)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        info.ArgumentList.Add(minScale.ToString("R", CultureInfo.InvariantCulture));
-        info.ArgumentList.Add(minLongSide.ToString(CultureInfo.InvariantCulture));
-        info.ArgumentList.Add(limits.MaxDeclaredPixels.ToString(CultureInfo.InvariantCulture));
-        info.ArgumentList.Add(limits.MaxDecodedPixels.ToString(CultureInfo.InvariantCulture));
-
-        Process? started;
-        try
-        {
-            started = Process.Start(info);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new PhotoDecodeException($"cannot start the {format.Name} decoder ({program}): {e.Message}");
-        }
-        using var child = started ?? throw new PhotoDecodeException($"cannot start the {format.Name} decoder ({program})");
-        var input = encoded.ToArray();
+        string[] args =
+        [
+            .. arguments, minScale.ToString("R", CultureInfo.InvariantCulture), minLongSide.ToString(CultureInfo.InvariantCulture),
+            limits.MaxDeclaredPixels.ToString(CultureInfo.InvariantCulture), limits.MaxDecodedPixels.ToString(CultureInfo.InvariantCulture),
+        ];
         // The answer can be no larger than the decoded-pixel limit allows: a child writing more is killed.
-        long most = 4 * limits.MaxDecodedPixels + 1024;
-        var output = Task.Run(() => ReadAtMost(child, most));
-        var errors = child.StandardError.ReadToEndAsync();
-        var feeding = Task.Run(() =>
-        {
-            try
-            {
-                child.StandardInput.BaseStream.Write(input);
-                child.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // the child stopped reading: its exit says why
-            }
-        });
-
-        if (!child.WaitForExit(timeout))
-        {
-            Kill(child);
+        var child = ChildProcess.Run(program, args, encoded.ToArray(), timeout, 4 * limits.MaxDecodedPixels + 1024,
+            $"cannot start the {format.Name} decoder ({program})");
+        if (child.TimedOut)
             throw new PhotoDecodeException(
                 $"decoding this {format.Name} took longer than {timeout.TotalSeconds:0} s (the decoder was stopped; the file is skipped)");
-        }
-        child.WaitForExit(); // the streams to their end
-        feeding.Wait();
-        var answer = output.Result;
         if (child.ExitCode == 0)
-            return (answer is null ? null : ForeignPicture.Read(answer))
+            return (child.Output is null ? null : ForeignPicture.Read(child.Output))
                    ?? throw new PhotoDecodeException($"the {format.Name} decoder answered nothing usable");
-        var said = errors.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        var said = ChildProcess.LastLine(child.Errors);
         if (child.ExitCode == RefusedExitCode && said is not null)
             throw new PhotoDecodeException(said);
         throw new PhotoDecodeException(child.ExitCode > 128
             ? $"the {format.Name} decoder crashed on this file ({SignalName(child.ExitCode - 128)}); the file is skipped"
             : $"the {format.Name} decoder failed on this file (exit {child.ExitCode}{(said is null ? "" : ": " + said)})");
-    }
-
-    static byte[]? ReadAtMost(Process child, long most)
-    {
-        var buffer = new MemoryStream();
-        var chunk = new byte[1 << 16];
-        int n;
-        while ((n = child.StandardOutput.BaseStream.Read(chunk)) > 0)
-        {
-            if (buffer.Length + n > most)
-            {
-                Kill(child);
-                return null;
-            }
-            buffer.Write(chunk, 0, n);
-        }
-        return buffer.ToArray();
-    }
-
-    static void Kill(Process child)
-    {
-        try
-        {
-            child.Kill(entireProcessTree: true);
-            child.WaitForExit();
-        }
-        catch (InvalidOperationException)
-        {
-            // it ended meanwhile
-        }
     }
 
     static string SignalName(int signal) => signal switch

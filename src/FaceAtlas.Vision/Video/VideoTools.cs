@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SkiaSharp;
@@ -100,45 +99,20 @@ public sealed class VideoTools(string ffmpeg, string ffprobe, TimeSpan? timeout 
         return new PixelImage(rgba);
     }
 
-    /// <summary>Runs a tool on the video at <paramref name="path"/>; its last complaint (without the path) is the reason.</summary>
+    /// <summary>
+    /// Runs a tool on the video at <paramref name="path"/>; its last complaint (without the path) is the reason. Its
+    /// answer is at most a frame the decoded-pixel limit allows.
+    /// </summary>
     byte[] Run(string program, string[] args, string what, string path)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
-        };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        Process? started;
-        try
-        {
-            started = Process.Start(info);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new PhotoDecodeException($"cannot start {program}: {e.Message}");
-        }
-        using var p = started ?? throw new PhotoDecodeException($"cannot start {program}");
-        p.StandardInput.Close();
-        var output = Task.Run(() =>
-        {
-            var buffer = new MemoryStream();
-            p.StandardOutput.BaseStream.CopyTo(buffer);
-            return buffer.ToArray();
-        });
-        var errors = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(_timeout))
-        {
-            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            p.WaitForExit();
+        var child = ChildProcess.Run(program, args, [], _timeout, 4 * DecodeLimits.Default.MaxDecodedPixels + 1024, $"cannot start {program}");
+        if (child.TimedOut)
             throw new PhotoDecodeException($"could not {what} the video in {_timeout.TotalSeconds:0} s (stopped; the file is skipped)");
-        }
-        p.WaitForExit();
-        if (p.ExitCode != 0)
+        if (child.ExitCode != 0)
         {
-            var said = errors.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(l => l.Replace(path + ": ", "").Replace(path, "the file")).LastOrDefault();
-            throw new PhotoDecodeException($"damaged or unsupported video: could not {what} it ({said ?? $"exit {p.ExitCode}"})");
+            var said = ChildProcess.LastLine(child.Errors)?.Replace(path + ": ", "").Replace(path, "the file");
+            throw new PhotoDecodeException($"damaged or unsupported video: could not {what} it ({said ?? $"exit {child.ExitCode}"})");
         }
-        return output.Result;
+        return child.Output ?? throw new PhotoDecodeException($"damaged or unsupported video: could not {what} it (its answer was larger than any frame)");
     }
 }
