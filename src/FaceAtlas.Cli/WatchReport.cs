@@ -39,7 +39,7 @@ internal static class WatchReport
         var quiet = new Progress<IndexProgress>(_ => { });
         try
         {
-            await service.WatchAsync(roots, analyzer, options, cluster, rescan, quiet, (summary, tags) =>
+            service.Indexed += (summary, tags) =>
             {
                 if (first)
                 {
@@ -57,7 +57,8 @@ internal static class WatchReport
                     IndexReport.Tags(tags, stdout);
                 }
                 stdout.Flush();
-            }, folders =>
+            };
+            await service.WatchAsync(roots, analyzer, options, cluster, rescan, quiet, folders =>
             {
                 foreach (var folder in folders)
                     stderr.WriteLine($"index: cannot watch {folder}; it is looked through every {rescan.TotalSeconds:F0} s instead");

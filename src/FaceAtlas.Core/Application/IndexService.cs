@@ -100,11 +100,11 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// <summary>
     /// Indexes <paramref name="roots"/>, then keeps them indexed: each change (a photo new, changed, moved, deleted,
     /// a sidecar written) brings another pass within seconds, and one comes every <paramref name="rescanEvery"/> anyway.
-    /// Each pass reads tags, tells <paramref name="passed"/>, then does the follow-up. Ends when cancelled; a pass
+    /// Each pass reads tags, tells <see cref="Indexed"/>, then does the follow-up. Ends when cancelled; a pass
     /// cut short keeps what it finished, like an interrupted index.
     /// </summary>
     public async Task WatchAsync(IReadOnlyList<string> roots, FaceAnalyzer analyzer, IndexOptions options, bool cluster,
-        TimeSpan rescanEvery, IProgress<IndexProgress> progress, Action<IndexSummary, TagSummary> passed,
+        TimeSpan rescanEvery, IProgress<IndexProgress> progress,
         Action<IReadOnlyList<string>> unwatched, CancellationToken cancel)
     {
         using var watch = new FolderWatch(roots, WatchQuiet, rescanEvery);
@@ -114,7 +114,6 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
         {
             var summary = await IndexAsync(roots, analyzer, options, progress, cancel);
             var tags = ReadTags(summary, analyzer);
-            passed(summary, tags);
             Indexed?.Invoke(summary, tags);
             FollowUp(summary, cluster, cancel, tags);
             writer.Publish(new IndexProgress(summary.PhotosSeen, summary.PhotosSeen, 0, 0, summary.Elapsed) { Watching = true });

@@ -249,10 +249,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         {
             try
             {
-                using var stream = new FileStream(file.Path, new FileStreamOptions
-                {
-                    Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan,
-                });
+                using var stream = OpenReadOnly(file.Path);
                 hash = SHA256.HashData(stream);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -289,10 +286,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
     /// <summary>Opens the original read-only and shared, and never reads more than <paramref name="limit"/> bytes.</summary>
     static byte[] ReadReadOnly(string path, long limit)
     {
-        using var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan,
-        });
+        using var stream = OpenReadOnly(path);
         long length = stream.Length;
         if (length > limit)
             throw new IOException($"file grew beyond {limit / (1024 * 1024)} MB while being read");
@@ -300,6 +294,12 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
         stream.ReadExactly(buffer);
         return buffer;
     }
+
+    /// <summary>An original, opened for reading only and shared with whoever else has it open.</summary>
+    static FileStream OpenReadOnly(string path) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan,
+    });
 
     async Task WriteAllAsync(ChannelReader<PhotoOutcome> reader, Tally tally, List<PathProblem> failures, Stopwatch started,
         IProgress<IndexProgress>? progress)

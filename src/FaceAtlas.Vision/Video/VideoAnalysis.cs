@@ -31,32 +31,30 @@ public sealed class VideoAnalyzer(FaceAnalyzer analyzer, VideoTools tools)
     /// <summary>Search's threshold for "this face is that person".</summary>
     public const float SamePersonSimilarity = 0.50f;
 
-    public VideoTools Tools => tools;
-
     /// <summary>The faces of the video <paramref name="info"/> describes, in its frames' size. Throws <see cref="PhotoDecodeException"/>.</summary>
     public PhotoAnalysis Analyze(string path, string format, VideoInfo info)
     {
         var kept = new List<FaceObservation>();
         int width = 0, height = 0, frames = 0;
+        void Look(PixelImage frame, TimeSpan moment)
+        {
+            using var photo = new DecodedPhoto(frame, frame.Width, frame.Height, 1.0, format);
+            frames++;
+            (width, height) = (frame.Width, frame.Height);
+            foreach (var face in analyzer.FindFaces(photo))
+                Keep(kept, face with { FrameMs = (long)moment.TotalMilliseconds });
+        }
+
         PhotoDecodeException? lastFailure = null;
         foreach (var moment in VideoSampling.Moments(info.Duration))
         {
-            PixelImage frame;
             try
             {
-                frame = tools.Frame(path, moment);
+                Look(tools.Frame(path, moment), moment);
             }
             catch (PhotoDecodeException e)
             {
                 lastFailure = e; // a damaged stretch costs its frame; the rest of the video is still looked at
-                continue;
-            }
-            using (var photo = new DecodedPhoto(frame, frame.Width, frame.Height, 1.0, format))
-            {
-                frames++;
-                (width, height) = (frame.Width, frame.Height);
-                foreach (var face in analyzer.FindFaces(photo))
-                    Keep(kept, face with { FrameMs = (long)moment.TotalMilliseconds });
             }
         }
         if (frames == 0)
@@ -64,11 +62,7 @@ public sealed class VideoAnalyzer(FaceAnalyzer analyzer, VideoTools tools)
             // No frame where the container said there would be: its first one, if it has any, is the video.
             try
             {
-                var image = tools.Frame(path, TimeSpan.Zero);
-                using var first = new DecodedPhoto(image, image.Width, image.Height, 1.0, format);
-                (width, height) = (image.Width, image.Height);
-                foreach (var face in analyzer.FindFaces(first))
-                    Keep(kept, face with { FrameMs = 0 });
+                Look(tools.Frame(path, TimeSpan.Zero), TimeSpan.Zero);
             }
             catch (PhotoDecodeException)
             {
