@@ -96,7 +96,7 @@ public static class Seeds
             var people = new PeopleService(catalog);
             people.Cluster(full: true);
             var first = catalog.People(includeHidden: true).First();
-            catalog.Rename(first.Id, "Ada");
+            people.Name(first.Id, "Ada");
         }
         using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
         {

@@ -4,6 +4,8 @@ using FaceAtlas.Core.Indexing;
 using FaceAtlas.Core.People;
 using FaceAtlas.Vision;
 
+using static FaceAtlas.Storage.Tests.ContractPhotos;
+
 namespace FaceAtlas.Storage.Tests;
 
 /// <summary>
@@ -24,30 +26,7 @@ public abstract class CatalogContract
     /// <summary>Runs SQL on the store's database from outside the catalog (as a damaged disk or a foreign tool would change it).</summary>
     protected abstract void RunSql(ICatalogStore store, string sql);
 
-    static readonly FivePoints Points = new(new(1, 2), new(3, 4), new(5, 6), new(7, 8), new(9, 10));
-
-    /// <summary>A unit vector leaning on dimension <paramref name="axis"/>: faces of one axis are one person.</summary>
-    static float[] Embedding(int axis, float jitter = 0)
-    {
-        var v = new float[512];
-        v[axis] = 1;
-        v[(axis + 1) % 512] = jitter;
-        FaceEmbedder.Normalize(v);
-        return v;
-    }
-
-    static PhotoOutcome.Analysed Photo(string path, params int[] axes) => new(
-        new PhotoFile(path, 100 + path.Length, 1), [1, 2, (byte)path.Length],
-        new PhotoAnalysis(640, 480, "JPEG", axes.Select((axis, i) => new FaceObservation(
-            new FaceBox(10 + 100 * i, 20, 30, 30), 0.9f, Points, Embedding(axis, 0.01f * i),
-            new FaceAttributes(30 + i, 0.2f, new HeadPose(1, 2, 3), 0.7f, 0.8f))).ToList()));
-
-    IFaceCatalog Created(out ICatalogStore store)
-    {
-        store = NewStore();
-        using (store.OpenForWriting(create: true)) { }
-        return store.Open();
-    }
+    IFaceCatalog Created(out ICatalogStore store) => ContractPhotos.Created(store = NewStore());
 
     [ContractFact]
     public void Should_ReplaceFacesNotDuplicate_When_SamePhotoIsWrittenTwice()
@@ -146,152 +125,78 @@ public abstract class CatalogContract
         Assert.Equal(new CatalogCounts(1, 1, 1, 0), catalog.Counts());
     }
 
+    /// <summary>People's rows as a change writes them: kept as written, every operation on its own rows only.</summary>
     [ContractFact]
-    public void Should_KeepPeopleAndTheUsersDecisions_When_ClusteredAndEdited()
+    public void Should_KeepEveryRowAChangeWrites_When_TheChangeEnds()
     {
         using var catalog = Created(out _);
-        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 2), Photo("/p/3.jpg", 1), Photo("/p/4.jpg", 3)]);
-        var people = new PeopleService(catalog);
-
-        var clustering = people.Cluster(full: false);
-        var list = people.List();
-        long ann = list.Single(p => p.Faces == 3).Id, bob = list.Single(p => p.Faces == 2).Id;
-        people.Name(ann, "Ann");
-        people.Hide(bob, true);
-        var lone = catalog.Faces(false).Single(f => f.PersonId is null);
-        people.MoveFaces([lone.Id], ann);
-        people.RejectFaces([lone.Id], ann);
-
-        Assert.Equal(2, clustering.People);
-        Assert.Equal("Ann", catalog.Person(ann)!.Name);
-        Assert.Equal(3, catalog.Person(ann)!.Faces);
-        Assert.Equal(3, catalog.Person(ann)!.Photos);
-        Assert.Contains(catalog.Person(ann)!.CoverFace!.Value, catalog.FacesOf(ann));
-        Assert.DoesNotContain(catalog.People(includeHidden: false), p => p.Id == bob);
-        Assert.True(catalog.People(includeHidden: true).Single(p => p.Id == bob).Hidden);
-        var stored = catalog.FacesForClustering().ToDictionary(f => f.FaceId);
-        Assert.Contains(ann, stored[lone.Id].RejectedPeople);
-        Assert.Null(stored[lone.Id].PersonId);
-        Assert.All(catalog.FacesOf(ann), f => Assert.Equal(FaceAssignment.User, stored[f].Assignment)); // naming confirms
-        Assert.Equal(3, catalog.PhotosByPerson()[ann].Count);
-        Assert.Equal(["/p/4.jpg"], catalog.PhotosWithoutPeople());
-
-        people.Cluster(full: true); // a re-run never undoes the user's work
-        Assert.Equal(3, catalog.Person(ann)!.Faces);
-        Assert.Null(catalog.FacePeople([lone.Id])[lone.Id]);
-    }
-
-    [ContractFact]
-    public void Should_MergeAndRememberDistinctPeople_When_Asked()
-    {
-        using var catalog = Created(out _);
-        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 3), Photo("/p/6.jpg", 3)]);
-        var people = new PeopleService(catalog);
-        people.Cluster(full: false);
-        var ids = people.List().Select(p => p.Id).Order().ToList();
-
-        people.Dismiss(ids[2], ids[0]);
-        var merged = people.Merge(ids[0], [ids[1]]);
-        long moved = people.MoveFaces([catalog.FacesOf(ids[2])[0]], null);
-
-        Assert.Equal(new HashSet<(long, long)> { (ids[0], ids[2]) }, catalog.DistinctPeople());
-        Assert.Equal(4, merged.Faces);
-        Assert.Null(catalog.Person(ids[1]));
-        Assert.DoesNotContain(moved, ids);
-        Assert.Single(catalog.FacesOf(moved));
-    }
-
-    /// <summary>The people rules the backends carry out, each checked on every backend (the SQL of each is its own).</summary>
-    [ContractFact]
-    public void Should_NameTheMergedPersonAndMoveTheirRejections_When_Merging()
-    {
-        using var catalog = Created(out _);
-        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 3),
-            Photo("/p/6.jpg", 3), Photo("/p/7.jpg", 4), Photo("/p/8.jpg", 4), Photo("/p/9.jpg", 5)]);
-        var people = new PeopleService(catalog);
-        people.Cluster(full: false);
-        long PersonOf(int axis) => catalog.Faces(false).First(f => f.Photo.Path == $"/p/{2 * axis - 1}.jpg").PersonId!.Value;
-        long a = PersonOf(1), b = PersonOf(2), c = PersonOf(3), d = PersonOf(4);
-        var stranger = catalog.Faces(false).Single(f => f.Photo.Path == "/p/9.jpg").Id;
-        people.Name(b, "Bea");
-        people.Name(c, "Cal");
-        people.MoveFaces([stranger], b);
-        people.RejectFaces([stranger], b); // "not Bea"
-
-        // An unnamed target takes the first named source's name; the rejections of a source move with its faces
-        people.Merge(a, [b, c]);
-        Assert.Equal("Bea", catalog.Person(a)!.Name);
-        Assert.Contains(a, catalog.FacesForClustering().Single(f => f.FaceId == stranger).RejectedPeople);
-        Assert.All(catalog.FacesOf(a), f => Assert.Equal(FaceAssignment.User, catalog.FacesForClustering().Single(s => s.FaceId == f).Assignment));
-        Assert.Null(catalog.Person(b));
-        Assert.Null(catalog.Person(c));
-
-        // A named target keeps its name
-        people.Name(d, "Dot");
-        people.Merge(d, [a]);
-        Assert.Equal("Dot", catalog.Person(d)!.Name);
-        Assert.Equal(8, catalog.Person(d)!.Faces);
-    }
-
-    [ContractFact]
-    public void Should_KeepTheCoverAndDropEmptyUnnamedPeople_When_FacesLeave()
-    {
-        using var catalog = Created(out _);
-        // Two photos of one person; the second's face larger and as confident, so it is the cover.
-        var small = Photo("/p/1.jpg", 1);
-        var large = Photo("/p/2.jpg", 1);
-        var bigger = large.Analysis.Faces[0] with { Box = new FaceBox(10, 20, 60, 60) };
-        catalog.Commit([small, large with { Analysis = large.Analysis with { Faces = [bigger] } }, Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2)]);
-        var people = new PeopleService(catalog);
-        people.Cluster(full: false);
-        long ann = catalog.Faces(false).Single(f => f.Photo.Path == "/p/1.jpg").PersonId!.Value;
-        long other = catalog.Faces(false).Single(f => f.Photo.Path == "/p/3.jpg").PersonId!.Value;
-        long largeFace = catalog.Faces(false).Single(f => f.Photo.Path == "/p/2.jpg").Id;
-
-        // The cover: the most confident, largest face
-        Assert.Equal(largeFace, catalog.Person(ann)!.CoverFace);
-
-        // The cover's face leaves: the next one covers; every face leaves an unnamed person: the person goes
-        people.MoveFaces([largeFace], other);
-        Assert.Equal(catalog.FacesOf(ann).Single(), catalog.Person(ann)!.CoverFace);
-        people.MoveFaces(catalog.FacesOf(ann), other);
-        Assert.Null(catalog.Person(ann));
-
-        // A named person stays when their faces leave
-        people.Name(other, "Olga");
-        people.RejectFaces(catalog.FacesOf(other), other);
-        Assert.Equal(0, catalog.Person(other)!.Faces);
-    }
-
-    [ContractFact]
-    public void Should_LetClusteringLookAgain_When_AFaceIsRejectedOrNoLongerIgnored()
-    {
-        using var catalog = Created(out _);
-        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 1)]);
-        var people = new PeopleService(catalog);
-        people.Cluster(full: false);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 3)]);
         var faces = catalog.Faces(false).Select(f => f.Id).Order().ToList();
-        long person = catalog.FacePeople([faces[0]])[faces[0]]!.Value;
         StoredFace Stored(long id) => catalog.FacesForClustering().Single(f => f.FaceId == id);
 
-        // Rejected: out of the person, to be clustered again, never into that person
-        people.RejectFaces([faces[0]], person);
-        Assert.False(Stored(faces[0]).Clustered);
-        Assert.Equal(FaceAssignment.None, Stored(faces[0]).Assignment);
-        people.Cluster(full: false);
-        Assert.NotEqual(person, catalog.FacePeople([faces[0]])[faces[0]]);
+        var (ann, bob) = catalog.Change(rows =>
+        {
+            long a = rows.NewPerson(), b = rows.NewPerson();
+            rows.SetName(a, "Ann");
+            rows.SetHidden(b, true);
+            rows.PlaceFaces([faces[0], faces[1]], a, FaceAssignment.Machine);
+            rows.PlaceFaces([faces[1], faces[2]], b, FaceAssignment.Machine, unlessPlacedBy: FaceAssignment.Machine); // faces[1] stays
+            rows.SetPlacedBy(a, FaceAssignment.User);
+            rows.SetCover(a, faces[1]);
+            rows.SetClustered([faces[0]], true);
+            rows.AddRejections([faces[2]], a);
+            rows.AddRejections([faces[2]], a); // once per face and person
+            rows.MarkDistinct(a, b);
+            return (a, b);
+        });
 
-        // Ignored: out of any person as the user's decision, out of clustering; back: clustered anew
-        people.Ignore([faces[1]], true);
-        Assert.DoesNotContain(catalog.FacesForClustering(), f => f.FaceId == faces[1]);
-        Assert.Equal([faces[1]], catalog.IgnoredFaces());
-        people.Cluster(full: true);
-        Assert.Null(catalog.FacePeople([faces[1]])[faces[1]]);
-        people.Ignore([faces[1]], false);
-        Assert.False(Stored(faces[1]).Clustered);
-        Assert.Equal(FaceAssignment.None, Stored(faces[1]).Assignment);
-        people.Cluster(full: false);
-        Assert.Equal(person, catalog.FacePeople([faces[1]])[faces[1]]);
+        Assert.Equal(new PersonSummary(ann, "Ann", 2, 1, false, faces[1]), catalog.Person(ann));
+        Assert.Equal(new PersonSummary(bob, null, 1, 1, true, null), catalog.Person(bob));
+        Assert.Equal((true, FaceAssignment.User), (Stored(faces[0]).Clustered, Stored(faces[0]).Assignment));
+        Assert.Equal((false, FaceAssignment.Machine), (Stored(faces[2]).Clustered, Stored(faces[2]).Assignment));
+        Assert.Equal([ann], Stored(faces[2]).RejectedPeople);
+        Assert.Equal(new HashSet<(long, long)> { (ann, bob) }, catalog.DistinctPeople());
+
+        catalog.Change(rows =>
+        {
+            rows.SetIgnored([faces[0]], true);
+            Assert.Equal([faces[0]], rows.IgnoredAmong([faces[0], faces[2]]));
+            rows.MoveAllFaces(ann, bob);
+            rows.MoveRejections(ann, bob);
+            Assert.Equal([new PersonWithoutFaces(ann, Named: true)], rows.PeopleWithoutFaces());
+            Assert.Equal([ann, bob], rows.PeopleWithoutTheirOwnCover().Order()); // ann's cover left her; bob has none
+            Assert.Equal([new CoverCandidate(bob, faces[0], 0.9f, 30, 30), new CoverCandidate(bob, faces[1], 0.9f, 30, 30),
+                new CoverCandidate(bob, faces[2], 0.9f, 30, 30)], rows.FacesForCover([bob]).OrderBy(c => c.Face));
+            rows.SetCover(ann, null);
+            rows.DeletePeople([ann]);
+            rows.RemoveRejections([faces[2]], bob);
+            return true;
+        });
+
+        Assert.Null(catalog.Person(ann));
+        Assert.Equal(3, catalog.Person(bob)!.Faces);
+        Assert.Equal([faces[0]], catalog.IgnoredFaces());
+        Assert.Empty(Stored(faces[2]).RejectedPeople); // moved from ann to bob, then taken back
+    }
+
+    [ContractFact]
+    public void Should_WriteNothing_When_AChangeFailsHalfWay()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1)]);
+        long face = catalog.Faces(false).Single().Id;
+
+        var e = Assert.Throws<InvalidOperationException>(() => catalog.Change<bool>(rows =>
+        {
+            long person = rows.NewPerson();
+            rows.SetName(person, "Half");
+            rows.PlaceFaces([face], person, FaceAssignment.User);
+            throw new InvalidOperationException("stopped half-way");
+        }));
+
+        Assert.Equal("stopped half-way", e.Message);
+        Assert.Empty(catalog.People(includeHidden: true));
+        Assert.Null(catalog.FacePeople([face])[face]);
     }
 
     [ContractFact]
@@ -356,7 +261,7 @@ public abstract class CatalogContract
         catalog.Commit([Photo("/p/a.jpg", 1, 2), Photo("/p/b.jpg", 3)]);
         var a = catalog.PhotosUnder("/p/a.jpg").Single();
         var faces = catalog.FacesInPhoto(a.Id);
-        long person = catalog.MoveFaces([faces[0].Id], null);
+        long person = new PeopleService(catalog).MoveFaces([faces[0].Id], null);
         var before = DateTime.UtcNow.Ticks;
 
         // When: the photo is met under another path with the same content (a move), its file facts new
@@ -372,34 +277,6 @@ public abstract class CatalogContract
         Assert.Equal(person, catalog.Face(faces[0].Id)!.PersonId);
         // And: the root "/" holds every photo
         Assert.Equal(["/p/b.jpg", "/q/moved.jpg"], catalog.PhotosUnder("/").Select(p => p.Path).Order(StringComparer.Ordinal));
-    }
-
-    [ContractFact]
-    public void Should_KeepIgnoredFacesOutOfPeople_When_AskedAndBackWhenUndone()
-    {
-        using var catalog = Created(out _);
-        catalog.Commit([Photo("/p/1.jpg", 1, 5), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 1)]);
-        var people = new PeopleService(catalog);
-        people.Cluster(full: false);
-        long person = people.List().Single().Id;
-        var faces = catalog.FacesOf(person);
-        long stranger = catalog.Faces(false).Single(f => f.PersonId is null).Id;
-
-        people.Ignore([stranger, faces[0]]);
-        people.SetCover(person, faces[1]);
-        people.Cluster(full: true);
-
-        Assert.Equal([faces[0], stranger], catalog.IgnoredFaces().Order());
-        Assert.DoesNotContain(catalog.FacesForClustering(), f => f.FaceId == stranger || f.FaceId == faces[0]);
-        Assert.Null(catalog.FacePeople([faces[0]])[faces[0]]);
-        Assert.Equal(faces[1], catalog.Person(person)!.CoverFace);
-        Assert.Throws<InvalidRequestException>(() => people.SetCover(person, stranger));
-
-        people.Ignore([faces[0]], ignored: false);
-        people.Cluster(full: false);
-
-        Assert.Equal([stranger], catalog.IgnoredFaces());
-        Assert.Equal(person, catalog.FacePeople([faces[0]])[faces[0]]); // clustered again, back with the others
     }
 
     [ContractFact]

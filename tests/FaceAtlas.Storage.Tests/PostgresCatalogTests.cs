@@ -242,3 +242,11 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         Assert.Equal(2, writer.Catalog.Counts().Photos);
     }
 }
+
+/// <summary>The people rules on a catalog on a private PostgreSQL server.</summary>
+public sealed class PostgresPeopleRules(PostgresServer server) : PeopleRules, IClassFixture<PostgresServer>, ICanBeUnavailable
+{
+    public static string? Unavailable => PostgresServer.Binaries is null ? PostgresServer.SkipReason : null;
+
+    protected override ICatalogStore NewStore() => CatalogStores.For(server.NewDatabase());
+}

@@ -76,3 +76,13 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
     public void Dispose() => _temp.Dispose();
 }
+
+/// <summary>The people rules on a catalog file.</summary>
+public sealed class SqlitePeopleRules : PeopleRules, IDisposable
+{
+    readonly TempFolder _temp = new();
+
+    protected override ICatalogStore NewStore() => CatalogStores.For(_temp.File($"{Guid.NewGuid():N}/catalog.db"));
+
+    public void Dispose() => _temp.Dispose();
+}

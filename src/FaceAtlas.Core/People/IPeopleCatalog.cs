@@ -10,7 +10,10 @@ public sealed record StoredFace(long FaceId, long PhotoId, float[] Embedding, lo
 /// <summary>A group of faces that is one person; <see cref="PersonId"/> null: a new person.</summary>
 public sealed record PersonCluster(long? PersonId, IReadOnlyList<long> FaceIds);
 
-/// <summary>People as the core sees them in the catalog. Every write is one transaction.</summary>
+/// <summary>
+/// People as the core sees them in the catalog: what they are, and the rows a change writes (<see cref="Change{T}"/>,
+/// one transaction each). The rules for people are <see cref="PeopleService"/>'s.
+/// </summary>
 public interface IPeopleCatalog
 {
     /// <summary>
@@ -23,11 +26,10 @@ public interface IPeopleCatalog
     IReadOnlyList<StoredFace> FacesForClustering();
 
     /// <summary>
-    /// Writes a clustering: machine assignments for the clusters' faces (new people created where needed), none for
-    /// <paramref name="unassigned"/>; never changes a face a user placed; removes machine people left without faces;
-    /// marks every face named as clustered. Returns the person id of each cluster, in order.
+    /// Runs <paramref name="change"/> in one transaction: every row it writes is kept, or, when it throws, none.
+    /// See <see cref="IPeopleRows"/> for what a change may do.
     /// </summary>
-    IReadOnlyList<long> ApplyClustering(IReadOnlyList<PersonCluster> clusters, IReadOnlyCollection<long> unassigned);
+    T Change<T>(Func<IPeopleRows, T> change);
 
     IReadOnlyList<PersonSummary> People(bool includeHidden);
     PersonSummary? Person(long id);
@@ -42,39 +44,14 @@ public interface IPeopleCatalog
     /// <summary>Paths of usable photos in which no face belongs to a person.</summary>
     IReadOnlyList<string> PhotosWithoutPeople();
 
-    /// <summary>Names a person, and confirms its faces as the user's.</summary>
-    void Rename(long person, string name);
-    void SetHidden(long person, bool hidden);
-
     /// <summary>
     /// Removes a person with their faces and embeddings for good, leaving no copy in the catalog's files, and
     /// remembers where the faces were so that analysing a photo again does not bring them back. Returns the faces.
     /// </summary>
     IReadOnlyList<long> Forget(long person);
 
-    /// <summary>Remembers that two people are not one, so they are not suggested again.</summary>
-    void MarkDistinct(long a, long b);
-
-    /// <summary>The pairs so marked, smaller id first.</summary>
+    /// <summary>The pairs of people marked distinct, smaller id first.</summary>
     IReadOnlySet<(long, long)> DistinctPeople();
-
-    /// <summary>Moves every face of <paramref name="from"/> to <paramref name="into"/> (confirmed) and deletes them.</summary>
-    void Merge(long into, IReadOnlyList<long> from);
-
-    /// <summary>Puts faces in a person (null: a new one) as the user's decision; returns the person's id.</summary>
-    long MoveFaces(IReadOnlyList<long> faces, long? person);
-
-    /// <summary>Takes faces out of a person and remembers that they are not that person.</summary>
-    void RejectFaces(IReadOnlyList<long> faces, long person);
-
-    /// <summary>
-    /// Ignores faces (a stranger in the background): out of any person, left out of clustering, review and
-    /// suggestions, remembered; or, with <paramref name="ignored"/> false, undoes that: the faces are clustered anew.
-    /// </summary>
-    void SetIgnored(IReadOnlyList<long> faces, bool ignored);
-
-    /// <summary>Makes one of the person's faces the one that stands for them in lists.</summary>
-    void SetCover(long person, long face);
 
     /// <summary>The ignored faces, by id.</summary>
     IReadOnlyList<long> IgnoredFaces();

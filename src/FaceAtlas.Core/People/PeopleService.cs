@@ -27,9 +27,58 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         var faces = catalog.FacesForClustering();
         var before = faces.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value).ToHashSet();
         var plan = new FaceClusterer(_options).Plan(faces, full, cancel);
-        var ids = catalog.ApplyClustering(plan.Clusters, plan.Unassigned);
+        var ids = catalog.Change(rows => Apply(rows, plan));
         return new ClusteringSummary(faces.Count, ids.Count, ids.Count(id => !before.Contains(id)),
             plan.Clusters.Sum(c => c.FaceIds.Count), plan.Unassigned.Count, started.Elapsed);
+    }
+
+    /// <summary>
+    /// Writes a clustering: machine placements for the clusters' faces (new people where needed), none for the
+    /// unassigned; a face the user placed stays where they put it. Every face named is marked clustered.
+    /// Returns the person of each cluster, in order.
+    /// </summary>
+    static List<long> Apply(IPeopleRows rows, ClusteringPlan plan)
+    {
+        var ids = new List<long>(plan.Clusters.Count);
+        foreach (var cluster in plan.Clusters)
+        {
+            long person = cluster.PersonId ?? rows.NewPerson();
+            ids.Add(person);
+            rows.PlaceFaces(cluster.FaceIds, person, FaceAssignment.Machine, unlessPlacedBy: FaceAssignment.User);
+        }
+        rows.PlaceFaces(plan.Unassigned, null, FaceAssignment.None, unlessPlacedBy: FaceAssignment.User);
+        rows.SetClustered(plan.Clusters.SelectMany(c => c.FaceIds).Concat(plan.Unassigned).ToList(), true);
+        AfterFacesMoved(rows);
+        return ids;
+    }
+
+    /// <summary>The two rules that follow any move of faces between people.</summary>
+    static void AfterFacesMoved(IPeopleRows rows)
+    {
+        DropUnnamedPeopleWithoutFaces(rows);
+        CoverEachPersonWithTheirOwnFace(rows);
+    }
+
+    /// <summary>A person the machine made lives by their faces; one the user named stays until forgotten.</summary>
+    static void DropUnnamedPeopleWithoutFaces(IPeopleRows rows)
+    {
+        var empty = rows.PeopleWithoutFaces().Where(p => !p.Named).Select(p => p.Person).ToList();
+        if (empty.Count > 0) rows.DeletePeople(empty);
+    }
+
+    /// <summary>
+    /// A person whose cover is missing or no longer theirs is covered by their most confident, largest face (the
+    /// lowest id among equals, so the choice is the same on every backend); one with no face, by none.
+    /// </summary>
+    static void CoverEachPersonWithTheirOwnFace(IPeopleRows rows)
+    {
+        var uncovered = rows.PeopleWithoutTheirOwnCover();
+        if (uncovered.Count == 0) return;
+        var best = rows.FacesForCover(uncovered)
+            .GroupBy(c => c.Person)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => (double)c.Score * c.Width * c.Height).ThenBy(c => c.Face).First().Face);
+        foreach (var person in uncovered)
+            rows.SetCover(person, best.TryGetValue(person, out var face) ? face : null);
     }
 
     public IReadOnlyList<PersonSummary> List(bool includeHidden = false) => catalog.People(includeHidden);
@@ -39,7 +88,13 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     public void Name(long person, string name)
     {
         Get(person);
-        catalog.Rename(person, CheckName(name));
+        name = CheckName(name);
+        catalog.Change(rows =>
+        {
+            rows.SetName(person, name);
+            rows.SetPlacedBy(person, FaceAssignment.User); // naming a person is saying their faces are right
+            return true;
+        });
     }
 
     /// <summary>The name as it would be kept (trimmed); throws when it cannot be one.</summary>
@@ -57,17 +112,31 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     public void Hide(long person, bool hidden)
     {
         Get(person);
-        catalog.SetHidden(person, hidden);
+        catalog.Change(rows => { rows.SetHidden(person, hidden); return true; });
     }
 
     public PersonSummary Merge(long into, IReadOnlyList<long> from)
     {
-        Get(into);
+        var target = Get(into);
         if (from.Count == 0) throw new InvalidRequestException("name at least one person to merge into the first");
         if (from.Contains(into)) throw new InvalidRequestException($"cannot merge person {into} into itself");
         RefuseRepeatedIds(from, "person");
-        foreach (var id in from) Get(id);
-        catalog.Merge(into, from);
+        var sources = from.Select(Get).ToList();
+        catalog.Change(rows =>
+        {
+            // An unnamed target takes the name of the first source that has one.
+            if (target.Name is null && sources.FirstOrDefault(s => s.Name is not null)?.Name is { } name)
+                rows.SetName(into, name);
+            foreach (var source in from)
+            {
+                rows.MoveAllFaces(source, into);
+                rows.MoveRejections(source, into); // "not Bea" stays true of the faces Bea became
+                rows.DeletePeople([source]);
+            }
+            rows.SetPlacedBy(into, FaceAssignment.User); // a merge is the user saying these faces are one person
+            AfterFacesMoved(rows);
+            return true;
+        });
         return Get(into);
     }
 
@@ -76,7 +145,16 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         CheckFaces(faces);
         if (to is { } person) Get(person);
-        return catalog.MoveFaces(faces, to);
+        return catalog.Change(rows => Move(rows, faces, to));
+    }
+
+    static long Move(IPeopleRows rows, IReadOnlyList<long> faces, long? to)
+    {
+        long person = to ?? rows.NewPerson();
+        rows.PlaceFaces(faces, person, FaceAssignment.User);
+        rows.RemoveRejections(faces, person); // moving a face into a person takes back an earlier "not this person"
+        AfterFacesMoved(rows);
+        return person;
     }
 
     /// <summary>"Not this person": the faces leave the person and never join it again.</summary>
@@ -87,7 +165,16 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         var elsewhere = faces.Where(f => people[f] != from).ToList();
         if (elsewhere.Count > 0)
             throw new InvalidRequestException($"face {string.Join(", ", elsewhere)} is not in person {from}");
-        catalog.RejectFaces(faces, from);
+        catalog.Change(rows => Reject(rows, faces, from));
+    }
+
+    static bool Reject(IPeopleRows rows, IReadOnlyList<long> faces, long person)
+    {
+        rows.PlaceFaces(faces, null, FaceAssignment.None);
+        rows.SetClustered(faces, false); // out of the person, the face looks for its neighbours again: it may be someone else
+        rows.AddRejections(faces, person);
+        AfterFacesMoved(rows);
+        return true;
     }
 
     /// <summary>The face that stands for the person in lists: one of their own.</summary>
@@ -95,14 +182,31 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         Get(person);
         if (CheckFaces([face])[face] != person) throw new InvalidRequestException($"face {face} is not in person {person}");
-        catalog.SetCover(person, face);
+        catalog.Change(rows => { rows.SetCover(person, face); return true; });
     }
 
     /// <summary>"Ignore": background strangers out of people, review and suggestions; undone with <paramref name="ignored"/> false.</summary>
     public void Ignore(IReadOnlyList<long> faces, bool ignored = true)
     {
         CheckFaces(faces);
-        catalog.SetIgnored(faces, ignored);
+        catalog.Change(rows =>
+        {
+            if (ignored)
+            {
+                rows.SetIgnored(faces, true);
+                rows.PlaceFaces(faces, null, FaceAssignment.User); // out of any person, as the user's decision
+            }
+            else
+            {
+                // Ignored no more: like a new face, to be clustered. A face that was not ignored is left alone.
+                var back = rows.IgnoredAmong(faces);
+                rows.SetIgnored(back, false);
+                rows.PlaceFaces(back, null, FaceAssignment.None);
+                rows.SetClustered(back, false);
+            }
+            AfterFacesMoved(rows);
+            return true;
+        });
     }
 
     /// <summary>
@@ -116,13 +220,16 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         var faceIds = catalog.FacesOf(person).ToHashSet();
         var faces = catalog.FacesForClustering().Where(f => faceIds.Contains(f.FaceId)).ToList();
         var groups = new FaceClusterer(_options).Split(faces, cancel);
-        var result = new List<long> { person };
-        foreach (var group in groups.Skip(1))
+        return catalog.Change(rows =>
         {
-            if (group.Count >= 2) result.Add(catalog.MoveFaces(group, null));
-            else catalog.RejectFaces(group, person);
-        }
-        return result;
+            var result = new List<long> { person };
+            foreach (var group in groups.Skip(1))
+            {
+                if (group.Count >= 2) result.Add(Move(rows, group, null));
+                else Reject(rows, group, person);
+            }
+            return result;
+        });
     }
 
     /// <summary>Forgets a person and their faces for good (see <see cref="IPeopleCatalog.Forget"/>); returns the faces.</summary>
@@ -138,7 +245,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         if (a == b) throw new InvalidRequestException("a person is always the same as themselves");
         Get(a);
         Get(b);
-        catalog.MarkDistinct(a, b);
+        catalog.Change(rows => { rows.MarkDistinct(Math.Min(a, b), Math.Max(a, b)); return true; });
     }
 
     /// <summary>Pairs of visible people whose average faces are most alike, most likely first; dismissed pairs never.</summary>

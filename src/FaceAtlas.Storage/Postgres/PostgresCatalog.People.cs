@@ -6,8 +6,6 @@ namespace FaceAtlas.Storage.Postgres;
 
 public sealed partial class PostgresCatalog
 {
-    const int Machine = (int)FaceAssignment.Machine, User = (int)FaceAssignment.User;
-
     /// <summary>The advisory lock that makes clustering one at a time per catalog (any number of machines).</summary>
     const long ClusteringLockKey = 0x4661636541746C02;
 
@@ -70,48 +68,7 @@ public sealed partial class PostgresCatalog
         return faces;
     });
 
-    public IReadOnlyList<long> ApplyClustering(IReadOnlyList<PersonCluster> clusters, IReadOnlyCollection<long> unassigned) => _db.Write((c, tx) =>
-    {
-        var ids = new List<long>(clusters.Count);
-        foreach (var cluster in clusters)
-        {
-            long person = cluster.PersonId ?? NewPerson(c, tx);
-            ids.Add(person);
-            Run(c, tx, "UPDATE faces SET person_id = @p, assigned_by = @m WHERE id = ANY(@f) AND assigned_by <> @u",
-                ("p", person), ("m", Machine), ("f", cluster.FaceIds.ToArray()), ("u", User));
-        }
-        Run(c, tx, "UPDATE faces SET person_id = NULL, assigned_by = 0 WHERE id = ANY(@f) AND assigned_by <> @u",
-            ("f", unassigned.ToArray()), ("u", User));
-        Run(c, tx, "UPDATE faces SET clustered = 1 WHERE id = ANY(@f)",
-            ("f", clusters.SelectMany(cl => cl.FaceIds).Concat(unassigned).ToArray()));
-        AfterFacesMoved(c, tx);
-        return ids;
-    });
-
-    /// <summary>The two rules that follow any move of faces between people (the catalog contract checks both).</summary>
-    static void AfterFacesMoved(NpgsqlConnection c, NpgsqlTransaction tx)
-    {
-        DropUnnamedPeopleWithoutFaces(c, tx);
-        CoverEachPersonWithTheirOwnFace(c, tx);
-    }
-
-    static void DropUnnamedPeopleWithoutFaces(NpgsqlConnection c, NpgsqlTransaction tx) =>
-        Run(c, tx, "DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)");
-
-    /// <summary>A person whose cover is missing or no longer theirs is covered by their most confident, largest face.</summary>
-    static void CoverEachPersonWithTheirOwnFace(NpgsqlConnection c, NpgsqlTransaction tx) =>
-        Run(c, tx, """
-            UPDATE people SET cover_face_id = (
-                SELECT f.id FROM faces f WHERE f.person_id = people.id ORDER BY f.score * f.w * f.h DESC, f.id LIMIT 1)
-            WHERE cover_face_id IS NULL OR NOT EXISTS (SELECT 1 FROM faces f WHERE f.id = people.cover_face_id AND f.person_id = people.id)
-            """);
-
-    static long NewPerson(NpgsqlConnection c, NpgsqlTransaction tx)
-    {
-        using var cmd = Command(c, "INSERT INTO people(created_at) VALUES (@at) RETURNING id", ("at", DateTime.UtcNow.ToString("O")));
-        cmd.Transaction = tx;
-        return (long)cmd.ExecuteScalar()!;
-    }
+    public T Change<T>(Func<IPeopleRows, T> change) => _db.Write((c, tx) => change(new Rows(c, tx)));
 
     const string PersonColumns = """
         SELECT p.id, p.name, count(f.id), count(DISTINCT f.photo_id), p.hidden, p.cover_face_id
@@ -170,16 +127,6 @@ public sealed partial class PostgresCatalog
         return (IReadOnlyList<string>)paths;
     });
 
-    public void Rename(long person, string name) => _db.Write((c, tx) =>
-    {
-        Run(c, tx, "UPDATE people SET name = @n WHERE id = @p", ("n", name), ("p", person));
-        // Naming a person is saying its faces are right.
-        Run(c, tx, "UPDATE faces SET assigned_by = @u WHERE person_id = @p", ("u", User), ("p", person));
-    });
-
-    public void SetHidden(long person, bool hidden) =>
-        _db.Write((c, tx) => Run(c, tx, "UPDATE people SET hidden = @h WHERE id = @p", ("h", hidden ? 1L : 0L), ("p", person)));
-
     public IReadOnlyList<long> Forget(long person)
     {
         var faces = _db.Write((c, tx) =>
@@ -204,9 +151,6 @@ public sealed partial class PostgresCatalog
         return faces;
     }
 
-    public void MarkDistinct(long a, long b) => _db.Write((c, tx) =>
-        Run(c, tx, "INSERT INTO distinct_people(a, b) VALUES (@a, @b) ON CONFLICT DO NOTHING", ("a", Math.Min(a, b)), ("b", Math.Max(a, b))));
-
     public IReadOnlySet<(long, long)> DistinctPeople() => _db.Read(c =>
     {
         using var cmd = Command(c, "SELECT a, b FROM distinct_people");
@@ -215,53 +159,6 @@ public sealed partial class PostgresCatalog
         while (r.Read()) pairs.Add((r.GetInt64(0), r.GetInt64(1)));
         return (IReadOnlySet<(long, long)>)pairs;
     });
-
-    public void Merge(long into, IReadOnlyList<long> from) => _db.Write((c, tx) =>
-    {
-        foreach (var source in from)
-        {
-            // An unnamed target takes the first source's name.
-            Run(c, tx, "UPDATE people SET name = (SELECT name FROM people WHERE id = @from) WHERE id = @into AND name IS NULL", ("from", source), ("into", into));
-            Run(c, tx, "UPDATE faces SET person_id = @into, assigned_by = @u WHERE person_id = @from", ("into", into), ("u", User), ("from", source));
-            Run(c, tx, "INSERT INTO face_rejections(face_id, person_id) SELECT face_id, @into FROM face_rejections WHERE person_id = @from ON CONFLICT DO NOTHING",
-                ("into", into), ("from", source));
-            Run(c, tx, "DELETE FROM face_rejections WHERE person_id = @from", ("from", source));
-            Run(c, tx, "DELETE FROM people WHERE id = @from", ("from", source));
-        }
-        Run(c, tx, "UPDATE faces SET assigned_by = @u WHERE person_id = @into", ("u", User), ("into", into));
-        AfterFacesMoved(c, tx);
-    });
-
-    public long MoveFaces(IReadOnlyList<long> faces, long? person) => _db.Write((c, tx) =>
-    {
-        long target = person ?? NewPerson(c, tx);
-        Run(c, tx, "UPDATE faces SET person_id = @p, assigned_by = @u WHERE id = ANY(@f)", ("p", target), ("u", User), ("f", faces.ToArray()));
-        // Moving a face into a person takes back an earlier "not this person".
-        Run(c, tx, "DELETE FROM face_rejections WHERE face_id = ANY(@f) AND person_id = @p", ("f", faces.ToArray()), ("p", target));
-        AfterFacesMoved(c, tx);
-        return target;
-    });
-
-    public void RejectFaces(IReadOnlyList<long> faces, long person) => _db.Write((c, tx) =>
-    {
-        // Out of the person, the face looks for its neighbours again: it may be someone else.
-        Run(c, tx, "UPDATE faces SET person_id = NULL, assigned_by = 0, clustered = 0 WHERE id = ANY(@f) AND person_id = @p",
-            ("f", faces.ToArray()), ("p", person));
-        Run(c, tx, "INSERT INTO face_rejections(face_id, person_id) SELECT f, @p FROM unnest(@f) AS f ON CONFLICT DO NOTHING",
-            ("f", faces.ToArray()), ("p", person));
-        AfterFacesMoved(c, tx);
-    });
-
-    public void SetIgnored(IReadOnlyList<long> faces, bool ignored) => _db.Write((c, tx) =>
-    {
-        Run(c, tx, ignored
-            ? "UPDATE faces SET ignored = 1, person_id = NULL, assigned_by = 2 WHERE id = ANY(@f)"
-            : "UPDATE faces SET ignored = 0, assigned_by = 0, clustered = 0 WHERE id = ANY(@f) AND ignored = 1", ("f", faces.ToArray()));
-        AfterFacesMoved(c, tx);
-    });
-
-    public void SetCover(long person, long face) =>
-        _db.Write((c, tx) => Run(c, tx, "UPDATE people SET cover_face_id = @f WHERE id = @p", ("f", face), ("p", person)));
 
     public IReadOnlyList<long> IgnoredFaces() => _db.Read(c => Ids(c, "SELECT id FROM faces WHERE ignored = 1 ORDER BY id"));
 

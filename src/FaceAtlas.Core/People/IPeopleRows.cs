@@ -1,0 +1,69 @@
+namespace FaceAtlas.Core.People;
+
+/// <summary>A face as the cover rule weighs it: its detection's confidence and its size.</summary>
+public readonly record struct CoverCandidate(long Person, long Face, float Score, float Width, float Height);
+
+/// <summary>A person with no face left, and whether they carry a name.</summary>
+public readonly record struct PersonWithoutFaces(long Person, bool Named);
+
+/// <summary>
+/// The rows of people and their faces, as one transaction that <see cref="IPeopleCatalog.Change{T}"/> opens sees
+/// them. Row operations only: what a merge names, which face covers a person, what a rejection resets are
+/// <see cref="PeopleService"/>'s rules, written once for every backend. A server catalog may run a change again
+/// after a transient failure (a lost connection, a lost race), so a change does row work and nothing else.
+/// </summary>
+public interface IPeopleRows
+{
+    /// <summary>A new unnamed, visible person; returns their id.</summary>
+    long NewPerson();
+
+    void SetName(long person, string name);
+    void SetHidden(long person, bool hidden);
+
+    /// <summary>The face that stands for the person in lists; null for none.</summary>
+    void SetCover(long person, long? face);
+
+    /// <summary>Deletes people's rows (their faces are elsewhere by now).</summary>
+    void DeletePeople(IReadOnlyCollection<long> people);
+
+    /// <summary>
+    /// Puts faces in a person (null: in none), placed by <paramref name="by"/>; a face placed by
+    /// <paramref name="unlessPlacedBy"/> is left where it is.
+    /// </summary>
+    void PlaceFaces(IReadOnlyCollection<long> faces, long? person, FaceAssignment by, FaceAssignment? unlessPlacedBy = null);
+
+    /// <summary>Every face of <paramref name="from"/> into <paramref name="into"/>, however many (one statement where the backend can).</summary>
+    void MoveAllFaces(long from, long into);
+
+    /// <summary>Records who placed every face the person holds.</summary>
+    void SetPlacedBy(long person, FaceAssignment by);
+
+    /// <summary>Marks faces as looked at by clustering (their neighbours sought), or as to be looked at again.</summary>
+    void SetClustered(IReadOnlyCollection<long> faces, bool clustered);
+
+    /// <summary>Sets the ignored mark of faces (nothing else of them).</summary>
+    void SetIgnored(IReadOnlyCollection<long> faces, bool ignored);
+
+    /// <summary>Which of these faces carry the ignored mark.</summary>
+    IReadOnlyCollection<long> IgnoredAmong(IReadOnlyCollection<long> faces);
+
+    /// <summary>Remembers that these faces are not <paramref name="person"/> (kept once per face and person).</summary>
+    void AddRejections(IReadOnlyCollection<long> faces, long person);
+
+    void RemoveRejections(IReadOnlyCollection<long> faces, long person);
+
+    /// <summary>The "not this person" marks on <paramref name="from"/> become marks on <paramref name="into"/> (once per face).</summary>
+    void MoveRejections(long from, long into);
+
+    /// <summary>Remembers that two people are not one; <paramref name="smaller"/> is the smaller id.</summary>
+    void MarkDistinct(long smaller, long larger);
+
+    /// <summary>The people who hold no face.</summary>
+    IReadOnlyList<PersonWithoutFaces> PeopleWithoutFaces();
+
+    /// <summary>People whose cover is not one of their faces: none while they have faces, or a face that left them.</summary>
+    IReadOnlyList<long> PeopleWithoutTheirOwnCover();
+
+    /// <summary>Every face of these people, as the cover rule weighs them.</summary>
+    IReadOnlyList<CoverCandidate> FacesForCover(IReadOnlyCollection<long> people);
+}

@@ -1,0 +1,101 @@
+using FaceAtlas.Core.People;
+using Npgsql;
+
+namespace FaceAtlas.Storage.Postgres;
+
+public sealed partial class PostgresCatalog
+{
+    /// <summary>People's rows inside one transaction on the server, each operation one statement; the rules are the caller's.</summary>
+    sealed class Rows(NpgsqlConnection c, NpgsqlTransaction tx) : IPeopleRows
+    {
+        void Do(string sql, params (string, object?)[] parameters) => Run(c, tx, sql, parameters);
+
+        NpgsqlCommand Query(string sql, params (string, object?)[] parameters)
+        {
+            var cmd = Command(c, sql, parameters);
+            cmd.Transaction = tx;
+            return cmd;
+        }
+
+        public long NewPerson()
+        {
+            using var cmd = Query("INSERT INTO people(created_at) VALUES (@at) RETURNING id", ("at", DateTime.UtcNow.ToString("O")));
+            return (long)cmd.ExecuteScalar()!;
+        }
+
+        public void SetName(long person, string name) => Do("UPDATE people SET name = @n WHERE id = @p", ("n", name), ("p", person));
+
+        public void SetHidden(long person, bool hidden) => Do("UPDATE people SET hidden = @h WHERE id = @p", ("h", hidden ? 1L : 0L), ("p", person));
+
+        public void SetCover(long person, long? face)
+        {
+            if (face is { } f) Do("UPDATE people SET cover_face_id = @f WHERE id = @p", ("f", f), ("p", person));
+            else Do("UPDATE people SET cover_face_id = NULL WHERE id = @p", ("p", person));
+        }
+
+        public void DeletePeople(IReadOnlyCollection<long> people) => Do("DELETE FROM people WHERE id = ANY(@p)", ("p", people.ToArray()));
+
+        public void PlaceFaces(IReadOnlyCollection<long> faces, long? person, FaceAssignment by, FaceAssignment? unlessPlacedBy = null)
+        {
+            var keep = unlessPlacedBy is { } k ? $" AND assigned_by <> {(long)k}" : "";
+            if (person is { } p)
+                Do($"UPDATE faces SET person_id = @p, assigned_by = @by WHERE id = ANY(@f){keep}", ("p", p), ("by", (long)by), ("f", faces.ToArray()));
+            else
+                Do($"UPDATE faces SET person_id = NULL, assigned_by = @by WHERE id = ANY(@f){keep}", ("by", (long)by), ("f", faces.ToArray()));
+        }
+
+        public void MoveAllFaces(long from, long into) => Do("UPDATE faces SET person_id = @into WHERE person_id = @from", ("into", into), ("from", from));
+
+        public void SetPlacedBy(long person, FaceAssignment by) => Do("UPDATE faces SET assigned_by = @by WHERE person_id = @p", ("by", (long)by), ("p", person));
+
+        public void SetClustered(IReadOnlyCollection<long> faces, bool clustered) =>
+            Do("UPDATE faces SET clustered = @c WHERE id = ANY(@f)", ("c", clustered ? 1L : 0L), ("f", faces.ToArray()));
+
+        public void SetIgnored(IReadOnlyCollection<long> faces, bool ignored) =>
+            Do("UPDATE faces SET ignored = @i WHERE id = ANY(@f)", ("i", ignored ? 1L : 0L), ("f", faces.ToArray()));
+
+        public IReadOnlyCollection<long> IgnoredAmong(IReadOnlyCollection<long> faces) =>
+            Ids(c, tx, "SELECT id FROM faces WHERE id = ANY(@f) AND ignored = 1", ("f", faces.ToArray()));
+
+        public void AddRejections(IReadOnlyCollection<long> faces, long person) =>
+            Do("INSERT INTO face_rejections(face_id, person_id) SELECT f, @p FROM unnest(@f) AS f ON CONFLICT DO NOTHING", ("f", faces.ToArray()), ("p", person));
+
+        public void RemoveRejections(IReadOnlyCollection<long> faces, long person) =>
+            Do("DELETE FROM face_rejections WHERE face_id = ANY(@f) AND person_id = @p", ("f", faces.ToArray()), ("p", person));
+
+        public void MoveRejections(long from, long into)
+        {
+            Do("INSERT INTO face_rejections(face_id, person_id) SELECT face_id, @into FROM face_rejections WHERE person_id = @from ON CONFLICT DO NOTHING",
+                ("into", into), ("from", from));
+            Do("DELETE FROM face_rejections WHERE person_id = @from", ("from", from));
+        }
+
+        public void MarkDistinct(long smaller, long larger) =>
+            Do("INSERT INTO distinct_people(a, b) VALUES (@a, @b) ON CONFLICT DO NOTHING", ("a", smaller), ("b", larger));
+
+        public IReadOnlyList<PersonWithoutFaces> PeopleWithoutFaces()
+        {
+            using var cmd = Query("SELECT id, name IS NOT NULL FROM people p WHERE NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = p.id)");
+            using var r = cmd.ExecuteReader();
+            var people = new List<PersonWithoutFaces>();
+            while (r.Read()) people.Add(new PersonWithoutFaces(r.GetInt64(0), r.GetBoolean(1)));
+            return people;
+        }
+
+        public IReadOnlyList<long> PeopleWithoutTheirOwnCover() => Ids(c, tx, """
+            SELECT id FROM people p WHERE CASE WHEN p.cover_face_id IS NULL
+                THEN EXISTS (SELECT 1 FROM faces f WHERE f.person_id = p.id)
+                ELSE NOT EXISTS (SELECT 1 FROM faces f WHERE f.id = p.cover_face_id AND f.person_id = p.id) END
+            """);
+
+        public IReadOnlyList<CoverCandidate> FacesForCover(IReadOnlyCollection<long> people)
+        {
+            using var cmd = Query("SELECT person_id, id, score, w, h FROM faces WHERE person_id = ANY(@p)", ("p", people.ToArray()));
+            using var r = cmd.ExecuteReader();
+            var faces = new List<CoverCandidate>();
+            while (r.Read())
+                faces.Add(new CoverCandidate(r.GetInt64(0), r.GetInt64(1), (float)r.GetDouble(2), (float)r.GetDouble(3), (float)r.GetDouble(4)));
+            return faces;
+        }
+    }
+}

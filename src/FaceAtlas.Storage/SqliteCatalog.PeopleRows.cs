@@ -1,0 +1,135 @@
+using FaceAtlas.Core.People;
+using Microsoft.Data.Sqlite;
+using static FaceAtlas.Storage.SqlCommands;
+
+namespace FaceAtlas.Storage;
+
+public sealed partial class SqliteCatalog
+{
+    /// <summary>People's rows inside one transaction of the catalog file; the rules are the caller's.</summary>
+    sealed class Rows(SqliteCatalog catalog, SqliteTransaction tx) : IPeopleRows
+    {
+        SqliteCommand Command(string sql, params string[] parameters) => catalog.Command(sql, tx, parameters);
+
+        /// <summary>Runs one prepared statement for each face, the face bound last.</summary>
+        void ForEachFace(IReadOnlyCollection<long> faces, string sql, string[] parameters, params object?[] values)
+        {
+            using var cmd = Command(sql, [.. parameters, "$f"]);
+            foreach (var face in faces)
+                Run(cmd, [.. values, face]);
+        }
+
+        public long NewPerson()
+        {
+            using var cmd = Command("INSERT INTO people(created_at) VALUES ($at) RETURNING id", "$at");
+            cmd.Parameters[0].Value = DateTime.UtcNow.ToString("O");
+            return Convert.ToInt64(cmd.ExecuteScalar());
+        }
+
+        public void SetName(long person, string name)
+        {
+            using var cmd = Command("UPDATE people SET name = $n WHERE id = $p", "$n", "$p");
+            Run(cmd, name, person);
+        }
+
+        public void SetHidden(long person, bool hidden)
+        {
+            using var cmd = Command("UPDATE people SET hidden = $h WHERE id = $p", "$h", "$p");
+            Run(cmd, hidden ? 1 : 0, person);
+        }
+
+        public void SetCover(long person, long? face)
+        {
+            using var cmd = Command("UPDATE people SET cover_face_id = $f WHERE id = $p", "$f", "$p");
+            Run(cmd, face, person);
+        }
+
+        public void DeletePeople(IReadOnlyCollection<long> people)
+        {
+            using var cmd = Command("DELETE FROM people WHERE id = $p", "$p");
+            foreach (var person in people) Run(cmd, person);
+        }
+
+        public void PlaceFaces(IReadOnlyCollection<long> faces, long? person, FaceAssignment by, FaceAssignment? unlessPlacedBy = null) =>
+            ForEachFace(faces, "UPDATE faces SET person_id = $p, assigned_by = $by WHERE id = $f AND assigned_by IS NOT $keep",
+                ["$p", "$by", "$keep"], person, (int)by, unlessPlacedBy is { } keep ? (int)keep : null);
+
+        public void MoveAllFaces(long from, long into)
+        {
+            using var cmd = Command("UPDATE faces SET person_id = $into WHERE person_id = $from", "$into", "$from");
+            Run(cmd, into, from);
+        }
+
+        public void SetPlacedBy(long person, FaceAssignment by)
+        {
+            using var cmd = Command("UPDATE faces SET assigned_by = $by WHERE person_id = $p", "$by", "$p");
+            Run(cmd, (int)by, person);
+        }
+
+        public void SetClustered(IReadOnlyCollection<long> faces, bool clustered) =>
+            ForEachFace(faces, "UPDATE faces SET clustered = $c WHERE id = $f", ["$c"], clustered ? 1 : 0);
+
+        public void SetIgnored(IReadOnlyCollection<long> faces, bool ignored) =>
+            ForEachFace(faces, "UPDATE faces SET ignored = $i WHERE id = $f", ["$i"], ignored ? 1 : 0);
+
+        public IReadOnlyCollection<long> IgnoredAmong(IReadOnlyCollection<long> faces)
+        {
+            using var cmd = Command("SELECT 1 FROM faces WHERE id = $f AND ignored = 1", "$f");
+            return faces.Where(face => Bind(cmd, face).ExecuteScalar() is not null).ToList();
+        }
+
+        public void AddRejections(IReadOnlyCollection<long> faces, long person) =>
+            ForEachFace(faces, "INSERT OR IGNORE INTO face_rejections(person_id, face_id) VALUES ($p, $f)", ["$p"], person);
+
+        public void RemoveRejections(IReadOnlyCollection<long> faces, long person) =>
+            ForEachFace(faces, "DELETE FROM face_rejections WHERE person_id = $p AND face_id = $f", ["$p"], person);
+
+        public void MoveRejections(long from, long into)
+        {
+            using (var move = Command("UPDATE OR IGNORE face_rejections SET person_id = $into WHERE person_id = $from", "$into", "$from"))
+                Run(move, into, from);
+            using (var left = Command("DELETE FROM face_rejections WHERE person_id = $from", "$from")) // already marked for into
+                Run(left, from);
+        }
+
+        public void MarkDistinct(long smaller, long larger)
+        {
+            using var cmd = Command("INSERT OR IGNORE INTO distinct_people(a, b) VALUES ($a, $b)", "$a", "$b");
+            Run(cmd, smaller, larger);
+        }
+
+        public IReadOnlyList<PersonWithoutFaces> PeopleWithoutFaces()
+        {
+            using var cmd = Command("SELECT id, name IS NOT NULL FROM people WHERE NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)");
+            using var r = cmd.ExecuteReader();
+            var people = new List<PersonWithoutFaces>();
+            while (r.Read()) people.Add(new PersonWithoutFaces(r.Long(0), r.Int(1) != 0));
+            return people;
+        }
+
+        public IReadOnlyList<long> PeopleWithoutTheirOwnCover()
+        {
+            using var cmd = Command("""
+                SELECT id FROM people WHERE CASE WHEN cover_face_id IS NULL
+                    THEN EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)
+                    ELSE NOT EXISTS (SELECT 1 FROM faces f WHERE f.id = people.cover_face_id AND f.person_id = people.id) END
+                """);
+            using var r = cmd.ExecuteReader();
+            var people = new List<long>();
+            while (r.Read()) people.Add(r.Long(0));
+            return people;
+        }
+
+        public IReadOnlyList<CoverCandidate> FacesForCover(IReadOnlyCollection<long> people)
+        {
+            using var cmd = Command("SELECT id, score, w, h FROM faces WHERE person_id = $p", "$p");
+            var faces = new List<CoverCandidate>();
+            foreach (var person in people)
+            {
+                using var r = Bind(cmd, person).ExecuteReader();
+                while (r.Read()) faces.Add(new CoverCandidate(person, r.Long(0), r.Float(1), r.Float(2), r.Float(3)));
+            }
+            return faces;
+        }
+    }
+}

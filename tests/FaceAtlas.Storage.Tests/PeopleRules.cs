@@ -1,0 +1,219 @@
+using FaceAtlas.Core;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.People;
+using FaceAtlas.Vision;
+using static FaceAtlas.Storage.Tests.ContractPhotos;
+
+namespace FaceAtlas.Storage.Tests;
+
+/// <summary>
+/// The rules for people (<see cref="PeopleService"/>: clustering, naming, merging, moving, rejecting, ignoring,
+/// covers, splitting), written once in Core and checked here on every backend, since each carries them out through
+/// its own rows. A new backend derives a class from this one as it does from <see cref="CatalogContract"/>.
+/// </summary>
+public abstract class PeopleRules
+{
+    /// <summary>A store for a catalog that does not exist yet; each call a different one.</summary>
+    protected abstract ICatalogStore NewStore();
+
+    [ContractFact]
+    public void Should_KeepPeopleAndTheUsersDecisions_When_ClusteredAndEdited()
+    {
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 2), Photo("/p/3.jpg", 1), Photo("/p/4.jpg", 3)]);
+        var people = new PeopleService(catalog);
+
+        var clustering = people.Cluster(full: false);
+        var list = people.List();
+        long ann = list.Single(p => p.Faces == 3).Id, bob = list.Single(p => p.Faces == 2).Id;
+        people.Name(ann, "Ann");
+        people.Hide(bob, true);
+        var lone = catalog.Faces(false).Single(f => f.PersonId is null);
+        people.MoveFaces([lone.Id], ann);
+        people.RejectFaces([lone.Id], ann);
+
+        Assert.Equal(2, clustering.People);
+        Assert.Equal("Ann", catalog.Person(ann)!.Name);
+        Assert.Equal(3, catalog.Person(ann)!.Faces);
+        Assert.Equal(3, catalog.Person(ann)!.Photos);
+        Assert.Contains(catalog.Person(ann)!.CoverFace!.Value, catalog.FacesOf(ann));
+        Assert.DoesNotContain(catalog.People(includeHidden: false), p => p.Id == bob);
+        Assert.True(catalog.People(includeHidden: true).Single(p => p.Id == bob).Hidden);
+        var stored = catalog.FacesForClustering().ToDictionary(f => f.FaceId);
+        Assert.Contains(ann, stored[lone.Id].RejectedPeople);
+        Assert.Null(stored[lone.Id].PersonId);
+        Assert.All(catalog.FacesOf(ann), f => Assert.Equal(FaceAssignment.User, stored[f].Assignment)); // naming confirms
+        Assert.Equal(3, catalog.PhotosByPerson()[ann].Count);
+        Assert.Equal(["/p/4.jpg"], catalog.PhotosWithoutPeople());
+
+        people.Cluster(full: true); // a re-run never undoes the user's work
+        Assert.Equal(3, catalog.Person(ann)!.Faces);
+        Assert.Null(catalog.FacePeople([lone.Id])[lone.Id]);
+    }
+
+    [ContractFact]
+    public void Should_MergeAndRememberDistinctPeople_When_Asked()
+    {
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 3), Photo("/p/6.jpg", 3)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        var ids = people.List().Select(p => p.Id).Order().ToList();
+
+        people.Dismiss(ids[2], ids[0]);
+        var merged = people.Merge(ids[0], [ids[1]]);
+        long moved = people.MoveFaces([catalog.FacesOf(ids[2])[0]], null);
+
+        Assert.Equal(new HashSet<(long, long)> { (ids[0], ids[2]) }, catalog.DistinctPeople());
+        Assert.Equal(4, merged.Faces);
+        Assert.Null(catalog.Person(ids[1]));
+        Assert.DoesNotContain(moved, ids);
+        Assert.Single(catalog.FacesOf(moved));
+    }
+
+    [ContractFact]
+    public void Should_NameTheMergedPersonAndMoveTheirRejections_When_Merging()
+    {
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 3),
+            Photo("/p/6.jpg", 3), Photo("/p/7.jpg", 4), Photo("/p/8.jpg", 4), Photo("/p/9.jpg", 5)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long PersonOf(int axis) => catalog.Faces(false).First(f => f.Photo.Path == $"/p/{2 * axis - 1}.jpg").PersonId!.Value;
+        long a = PersonOf(1), b = PersonOf(2), c = PersonOf(3), d = PersonOf(4);
+        var stranger = catalog.Faces(false).Single(f => f.Photo.Path == "/p/9.jpg").Id;
+        people.Name(b, "Bea");
+        people.Name(c, "Cal");
+        people.MoveFaces([stranger], b);
+        people.RejectFaces([stranger], b); // "not Bea"
+
+        // An unnamed target takes the first named source's name; the rejections of a source move with its faces
+        people.Merge(a, [b, c]);
+        Assert.Equal("Bea", catalog.Person(a)!.Name);
+        Assert.Contains(a, catalog.FacesForClustering().Single(f => f.FaceId == stranger).RejectedPeople);
+        Assert.All(catalog.FacesOf(a), f => Assert.Equal(FaceAssignment.User, catalog.FacesForClustering().Single(s => s.FaceId == f).Assignment));
+        Assert.Null(catalog.Person(b));
+        Assert.Null(catalog.Person(c));
+
+        // A named target keeps its name
+        people.Name(d, "Dot");
+        people.Merge(d, [a]);
+        Assert.Equal("Dot", catalog.Person(d)!.Name);
+        Assert.Equal(8, catalog.Person(d)!.Faces);
+    }
+
+    [ContractFact]
+    public void Should_KeepTheCoverAndDropEmptyUnnamedPeople_When_FacesLeave()
+    {
+        using var catalog = Created(NewStore());
+        // Two photos of one person; the second's face larger and as confident, so it is the cover.
+        var small = Photo("/p/1.jpg", 1);
+        var large = Photo("/p/2.jpg", 1);
+        var bigger = large.Analysis.Faces[0] with { Box = new FaceBox(10, 20, 60, 60) };
+        catalog.Commit([small, large with { Analysis = large.Analysis with { Faces = [bigger] } }, Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long ann = catalog.Faces(false).Single(f => f.Photo.Path == "/p/1.jpg").PersonId!.Value;
+        long other = catalog.Faces(false).Single(f => f.Photo.Path == "/p/3.jpg").PersonId!.Value;
+        long largeFace = catalog.Faces(false).Single(f => f.Photo.Path == "/p/2.jpg").Id;
+
+        // The cover: the most confident, largest face
+        Assert.Equal(largeFace, catalog.Person(ann)!.CoverFace);
+
+        // The cover's face leaves: the next one covers; every face leaves an unnamed person: the person goes
+        people.MoveFaces([largeFace], other);
+        Assert.Equal(catalog.FacesOf(ann).Single(), catalog.Person(ann)!.CoverFace);
+        people.MoveFaces(catalog.FacesOf(ann), other);
+        Assert.Null(catalog.Person(ann));
+
+        // A named person stays when their faces leave
+        people.Name(other, "Olga");
+        people.RejectFaces(catalog.FacesOf(other), other);
+        Assert.Equal(0, catalog.Person(other)!.Faces);
+    }
+
+    [ContractFact]
+    public void Should_LetClusteringLookAgain_When_AFaceIsRejectedOrNoLongerIgnored()
+    {
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 1)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        var faces = catalog.Faces(false).Select(f => f.Id).Order().ToList();
+        long person = catalog.FacePeople([faces[0]])[faces[0]]!.Value;
+        StoredFace Stored(long id) => catalog.FacesForClustering().Single(f => f.FaceId == id);
+
+        // Rejected: out of the person, to be clustered again, never into that person
+        people.RejectFaces([faces[0]], person);
+        Assert.False(Stored(faces[0]).Clustered);
+        Assert.Equal(FaceAssignment.None, Stored(faces[0]).Assignment);
+        people.Cluster(full: false);
+        Assert.NotEqual(person, catalog.FacePeople([faces[0]])[faces[0]]);
+
+        // Ignored: out of any person as the user's decision, out of clustering; back: clustered anew
+        people.Ignore([faces[1]], true);
+        Assert.DoesNotContain(catalog.FacesForClustering(), f => f.FaceId == faces[1]);
+        Assert.Equal([faces[1]], catalog.IgnoredFaces());
+        people.Cluster(full: true);
+        Assert.Null(catalog.FacePeople([faces[1]])[faces[1]]);
+        people.Ignore([faces[1]], false);
+        Assert.False(Stored(faces[1]).Clustered);
+        Assert.Equal(FaceAssignment.None, Stored(faces[1]).Assignment);
+        people.Cluster(full: false);
+        Assert.Equal(person, catalog.FacePeople([faces[1]])[faces[1]]);
+    }
+
+    [ContractFact]
+    public void Should_KeepIgnoredFacesOutOfPeople_When_AskedAndBackWhenUndone()
+    {
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1, 5), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 1)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long person = people.List().Single().Id;
+        var faces = catalog.FacesOf(person);
+        long stranger = catalog.Faces(false).Single(f => f.PersonId is null).Id;
+
+        people.Ignore([stranger, faces[0]]);
+        people.SetCover(person, faces[1]);
+        people.Cluster(full: true);
+
+        Assert.Equal([faces[0], stranger], catalog.IgnoredFaces().Order());
+        Assert.DoesNotContain(catalog.FacesForClustering(), f => f.FaceId == stranger || f.FaceId == faces[0]);
+        Assert.Null(catalog.FacePeople([faces[0]])[faces[0]]);
+        Assert.Equal(faces[1], catalog.Person(person)!.CoverFace);
+        Assert.Throws<InvalidRequestException>(() => people.SetCover(person, stranger));
+
+        people.Ignore([faces[0]], ignored: false);
+        people.Cluster(full: false);
+
+        Assert.Equal([stranger], catalog.IgnoredFaces());
+        Assert.Equal(person, catalog.FacePeople([faces[0]])[faces[0]]); // clustered again, back with the others
+    }
+
+    [ContractFact]
+    public void Should_SplitAPersonInOneChange_When_TheyHoldTwoPeople()
+    {
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 1), Photo("/p/4.jpg", 7), Photo("/p/5.jpg", 7), Photo("/p/6.jpg", 9)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        var all = catalog.Faces(false).Select(f => f.Id).ToList();
+        long person = people.MoveFaces(all, null); // the user's mistake: three people in one
+        people.Name(person, "Ann");
+
+        var result = people.Split(person);
+
+        // The largest group stays, a group of two is a new person, the lone face leaves and is rejected
+        Assert.Equal(2, result.Count);
+        Assert.Equal(person, result[0]);
+        long PersonAt(string path) => catalog.Faces(false).Single(f => f.Photo.Path == path).PersonId ?? 0;
+        Assert.Equal([person, person, person], new[] { "/p/1.jpg", "/p/2.jpg", "/p/3.jpg" }.Select(PersonAt));
+        Assert.Equal([result[1], result[1]], new[] { "/p/4.jpg", "/p/5.jpg" }.Select(PersonAt));
+        var lone = catalog.Faces(false).Single(f => f.Photo.Path == "/p/6.jpg").Id;
+        Assert.Null(catalog.FacePeople([lone])[lone]);
+        Assert.Contains(person, catalog.FacesForClustering().Single(f => f.FaceId == lone).RejectedPeople);
+        Assert.Equal("Ann", catalog.Person(person)!.Name);
+        Assert.Contains(catalog.Person(result[1])!.CoverFace!.Value, catalog.FacesOf(result[1]));
+    }
+}
