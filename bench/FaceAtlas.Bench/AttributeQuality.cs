@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Vision;
 using SkiaSharp;
 

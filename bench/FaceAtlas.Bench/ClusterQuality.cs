@@ -1,10 +1,11 @@
-using FaceAtlas.Vectors;
 using System.Diagnostics;
 using System.Globalization;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Evaluation;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using FaceAtlas.Storage;
+using FaceAtlas.Vectors;
 
 namespace FaceAtlas.Bench;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Bench;

@@ -1,5 +1,6 @@
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Evaluation;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using FaceAtlas.Storage;
 
@@ -61,6 +62,6 @@ internal static class IncrementalQuality
     static void Write(SqliteCatalog catalog, IEnumerable<List<FaceRecord>> photos) =>
         catalog.Commit(photos.Select(faces => (PhotoOutcome)new PhotoOutcome.Analysed(
             new PhotoFile(faces[0].Photo.Path, 1, 1), [1],
-            new Vision.PhotoAnalysis(faces[0].Photo.Width, faces[0].Photo.Height, "JPEG",
-                faces.Select(f => new Vision.FaceObservation(f.Box, f.Score, f.Points, f.Embedding!, f.Attributes)).ToList()))).ToList());
+            new PhotoAnalysis(faces[0].Photo.Width, faces[0].Photo.Height, "JPEG",
+                faces.Select(f => new FaceObservation(f.Box, f.Score, f.Points, f.Embedding!, f.Attributes)).ToList()))).ToList());
 }

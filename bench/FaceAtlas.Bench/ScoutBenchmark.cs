@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Vision;
 using SkiaSharp;
 

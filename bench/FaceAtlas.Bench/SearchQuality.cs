@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Evaluation;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using FaceAtlas.Core.Search;
 using FaceAtlas.Storage;

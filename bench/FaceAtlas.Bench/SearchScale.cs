@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.Search;
 using FaceAtlas.Storage;
 using FaceAtlas.Vision;

@@ -1,11 +1,12 @@
-using FaceAtlas.Vectors;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Evaluation;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using FaceAtlas.Storage;
+using FaceAtlas.Vectors;
 using FaceAtlas.Vision;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using FaceAtlas.Storage;
 using FaceAtlas.Testing;

@@ -1,3 +1,4 @@
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using FaceAtlas.Storage;
 using FaceAtlas.Vision;

@@ -1,4 +1,5 @@
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 
 namespace FaceAtlas.Cli;
 
@@ -21,11 +22,11 @@ internal static class FaceJson
     }
 
     /// <summary>The estimated attributes, or nothing for a face indexed before they existed (re-index to get them).</summary>
-    public static void WriteAttributes(System.Text.Json.Utf8JsonWriter json, Vision.FaceAttributes? a)
+    public static void WriteAttributes(System.Text.Json.Utf8JsonWriter json, FaceAttributes? a)
     {
         if (a is null) return;
         json.WriteNumber("age", Math.Round(a.Age, 1));
-        json.WriteString("gender", a.Gender == Vision.Gender.Female ? "f" : "m");
+        json.WriteString("gender", a.Gender == Gender.Female ? "f" : "m");
         json.WriteNumber("yaw", Math.Round(a.Pose.Yaw, 1));
         json.WriteNumber("pitch", Math.Round(a.Pose.Pitch, 1));
         json.WriteNumber("roll", Math.Round(a.Pose.Roll, 1));

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using FaceAtlas.Core.Catalog;
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
 using Microsoft.Data.Sqlite;
 using static FaceAtlas.Storage.SqlCommands;
 
@@ -102,7 +102,7 @@ internal sealed class OutcomeWriter : IDisposable
     static byte[] PointBytes(FaceObservation face) => MemoryMarshal.AsBytes(face.Points.ToArray().AsSpan()).ToArray();
 
     void WriteEmbedding(long faceId, FaceObservation face) =>
-        Run(_insertEmbedding, faceId, FaceEmbedder.ModelId, MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray());
+        Run(_insertEmbedding, faceId, Embeddings.ModelId, MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray());
 
     /// <summary>Writes a new face and its embedding; <paramref name="drawn"/>: one the user drew. Returns its id.</summary>
     public long InsertFace(long photoId, FaceObservation face, bool drawn)

@@ -1,5 +1,5 @@
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
-using FaceAtlas.Vision;
 using Microsoft.Data.Sqlite;
 using static FaceAtlas.Storage.SqlCommands;
 
@@ -31,7 +31,7 @@ public sealed partial class SqliteCatalog
             """))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
-                faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, FaceEmbedder.Dimensions),
+                faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions),
                     r.IsDBNull(3) ? null : r.Long(3), (FaceAssignment)r.Int(4),
                     rejections.TryGetValue(r.Long(0), out var rejected) ? rejected : [], r.Int(5) != 0));
         return faces;

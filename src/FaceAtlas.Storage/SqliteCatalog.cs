@@ -1,7 +1,7 @@
 using FaceAtlas.Core;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
-using FaceAtlas.Vision;
 using Microsoft.Data.Sqlite;
 
 namespace FaceAtlas.Storage;
@@ -203,7 +203,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
             var box = new FaceBox(reader.Float(3), reader.Float(4), reader.Float(5), reader.Float(6));
             var points = FivePoints.FromArray(reader.Floats(8, 10));
             float[]? embedding = withEmbeddings && !reader.IsDBNull(23)
-                ? reader.Floats(23, FaceEmbedder.Dimensions)
+                ? reader.Floats(23, Embeddings.Dimensions)
                 : null;
             var taken = CaptureDate.Parse(reader.IsDBNull(19) ? null : reader.GetString(19), reader.IsDBNull(20) ? null : reader.GetString(20));
             var photo = new PhotoRef(reader.Long(1), reader.Text(2), reader.Int(10), reader.Int(11), taken, reader.IsDBNull(22) ? null : reader.Long(22));
@@ -259,7 +259,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     {
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
-            yield return new FaceVector(reader.Long(0), reader.Floats(1, FaceEmbedder.Dimensions), ReadAttributes(reader, 2));
+            yield return new FaceVector(reader.Long(0), reader.Floats(1, Embeddings.Dimensions), ReadAttributes(reader, 2));
     }
 
     public IEnumerable<CatalogRows> ReadAll() =>

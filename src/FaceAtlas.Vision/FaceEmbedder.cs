@@ -1,3 +1,4 @@
+using FaceAtlas.Core.Faces;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceAtlas.Vision;
@@ -8,8 +9,8 @@ namespace FaceAtlas.Vision;
 /// </summary>
 public sealed class FaceEmbedder : IDisposable
 {
-    public const int Dimensions = 512;
-    public const string ModelId = "fr_feature@faceplugin-0.0.1";
+    public const int Dimensions = Embeddings.Dimensions;
+    public const string ModelId = Embeddings.ModelId;
 
     /// <summary>
     /// Cosine similarity at or above which two faces are taken for the same person; calibrated on LFW pairs
@@ -48,14 +49,9 @@ public sealed class FaceEmbedder : IDisposable
         }
     }
 
-    public static void Normalize(Span<float> v)
-    {
-        float norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(v));
-        if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
-    }
+    public static void Normalize(Span<float> v) => Embeddings.Normalize(v);
 
-    public static float Similarity(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
-        System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
+    public static float Similarity(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Embeddings.Similarity(a, b);
 
     public void Dispose() => _model.Dispose();
 }

@@ -1,3 +1,5 @@
+using FaceAtlas.Core.Faces;
+
 namespace FaceAtlas.Vision;
 
 /// <summary>Finds faces of every size in a photo by running the detector over a <see cref="DetectionPyramid"/>.</summary>

@@ -1,3 +1,5 @@
+using FaceAtlas.Core.Faces;
+
 namespace FaceAtlas.Vision;
 
 /// <summary>

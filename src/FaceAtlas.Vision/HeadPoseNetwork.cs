@@ -1,3 +1,4 @@
+using FaceAtlas.Core.Faces;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using FaceAtlas.Core.Faces;
 
 namespace FaceAtlas.Vision;
 

@@ -1,3 +1,4 @@
+using FaceAtlas.Core.Faces;
 using SkiaSharp;
 
 namespace FaceAtlas.Vision;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using FaceAtlas.Core.Faces;
 using SkiaSharp;
 
 namespace FaceAtlas.Vision;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using FaceAtlas.Core.Faces;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceAtlas.Vision;

@@ -1,10 +1,10 @@
 using FaceAtlas.Core;
 using FaceAtlas.Core.Application;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using FaceAtlas.Core.Search;
 using FaceAtlas.Core.Thumbnails;
-using FaceAtlas.Vision;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -53,10 +53,13 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// </summary>
     readonly IFaceCatalog _keepOpen = options.Catalog.Open();
 
-    readonly ThumbnailCache _thumbnails = ThumbnailCache.Beside(options.Catalog.LocalFiles);
-    /// <summary>Searches, with the search index kept between them, and the one analyser the pages' drawn faces use too.</summary>
-    readonly SearchService _search = new(options.Catalog, new Lazy<FaceAnalyzer>(() => new FaceAnalyzer()));
-    readonly SemaphoreSlim _analyzing = new(1);
+    readonly PhotoPictures _pictures = new(options.Pictures);
+    readonly ThumbnailCache _thumbnails = ThumbnailCache.Beside(options.Catalog.LocalFiles, new PhotoPictures(options.Pictures));
+    /// <summary>The one analyser query photos and drawn faces go through, a photo at a time.</summary>
+    readonly SharedAnalyzer _analyzer = new(options.NewAnalyzer);
+    /// <summary>Searches, with the search index kept between them (made at the first; a second made in a race is dropped unused).</summary>
+    SearchService Search => LazyInitializer.EnsureInitialized(ref _search, () => new SearchService(options.Catalog, _analyzer));
+    SearchService? _search;
     /// <summary>
     /// Photos decoded at once for previews and thumbnails: a decoded 12 MP photo holds 48 MB, so fifty pages asking
     /// at once would otherwise hold gigabytes; more than the cores would not be faster anyway.
@@ -65,7 +68,11 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
 
     IFaceCatalog Open() => options.Catalog.Open();
 
-    public void Dispose() => _keepOpen.Dispose();
+    public void Dispose()
+    {
+        _keepOpen.Dispose();
+        _analyzer.Dispose();
+    }
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -194,7 +201,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         if (photo is not { } found) throw new NotFoundException($"no photo {id}");
         try
         {
-            var jpeg = PhotoPictures.Preview(found, size, firstFaceMs);
+            var jpeg = _pictures.Preview(found, size, firstFaceMs);
             Cache(http);
             return Results.Bytes(jpeg, "image/jpeg");
         }
@@ -218,7 +225,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         catch (DiskFullException)
         {
             // No room to keep it: the page still gets its thumbnail, made for this request only.
-            return ThumbnailCache.Render(face) is { } jpeg ? Results.Bytes(jpeg, "image/jpeg") : throw Unreadable(face);
+            return _thumbnails.Render(face) is { } jpeg ? Results.Bytes(jpeg, "image/jpeg") : throw Unreadable(face);
         }
         if (path is null) throw Unreadable(face);
         Cache(http);
@@ -228,17 +235,12 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// <summary>A face drawn on the photo page: embedded by the shared analyser, one photo at a time, as searches are.</summary>
     async Task<IResult> DrawAsync(long photo, DrawRequest body)
     {
-        await _analyzing.WaitAsync();
-        try
+        var (face, person) = await _analyzer.UseAsync(analyzer =>
         {
             using var catalog = Open();
-            var (face, person) = new DrawnFaces(catalog, _search.Analyzer.Value).Add(photo, body.Box ?? [], body.To, body.Name);
-            return Results.Ok(new DrawnView(face, person));
-        }
-        finally
-        {
-            _analyzing.Release();
-        }
+            return new DrawnFaces(catalog, analyzer).Add(photo, body.Box ?? [], body.To, body.Name);
+        });
+        return Results.Ok(new DrawnView(face, person));
     }
 
     static NotFoundException Unreadable(FaceRecord face) => new($"the photo of face {face.Id} cannot be read now; index again");
@@ -269,7 +271,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         var query = new SearchQuery.Photo(bytes.ToArray(), Path.GetFileName(file.FileName));
         return Read(c =>
         {
-            var result = _search.Search(c, query, new SearchOptions()); // the default rule, as `search PHOTO` answers
+            var result = Search.Search(c, query, new SearchOptions()); // the default rule, as `search PHOTO` answers
             var names = Names(c);
             return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId,
                 h.Face.PersonId is { } p ? names.GetValueOrDefault(p) : null, MathF.Round(h.Similarity, 4), Match: h.Match.Name(),

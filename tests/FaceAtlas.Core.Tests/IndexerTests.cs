@@ -207,7 +207,7 @@ public sealed class IndexerTests(AnalyzerFixture fixture) : IClassFixture<Analyz
         CopyPhotos("lfw-dev/Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "deepface-tests/person_03/img47.jpg");
         await IndexAsync(_temp.Path);
         var before = Faces();
-        var cache = Thumbnails.ThumbnailCache.Beside(CatalogFile);
+        var cache = Thumbnails.ThumbnailCache.Beside(CatalogFile, new(new PictureRenderer()));
         Assert.All(before, f => Assert.NotNull(cache.PathFor(f)));
 
         // When: the folder is indexed again

@@ -1,5 +1,6 @@
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Evaluation;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using FaceAtlas.Storage;
 using FaceAtlas.Vision;

@@ -1,7 +1,8 @@
-using FaceAtlas.Vectors;
 using System.Numerics.Tensors;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.Search;
+using FaceAtlas.Vectors;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Tests;

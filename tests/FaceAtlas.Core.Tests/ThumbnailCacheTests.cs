@@ -1,4 +1,5 @@
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.Thumbnails;
 using FaceAtlas.Vision;
 
@@ -15,7 +16,7 @@ public sealed class ThumbnailCacheTests : IDisposable
         var catalog = Path.Combine(_temp.Path, "c.db");
         Directory.CreateDirectory(catalog + ".thumbs");
 
-        var cache = ThumbnailCache.Beside(catalog);
+        var cache = ThumbnailCache.Beside(catalog, new(new PictureRenderer()));
 
         Assert.True(CacheTag.IsTag(Path.Combine(cache.Folder, CacheTag.FileName)));
     }
@@ -28,7 +29,7 @@ public sealed class ThumbnailCacheTests : IDisposable
         var catalog = Path.Combine(_temp.Path, "c.db");
         Directory.CreateDirectory(Path.Combine(catalog + ".thumbs", CacheTag.FileName));
 
-        var cache = ThumbnailCache.Beside(catalog);
+        var cache = ThumbnailCache.Beside(catalog, new(new PictureRenderer()));
 
         Assert.Equal(Path.GetFullPath(catalog + ".thumbs"), cache.Folder);
         Assert.Equal([CacheTag.FileName], Directory.GetFileSystemEntries(cache.Folder).Select(Path.GetFileName)); // no temporary file left
@@ -70,7 +71,7 @@ public sealed class ThumbnailCacheTests : IDisposable
         File.WriteAllBytes(photo, TestPhotos.Png(1200, 900));
         var face = new FaceRecord(7, new PhotoRef(1, photo, 1200, 900), new FaceBox(400, 300, 200, 200), 0.99f,
             new FivePoints(new(450, 350), new(550, 350), new(500, 400), new(460, 450), new(540, 450)), null, null);
-        var cache = ThumbnailCache.Beside(Path.Combine(_temp.Path, "c.db"));
+        var cache = ThumbnailCache.Beside(Path.Combine(_temp.Path, "c.db"), new(new PictureRenderer()));
         using var start = new Barrier(10);
 
         // When: ten threads (ten pages' requests) ask for it at the same moment

@@ -2,7 +2,6 @@ using FaceAtlas.Core;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Indexing;
 using FaceAtlas.Core.People;
-using FaceAtlas.Vision;
 
 using static FaceAtlas.Storage.Tests.ContractPhotos;
 

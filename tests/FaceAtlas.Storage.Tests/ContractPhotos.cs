@@ -1,5 +1,5 @@
 using FaceAtlas.Core.Catalog;
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
 
 namespace FaceAtlas.Storage.Tests;
 
@@ -14,7 +14,7 @@ internal static class ContractPhotos
         var v = new float[512];
         v[axis] = 1;
         v[(axis + 1) % 512] = jitter;
-        FaceEmbedder.Normalize(v);
+        Embeddings.Normalize(v);
         return v;
     }
 

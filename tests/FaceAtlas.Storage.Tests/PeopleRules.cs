@@ -1,7 +1,7 @@
 using FaceAtlas.Core;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
-using FaceAtlas.Vision;
 using static FaceAtlas.Storage.Tests.ContractPhotos;
 
 namespace FaceAtlas.Storage.Tests;

@@ -1,9 +1,9 @@
 using FaceAtlas.Core;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.Indexing;
 using FaceAtlas.Core.People;
 using FaceAtlas.Storage.Postgres;
-using FaceAtlas.Vision;
 using Npgsql;
 
 namespace FaceAtlas.Storage.Tests;
@@ -37,7 +37,7 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
     static PhotoOutcome.Analysed Analysed(string path, int faces = 1) => new(new PhotoFile(path, 100, 1), [1, 2, 3],
         new PhotoAnalysis(640, 480, "JPEG", Enumerable.Range(0, faces).Select(i =>
         {
-            var v = new float[FaceEmbedder.Dimensions];
+            var v = new float[Embeddings.Dimensions];
             v[i] = 1;
             return new FaceObservation(new FaceBox(10 + 100 * i, 20, 30, 30), 0.9f, Points, v);
         }).ToList())) { Taken = new CaptureDate(new DateTime(2020, 1, 1), null, DateSource.File) };

@@ -1,3 +1,4 @@
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Vision;
 using SkiaSharp;
 

@@ -1,3 +1,4 @@
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Vision.Tests;

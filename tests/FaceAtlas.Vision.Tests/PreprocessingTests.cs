@@ -1,4 +1,5 @@
 using System.Numerics;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Testing;
 using FaceAtlas.Vision;
 using SkiaSharp;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Vision;
 using SkiaSharp;
 

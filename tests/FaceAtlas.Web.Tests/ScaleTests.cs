@@ -1,4 +1,5 @@
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using FaceAtlas.Storage;
 using FaceAtlas.Vision;

@@ -92,7 +92,8 @@ public sealed class WebFixture : IAsyncLifetime
             catalog = _temp.File($"c{Guid.NewGuid():N}.db");
             File.Copy(BaseCatalog, catalog);
         }
-        var options = new ServeOptions(CatalogStores.For(catalog), IPAddress.Loopback, 0, token);
+        var options = new ServeOptions(CatalogStores.For(catalog), IPAddress.Loopback, 0, token)
+            { NewAnalyzer = () => new FaceAnalyzer(), Pictures = new PictureRenderer() };
         var app = WebServer.Build(options);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Vision;
 
 namespace FaceAtlas.Cli.Commands;

@@ -73,7 +73,7 @@ public static class IndexCommand
         using var writer = store.OpenForWriting();
         var progress = new ConsoleProgress(stderr, interactive: !Console.IsErrorRedirected);
         if (parse.GetValue(Watch))
-            return await WatchReport.RunAsync(store, writer, roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads), Videos = VideoTools.Find() }, !parse.GetValue(NoCluster),
+            return await WatchReport.RunAsync(store, writer, roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads), Videos = VideoAnalyzer.Find(analyzer) }, !parse.GetValue(NoCluster),
                 TimeSpan.FromSeconds(parse.GetValue(WatchReport.Rescan)), stdout, stderr, cancel);
         var service = new IndexService(store, writer);
         IndexReport.FollowUps(service, stdout, stderr);
@@ -86,7 +86,7 @@ public static class IndexCommand
         IndexRun run;
         try
         {
-            run = await service.RunAsync(roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads), Videos = VideoTools.Find() },
+            run = await service.RunAsync(roots, analyzer, new IndexOptions { Threads = parse.GetValue(Threads), Videos = VideoAnalyzer.Find(analyzer) },
                 cluster: !parse.GetValue(NoCluster), progress, cancel);
         }
         catch (OperationCanceledException)

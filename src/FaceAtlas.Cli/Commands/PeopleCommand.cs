@@ -43,7 +43,7 @@ public static class PeopleCommand
         command.SetAction(parse => WithPeople(parse, (people, catalog) =>
         {
             var list = people.List(parse.GetValue(all));
-            var cache = FaceAtlas.Core.Thumbnails.ThumbnailCache.Beside(CatalogAccess.Store(parse).LocalFiles);
+            var cache = FaceAtlas.Core.Thumbnails.ThumbnailCache.Beside(CatalogAccess.Store(parse).LocalFiles, new(new Vision.PictureRenderer()));
             string? Thumbnail(PersonSummary p) => parse.GetValue(thumbnails) && p.CoverFace is { } cover && catalog.Face(cover) is { } face
                 ? cache.PathFor(face) : null;
             if (parse.GetValue(Format) == OutputFormat.Jsonl)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FaceAtlas.Core;
 using FaceAtlas.Core.Application;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.Search;
 using FaceAtlas.Vision;
 
@@ -58,19 +59,11 @@ public static class SearchCommand
                 : new SearchQuery.Photo(ReadQueryPhoto(queryPath!), queryPath!, parse.GetValue(FaceNumber));
             var store = CatalogAccess.Store(parse);
             using var catalog = store.Open();
-            var analyzer = new Lazy<FaceAnalyzer>(() => new FaceAnalyzer());
+            using var analyzer = new SharedAnalyzer(() => new FaceAnalyzer());
             var search = new SearchService(store, analyzer);
             search.IndexChanging += message => Console.Error.WriteLine($"faceatlas: {message}");
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            SearchResult result;
-            try
-            {
-                result = search.Search(catalog, query, new SearchOptions(parse.GetValue(MinSimilarity), parse.GetValue(Top), filter, mode));
-            }
-            finally
-            {
-                if (analyzer.IsValueCreated) analyzer.Value.Dispose();
-            }
+            var result = search.Search(catalog, query, new SearchOptions(parse.GetValue(MinSimilarity), parse.GetValue(Top), filter, mode));
             Write(result, parse.GetValue(Format), watch.Elapsed, parse.GetValue(MinSimilarity) is null);
             return ExitCodes.Success;
         });
@@ -87,11 +80,11 @@ public static class SearchCommand
             if (parts.Length != 2 || !TryAge(parts[0], out minAge) || !TryAge(parts[1], out maxAge) || (minAge is null && maxAge is null) || minAge > maxAge)
                 throw new UsageException($"--age {age}: give a range of years, as 20-40, 60- or -12");
         }
-        Vision.Gender? gender = parse.GetValue(GenderOption)?.ToLowerInvariant() switch
+        Gender? gender = parse.GetValue(GenderOption)?.ToLowerInvariant() switch
         {
             null => null,
-            "f" or "female" => Vision.Gender.Female,
-            "m" or "male" => Vision.Gender.Male,
+            "f" or "female" => Gender.Female,
+            "m" or "male" => Gender.Male,
             var other => throw new UsageException($"--gender {other}: give f or m"),
         };
         float minQuality = parse.GetValue(MinQuality);

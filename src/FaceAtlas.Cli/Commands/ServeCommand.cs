@@ -42,7 +42,7 @@ public static class ServeCommand
             // Watching makes the catalog when it is new and holds the writer's lock for as long as it serves.
             using var writer = watched.Length > 0 ? store.OpenForWriting() : null;
             using (store.Open()) { } // a missing or foreign catalog is said now, not on the first request
-            var options = ServeOptions.For(store, IPAddress.Parse(parse.GetValue(Bind)!), parse.GetValue(Port));
+            var options = ServeOptions.For(store, IPAddress.Parse(parse.GetValue(Bind)!), parse.GetValue(Port), () => new Vision.FaceAnalyzer(), new Vision.PictureRenderer());
             await using var app = WebServer.Build(options);
             await app.StartAsync(cancel);
             Console.WriteLine($"FaceAtlas is at {WebServer.Address(app, options)}  (Ctrl+C to stop)");
@@ -53,7 +53,7 @@ public static class ServeCommand
                 if (writer is not null)
                 {
                     using var analyzer = new Vision.FaceAnalyzer();
-                    await WatchReport.RunAsync(store, writer, watched, analyzer, new Core.Indexing.IndexOptions { Videos = Vision.VideoTools.Find() }, cluster: true,
+                    await WatchReport.RunAsync(store, writer, watched, analyzer, new Core.Indexing.IndexOptions { Videos = Vision.VideoAnalyzer.Find(analyzer) }, cluster: true,
                         TimeSpan.FromSeconds(parse.GetValue(WatchReport.Rescan)), Console.Out, Console.Error, cancel);
                 }
                 await Task.Delay(Timeout.Infinite, cancel);

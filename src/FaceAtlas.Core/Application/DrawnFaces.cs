@@ -1,6 +1,6 @@
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
-using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Application;
 
@@ -8,7 +8,7 @@ namespace FaceAtlas.Core.Application;
 /// A face the detector missed, drawn by hand on its photo and given to a person: embedded from the drawn box, it
 /// then takes part in search and clustering like any other face.
 /// </summary>
-public sealed class DrawnFaces(IFaceCatalog catalog, FaceAnalyzer analyzer)
+public sealed class DrawnFaces(IFaceCatalog catalog, IFaceAnalyzer analyzer)
 {
     /// <summary>The smallest face that can be drawn, in pixels of the photo: the detector's own floor.</summary>
     public const float MinSide = 16;

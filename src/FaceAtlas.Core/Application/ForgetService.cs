@@ -20,7 +20,7 @@ public sealed class ForgetService(ICatalogStore store)
         // The writer's lock: an index running now could be writing this person's faces.
         using var writer = store.OpenForWriting(create: false);
         var faces = new PeopleService(writer.Catalog).Forget(person);
-        int thumbnails = ThumbnailCache.Beside(store.LocalFiles).Remove(faces);
+        int thumbnails = ThumbnailCache.RemoveBeside(store.LocalFiles, faces);
         bool index = new FaceSearch(writer.Catalog, FaceSearch.IndexPathFor(store.LocalFiles)).EraseRemovedFaces();
         return new ForgetOutcome(person, faces.Count, thumbnails, index);
     }

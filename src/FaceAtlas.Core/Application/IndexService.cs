@@ -1,9 +1,9 @@
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.Indexing;
 using FaceAtlas.Core.People;
 using FaceAtlas.Core.Search;
 using FaceAtlas.Core.Tags;
-using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Application;
 
@@ -38,7 +38,7 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// <see cref="OperationCanceledException"/> (the finished ones are saved); a stop during the follow-up is told in
     /// the result, every photo being saved by then.
     /// </summary>
-    public async Task<IndexRun> RunAsync(IReadOnlyList<string> roots, FaceAnalyzer analyzer, IndexOptions options, bool cluster,
+    public async Task<IndexRun> RunAsync(IReadOnlyList<string> roots, IFaceAnalyzer analyzer, IndexOptions options, bool cluster,
         IProgress<IndexProgress> progress, CancellationToken cancel)
     {
         var summary = await IndexAsync(roots, analyzer, options, progress, cancel);
@@ -61,13 +61,13 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// docs/BENCHMARKS.md). Elsewhere they load once the index knows it has photos to analyse, so a
     /// re-run that finds nothing new never loads them.
     /// </summary>
-    public static void LoadModelsEarly(ICatalogStore store, FaceAnalyzer analyzer)
+    public static void LoadModelsEarly(ICatalogStore store, IFaceAnalyzer analyzer)
     {
         if (store.IsNew) analyzer.Prepare();
     }
 
     /// <summary>Brings the catalog in step with <paramref name="roots"/>; progress goes to the caller and, every 2 s, to other processes.</summary>
-    public Task<IndexSummary> IndexAsync(IReadOnlyList<string> roots, FaceAnalyzer analyzer, IndexOptions options,
+    public Task<IndexSummary> IndexAsync(IReadOnlyList<string> roots, IFaceAnalyzer analyzer, IndexOptions options,
         IProgress<IndexProgress> progress, CancellationToken cancel) =>
         new PhotoIndexer(writer.Catalog, analyzer, options, writer.SharedWork).RunAsync(roots, new PublishedProgress(progress, writer), cancel);
 
@@ -88,7 +88,7 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// Names faces from the named regions the run read in the photos' XMP and sidecars (see <see cref="FaceTagging"/>);
     /// before <see cref="FollowUp"/>, so clustering builds on those names.
     /// </summary>
-    public TagSummary ReadTags(IndexSummary summary, FaceAnalyzer analyzer) =>
+    public TagSummary ReadTags(IndexSummary summary, IFaceAnalyzer analyzer) =>
         summary.Tagged.Count == 0 ? TagSummary.None : new FaceTagging(writer.Catalog, analyzer).Apply(summary.Tagged);
 
     /// <summary>How long a watched folder must be quiet after a change before it is indexed.</summary>
@@ -103,7 +103,7 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// Each pass reads tags, tells <see cref="Indexed"/>, then does the follow-up. Ends when cancelled; a pass
     /// cut short keeps what it finished, like an interrupted index.
     /// </summary>
-    public async Task WatchAsync(IReadOnlyList<string> roots, FaceAnalyzer analyzer, IndexOptions options, bool cluster,
+    public async Task WatchAsync(IReadOnlyList<string> roots, IFaceAnalyzer analyzer, IndexOptions options, bool cluster,
         TimeSpan rescanEvery, IProgress<IndexProgress> progress,
         Action<IReadOnlyList<string>> unwatched, CancellationToken cancel)
     {

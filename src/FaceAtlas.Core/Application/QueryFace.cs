@@ -1,4 +1,4 @@
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
 
 namespace FaceAtlas.Core.Application;
 
@@ -9,7 +9,7 @@ public static class QueryFace
     /// The embedding of the <paramref name="number"/>th largest face in <paramref name="photo"/> (1: the largest).
     /// A photo that cannot be read, or holds no such face, is an invalid request, not an empty answer.
     /// </summary>
-    public static float[] Find(FaceAnalyzer analyzer, ReadOnlySpan<byte> photo, string name, int number = 1)
+    public static float[] Find(IFaceAnalyzer analyzer, ReadOnlySpan<byte> photo, string name, int number = 1)
     {
         PhotoAnalysis analysis;
         try

@@ -1,4 +1,5 @@
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.Search;
 
 namespace FaceAtlas.Core.Application;
@@ -22,15 +23,11 @@ public abstract record SearchQuery
 /// The search use case both front ends call: the query's embedding (a photo's face through the shared analyser), the
 /// answer for a catalog with no faces (<see cref="NotFoundException"/>), and the search index's life: found or built
 /// at the first search, caught up at each later one and kept in between (loading it for each would cost seconds at a
-/// million faces). Searches run one at a time; a query photo is analysed before the turn is taken.
+/// million faces). Searches run one at a time; a query photo is analysed (in its turn of the shared analyser) before.
 /// </summary>
-public sealed class SearchService(ICatalogStore store, Lazy<Vision.FaceAnalyzer> analyzer)
+public sealed class SearchService(ICatalogStore store, SharedAnalyzer analyzer)
 {
-    /// <summary>The analyser query photos go through, loaded at the first: shared with a caller that analyses too.</summary>
-    public Lazy<Vision.FaceAnalyzer> Analyzer => analyzer;
-
     readonly Lock _searching = new();
-    readonly SemaphoreSlim _analyzing = new(1);
     SearchIndex? _index;
 
     /// <summary>Told, in words for a person, when the index is built or caught up (a moment at scale).</summary>
@@ -40,7 +37,9 @@ public sealed class SearchService(ICatalogStore store, Lazy<Vision.FaceAnalyzer>
     {
         if (catalog.Counts().Faces == 0)
             throw new NotFoundException("the catalog has no faces yet; run 'faceatlas index PATH' first");
-        float[]? embedding = query is SearchQuery.Photo photo ? Embed(photo) : null;
+        float[]? embedding = query is SearchQuery.Photo photo
+            ? analyzer.Use(a => QueryFace.Find(a, photo.Bytes, photo.Name, photo.Number))
+            : null;
         lock (_searching)
         {
             var search = new FaceSearch(catalog, FaceSearch.IndexPathFor(store.LocalFiles), _index);
@@ -61,20 +60,6 @@ public sealed class SearchService(ICatalogStore store, Lazy<Vision.FaceAnalyzer>
             var result = search.Search(embedding, options, known);
             _index = search.LoadedIndex;
             return result;
-        }
-    }
-
-    /// <summary>One query photo analysed at a time: the analyser's sessions are shared, and a photo is a core's work.</summary>
-    float[] Embed(SearchQuery.Photo photo)
-    {
-        _analyzing.Wait();
-        try
-        {
-            return QueryFace.Find(analyzer.Value, photo.Bytes, photo.Name, photo.Number);
-        }
-        finally
-        {
-            _analyzing.Release();
         }
     }
 }

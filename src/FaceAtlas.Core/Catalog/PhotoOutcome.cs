@@ -1,4 +1,4 @@
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
 
 namespace FaceAtlas.Core.Catalog;
 

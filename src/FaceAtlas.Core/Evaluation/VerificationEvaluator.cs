@@ -1,3 +1,5 @@
+using FaceAtlas.Core.Faces;
+
 namespace FaceAtlas.Core.Evaluation;
 
 /// <summary>Scores labelled pairs by the cosine similarity of their embeddings.</summary>
@@ -16,7 +18,7 @@ public static class VerificationEvaluator
         for (int i = 0; i < pairs.Count; i++)
         {
             var (a, b) = (embeddingOf(pairs[i].First), embeddingOf(pairs[i].Second));
-            double sim = a is null || b is null ? -1 : Vision.FaceEmbedder.Similarity(a, b);
+            double sim = a is null || b is null ? -1 : Embeddings.Similarity(a, b);
             if (a is null || b is null) missing++;
             scored[i] = (sim, pairs[i].Same);
         }

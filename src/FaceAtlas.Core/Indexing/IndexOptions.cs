@@ -1,4 +1,5 @@
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
+
 
 namespace FaceAtlas.Core.Indexing;
 
@@ -26,5 +27,5 @@ public sealed record IndexOptions
     /// What reads videos (ffmpeg); null where it is missing: videos are then left as they are, counted and said
     /// (<see cref="IndexSummary.VideosSkipped"/>), and those indexed before are kept.
     /// </summary>
-    public VideoTools? Videos { get; init; }
+    public IVideoReader? Videos { get; init; }
 }

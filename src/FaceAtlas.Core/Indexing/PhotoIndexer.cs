@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.Tags;
-using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Indexing;
 
@@ -13,7 +13,7 @@ namespace FaceAtlas.Core.Indexing;
 /// with all its faces or not at all, and a re-run picks up what is missing. With <paramref name="shared"/> work (several
 /// workers on one catalog), what it finds to do is offered to all of them and it analyses what it claims.
 /// </summary>
-public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexOptions? options = null, ISharedWork? shared = null)
+public sealed class PhotoIndexer(ICatalog catalog, IFaceAnalyzer analyzer, IndexOptions? options = null, ISharedWork? shared = null)
 {
     /// <summary>How long a worker waits before it looks again for photos whose claims ran out.</summary>
     static readonly TimeSpan LeaseCheckEvery = TimeSpan.FromSeconds(1);
@@ -240,9 +240,9 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
 
     /// <summary>
     /// A video: its content hashed as it streams by (never held in memory, whatever its size), its date from its
-    /// container, its faces from sampled frames (<see cref="VideoAnalyzer"/>).
+    /// container, its faces from sampled frames (<see cref="IVideoReader"/>).
     /// </summary>
-    PhotoOutcome AnalyseVideo(PhotoFile file, KnownPhoto? known, VideoTools videos)
+    PhotoOutcome AnalyseVideo(PhotoFile file, KnownPhoto? known, IVideoReader videos)
     {
         byte[] hash;
         using (Clock.Measure(Stage.Read))
@@ -268,7 +268,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             if (LivePhotos.StillOf(file.Path, info.ContentIdentifier) is not null)
                 return new PhotoOutcome.Analysed(file, hash, new PhotoAnalysis(0, 0, LivePhotos.VideoFormat, []) { DurationMs = (long)info.Duration.TotalMilliseconds })
                     { Taken = taken };
-            var analysis = new VideoAnalyzer(analyzer, videos).Analyze(file.Path, VideoFormat(file.Path), info);
+            var analysis = videos.Analyze(file.Path, VideoFormat(file.Path), info);
             return new PhotoOutcome.Analysed(file, hash, analysis) { Taken = taken };
         }
         catch (PhotoDecodeException e)

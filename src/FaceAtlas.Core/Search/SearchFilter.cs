@@ -1,4 +1,4 @@
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
 
 namespace FaceAtlas.Core.Search;
 
@@ -49,7 +49,7 @@ internal static class FaceTags
 
     public static bool HasAttributes(uint tags) => (tags & Present) != 0;
     public static float Age(uint tags) => (tags >> 8) & 0xFF;
-    public static Gender GenderOf(uint tags) => (tags & Male) != 0 ? Vision.Gender.Male : Vision.Gender.Female;
+    public static Gender GenderOf(uint tags) => (tags & Male) != 0 ? Gender.Male : Gender.Female;
     public static bool IsFrontal(uint tags) => (tags & Frontal) != 0;
     public static float Quality(uint tags) => ((tags >> 16) & 0xFF) / 100f;
 }

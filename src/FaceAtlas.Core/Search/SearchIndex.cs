@@ -1,6 +1,7 @@
-using FaceAtlas.Vectors;
 using System.Collections;
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
+using FaceAtlas.Vectors;
 
 namespace FaceAtlas.Core.Search;
 
@@ -57,7 +58,7 @@ public sealed class SearchIndex
     /// <summary>Builds an index over <paramref name="faces"/> on <paramref name="threads"/> cores (0: all).</summary>
     public static SearchIndex Build(IReadOnlyList<FaceVector> faces, string catalogId, long revision, int threads = 0)
     {
-        int dims = faces.Count > 0 ? faces[0].Embedding.Length : Vision.FaceEmbedder.Dimensions;
+        int dims = faces.Count > 0 ? faces[0].Embedding.Length : Embeddings.Dimensions;
         var index = new SearchIndex(new HnswGraph(dims, Links, EfConstruction), catalogId, revision);
         index.Add(faces, threads);
         return index;

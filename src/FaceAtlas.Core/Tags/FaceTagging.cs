@@ -1,7 +1,7 @@
 using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.Indexing;
 using FaceAtlas.Core.People;
-using FaceAtlas.Vision;
 
 namespace FaceAtlas.Core.Tags;
 
@@ -31,7 +31,7 @@ public sealed record TagSummary(int Regions, int Matched, int Drawn, int FacesNa
 /// What the user decided in FaceAtlas wins: a face they placed in a person of another name, ignored, or said is not
 /// this person is left as it is and reported.
 /// </summary>
-public sealed class FaceTagging(IFaceCatalog catalog, FaceAnalyzer analyzer)
+public sealed class FaceTagging(IFaceCatalog catalog, IFaceAnalyzer analyzer)
 {
     public const double MinOverlap = 0.3;
 

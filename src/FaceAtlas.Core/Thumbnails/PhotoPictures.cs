@@ -1,5 +1,5 @@
 using FaceAtlas.Core.Catalog;
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
 
 namespace FaceAtlas.Core.Thumbnails;
 
@@ -8,33 +8,12 @@ namespace FaceAtlas.Core.Thumbnails;
 /// shown by a frame: a face's own frame, and for the video itself the frame of its first face (else its middle).
 /// Throws <see cref="PhotoDecodeException"/> or an <see cref="IOException"/> when the file cannot be read now.
 /// </summary>
-public static class PhotoPictures
+public sealed class PhotoPictures(IPictureRenderer renderer)
 {
-    static readonly Lazy<VideoTools?> Videos = new(VideoTools.Find);
-
-    public static byte[] Thumbnail(FaceRecord face)
-    {
-        if (face.Photo.IsVideo)
-        {
-            using var frame = Frame(face.Photo, face.FrameMs ?? 0);
-            return FaceThumbnail.Render(frame, face.Box);
-        }
-        return FaceThumbnail.Render(File.ReadAllBytes(face.Photo.Path), face.Box);
-    }
+    public byte[] Thumbnail(FaceRecord face) =>
+        renderer.FaceThumbnail(face.Photo.Path, face.Photo.IsVideo ? face.FrameMs ?? 0 : null, face.Box);
 
     /// <param name="firstFaceMs">For a video, the moment of its first face, if it has one.</param>
-    public static byte[] Preview(PhotoRef photo, int maxSide, long? firstFaceMs)
-    {
-        if (!photo.IsVideo)
-            return PhotoPreview.Render(File.ReadAllBytes(photo.Path), maxSide);
-        using var frame = Frame(photo, firstFaceMs ?? photo.DurationMs!.Value / 2);
-        return PhotoPreview.Render(frame, maxSide);
-    }
-
-    static DecodedPhoto Frame(PhotoRef video, long ms)
-    {
-        var tools = Videos.Value ?? throw new PhotoDecodeException($"a video, and {VideoTools.Missing}");
-        var image = tools.Frame(video.Path, TimeSpan.FromMilliseconds(ms));
-        return new DecodedPhoto(image, image.Width, image.Height, 1.0, "video frame");
-    }
+    public byte[] Preview(PhotoRef photo, int maxSide, long? firstFaceMs) =>
+        renderer.Preview(photo.Path, photo.IsVideo ? firstFaceMs ?? photo.DurationMs!.Value / 2 : null, maxSide);
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using FaceAtlas.Core.Catalog;
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
 
 namespace FaceAtlas.Core.Thumbnails;
 
@@ -12,8 +12,11 @@ namespace FaceAtlas.Core.Thumbnails;
 /// </summary>
 public sealed class ThumbnailCache
 {
-    public ThumbnailCache(string folder)
+    readonly PhotoPictures _pictures;
+
+    public ThumbnailCache(string folder, PhotoPictures pictures)
     {
+        _pictures = pictures;
         Folder = Path.GetFullPath(folder);
         // A cache made before the tag existed gets it now, before the next index could take its files for photos.
         // Only a courtesy here: a cache that cannot be written to (a catalog read from a read-only place) still serves.
@@ -28,7 +31,9 @@ public sealed class ThumbnailCache
     }
 
     /// <summary>The cache folder for a catalog: <c>CATALOG.thumbs</c> beside it.</summary>
-    public static ThumbnailCache Beside(string catalogPath) => new(catalogPath + ".thumbs");
+    public static ThumbnailCache Beside(string catalogPath, PhotoPictures pictures) => new(FolderBeside(catalogPath), pictures);
+
+    static string FolderBeside(string catalogPath) => Path.GetFullPath(catalogPath + ".thumbs");
 
     public string Folder { get; }
 
@@ -75,11 +80,11 @@ public sealed class ThumbnailCache
     }
 
     /// <summary>The thumbnail's JPEG, rendered now and not stored. Null when the photo cannot be read.</summary>
-    public static byte[]? Render(FaceRecord face)
+    public byte[]? Render(FaceRecord face)
     {
         try
         {
-            return PhotoPictures.Thumbnail(face);
+            return _pictures.Thumbnail(face);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PhotoDecodeException)
         {
@@ -87,13 +92,14 @@ public sealed class ThumbnailCache
         }
     }
 
-    /// <summary>Deletes the thumbnails of these faces (all boxes they ever had).</summary>
-    public int Remove(IEnumerable<long> faces)
+    /// <summary>Deletes the thumbnails of these faces (all boxes they ever had) from the cache beside a catalog.</summary>
+    public static int RemoveBeside(string catalogPath, IEnumerable<long> faces)
     {
-        if (!Directory.Exists(Folder)) return 0;
+        var folder = FolderBeside(catalogPath);
+        if (!Directory.Exists(folder)) return 0;
         int removed = 0;
         foreach (long face in faces)
-            foreach (var file in Directory.EnumerateFiles(Folder, $"face-{face}-*.jpg"))
+            foreach (var file in Directory.EnumerateFiles(folder, $"face-{face}-*.jpg"))
             {
                 File.Delete(file);
                 removed++;

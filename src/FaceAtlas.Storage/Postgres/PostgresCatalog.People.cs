@@ -1,5 +1,5 @@
+using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
-using FaceAtlas.Vision;
 using Npgsql;
 
 namespace FaceAtlas.Storage.Postgres;
@@ -62,7 +62,7 @@ public sealed partial class PostgresCatalog
             """))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
-                faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, FaceEmbedder.Dimensions),
+                faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions),
                     r.IsDBNull(3) ? null : r.GetInt64(3), (FaceAssignment)r.GetInt64(4),
                     rejections.TryGetValue(r.GetInt64(0), out var rejected) ? rejected : [], r.GetInt64(5) != 0));
         return faces;

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using FaceAtlas.Core;
 using FaceAtlas.Core.Catalog;
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
 using Npgsql;
 
 namespace FaceAtlas.Storage.Postgres;
@@ -106,7 +106,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         {
             var box = new FaceBox((float)r.GetDouble(3), (float)r.GetDouble(4), (float)r.GetDouble(5), (float)r.GetDouble(6));
             var points = FivePoints.FromArray(Floats(r, 8, 10));
-            float[]? embedding = withEmbeddings && !r.IsDBNull(23) ? Floats(r, 23, FaceEmbedder.Dimensions) : null;
+            float[]? embedding = withEmbeddings && !r.IsDBNull(23) ? Floats(r, 23, Embeddings.Dimensions) : null;
             var taken = CaptureDate.Parse(r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetString(20));
             var photo = new PhotoRef(r.GetInt64(1), _paths.ToLocal(r.GetString(2)), Int(r, 10), Int(r, 11), taken, r.IsDBNull(22) ? null : r.GetInt64(22));
             yield return new FaceRecord(r.GetInt64(0), photo, box, (float)r.GetDouble(7), points,
@@ -141,7 +141,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
             : Command(c, select + " WHERE f.id = ANY(@ids) ORDER BY f.id", ("ids", only.ToArray()));
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            yield return new FaceVector(r.GetInt64(0), Floats(r, 1, FaceEmbedder.Dimensions), ReadAttributes(r, 2));
+            yield return new FaceVector(r.GetInt64(0), Floats(r, 1, Embeddings.Dimensions), ReadAttributes(r, 2));
     }
 
     public IEnumerable<CatalogRows> ReadAll() =>

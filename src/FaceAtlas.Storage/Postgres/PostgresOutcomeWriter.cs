@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using FaceAtlas.Core.Catalog;
-using FaceAtlas.Vision;
+using FaceAtlas.Core.Faces;
 using Npgsql;
 
 namespace FaceAtlas.Storage.Postgres;
@@ -106,7 +106,7 @@ internal sealed class PostgresOutcomeWriter(NpgsqlConnection connection, NpgsqlT
         Run("""
             INSERT INTO embeddings(face_id, model, vector) VALUES (@face, @model, @vector)
             ON CONFLICT(face_id) DO UPDATE SET model = excluded.model, vector = excluded.vector
-            """, ("face", faceId), ("model", FaceEmbedder.ModelId), ("vector", MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray()));
+            """, ("face", faceId), ("model", Embeddings.ModelId), ("vector", MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray()));
 
     NpgsqlCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {

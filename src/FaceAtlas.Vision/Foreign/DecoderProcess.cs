@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceAtlas.Core.Faces;
 
 namespace FaceAtlas.Vision;
 

@@ -1,3 +1,4 @@
+using FaceAtlas.Core.Faces;
 using ImageMagick;
 using ImageMagick.Formats;
 

@@ -1,3 +1,5 @@
+using FaceAtlas.Core.Faces;
+
 namespace FaceAtlas.Vision;
 
 /// <summary>
@@ -26,8 +28,13 @@ public static class VideoSampling
 /// is one face: a face whose embedding is within <see cref="SamePersonSimilarity"/> of one already kept replaces it
 /// when it is of better quality, else is dropped, so a video adds a face per person in it, the clearest one.
 /// </summary>
-public sealed class VideoAnalyzer(FaceAnalyzer analyzer, VideoTools tools)
+public sealed class VideoAnalyzer(FaceAnalyzer analyzer, VideoTools tools) : IVideoReader
 {
+    /// <summary>A reader of videos on this machine, or null where ffmpeg is missing (<see cref="VideoTools.Find"/>).</summary>
+    public static VideoAnalyzer? Find(FaceAnalyzer analyzer) => VideoTools.Find() is { } tools ? new(analyzer, tools) : null;
+
+    public VideoInfo Probe(string path) => tools.Probe(path);
+
     /// <summary>Search's threshold for "this face is that person".</summary>
     public const float SamePersonSimilarity = 0.50f;
 

@@ -1,14 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using FaceAtlas.Core.Faces;
 using SkiaSharp;
 
 namespace FaceAtlas.Vision;
-
-/// <summary>What a video's container says of it: how long it is and when it was recorded.</summary>
-/// <param name="Created">The recording's moment as the container has it: QuickTime's <c>creationdate</c> (local time
-/// with its offset) where present, else <c>creation_time</c> (UTC); null when neither is set.</param>
-/// <param name="ContentIdentifier">Apple's content identifier, shared by a Live Photo's still and its video.</param>
-public sealed record VideoInfo(TimeSpan Duration, DateTimeOffset? Created, bool CreatedHasOffset, string? ContentIdentifier);
 
 /// <summary>
 /// Debian's <c>ffprobe</c> and <c>ffmpeg</c>, run as child processes: a video's container read, and single frames

@@ -1,4 +1,4 @@
-namespace FaceAtlas.Vision;
+namespace FaceAtlas.Core.Faces;
 
 /// <summary>Head rotation in degrees: yaw (left/right turn), pitch (nod), roll (tilt); 0, 0, 0 faces the camera.</summary>
 public readonly record struct HeadPose(float Yaw, float Pitch, float Roll)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace FaceAtlas.Vision;
+namespace FaceAtlas.Core.Faces;
 
 /// <summary>The stages of indexing a photo, timed separately for the benchmark.</summary>
 public enum Stage { Read, Decode, Detect, Landmarks, Embed, Attributes, Store }

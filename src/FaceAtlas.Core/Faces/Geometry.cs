@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace FaceAtlas.Vision;
+namespace FaceAtlas.Core.Faces;
 
 /// <summary>An axis-aligned box in pixels: left, top, width, height.</summary>
 public readonly record struct FaceBox(float X, float Y, float Width, float Height)
