@@ -78,6 +78,41 @@ public sealed class CaptureDateTests : IDisposable
         Assert.Equal("file", dates["Aaron_Peirsol_0001.jpg"].Source);
     }
 
+    [DatasetFact]
+    public void Should_DateAPhotoByItsName_When_AnOlderVersionDatedItByItsFile()
+    {
+        // Given: a catalog where, as a version before names were read left it, both photos are dated by their files
+        var folder = PhotosNamed("IMG_20190704_153000.jpg", "Aaron_Peirsol_0001.jpg");
+        Assert.Equal(0, Cli.Run(["index", folder, "--catalog", Catalog, "--no-cluster"]).Exit);
+        using (var connection = new SqliteConnection($"Data Source={Catalog};Pooling=false"))
+        {
+            connection.Open();
+            using var old = connection.CreateCommand();
+            old.CommandText = "UPDATE photos SET taken = '2026-12-04T09:12:44+01:00', taken_source = 'file', indexed_at = '2026-12-04T08:12:44.0000000Z'";
+            old.ExecuteNonQuery();
+        }
+
+        // When: indexed again
+        var (exit, output, _) = Cli.Run(["index", folder, "--catalog", Catalog, "--no-cluster"]);
+
+        // Then: the photo whose name has a date is dated by it, without being analysed again; the other is not read
+        Assert.Equal(0, exit);
+        Assert.Contains("analysed   0", output);
+        var dates = Dates();
+        Assert.Equal(("2019-07-04T15:30:00", "filename"), dates["IMG_20190704_153000.jpg"]);
+        Assert.Equal(("2026-12-04T09:12:44+01:00", "file"), dates["Aaron_Peirsol_0001.jpg"]);
+        using (var connection = new SqliteConnection($"Data Source={Catalog};Pooling=false"))
+        {
+            connection.Open();
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT path FROM photos WHERE indexed_at = '2026-12-04T08:12:44.0000000Z'";
+            using var rows = read.ExecuteReader();
+            Assert.True(rows.Read());
+            Assert.Equal("Aaron_Peirsol_0001.jpg", Path.GetFileName(rows.GetString(0)));
+            Assert.False(rows.Read());
+        }
+    }
+
     [ExiftoolFact]
     public void Should_DateAPhotoByItsXmp_When_ItHasNoExif()
     {
