@@ -248,7 +248,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
 
     /// <summary>
     /// A video: its content hashed as it streams by (never held in memory, whatever its size), its date from its
-    /// container (else its name, else its file), its faces from sampled frames (<see cref="VideoAnalyzer"/>).
+    /// container, its faces from sampled frames (<see cref="VideoAnalyzer"/>).
     /// </summary>
     PhotoOutcome AnalyseVideo(PhotoFile file, KnownPhoto? known, VideoTools videos)
     {
@@ -270,7 +270,7 @@ public sealed class PhotoIndexer(ICatalog catalog, FaceAnalyzer analyzer, IndexO
             var info = videos.Probe(file.Path);
             var taken = info.Created is { } created
                 ? new CaptureDate(created.DateTime, info.CreatedHasOffset ? created.Offset : TimeSpan.Zero, DateSource.Video)
-                : CaptureDates.FromNameOrFile(file);
+                : CaptureDates.FromNameOrFile(file); // a container without a date: the name's, else the file's
             if (known is not null && hash.AsSpan().SequenceEqual(known.ContentHash))
                 return new PhotoOutcome.Unchanged(file, known.Id) { MovedFrom = known.Path == file.Path ? null : known.Path, Taken = taken };
             if (LivePhotos.StillOf(file.Path, info.ContentIdentifier) is not null)
