@@ -6,7 +6,7 @@ namespace FaceAtlas.Cli;
 /// <summary>The fields of a face that <c>faces</c> and <c>search</c> write alike in their jsonl (a contract: extend, never rename).</summary>
 internal static class FaceJson
 {
-    /// <summary>When the photo was taken and whence ("exif" or "file"); null until the photo is indexed again.</summary>
+    /// <summary>When the photo was taken and whence (<see cref="CaptureDate.SourceName"/>); null until the photo is indexed again.</summary>
     public static void WriteTaken(System.Text.Json.Utf8JsonWriter json, CaptureDate? taken)
     {
         if (taken is { } t)

@@ -35,7 +35,7 @@ internal static class CatalogTables
     }
 
     /// <summary>What tells whether a photo changed, in the order both catalogs read it.</summary>
-    public const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL, indexed_at";
+    public const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL, indexed_at, coalesce(taken_source, '') = 'file'";
 
     /// <summary>The <c>indexed_at</c> text both catalogs write, as UTC ticks (0 when unreadable: read again).</summary>
     public static long IndexedTicks(string text) =>

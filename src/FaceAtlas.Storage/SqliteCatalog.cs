@@ -111,7 +111,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
 
     /// <summary>The row a query selecting <see cref="CatalogTables.KnownPhotoColumns"/> is at.</summary>
     static KnownPhoto KnownPhotoAt(SqliteDataReader reader) =>
-        new(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3), reader.IsDBNull(4) ? [] : reader.Blob(4)) { Undated = reader.Long(5) != 0, IndexedTicks = CatalogTables.IndexedTicks(reader.Text(6)) };
+        new(reader.Long(0), reader.Text(1), reader.Long(2), reader.Long(3), reader.IsDBNull(4) ? [] : reader.Blob(4)) { Undated = reader.Long(5) != 0, IndexedTicks = CatalogTables.IndexedTicks(reader.Text(6)), DatedByFile = reader.Long(7) != 0 };
 
     public void Commit(IReadOnlyList<PhotoOutcome> outcomes)
     {

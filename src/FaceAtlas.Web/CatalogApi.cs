@@ -130,8 +130,11 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     static PersonDetail Person(IFaceCatalog catalog, long id)
     {
         var person = new PeopleService(catalog).Get(id);
-        // Newest first, as every photo tool shows a person's photos; undated ones (not indexed again yet) last.
-        var faces = catalog.FacesOfPerson(id).OrderByDescending(f => f.Photo.Taken?.Clock ?? DateTime.MinValue)
+        // Newest first, as every photo tool shows a person's photos; those of unknown date last: dated only by their
+        // file's last write (often the day they were copied, which would put them first), or not indexed again yet.
+        var faces = catalog.FacesOfPerson(id)
+            .OrderByDescending(f => f.Photo.Taken is { Source: not DateSource.File } taken ? taken.Clock : DateTime.MinValue)
+            .ThenByDescending(f => f.Photo.Taken?.Clock ?? DateTime.MinValue)
             .Select(f => Face(f, person.Name)).ToList();
         return new PersonDetail(View(person), faces);
     }

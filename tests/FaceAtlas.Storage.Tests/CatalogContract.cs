@@ -248,6 +248,9 @@ public abstract class CatalogContract
         Assert.False(undated["/p/a.jpg"].Undated);
         Assert.False(undated["/p/bad.jpg"].Undated); // ...an unusable one is not
         Assert.All(catalog.PhotosUnder("/p"), p => Assert.False(p.Undated));
+        // A photo dated by its file alone is known as such: read again where its name gives a better date
+        Assert.Equal(["/p/b.jpg"], catalog.PhotosUnder("/p").Where(p => p.DatedByFile).Select(p => p.Path));
+        Assert.DoesNotContain(undated.Values, p => p.DatedByFile);
         Assert.Equal("2019-07-20T17:45:22-07:00", exif.Text);
         Assert.Equal(exif, CaptureDate.Parse(exif.Text, exif.SourceName));
         Assert.Equal(file, CaptureDate.Parse(file.Text, file.SourceName));

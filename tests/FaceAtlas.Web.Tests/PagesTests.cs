@@ -210,6 +210,53 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [BrowserFact]
+    public async Task Should_SayTheDateIsUnknown_AndLeaveItOutOfTheSpan_When_OnlyTheFileDatesAPhoto()
+    {
+        // Given: a person's photos dated by EXIF in 2017, by a file name in 2019 (the day only), and the rest by
+        // nothing but their files, saved in 2026
+        await using var server = await fixture.StartAsync();
+        long id = (await server.GetJson("/api/people")).GetProperty("people").EnumerateArray()
+            .First(p => p.GetProperty("photos").GetInt32() >= 3).GetProperty("person").GetInt64();
+        var photos = (await server.GetJson($"/api/people/{id}")).GetProperty("faces").EnumerateArray()
+            .Select(f => f.GetProperty("photo").GetInt64()).Distinct().ToList();
+        long exif = photos[0], named = photos[1], copied = photos[2];
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={server.Catalog};Pooling=false"))
+        {
+            db.Open();
+            using var date = db.CreateCommand();
+            date.CommandText = $"""
+                UPDATE photos SET taken = '2026-12-04T09:12:44+01:00', taken_source = 'file' WHERE id IN ({string.Join(',', photos)});
+                UPDATE photos SET taken = '2017-01-02T03:04:05', taken_source = 'exif' WHERE id = {exif};
+                UPDATE photos SET taken = '2019-07-04', taken_source = 'filename' WHERE id = {named};
+                """;
+            date.ExecuteNonQuery();
+        }
+
+        // When
+        var page = await Open(server, $"#/person/{id}");
+        await page.Locator("#person-photos figure").First.WaitForAsync();
+
+        // Then: the span is the years the photos were taken; a file's date is said to be no date of the photo's
+        await Shot(page, "person-dates");
+        Assert.Contains(", 2017–2019", await page.Locator("#person-span").TextContentAsync());
+        var unknown = page.Locator($"figure[data-photo='{copied}'] figcaption .guess").First;
+        Assert.Equal("date unknown", await unknown.TextContentAsync());
+        Assert.StartsWith("The photo records no date. Its file was last saved ", await unknown.GetAttributeAsync("title"));
+        // Newest first, and the photos of unknown date last
+        var order = await page.Locator("#person-photos figure").EvaluateAllAsync<long[]>("fs => fs.map(f => Number(f.dataset.photo))");
+        Assert.Equal([named, exif], order.Distinct().Take(2));
+        var fromName = page.Locator($"figure[data-photo='{named}'] figcaption .whence").First;
+        Assert.Equal("date from the file's name, the day only", await fromName.GetAttributeAsync("title"));
+        Assert.Contains("2019", await fromName.TextContentAsync());
+        var photo = await Open(server, $"#/photo/{copied}");
+        await photo.WaitForSelectorAsync("#photo-date .guess");
+        await Shot(photo, "photo-date-unknown");
+        var said = await photo.Locator("#photo-date").TextContentAsync();
+        Assert.StartsWith("date unknown · file saved ", said);
+        Assert.Contains("2026", said);
+    }
+
+    [BrowserFact]
     public async Task Should_BoxEveryFaceAndLinkItsPerson_When_OpeningAPhoto()
     {
         await using var server = await fixture.StartAsync();

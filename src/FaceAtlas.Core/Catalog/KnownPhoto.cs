@@ -6,6 +6,12 @@ public sealed record KnownPhoto(long Id, string Path, long Size, long ModifiedTi
     /// <summary>A usable photo indexed before capture dates were kept: read again for its date, not analysed again.</summary>
     public bool Undated { get; init; }
 
+    /// <summary>
+    /// Dated only by its file's last write: read again for its date where its name carries a better one (a catalog
+    /// made before dates were read from names), not analysed again.
+    /// </summary>
+    public bool DatedByFile { get; init; }
+
     /// <summary>When the catalog last read the photo (UTC ticks): a sidecar written later is read again.</summary>
     public long IndexedTicks { get; init; }
 }

@@ -5,26 +5,37 @@ using MetadataExtractor.Formats.Exif;
 
 namespace FaceAtlas.Core.Indexing;
 
-/// <summary>Reads when a photo was taken from its EXIF (with MetadataExtractor), else takes the file's last write.</summary>
+/// <summary>
+/// Reads when a photo was taken: from what it records (EXIF, then XMP), else from its file's name, else from its file's
+/// last write, the last resort (often the day it was copied).
+/// </summary>
 public static class CaptureDates
 {
     const int DateTimeOriginal = 0x9003, DateTimeDigitized = 0x9004, OffsetTimeOriginal = 0x9011, OffsetTimeDigitized = 0x9012;
 
     /// <summary>
-    /// DateTimeOriginal with OffsetTimeOriginal where present, else DateTimeDigitized with its offset, else
-    /// <see cref="CaptureDate.FromFile"/>. A damaged or absent EXIF block is no error: the photo still has a date.
+    /// DateTimeOriginal with OffsetTimeOriginal where present, else DateTimeDigitized with its offset, else the XMP's
+    /// date (<see cref="XmpDates"/>), else <see cref="FromNameOrFile"/>. A damaged or absent EXIF block is no error:
+    /// the photo still has a date.
     /// </summary>
     public static CaptureDate Read(IEnumerable<MetadataExtractor.Directory> metadata, PhotoFile file)
     {
         foreach (var exif in metadata.OfType<ExifSubIfdDirectory>())
             if ((Exif(exif, DateTimeOriginal, OffsetTimeOriginal) ?? Exif(exif, DateTimeDigitized, OffsetTimeDigitized)) is { } taken)
                 return taken;
-        return CaptureDate.FromFile(file.ModifiedTicks);
+        return XmpDates.Read(metadata) ?? FromNameOrFile(file);
     }
 
     /// <summary>
+    /// For a photo or video that records no date: the one in its file's name (<see cref="FileNameDates"/>), else the
+    /// file's last write (<see cref="CaptureDate.FromFile"/>).
+    /// </summary>
+    public static CaptureDate FromNameOrFile(PhotoFile file) =>
+        FileNameDates.Read(file.Path) ?? CaptureDate.FromFile(file.ModifiedTicks);
+
+    /// <summary>
     /// The photo's metadata as MetadataExtractor reads it (EXIF, XMP, ...); none where the library cannot read it,
-    /// which is no error: the photo is still analysed, dated by its file.
+    /// which is no error: the photo is still analysed, dated by its name or its file.
     /// </summary>
     public static IReadOnlyList<MetadataExtractor.Directory> Metadata(byte[] photo)
     {

@@ -43,7 +43,7 @@ public sealed class PhotoIndexer(ICatalog catalog, IFaceAnalyzer analyzer, Index
         foreach (var file in scan.Photos)
         {
             known.TryGetValue(file.Path, out var k);
-            if (k is not null && k.Size == file.Size && k.ModifiedTicks == file.ModifiedTicks && !k.Undated && !(file.SidecarTicks > k.IndexedTicks))
+            if (k is not null && k.Size == file.Size && k.ModifiedTicks == file.ModifiedTicks && !DateToRead(k) && !(file.SidecarTicks > k.IndexedTicks))
                 unchanged++;
             else if (_options.SettleTime > TimeSpan.Zero && Math.Max(file.ModifiedTicks, file.SidecarTicks ?? 0) > settled)
                 waiting++; // still being written, perhaps: read on a later run
@@ -88,6 +88,14 @@ public sealed class PhotoIndexer(ICatalog catalog, IFaceAnalyzer analyzer, Index
             LivePhotoVideos = tally.LiveVideos,
         };
     }
+
+    /// <summary>
+    /// A photo kept as it is whose date is read again (without analysing it): one indexed before dates were kept, and
+    /// one dated by its file alone whose name now gives a date (indexed before names were read). The second not in a
+    /// shared catalog, whose queue leaves out what the catalog holds as it is (<see cref="ISharedWork.Offer"/>): there such
+    /// a photo keeps its file's date until its file changes.
+    /// </summary>
+    bool DateToRead(KnownPhoto k) => k.Undated || (shared is null && k.DatedByFile && FileNameDates.Read(k.Path) is not null);
 
     /// <summary>
     /// New paths that may be a missing photo moved or renamed: the same size and last write (a move keeps both), each
@@ -262,7 +270,7 @@ public sealed class PhotoIndexer(ICatalog catalog, IFaceAnalyzer analyzer, Index
             var info = videos.Probe(file.Path);
             var taken = info.Created is { } created
                 ? new CaptureDate(created.DateTime, info.CreatedHasOffset ? created.Offset : TimeSpan.Zero, DateSource.Video)
-                : CaptureDate.FromFile(file.ModifiedTicks);
+                : CaptureDates.FromNameOrFile(file); // a container without a date: the name's, else the file's
             if (known is not null && hash.AsSpan().SequenceEqual(known.ContentHash))
                 return new PhotoOutcome.Unchanged(file, known.Id) { MovedFrom = known.Path == file.Path ? null : known.Path, Taken = taken };
             if (LivePhotos.StillOf(file.Path, info.ContentIdentifier) is not null)

@@ -47,7 +47,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         var photos = new List<KnownPhoto>();
         while (r.Read())
             photos.Add(new KnownPhoto(r.GetInt64(0), paths.ToLocal(r.GetString(1)), r.GetInt64(2), r.GetInt64(3),
-                r.IsDBNull(4) ? [] : r.GetFieldValue<byte[]>(4)) { Undated = r.GetBoolean(5), IndexedTicks = CatalogTables.IndexedTicks(r.GetString(6)) });
+                r.IsDBNull(4) ? [] : r.GetFieldValue<byte[]>(4)) { Undated = r.GetBoolean(5), IndexedTicks = CatalogTables.IndexedTicks(r.GetString(6)), DatedByFile = r.GetBoolean(7) });
         return photos;
     }
 

@@ -41,7 +41,9 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 // A face's thumbnail: always a square (the server pads it), drawn square by the page at any size.
 const thumbnail = (face, alt, size = 160) => el("img", { class: "face", src: `/api/faces/${face}/thumbnail`, alt, loading: "lazy", width: size, height: size });
 
-// Dates as the photo says them: the day, in the reader's language; a file's date is marked as a guess.
+// Dates as the photo says them: the day, in the reader's language. A date only the file's last write gives is not
+// the photo's (it is often the day it was copied): it is said to be unknown, the file's day beside it for what it is
+// worth. A date known to the day only ("2019-07-04": WhatsApp's names, some XMP) is shown as that day, like any other.
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
 function day(taken) {
   if (!taken) return "";
@@ -52,12 +54,21 @@ function day(taken) {
 const clock = ms => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
 // Marks a face seen in a video with the moment of its frame.
 const videoBadge = f => f.frame_ms != null ? el("span", { class: "badge video", title: `in a video, at ${clock(f.frame_ms)}` }, `▶ ${clock(f.frame_ms)}`) : "";
-const dated = view => view.taken ? (view.taken_source === "file" ? `${day(view.taken)} (file date)` : day(view.taken)) : "no date";
-// The same on a page: a file's date in italics, saying why on hover.
-const dateText = view => view.taken_source === "file"
-  ? el("span", { class: "guess", title: "the file's date: the photo records none" }, day(view.taken)) : dated(view);
+const unknown = view => `date unknown · file saved ${day(view.taken)}`;
+const dated = view => view.taken ? (view.taken_source === "file" ? unknown(view) : day(view.taken)) : "no date";
+// Where a date came from, said on hover when it is not the photo's camera record (EXIF) or a video's.
+const whence = { xmp: "date from the photo's XMP", filename: "date from the file's name" };
+// The same on a page: an unknown date dimmed, saying why on hover (a tile, brief, says the file's day there only); a
+// date from XMP or a name saying so on hover.
+const dateText = (view, brief = false) => view.taken_source === "file"
+  ? el("span", { class: "guess", title: `The photo records no date. Its file was last saved ${day(view.taken)}, perhaps when it was copied.` },
+    brief ? "date unknown" : unknown(view))
+  : view.taken && whence[view.taken_source]
+    ? el("span", { class: "whence", title: whence[view.taken_source] + (view.taken.length === 10 ? ", the day only" : "") }, day(view.taken))
+    : dated(view);
+// The years a person's photos span; a file's date is not when a photo was taken, so it stretches nothing.
 function years(faces) {
-  const all = faces.filter(f => f.taken).map(f => Number(f.taken.slice(0, 4)));
+  const all = faces.filter(f => f.taken && f.taken_source !== "file").map(f => Number(f.taken.slice(0, 4)));
   if (!all.length) return "";
   const first = Math.min(...all), last = Math.max(...all);
   return first === last ? `${first}` : `${first}–${last}`;
@@ -176,7 +187,7 @@ async function person(id) {
     return el("figure", { class: "card tile", "data-photo": f.photo, "data-face": f.face },
       el("label", { class: "select" }, box, thumbnail(f.face, `${label(p)}, ${dated(f)}`), f.face === p.cover ? el("span", { class: "badge" }, "cover") : "",
         videoBadge(f)),
-      el("figcaption", {}, el("a", { href: `#/photo/${f.photo}` }, dateText(f))));
+      el("figcaption", {}, el("a", { href: `#/photo/${f.photo}` }, dateText(f, true))));
   });
   const selected = () => [...main.querySelectorAll("input.pick:checked")].map(c => Number(c.value));
   const chosen = el("span", { class: "count", id: "selected" });
@@ -389,7 +400,7 @@ function search() {
   const results = el("div", { id: "search-results" });
   const hit = h => el("figure", { class: "card hit", "data-photo": h.photo, "data-match": h.match },
     el("a", { href: `#/photo/${h.photo}` }, el("img", { src: `/api/photos/${h.photo}/image?size=320`, alt: h.name ? `photo of ${h.name}` : `photo ${h.photo}`, loading: "lazy" })),
-    el("figcaption", {}, h.taken ? dateText(h) : "no date", el("span", { class: "count" }, ` · ${(h.similarity * 100).toFixed(0)} % alike`)));
+    el("figcaption", {}, h.taken ? dateText(h, true) : "no date", el("span", { class: "count" }, ` · ${(h.similarity * 100).toFixed(0)} % alike`)));
   async function run(file) {
     say("Searching…");
     const form = new FormData();
