@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using static FaceAtlas.Bench.BenchProcesses;
 
 namespace FaceAtlas.Bench;
 
@@ -120,29 +121,6 @@ internal static class ServeLoad
             sockets.Add(socket);
         }
         return sockets;
-    }
-
-    static long HighWaterMark(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-    }
-
-    static async Task<JsonElement> GetFromJsonElement(this HttpClient http, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("X-FaceAtlas-Request", "1");
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-    }
-
-    static Process Start(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        var process = Process.Start(info)!;
-        return process;
     }
 
     static void Run(string program, params string[] args)
