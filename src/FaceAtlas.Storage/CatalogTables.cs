@@ -34,6 +34,21 @@ internal static class CatalogTables
             : throw new FaceAtlas.Core.InvalidRequestException($"the source's {rows.Table} has other columns than this version's");
     }
 
+    /// <summary>Ids written into SQL as a list (numbers, so nothing a request sends reaches the statement).</summary>
+    public static string IdList(IEnumerable<long> ids) => string.Join(',', ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// The order of a page of photos (see <c>ICatalog.PhotosOfPerson</c>), on a query over <c>photos p</c>: the
+    /// undated after the dated, then the latest taken, then the highest id. <see cref="AfterCursor"/> is the same
+    /// order's "after this one", with parameters u, k and i (0/1, the taken text, the photo id).
+    /// </summary>
+    public const string Undated = "(CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN 1 ELSE 0 END)";
+    public const string TakenKey = "coalesce(p.taken, '')";
+    public const string PageOrder = $"{Undated}, {TakenKey} DESC, p.id DESC";
+
+    public static string AfterCursor(char prefix) =>
+        $"({Undated} > {prefix}u OR ({Undated} = {prefix}u AND ({TakenKey} < {prefix}k OR ({TakenKey} = {prefix}k AND p.id < {prefix}i))))";
+
     /// <summary>What tells whether a photo changed, in the order both catalogs read it.</summary>
     public const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL, indexed_at, coalesce(taken_source, '') = 'file'";
 

@@ -60,6 +60,25 @@ public sealed partial class SqliteCatalog
         return ReadPeople(cmd).SingleOrDefault();
     }
 
+    public int PeopleCount()
+    {
+        using var cmd = Command("SELECT count(*) FROM people");
+        return (int)StoredValues.Long(cmd.ExecuteScalar(), "the people");
+    }
+
+    public IReadOnlyDictionary<long, string?> Names(IReadOnlyCollection<long> people)
+    {
+        using var cmd = Command("SELECT name FROM people WHERE id = $p", null, "$p");
+        var names = new Dictionary<long, string?>();
+        foreach (var person in people.Distinct())
+        {
+            cmd.Parameters[0].Value = person;
+            using var r = cmd.ExecuteReader();
+            if (r.Read()) names[person] = r.IsDBNull(0) ? null : r.Text(0);
+        }
+        return names;
+    }
+
     static List<PersonSummary> ReadPeople(SqliteCommand cmd)
     {
         using (cmd)

@@ -184,8 +184,11 @@ public sealed partial class SqliteCatalog : IFaceCatalog
 
     public IReadOnlyList<FaceRecord> FacesOfPerson(long person) => ReadFaces(false, "f.person_id", person).ToList();
 
-    /// <summary>Faces by id, all or those whose <paramref name="column"/> (an indexed one, named by this class) is <paramref name="key"/>.</summary>
-    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key)
+    /// <summary>
+    /// Faces by id, all or those whose <paramref name="column"/> (an indexed one, named by this class) is
+    /// <paramref name="key"/>, and of these <paramref name="photos"/> only when given.
+    /// </summary>
+    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key, IReadOnlyCollection<long>? photos = null)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"""
@@ -194,6 +197,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             {(column is null ? "" : $"WHERE {column} = $key")}
+            {(photos is null ? "" : $"AND f.photo_id IN ({CatalogTables.IdList(photos)})")}
             ORDER BY f.id
             """;
         if (column is not null) cmd.Parameters.AddWithValue("$key", key);

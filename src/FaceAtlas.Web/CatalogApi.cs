@@ -18,6 +18,13 @@ public sealed record PeoplePage(int Total, int Offset, IReadOnlyList<PersonView>
 public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null, int? Width = null, int? Height = null, string? Match = null,
     string? Taken = null, string? TakenSource = null, long? FrameMs = null);
 public sealed record PersonDetail(PersonView Person, IReadOnlyList<FaceView> Faces);
+/// <summary>A photo on a page of photos: its date, size and the faces that put it there.</summary>
+public sealed record PagedPhotoView(long Photo, string Name, string? Taken, string? TakenSource, int Width, int Height, long? DurationMs, IReadOnlyList<FaceView> Faces);
+/// <summary>
+/// A page of photos; <paramref name="Next"/>: pass it as <c>after</c> for the next page (null: the last page);
+/// <paramref name="FirstTaken"/> and <paramref name="LastTaken"/>: when the dated ones of all the pages were taken.
+/// </summary>
+public sealed record PhotosPage(int Total, int Offset, string? Next, IReadOnlyList<PagedPhotoView> Photos, string? FirstTaken, string? LastTaken);
 public sealed record PhotoView(long Photo, string Name, int Width, int Height, IReadOnlyList<FaceView> Faces, string? Taken = null, string? TakenSource = null,
     long? DurationMs = null);
 public sealed record CandidateView(PersonView Person, float Similarity);
@@ -78,7 +85,9 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     {
         var api = app.MapGroup("/api");
         api.MapGet("/people", (int? offset, int? limit, bool? hidden, string? q) => Read(c => People(c, offset ?? 0, Math.Clamp(limit ?? 200, 1, 1000), hidden ?? false, q)));
-        api.MapGet("/people/{id:long}", (long id) => Read(c => Person(c, id)));
+        api.MapGet("/people/{id:long}", (long id, int? limit) => Read(c => Person(c, id, limit)));
+        api.MapGet("/people/{id:long}/photos", (long id, int? offset, int? limit, string? after) =>
+            Read(c => PersonPhotos(c, id, new PageRequest(Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 60, 1, 500), after is null ? null : PageCursor.Parse(after)))));
         api.MapPost("/people/{id:long}/name", (long id, NameRequest body) => Change(c => new PeopleService(c).Name(id, body.Name ?? "")));
         api.MapPost("/people/{id:long}/hide", (long id) => Change(c => new PeopleService(c).Hide(id, true)));
         api.MapPost("/people/{id:long}/unhide", (long id) => Change(c => new PeopleService(c).Hide(id, false)));
@@ -127,23 +136,35 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         return new PeoplePage(people.Count, offset, people.Skip(offset).Take(limit).Select(View).ToList());
     }
 
-    static PersonDetail Person(IFaceCatalog catalog, long id)
+    /// <summary>A person and their faces (the first <paramref name="limit"/> only, when given: the pages page their photos instead).</summary>
+    static PersonDetail Person(IFaceCatalog catalog, long id, int? limit)
     {
         var person = new PeopleService(catalog).Get(id);
+        if (limit is { } most && most <= 0) return new PersonDetail(View(person), []);
         // Newest first, as every photo tool shows a person's photos; those of unknown date last: dated only by their
         // file's last write (often the day they were copied, which would put them first), or not indexed again yet.
         var faces = catalog.FacesOfPerson(id)
             .OrderByDescending(f => f.Photo.Taken is { Source: not DateSource.File } taken ? taken.Clock : DateTime.MinValue)
             .ThenByDescending(f => f.Photo.Taken?.Clock ?? DateTime.MinValue)
+            .Take(limit ?? int.MaxValue)
             .Select(f => Face(f, person.Name)).ToList();
         return new PersonDetail(View(person), faces);
+    }
+
+    static PhotosPage PersonPhotos(IFaceCatalog catalog, long id, PageRequest request)
+    {
+        var person = new PeopleService(catalog).Get(id);
+        var page = catalog.PhotosOfPerson(id, request);
+        return new PhotosPage(page.Total, request.Offset, page.Next?.Text, page.Photos.Select(p => new PagedPhotoView(
+            p.Photo.Id, Path.GetFileName(p.Photo.Path), p.Photo.Taken?.Text, p.Photo.Taken?.SourceName, p.Photo.Width, p.Photo.Height, p.Photo.DurationMs,
+            p.Faces.Select(f => Face(f, person.Name)).ToList())).ToList(), page.FirstTaken, page.LastTaken);
     }
 
     static PhotoView Photo(IFaceCatalog catalog, long id)
     {
         var photo = catalog.Photo(id) ?? throw new NotFoundException($"no photo {id}");
         var faces = catalog.FacesInPhoto(id);
-        var names = Names(catalog);
+        var names = catalog.Names(faces.Select(f => f.PersonId).OfType<long>().ToList());
         return new PhotoView(id, Path.GetFileName(photo.Path), photo.Width, photo.Height,
             faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null, FrameMs: f.FrameMs)).ToList(),
             photo.Taken?.Text, photo.Taken?.SourceName, photo.DurationMs);
@@ -184,10 +205,6 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             _decoding.Release();
         }
     }
-
-    /// <summary>Every person's name by id, hidden people included: for answers that name the people of many faces.</summary>
-    static Dictionary<long, string?> Names(IFaceCatalog catalog) =>
-        new PeopleService(catalog).List(includeHidden: true).ToDictionary(p => p.Id, p => p.Name);
 
     static void Cache(HttpContext http) => http.Response.Headers.CacheControl = "private, max-age=86400";
 
@@ -275,7 +292,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         return Read(c =>
         {
             var result = Search.Search(c, query, new SearchOptions()); // the default rule, as `search PHOTO` answers
-            var names = Names(c);
+            var names = c.Names(result.Hits.Select(h => h.Face.PersonId).OfType<long>().ToList());
             return result.Hits.Select(h => new FaceView(h.Face.Id, h.Face.Photo.Id, Box(h.Face), h.Face.PersonId,
                 h.Face.PersonId is { } p ? names.GetValueOrDefault(p) : null, MathF.Round(h.Similarity, 4), Match: h.Match.Name(),
                 Taken: h.Face.Photo.Taken?.Text, TakenSource: h.Face.Photo.Taken?.SourceName, FrameMs: h.Face.FrameMs)).ToList();

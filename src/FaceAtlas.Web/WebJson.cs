@@ -21,6 +21,7 @@ public sealed record OkView(bool Ok);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(PeoplePage))]
 [JsonSerializable(typeof(PersonDetail))]
+[JsonSerializable(typeof(PhotosPage))]
 [JsonSerializable(typeof(PhotoView))]
 [JsonSerializable(typeof(List<FaceView>))]
 [JsonSerializable(typeof(List<ReviewGroupView>))]

@@ -198,6 +198,53 @@ public abstract class CatalogContract
         Assert.Null(catalog.FacePeople([face])[face]);
     }
 
+    /// <summary>A person's photos a page at a time: newest first, the undated last, none lost or repeated while photos come and go.</summary>
+    [ContractFact]
+    public void Should_PageAPersonsPhotosInOrder_When_PhotosComeAndGoBetweenPages()
+    {
+        using var catalog = Created(out _);
+        PhotoOutcome.Analysed Dated(string path, DateTime? day, DateSource source = DateSource.Exif) => Photo(path, 1) with
+        {
+            Taken = day is { } d ? new CaptureDate(d, null, source) : null,
+        };
+        catalog.Commit([
+            Dated("/p/2019.jpg", new DateTime(2019, 7, 4)), Dated("/p/2021.jpg", new DateTime(2021, 1, 2)),
+            Dated("/p/copied.jpg", new DateTime(2026, 12, 1), DateSource.File), Dated("/p/2020a.jpg", new DateTime(2020, 5, 5)),
+            Dated("/p/2020b.jpg", new DateTime(2020, 5, 5)), Dated("/p/never.jpg", null), Dated("/p/2018.jpg", new DateTime(2018, 3, 3)),
+            Photo("/p/stranger.jpg", 9),
+        ]);
+        var people = new PeopleService(catalog);
+        long ann = people.MoveFaces(catalog.Faces(false).Where(f => f.Photo.Path != "/p/stranger.jpg").Select(f => f.Id).ToList(), null);
+        long IdOf(string path) => catalog.PhotosUnder(path).Single().Id;
+        List<string> Paths(PhotoPage page) => page.Photos.Select(p => p.Photo.Path).ToList();
+
+        // The order: newest first, the same day by the newer id; a file's date, then none at all, after every dated one
+        var all = catalog.PhotosOfPerson(ann, new PageRequest(0, 100));
+        Assert.Equal(["/p/2021.jpg", "/p/2020b.jpg", "/p/2020a.jpg", "/p/2019.jpg", "/p/2018.jpg", "/p/copied.jpg", "/p/never.jpg"], Paths(all));
+        Assert.Equal(7, all.Total);
+        Assert.Null(all.Next);
+        Assert.Equal(("2018-03-03T00:00:00", "2021-01-02T00:00:00"), (all.FirstTaken, all.LastTaken)); // a file's date spans nothing
+        Assert.All(all.Photos, p => Assert.Equal([ann], p.Faces.Select(f => f.PersonId!.Value)));
+        Assert.Equal(Paths(all).Skip(2).Take(2), Paths(catalog.PhotosOfPerson(ann, new PageRequest(2, 2))));
+
+        // A page at a time after a cursor, while a photo already shown leaves and a new, older one arrives
+        var first = catalog.PhotosOfPerson(ann, new PageRequest(0, 3));
+        people.RejectFaces(catalog.FacesInPhoto(IdOf("/p/2021.jpg")).Select(f => f.Id).ToList(), ann);
+        catalog.Commit([Dated("/p/2017.jpg", new DateTime(2017, 1, 1))]);
+        people.MoveFaces(catalog.FacesInPhoto(IdOf("/p/2017.jpg")).Select(f => f.Id).ToList(), ann);
+        var seen = Paths(first);
+        for (var page = first; page.Next is { } next; )
+        {
+            page = catalog.PhotosOfPerson(ann, new PageRequest(0, 3, next));
+            seen.AddRange(Paths(page));
+        }
+        Assert.Equal(["/p/2021.jpg", "/p/2020b.jpg", "/p/2020a.jpg", "/p/2019.jpg", "/p/2018.jpg", "/p/2017.jpg"], seen.Take(6));
+        Assert.Equal(8, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(PageCursor.Parse(first.Next!.Value.Text), first.Next);
+        Assert.Throws<InvalidRequestException>(() => PageCursor.Parse("2019-07-04"));
+    }
+
     [ContractFact]
     public void Should_SayTheCatalogIsDamaged_When_APhotosSizeIsMissing()
     {

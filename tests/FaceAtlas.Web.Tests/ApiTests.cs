@@ -88,6 +88,40 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [DatasetFact]
+    public async Task Should_PageAPersonsPhotosNewestFirst_When_AskedAPageAtATime()
+    {
+        await using var server = await fixture.StartAsync();
+        var (a, _, _, _) = await TwoPeople(server);
+        var person = await server.GetJson($"/api/people/{a}");
+        int photos = person.GetProperty("person").GetProperty("photos").GetInt32();
+
+        var first = await server.GetJson($"/api/people/{a}/photos?offset=0&limit=1");
+        var pages = new List<JsonElement> { first };
+        for (var next = first.GetProperty("next"); next.ValueKind == JsonValueKind.String; next = pages[^1].GetProperty("next"))
+            pages.Add(await server.GetJson($"/api/people/{a}/photos?limit=1&after={Uri.EscapeDataString(next.GetString()!)}"));
+        var byOffset = await server.GetJson($"/api/people/{a}/photos?offset=1&limit=500");
+        var summaryOnly = await server.GetJson($"/api/people/{a}?limit=0");
+        var badCursor = await server.Http.GetAsync($"/api/people/{a}/photos?after=yesterday");
+        var nobody = await server.Http.GetAsync("/api/people/999999/photos");
+
+        foreach (var field in new[] { "total", "offset", "next", "photos", "first_taken", "last_taken" })
+            Assert.True(first.TryGetProperty(field, out _), field);
+        foreach (var field in new[] { "photo", "name", "taken", "taken_source", "width", "height", "faces" })
+            Assert.True(first.GetProperty("photos")[0].TryGetProperty(field, out _), field);
+        Assert.Equal(photos, first.GetProperty("total").GetInt32());
+        var paged = pages.SelectMany(p => p.GetProperty("photos").EnumerateArray()).ToList();
+        Assert.Equal(photos, paged.Count);
+        Assert.Equal(photos, paged.Select(p => p.GetProperty("photo").GetInt64()).Distinct().Count());
+        Assert.All(paged, p => Assert.All(p.GetProperty("faces").EnumerateArray(), f => Assert.Equal(a, f.GetProperty("person").GetInt64())));
+        Assert.Equal(paged.Skip(1).Select(p => p.GetProperty("photo").GetInt64()), byOffset.GetProperty("photos").EnumerateArray().Select(p => p.GetProperty("photo").GetInt64()));
+        Assert.Equal(JsonValueKind.Null, byOffset.GetProperty("next").ValueKind);
+        Assert.Empty(summaryOnly.GetProperty("faces").EnumerateArray());
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+        Assert.Contains("page cursor", await Error(badCursor));
+        Assert.Equal(HttpStatusCode.NotFound, nobody.StatusCode);
+    }
+
+    [DatasetFact]
     public async Task Should_Answer404WithWords_When_AThingIsNotInTheCatalog()
     {
         await using var server = await fixture.StartAsync();

@@ -1,5 +1,4 @@
 using FaceAtlas.Core.Catalog;
-using FaceAtlas.Core.People;
 
 namespace FaceAtlas.Core.Application;
 
@@ -11,7 +10,7 @@ public sealed class StatusService(ICatalogStore store)
     public CatalogStatus Status(IFaceCatalog catalog)
     {
         var counts = catalog.Counts();
-        return new CatalogStatus(counts.Photos, counts.Faces, new PeopleService(catalog).List(includeHidden: true).Count,
+        return new CatalogStatus(counts.Photos, counts.Faces, catalog.PeopleCount(),
             store.SizeBytes(), store.RunningIndex());
     }
 }

@@ -47,6 +47,13 @@ public interface ICatalog : IDisposable
     IReadOnlyList<FaceRecord> FacesOfPerson(long person);
 
     /// <summary>
+    /// A page of the photos a person is in, newest first by when they were taken; those of unknown date (dated by
+    /// their file alone, newest file first, then those with no date) after every dated one; the same date, the newer
+    /// photo id first. Each photo with that person's faces in it.
+    /// </summary>
+    PhotoPage PhotosOfPerson(long person, PageRequest page);
+
+    /// <summary>
     /// How far the log of embedding changes has come: it grows whenever an embedding is written or removed, so a
     /// search index that has caught up to it is current. 0 for a catalog without embeddings.
     /// </summary>

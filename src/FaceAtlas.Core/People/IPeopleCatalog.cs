@@ -33,6 +33,12 @@ public interface IPeopleCatalog
 
     IReadOnlyList<PersonSummary> People(bool includeHidden);
     PersonSummary? Person(long id);
+
+    /// <summary>How many people there are, hidden ones included: without counting their faces.</summary>
+    int PeopleCount();
+
+    /// <summary>The names of these people (null: unnamed), for answers that name the people of a few faces.</summary>
+    IReadOnlyDictionary<long, string?> Names(IReadOnlyCollection<long> people);
     IReadOnlyList<long> FacesOf(long person);
 
     /// <summary>Which of these faces exist, with their person.</summary>

@@ -81,6 +81,17 @@ public sealed partial class PostgresCatalog
     public PersonSummary? Person(long id) => _db.Read(c =>
         ReadPeople(Command(c, $"{PersonColumns} WHERE p.id = @id GROUP BY p.id", ("id", id))).SingleOrDefault());
 
+    public int PeopleCount() => _db.Read(c => (int)Scalar<long>(c, "SELECT count(*) FROM people"));
+
+    public IReadOnlyDictionary<long, string?> Names(IReadOnlyCollection<long> people) => _db.Read(c =>
+    {
+        using var cmd = Command(c, "SELECT id, name FROM people WHERE id = ANY(@p)", ("p", people.Distinct().ToArray()));
+        using var r = cmd.ExecuteReader();
+        var names = new Dictionary<long, string?>();
+        while (r.Read()) names[r.GetInt64(0)] = r.IsDBNull(1) ? null : r.GetString(1);
+        return (IReadOnlyDictionary<long, string?>)names;
+    });
+
     static List<PersonSummary> ReadPeople(NpgsqlCommand cmd)
     {
         using (cmd)

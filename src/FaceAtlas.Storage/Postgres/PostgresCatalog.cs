@@ -90,7 +90,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
 
     public IReadOnlyList<FaceRecord> FacesOfPerson(long person) => ReadFaces(false, "f.person_id", person).ToList();
 
-    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key)
+    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key, IReadOnlyCollection<long>? photos = null)
     {
         using var c = _db.Open();
         using var cmd = Command(c, $"""
@@ -99,8 +99,9 @@ public sealed partial class PostgresCatalog : IFaceCatalog
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             {(column is null ? "" : $"WHERE {column} = @key")}
+            {(photos is null ? "" : "AND f.photo_id = ANY(@photos)")}
             ORDER BY f.id
-            """, ("key", key));
+            """, ("key", key), ("photos", photos?.ToArray()));
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {

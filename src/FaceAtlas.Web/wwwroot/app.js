@@ -160,7 +160,7 @@ function personCard(p) {
 // Person: their faces, newest photo first; rename, hide, merge into someone (picked by face and name), choose the
 // cover, and select faces (click, shift-click a range, select all) to move or reject in one action.
 async function person(id) {
-  const detail = await api(`/people/${id}`);
+  const detail = await api(`/people/${id}?limit=0`);
   const p = detail.person;
   const name = el("input", { type: "text", value: p.name || "", id: "person-name", "aria-label": "Name", placeholder: "Add a name",
     onkeydown: e => { if (e.key === "Enter") document.getElementById("rename").click(); } });
@@ -176,19 +176,43 @@ async function person(id) {
     go(`#/person/${target.person}`, `Merged ${label(p)} into ${target.name || "this person"}`);
   } });
 
-  let last = -1;
-  const tiles = detail.faces.map((f, i) => {
+  // Their photos a page at a time, newest first under month headings, the next page fetched as the last comes
+  // into view: a person of tens of thousands of faces shows their first at once and never holds them all.
+  let last = -1, next = null, heading = null, loading = null;
+  const tiles = [];
+  const grid = el("div", { class: "faces", id: "person-photos" });
+  const tile = f => {
+    const i = tiles.length;
     const box = el("input", { type: "checkbox", class: "pick", value: f.face, "aria-label": `Select the face of ${dated(f)}` });
     box.addEventListener("click", e => {
       if (e.shiftKey && last >= 0) for (let j = Math.min(last, i); j <= Math.max(last, i); j++) tiles[j].querySelector("input.pick").checked = box.checked;
       last = i;
       count();
     });
-    return el("figure", { class: "card tile", "data-photo": f.photo, "data-face": f.face },
+    const t = el("figure", { class: "card tile", "data-photo": f.photo, "data-face": f.face },
       el("label", { class: "select" }, box, thumbnail(f.face, `${label(p)}, ${dated(f)}`), f.face === p.cover ? el("span", { class: "badge" }, "cover") : "",
         videoBadge(f)),
       el("figcaption", {}, el("a", { href: `#/photo/${f.photo}` }, dateText(f, true))));
-  });
+    tiles.push(t);
+    return t;
+  };
+  const month = photo => !photo.taken || photo.taken_source === "file" ? "Date unknown"
+    : new Intl.DateTimeFormat(undefined, { year: "numeric", month: "long" }).format(new Date(Number(photo.taken.slice(0, 4)), Number(photo.taken.slice(5, 7)) - 1, 1));
+  const more = el("p", { class: "count more", id: "person-more" }, "Loading…");
+  const load = () => loading ??= (async () => {
+    const page = await api(`/people/${id}/photos?limit=60${next ? `&after=${encodeURIComponent(next)}` : ""}`);
+    for (const ph of page.photos) {
+      if (month(ph) !== heading) grid.append(el("h2", { class: "month" }, heading = month(ph)));
+      for (const f of ph.faces) grid.append(tile(f));
+    }
+    next = page.next;
+    more.hidden = !next;
+    loading = null;
+    return page;
+  })();
+  const first = await load();
+  const watch = new IntersectionObserver(entries => { if (next && entries.some(e => e.isIntersecting)) load(); }, { rootMargin: "800px" });
+  watch.observe(more);
   const selected = () => [...main.querySelectorAll("input.pick:checked")].map(c => Number(c.value));
   const chosen = el("span", { class: "count", id: "selected" });
   const selection = el("div", { class: "tools selection", hidden: true });
@@ -198,7 +222,7 @@ async function person(id) {
     selection.hidden = !n;
   }
   const all = el("button", { id: "select-all", onclick: () => {
-    const every = selected().length < tiles.length;
+    const every = selected().length < tiles.length; // the faces shown so far
     for (const t of tiles) t.querySelector("input.pick").checked = every;
     count();
   } }, "Select all");
@@ -226,12 +250,12 @@ async function person(id) {
   } }, "Use as cover");
   selection.append(chosen, el("span", { class: "field" }, "Move to ", move), reject, cover);
 
-  const span = years(detail.faces);
+  const span = years([{ taken: first.first_taken }, { taken: first.last_taken }]);
   show(label(p),
     el("div", { class: "tools" }, name, rename, hide, el("span", { class: "field" }, "Merge into ", merge)),
     el("p", { class: "count", id: "person-span" }, `${plural(p.photos, "photo")}, ${plural(p.faces, "face")}${span ? `, ${span}` : ""}${p.hidden ? " · hidden" : ""}`),
     el("div", { class: "tools" }, all), selection,
-    el("div", { class: "faces", id: "person-photos" }, tiles));
+    grid, more);
 }
 
 // A photo no larger than size, with boxes drawn on the given faces, placed in percent so they stay on the faces

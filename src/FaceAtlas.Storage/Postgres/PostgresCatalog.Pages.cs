@@ -1,0 +1,46 @@
+using FaceAtlas.Core.Catalog;
+
+namespace FaceAtlas.Storage.Postgres;
+
+public sealed partial class PostgresCatalog
+{
+    public PhotoPage PhotosOfPerson(long person, PageRequest page)
+    {
+        var (total, firstTaken, lastTaken, photos) = _db.Read(c =>
+        {
+            int total;
+            string? firstTaken, lastTaken;
+            using (var count = Command(c, $"""
+                SELECT count(*), min(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END), max(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END)
+                FROM photos p WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id = @person) AND p.failure IS NULL
+                """, ("person", person)))
+            using (var counted = count.ExecuteReader())
+            {
+                counted.Read();
+                (total, firstTaken, lastTaken) = ((int)counted.GetInt64(0), counted.IsDBNull(1) ? null : counted.GetString(1), counted.IsDBNull(2) ? null : counted.GetString(2));
+            }
+            // One more than asked for: whether a next page exists.
+            using var cmd = Command(c, $"""
+                SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, {CatalogTables.Undated}, {CatalogTables.TakenKey}
+                FROM photos p
+                WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id = @person) AND p.failure IS NULL
+                {(page.After is null ? "" : $"AND {CatalogTables.AfterCursor('@')}")}
+                ORDER BY {CatalogTables.PageOrder}
+                LIMIT @limit {(page.After is null ? "OFFSET @offset" : "")}
+                """, ("person", person), ("limit", page.Limit + 1), ("offset", page.Offset),
+                ("u", page.After?.Undated == true ? 1 : 0), ("k", page.After?.Taken ?? ""), ("i", page.After?.Photo ?? 0));
+            using var r = cmd.ExecuteReader();
+            var photos = new List<(PhotoRef Photo, PageCursor Cursor)>();
+            while (r.Read())
+                photos.Add((new PhotoRef(r.GetInt64(0), _paths.ToLocal(r.GetString(1)), Int(r, 2), Int(r, 3),
+                        CaptureDate.Parse(r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)), r.IsDBNull(6) ? null : r.GetInt64(6)),
+                    new PageCursor(r.GetInt32(7) != 0, r.GetString(8), r.GetInt64(0))));
+            return (total, firstTaken, lastTaken, photos);
+        });
+        bool more = photos.Count > page.Limit;
+        if (more) photos.RemoveAt(photos.Count - 1);
+        var faces = (photos.Count == 0 ? [] : ReadFaces(false, "f.person_id", person, photos.Select(p => p.Photo.Id).ToList())).ToLookup(f => f.Photo.Id);
+        return new PhotoPage(total, photos.Select(p => new PagedPhoto(p.Photo, faces[p.Photo.Id].ToList())).ToList(), more ? photos[^1].Cursor : null)
+            { FirstTaken = firstTaken, LastTaken = lastTaken };
+    }
+}
