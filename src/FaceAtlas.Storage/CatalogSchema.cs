@@ -6,7 +6,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -118,6 +118,53 @@ internal static class CatalogSchema
         ALTER TABLE faces ADD COLUMN frame_ms INTEGER;
         """;
 
+    /// <summary>
+    /// Each person's faces and photos counted as faces come and go (triggers on every write of a face's person, by
+    /// any path: clustering, a user's move, a photo analysed again or removed, a catalog copied in), so that listing
+    /// people, sorting them by size and paging them never counts a million faces. <c>person_photos</c> holds how
+    /// many of a person's faces each photo has: a photo counts once however many of their faces it holds.
+    /// </summary>
+    const string V8 = """
+        ALTER TABLE people ADD COLUMN face_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE people ADD COLUMN photo_count INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE person_photos(
+            person_id INTEGER NOT NULL,
+            photo_id  INTEGER NOT NULL,
+            faces     INTEGER NOT NULL,
+            PRIMARY KEY(person_id, photo_id)
+        ) WITHOUT ROWID;
+        INSERT INTO person_photos SELECT person_id, photo_id, count(*) FROM faces WHERE person_id IS NOT NULL GROUP BY person_id, photo_id;
+        UPDATE people SET face_count = coalesce((SELECT sum(faces) FROM person_photos WHERE person_id = people.id), 0),
+                          photo_count = (SELECT count(*) FROM person_photos WHERE person_id = people.id);
+        CREATE INDEX people_by_size ON people(face_count DESC, id);
+        CREATE TRIGGER face_joins AFTER INSERT ON faces WHEN NEW.person_id IS NOT NULL BEGIN
+            INSERT OR IGNORE INTO person_photos VALUES (NEW.person_id, NEW.photo_id, 0);
+            UPDATE person_photos SET faces = faces + 1 WHERE person_id = NEW.person_id AND photo_id = NEW.photo_id;
+            UPDATE people SET face_count = face_count + 1,
+                photo_count = photo_count + (SELECT faces = 1 FROM person_photos WHERE person_id = NEW.person_id AND photo_id = NEW.photo_id)
+                WHERE id = NEW.person_id;
+        END;
+        CREATE TRIGGER face_leaves AFTER DELETE ON faces WHEN OLD.person_id IS NOT NULL BEGIN
+            UPDATE person_photos SET faces = faces - 1 WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id;
+            UPDATE people SET face_count = face_count - 1,
+                photo_count = photo_count - (SELECT faces = 0 FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id)
+                WHERE id = OLD.person_id;
+            DELETE FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id AND faces = 0;
+        END;
+        CREATE TRIGGER face_moves AFTER UPDATE OF person_id ON faces WHEN OLD.person_id IS NOT NEW.person_id BEGIN
+            UPDATE person_photos SET faces = faces - 1 WHERE OLD.person_id IS NOT NULL AND person_id = OLD.person_id AND photo_id = OLD.photo_id;
+            UPDATE people SET face_count = face_count - 1,
+                photo_count = photo_count - (SELECT faces = 0 FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id)
+                WHERE OLD.person_id IS NOT NULL AND id = OLD.person_id;
+            DELETE FROM person_photos WHERE OLD.person_id IS NOT NULL AND person_id = OLD.person_id AND photo_id = OLD.photo_id AND faces = 0;
+            INSERT OR IGNORE INTO person_photos SELECT NEW.person_id, NEW.photo_id, 0 WHERE NEW.person_id IS NOT NULL;
+            UPDATE person_photos SET faces = faces + 1 WHERE NEW.person_id IS NOT NULL AND person_id = NEW.person_id AND photo_id = NEW.photo_id;
+            UPDATE people SET face_count = face_count + 1,
+                photo_count = photo_count + (SELECT faces = 1 FROM person_photos WHERE person_id = NEW.person_id AND photo_id = NEW.photo_id)
+                WHERE NEW.person_id IS NOT NULL AND id = NEW.person_id;
+        END;
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -131,7 +178,7 @@ internal static class CatalogSchema
         {
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
-            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + $"\nPRAGMA user_version = {Version};";
+            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

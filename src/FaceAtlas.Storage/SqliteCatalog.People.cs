@@ -45,17 +45,15 @@ public sealed partial class SqliteCatalog
         return result;
     }
 
-    const string PersonColumns = """
-        SELECT p.id, p.name, count(f.id), count(DISTINCT f.photo_id), p.hidden, p.cover_face_id
-        FROM people p LEFT JOIN faces f ON f.person_id = p.id
-        """;
+    /// <summary>A person's row with the counts the schema's triggers keep (never a count of their faces).</summary>
+    const string PersonColumns = "SELECT p.id, p.name, p.face_count, p.photo_count, p.hidden, p.cover_face_id FROM people p";
 
     public IReadOnlyList<PersonSummary> People(bool includeHidden) =>
-        ReadPeople(Command($"{PersonColumns} {(includeHidden ? "" : "WHERE p.hidden = 0")} GROUP BY p.id ORDER BY count(f.id) DESC, p.id"));
+        ReadPeople(Command($"{PersonColumns} {(includeHidden ? "" : "WHERE p.hidden = 0")} ORDER BY p.face_count DESC, p.id"));
 
     public PersonSummary? Person(long id)
     {
-        var cmd = Command($"{PersonColumns} WHERE p.id = $id GROUP BY p.id", null, "$id");
+        var cmd = Command($"{PersonColumns} WHERE p.id = $id", null, "$id");
         cmd.Parameters[0].Value = id;
         return ReadPeople(cmd).SingleOrDefault();
     }

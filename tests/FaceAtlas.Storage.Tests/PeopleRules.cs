@@ -216,4 +216,43 @@ public abstract class PeopleRules
         Assert.Equal("Ann", catalog.Person(person)!.Name);
         Assert.Contains(catalog.Person(result[1])!.CoverFace!.Value, catalog.FacesOf(result[1]));
     }
+
+    /// <summary>The counts a list of people shows are kept by the catalog as faces move: each the same as counting anew.</summary>
+    [ContractFact]
+    public void Should_CountEachPersonsFacesAndPhotosAsCountingAnew_When_FacesMoveComeAndGo()
+    {
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1, 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 3, 2)]);
+        var people = new PeopleService(catalog);
+        void Recounted()
+        {
+            var faces = catalog.Faces(false).Where(f => f.PersonId is not null).GroupBy(f => f.PersonId!.Value).ToDictionary(g => g.Key);
+            foreach (var p in catalog.People(includeHidden: true))
+            {
+                var own = faces.TryGetValue(p.Id, out var g) ? g.ToList() : [];
+                Assert.Equal((own.Count, own.Select(f => f.Photo.Id).Distinct().Count()), (p.Faces, p.Photos));
+            }
+        }
+
+        people.Cluster(full: false);
+        Recounted();
+        var list = people.List();
+        long a = list[0].Id, b = list[1].Id;
+        var both = catalog.Faces(false).Where(f => f.Photo.Path == "/p/1.jpg").Select(f => f.Id).ToList();
+        people.MoveFaces(both, b); // two faces of one photo: one photo more, two faces
+        Recounted();
+        people.Name(a, "Ann");
+        people.Merge(a, [b]);
+        Recounted();
+        people.RejectFaces([both[0]], a);
+        people.Ignore([both[1]]);
+        Recounted();
+        catalog.Commit([Photo("/p/2.jpg", 1, 2)]); // the photo analysed again: its faces replaced
+        catalog.RemovePhotos([catalog.PhotosUnder("/p/3.jpg").Single().Id]);
+        Recounted();
+        people.Cluster(full: true);
+        Recounted();
+        people.Forget(a);
+        Recounted();
+    }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using FaceAtlas.Vectors;
 
 namespace FaceAtlas.Core.People;
 
@@ -248,7 +249,13 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         catalog.Change(rows => { rows.MarkDistinct(Math.Min(a, b), Math.Max(a, b)); return true; });
     }
 
-    /// <summary>Pairs of visible people whose average faces are most alike, most likely first; dismissed pairs never.</summary>
+    /// <summary>How many of each person's nearest people a suggestion is looked for among.</summary>
+    const int SuggestionNeighbours = 10;
+
+    /// <summary>
+    /// Pairs of visible people whose average faces are most alike, most likely first, each among the other's
+    /// <see cref="SuggestionNeighbours"/> nearest; dismissed pairs never.
+    /// </summary>
     public IReadOnlyList<MergeSuggestion> Suggest(int count = 20, float minSimilarity = 0.25f)
     {
         var faces = catalog.FacesForClustering().Where(f => f.PersonId is not null).ToList();
@@ -263,16 +270,21 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         }
         var ids = centroids.Keys.Order().ToList();
         var dismissed = catalog.DistinctPeople();
+        // Each person's nearest people by their average face (every pair up to 20,000 people, an inverted file above),
+        // not every pair: at 100,000 people that would be five billion.
+        var edges = ApproximateNeighbourGraph.Build(ids.Select(id => centroids[id].Mean).ToList(), null, SuggestionNeighbours, minSimilarity);
         var suggestions = new List<MergeSuggestion>();
-        for (int i = 0; i < ids.Count; i++)
-            for (int j = i + 1; j < ids.Count; j++)
-            {
-                var (a, b) = (centroids[ids[i]], centroids[ids[j]]);
-                if (a.Photos.Overlaps(b.Photos)) continue; // seen together in a photo: two people
-                if (dismissed.Contains((ids[i], ids[j]))) continue;
-                float sim = TensorPrimitives.Dot(a.Mean, b.Mean);
-                if (sim >= minSimilarity) suggestions.Add(new MergeSuggestion(people[ids[i]], people[ids[j]], sim));
-            }
+        var seen = new HashSet<(long, long)>();
+        foreach (var edge in edges)
+        {
+            var pair = (Math.Min(ids[edge.A], ids[edge.B]), Math.Max(ids[edge.A], ids[edge.B]));
+            if (pair.Item1 == pair.Item2 || !seen.Add(pair)) continue;
+            var (a, b) = (centroids[pair.Item1], centroids[pair.Item2]);
+            if (a.Photos.Overlaps(b.Photos)) continue; // seen together in a photo: two people
+            if (dismissed.Contains(pair)) continue;
+            float sim = TensorPrimitives.Dot(a.Mean, b.Mean);
+            if (sim >= minSimilarity) suggestions.Add(new MergeSuggestion(people[pair.Item1], people[pair.Item2], sim));
+        }
         return suggestions.OrderByDescending(s => s.Similarity).Take(count).ToList();
     }
 

@@ -10,7 +10,7 @@ namespace FaceAtlas.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Taken (per transaction) while the schema is made or upgraded: workers starting at once make it once.</summary>
     const long SchemaLockKey = 0x4661636541746C01;
@@ -135,6 +135,44 @@ internal static class PostgresSchema
         ALTER TABLE faces ADD COLUMN frame_ms bigint;
         """;
 
+    /// <summary>
+    /// Each person's faces and photos counted as faces come and go, by a trigger on every write of a face's person (as
+    /// the SQLite catalog's schema 8 does), so that listing and sorting people never counts a million faces.
+    /// </summary>
+    const string V3 = """
+        ALTER TABLE people ADD COLUMN face_count bigint NOT NULL DEFAULT 0;
+        ALTER TABLE people ADD COLUMN photo_count bigint NOT NULL DEFAULT 0;
+        CREATE TABLE person_photos(
+            person_id bigint NOT NULL,
+            photo_id  bigint NOT NULL,
+            faces     bigint NOT NULL,
+            PRIMARY KEY(person_id, photo_id)
+        );
+        INSERT INTO person_photos SELECT person_id, photo_id, count(*) FROM faces WHERE person_id IS NOT NULL GROUP BY person_id, photo_id;
+        UPDATE people p SET face_count = c.faces, photo_count = c.photos
+            FROM (SELECT person_id, sum(faces) AS faces, count(*) AS photos FROM person_photos GROUP BY person_id) c WHERE c.person_id = p.id;
+        CREATE INDEX people_by_size ON people(face_count DESC, id);
+        CREATE FUNCTION person_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' AND OLD.person_id IS NOT NULL AND (TG_OP = 'DELETE' OR OLD.person_id IS DISTINCT FROM NEW.person_id) THEN
+                UPDATE person_photos SET faces = faces - 1 WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id;
+                UPDATE people SET face_count = face_count - 1, photo_count = photo_count
+                    - (SELECT CASE WHEN faces = 0 THEN 1 ELSE 0 END FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id)
+                    WHERE id = OLD.person_id;
+                DELETE FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id AND faces = 0;
+            END IF;
+            IF TG_OP <> 'DELETE' AND NEW.person_id IS NOT NULL AND (TG_OP = 'INSERT' OR OLD.person_id IS DISTINCT FROM NEW.person_id) THEN
+                INSERT INTO person_photos VALUES (NEW.person_id, NEW.photo_id, 1)
+                    ON CONFLICT (person_id, photo_id) DO UPDATE SET faces = person_photos.faces + 1;
+                UPDATE people SET face_count = face_count + 1, photo_count = photo_count
+                    + (SELECT CASE WHEN faces = 1 THEN 1 ELSE 0 END FROM person_photos WHERE person_id = NEW.person_id AND photo_id = NEW.photo_id)
+                    WHERE id = NEW.person_id;
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER person_counts AFTER INSERT OR DELETE OR UPDATE OF person_id ON faces FOR EACH ROW EXECUTE FUNCTION person_counts();
+        """;
+
     /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>
     public static void Apply(NpgsqlConnection connection, string location)
     {
@@ -145,7 +183,7 @@ internal static class PostgresSchema
             throw new DamagedCatalogException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
         if (version == Version) return;
         // Each step upgrades from the version before it; a new catalog takes them all.
-        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "")
+        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "")
             + $"\nDELETE FROM meta WHERE key = 'schema_version'; INSERT INTO meta(key, value) VALUES ('schema_version', '{Version}');");
         tx.Commit();
     }
