@@ -6,7 +6,7 @@ using Microsoft.Playwright;
 namespace FaceAtlas.Web.Tests;
 
 /// <summary>The pages in a real browser (headless Chromium) against a real server on a real catalog.</summary>
-public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
+public sealed partial class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
 {
     async Task<IPage> Open(Server server, string hash = "")
     {
@@ -52,7 +52,7 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
 
         await page.FillAsync("#person-name", "Ada Lovelace");
         await page.ClickAsync("#rename");
-        await page.WaitForSelectorAsync("#message:has-text('Saved')");
+        await page.WaitForSelectorAsync("#message:has-text('Named Ada Lovelace')");
         await page.ReloadAsync();
         await page.WaitForSelectorAsync("#person-photos");
 

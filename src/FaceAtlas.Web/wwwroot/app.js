@@ -23,7 +23,8 @@ async function api(path, options = {}) {
   return body;
 }
 
-const post = (path, body) => api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
+// keepalive: the request outlives the page (a name saved as the page is reloaded or closed).
+const post = (path, body, keepalive = false) => api(path, { method: "POST", keepalive, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -75,11 +76,43 @@ function years(faces) {
 }
 
 function show(title, ...content) {
+  saveNames(); // a name typed on the page before, and not yet saved, is saved as the page goes
   main.replaceChildren(el("h1", {}, title), ...content);
   document.title = `${title} - FaceAtlas`;
   main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
 }
+
+// A person's name field (People grid, person page): the name typed is saved on Enter and when the field is left;
+// should the page go first (another page, a reload, a closed tab), as it goes. No name is lost for want of Enter.
+// A name cannot be removed: a field emptied gets the saved name back.
+function nameField(p, attributes, onSaved = () => {}) {
+  const input = el("input", { type: "text", value: p.name || "", placeholder: "Add a name", autocomplete: "off", "data-name-of": p.person, ...attributes });
+  let saved = p.name || "";
+  input.save = async (keepalive = false) => {
+    const name = input.value.trim();
+    if (name === saved) return;
+    if (!name) { input.value = saved; say(`A name cannot be removed: still ${saved}`); return; }
+    const before = saved;
+    saved = name; // at once: Enter, then leaving the field, saves once
+    try {
+      await post(`/people/${p.person}/name`, { name }, keepalive);
+    } catch (error) {
+      saved = before;
+      throw error;
+    }
+    p.name = name;
+    say(`Named ${name}`);
+    onSaved(name);
+  };
+  input.addEventListener("change", () => input.save().catch(e => say(e.message)));
+  input.addEventListener("keydown", e => { if (e.key === "Enter") input.save().catch(error => say(error.message)); });
+  return input;
+}
+function saveNames(keepalive = false) {
+  for (const input of main.querySelectorAll("input[data-name-of]")) input.save(keepalive).catch(e => say(e.message));
+}
+window.addEventListener("pagehide", () => saveNames(true));
 
 // The person picker: type a few letters of a name, or browse the people by face; "New person" when allowed.
 // Options carry data-person (or data-new); Arrow keys move, Enter picks, Escape closes.
@@ -130,7 +163,7 @@ function picker({ id, label: text, allowNew = false, exclude = [], onPick }) {
 // The name a new person gets from the picker's typing ("New person “Ann”"), if any.
 const typed = pickerNode => pickerNode.querySelector("input").value.trim();
 
-// People: a grid of faces with names and counts; unnamed people are named in place (Enter saves).
+// People: a grid of faces with names and counts; unnamed people are named in place (saved on Enter or on leaving the field).
 async function people(offset = 0, hidden = false) {
   const page = await api(`/people?offset=${offset}&limit=${PAGE}${hidden ? "&hidden=true" : ""}`);
   const shown = hidden ? page.people.filter(p => p.hidden) : page.people;
@@ -145,12 +178,7 @@ async function people(offset = 0, hidden = false) {
 }
 
 function personCard(p) {
-  const name = el("input", { type: "text", value: p.name || "", placeholder: "Add a name", "aria-label": `Name of person ${p.person}`,
-    onkeydown: async e => {
-      if (e.key !== "Enter" || !name.value.trim()) return;
-      await post(`/people/${p.person}/name`, { name: name.value.trim() });
-      say(`Named ${name.value.trim()}`);
-    } });
+  const name = nameField(p, { "aria-label": `Name of ${label(p)}` });
   return el("div", { class: "card person", "data-person": p.person },
     el("a", { href: `#/person/${p.person}` }, p.cover ? thumbnail(p.cover, label(p)) : el("span", { class: "face blank" }, label(p))),
     name,
@@ -162,9 +190,12 @@ function personCard(p) {
 async function person(id) {
   const detail = await api(`/people/${id}`);
   const p = detail.person;
-  const name = el("input", { type: "text", value: p.name || "", id: "person-name", "aria-label": "Name", placeholder: "Add a name",
-    onkeydown: e => { if (e.key === "Enter") document.getElementById("rename").click(); } });
-  const rename = el("button", { id: "rename", onclick: async () => { await post(`/people/${id}/name`, { name: name.value.trim() }); say("Saved"); } }, "Rename");
+  const name = nameField(p, { id: "person-name", "aria-label": "Name" }, named => {
+    main.querySelector("h1").textContent = named;
+    document.title = `${named} - FaceAtlas`;
+  });
+  // Saving needs no button (leaving the field saves); it is there for those who look for one.
+  const rename = el("button", { id: "rename", onclick: () => name.save() }, "Save name");
   const hide = el("button", { onclick: async () => {
     await post(`/people/${id}/${p.hidden ? "unhide" : "hide"}`);
     if (p.hidden) go(`#/person/${id}`, `${label(p)} is shown again`);
