@@ -37,7 +37,9 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-const label = person => person.name || "Unnamed person";
+// One name for a person wherever they are named: theirs, else "Unnamed person 61" (the number tells two apart).
+// Takes a person, a picked person or a face: each carries person and name.
+const label = p => p.name || `Unnamed person ${p.person}`;
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 // A face's thumbnail: always a square (the server pads it), drawn square by the page at any size.
 const thumbnail = (face, alt, size = 160) => el("img", { class: "face", src: `/api/faces/${face}/thumbnail`, alt, loading: "lazy", width: size, height: size });
@@ -273,8 +275,11 @@ function framed(view, size, alt, faces = [view], link = false) {
     width: Math.round(view.width * scale), height: Math.round(view.height * scale) }));
   for (const f of faces) {
     const [x, y, w, h] = f.box;
-    const box = el("div", { class: "box", "data-face": f.face },
-      link && f.person ? el("a", { href: `#/person/${f.person}` }, f.name || `person ${f.person}`) : "");
+    // A name tag under the face (above it near the photo's foot), from its left edge (its right one past the middle),
+    // so that it stays on the photo; the link is a full tap target around the small tag.
+    const place = `${x + w / 2 > view.width / 2 ? " end" : ""}${y + h > view.height * 0.85 ? " above" : ""}`;
+    const box = el("div", { class: `box${place}`, "data-face": f.face },
+      link && f.person ? el("a", { href: `#/person/${f.person}` }, el("span", {}, label(f))) : "");
     const percent = (v, of) => `${(100 * v / of).toFixed(3)}%`;
     Object.assign(box.style, { left: percent(x, view.width), top: percent(y, view.height), width: percent(w, view.width), height: percent(h, view.height) });
     frame.append(box);
@@ -430,7 +435,7 @@ function search() {
   const input = el("input", { type: "file", id: "search-file", accept: "image/*", "aria-label": "Photo to search with" });
   const results = el("div", { id: "search-results" });
   const hit = h => el("figure", { class: "card hit", "data-photo": h.photo, "data-match": h.match },
-    el("a", { href: `#/photo/${h.photo}` }, el("img", { src: `/api/photos/${h.photo}/image?size=320`, alt: h.name ? `photo of ${h.name}` : `photo ${h.photo}`, loading: "lazy" })),
+    el("a", { href: `#/photo/${h.photo}` }, el("img", { src: `/api/photos/${h.photo}/image?size=320`, alt: h.person ? `photo of ${label(h)}` : `photo ${h.photo}`, loading: "lazy" })),
     el("figcaption", {}, h.taken ? dateText(h, true) : "no date", el("span", { class: "count" }, ` · ${(h.similarity * 100).toFixed(0)} % alike`)));
   async function run(file) {
     say("Searching…");
@@ -441,7 +446,7 @@ function search() {
       const mine = hits.filter(h => h.match === "person").sort((a, b) => (b.taken || "").localeCompare(a.taken || ""));
       const alike = hits.filter(h => h.match !== "person");
       const people = [...new Map(mine.map(h => [h.person, h])).values()]
-        .map(h => el("a", { href: `#/person/${h.person}` }, h.name || `Unnamed person ${h.person}`));
+        .map(h => el("a", { href: `#/person/${h.person}` }, label(h)));
       const sections = [];
       if (mine.length) sections.push(el("section", { id: "search-person" },
         el("h2", {}, "This person: ", people.flatMap((a, i) => i ? [", ", a] : [a]), el("span", { class: "count" }, ` ${plural(mine.length, "photo")}`)),
