@@ -96,4 +96,54 @@ public sealed partial class PagesTests
         Assert.Equal("Mary Jackson", await page.InputValueAsync("#person-name"));
     }
 
+    [BrowserTheory]
+    [MemberData(nameof(ReviewTests.Sizes), MemberType = typeof(ReviewTests))]
+    public async Task Should_TakeTheBestMatch_When_EnterIsPressedInAPicker(int width, int height)
+    {
+        // Given: "Leonard Stuart" and "Stuart Bloom" (who answers "stu" better), and a person to move faces from
+        await using var server = await fixture.StartAsync();
+        long[] people = await PeopleIds(server);
+        long from = people[0], leonard = people[1], stuart = people[2];
+        await Name(server, leonard, "Leonard Stuart");
+        await Name(server, stuart, "Stuart Bloom");
+        int faces = (await PersonOf(server, stuart)).GetProperty("faces").GetInt32();
+        var page = await Open(server, width, height, $"#/person/{from}");
+        var picks = page.Locator("#person-photos input.pick");
+        var input = page.Locator("#move-picker input");
+        await picks.First.WaitForAsync();
+
+        // When: a face selected, "stu" typed and Enter pressed at once
+        await picks.First.ClickAsync();
+        await input.PressSequentiallyAsync("stu");
+        await input.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#message:has-text('Moved 1 face')");
+
+        // Then: the face is Stuart Bloom's, and nobody called "stu" was made
+        Assert.Equal(faces + 1, (await PersonOf(server, stuart)).GetProperty("faces").GetInt32());
+        Assert.DoesNotContain("stu", await Names(server));
+
+        // When: "stu" typed, the new person pointed at with the arrow key, Enter
+        await Quiet(page);
+        await picks.First.ClickAsync();
+        await input.PressSequentiallyAsync("stu");
+        var best = page.Locator($"#move-picker [data-person='{stuart}'][aria-selected='true']");
+        await best.WaitForAsync(); // the best match is the one highlighted, below "New person"
+        await Shot(page, "picker-best-match", width);
+        await input.PressAsync("ArrowUp");
+        Assert.Equal("true", await page.Locator("#move-picker [data-new]").GetAttributeAsync("aria-selected"));
+        await input.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#message:has-text('Moved 1 face')");
+
+        // Then: a new person "stu", asked for
+        Assert.Contains("stu", await Names(server));
+
+        // When nobody matches, Enter makes the new person
+        await Quiet(page);
+        await picks.First.ClickAsync();
+        await input.PressSequentiallyAsync("Zelda Nobody");
+        await input.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#message:has-text('Moved 1 face')");
+        Assert.Contains("Zelda Nobody", await Names(server));
+    }
+
 }

@@ -116,31 +116,55 @@ function saveNames(keepalive = false) {
 }
 window.addEventListener("pagehide", () => saveNames(true));
 
+// How well a name answers what was typed: the whole name, then its start, then a word's start, then anywhere.
+function closeness(name, typed) {
+  const n = (name || "").toLocaleLowerCase(), t = typed.toLocaleLowerCase();
+  return n === t ? 0 : n.startsWith(t) ? 1 : n.split(/\s+/).some(w => w.startsWith(t)) ? 2 : 3;
+}
+
 // The person picker: type a few letters of a name, or browse the people by face; "New person" when allowed.
-// Options carry data-person (or data-new); Arrow keys move, Enter picks, Escape closes.
-function picker({ id, label: text, allowNew = false, exclude = [], onPick }) {
-  const input = el("input", { type: "search", placeholder: allowNew ? "Name, or new person" : "Type a name", "aria-label": text,
-    autocomplete: "off", role: "combobox", "aria-expanded": "false", "aria-controls": `${id}-list` });
+// Options carry data-person (or data-new); Arrow keys move, Enter picks, Escape closes. Enter takes the best match
+// of what is typed (highlighted); "New person" only when nobody matches, or when pointed at (arrows, click): typing
+// "stu" and Enter is Stuart, never a new "stu". With nothing typed, Enter takes nothing until an option is pointed at.
+// typeFirst: no list until something is typed (the header's search); hidden: hidden people too.
+function picker({ id, label: text, allowNew = false, exclude = [], typeFirst = false, hidden = false, placeholder, onPick }) {
+  const input = el("input", { type: "search", placeholder: placeholder || (allowNew ? "Name, or new person" : "Type a name"), "aria-label": text,
+    autocomplete: "off", role: "combobox", "aria-expanded": "false", "aria-controls": `${id}-list`, "aria-autocomplete": "list" });
   const list = el("ul", { class: "picker-list", id: `${id}-list`, role: "listbox", hidden: true });
-  let options = [], active = -1, timer = 0, asked = 0;
+  let options = [], active = -1, timer = 0, asked = 0, settled = 0, shownFor = null, busy = false;
   const choose = async option => {
+    if (busy) return; // Enter pressed twice, or Enter and a click: one answer
+    busy = true;
     close();
-    await onPick(option.dataset.new !== undefined ? null : { person: Number(option.dataset.person), name: option.dataset.name || null });
+    try {
+      await onPick(option.dataset.new !== undefined ? null : { person: Number(option.dataset.person), name: option.dataset.name || null });
+    } finally {
+      busy = false;
+    }
   };
   function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); }
   function mark(i) {
     options.forEach((o, j) => o.setAttribute("aria-selected", i === j ? "true" : "false"));
     active = i;
-    if (options[i]) options[i].scrollIntoView({ block: "nearest" });
+    if (options[i]) { options[i].scrollIntoView({ block: "nearest" }); input.setAttribute("aria-activedescendant", options[i].id); }
+    else input.removeAttribute("aria-activedescendant");
   }
   async function refresh() {
     const q = input.value.trim(), mine = ++asked;
-    const page = await api(`/people?limit=60${q ? `&q=${encodeURIComponent(q)}` : ""}`);
+    if (typeFirst && !q) { settled = mine; options = []; shownFor = q; mark(-1); close(); return; }
+    let page;
+    try {
+      page = await api(`/people?limit=60${q ? `&q=${encodeURIComponent(q)}` : ""}${hidden ? "&hidden=true" : ""}`);
+    } finally {
+      if (mine === asked) settled = mine;
+    }
     if (mine !== asked) return; // typing went on meanwhile: a later answer is on its way
-    const people = page.people.filter(p => !exclude.includes(p.person));
-    options = people.map(p => el("li", { role: "option", "data-person": p.person, "data-name": p.name || "", tabindex: "-1" },
-      p.cover ? thumbnail(p.cover, "", 40) : "", el("span", {}, label(p)), el("span", { class: "count" }, plural(p.photos, "photo"))));
-    if (allowNew) options.unshift(el("li", { role: "option", "data-new": "", tabindex: "-1", class: "new" }, el("span", { class: "plus" }, "+"),
+    const people = page.people.filter(p => !exclude.includes(p.person))
+      .map((p, i) => [q ? closeness(p.name, q) : 0, i, p]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(r => r[2]);
+    options = people.map(p => el("li", { role: "option", id: `${id}-${p.person}`, "data-person": p.person, "data-name": p.name || "", tabindex: "-1" },
+      p.cover ? thumbnail(p.cover, "", 40) : "", el("span", {}, label(p)),
+      el("span", { class: "count" }, plural(p.photos, "photo"), p.hidden ? " · hidden" : "")));
+    if (allowNew) options.unshift(el("li", { role: "option", id: `${id}-new`, "data-new": "", tabindex: "-1", class: "new" }, el("span", { class: "plus" }, "+"),
       el("span", {}, q ? `New person “${q}”` : "New person")));
     if (!options.length) options.push(el("li", { class: "none" }, q ? `Nobody named “${q}”` : "No people yet"));
     for (const o of options) if (o.getAttribute("role")) o.addEventListener("mousedown", e => { e.preventDefault(); choose(o).catch(err => say(err.message)); });
@@ -148,15 +172,26 @@ function picker({ id, label: text, allowNew = false, exclude = [], onPick }) {
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     options = options.filter(o => o.getAttribute("role"));
-    mark(options.length ? 0 : -1);
+    shownFor = q;
+    mark(!q ? -1 : people.length ? (allowNew ? 1 : 0) : (allowNew ? 0 : -1));
+  }
+  async function enter() {
+    const q = input.value.trim();
+    // Typed faster than the list follows: the list for what is typed now comes first, so Enter never takes an
+    // option that was made for fewer letters.
+    if (shownFor !== q) { clearTimeout(timer); await refresh(); }
+    else if (list.hidden) return refresh();
+    if (options[active]) await choose(options[active]);
   }
   input.addEventListener("focus", () => refresh().catch(e => say(e.message)));
+  // A click in the field opens the list again (closed by a pick, Escape, or a question asked meanwhile).
+  input.addEventListener("click", () => { if (list.hidden && settled === asked) refresh().catch(e => say(e.message)); });
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => refresh().catch(e => say(e.message)), 150); });
   input.addEventListener("blur", () => setTimeout(close, 150));
   input.addEventListener("keydown", e => {
     if (e.key === "ArrowDown") { e.preventDefault(); mark(Math.min(active + 1, options.length - 1)); }
     else if (e.key === "ArrowUp") { e.preventDefault(); mark(Math.max(active - 1, 0)); }
-    else if (e.key === "Enter" && options[active]) { e.preventDefault(); choose(options[active]).catch(err => say(err.message)); }
+    else if (e.key === "Enter") { e.preventDefault(); enter().catch(err => say(err.message)); }
     else if (e.key === "Escape") close();
   });
   return el("div", { class: "picker", id }, input, list);
