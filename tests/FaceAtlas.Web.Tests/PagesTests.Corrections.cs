@@ -146,4 +146,91 @@ public sealed partial class PagesTests
         Assert.Contains("Zelda Nobody", await Names(server));
     }
 
+    [BrowserTheory]
+    [MemberData(nameof(ReviewTests.Sizes), MemberType = typeof(ReviewTests))]
+    public async Task Should_AskWhichNameToKeep_When_MergingTwoNamedPeople(int width, int height)
+    {
+        // Given: Penny and Penelope, and a suggested pair of two others
+        await using var server = await fixture.StartAsync();
+        var pair = (await server.GetJson("/api/suggestions"))[0];
+        long first = pair.GetProperty("first").GetProperty("person").GetInt64(), second = pair.GetProperty("second").GetProperty("person").GetInt64();
+        long[] people = (await PeopleIds(server)).Where(p => p != first && p != second).ToArray();
+        long penny = people[0], penelope = people[1];
+        await Name(server, penny, "Penny");
+        await Name(server, penelope, "Penelope");
+        int photos = (await PersonOf(server, penny)).GetProperty("photos").GetInt32() + (await PersonOf(server, penelope)).GetProperty("photos").GetInt32();
+        var page = await Open(server, width, height, $"#/person/{penny}");
+        await page.Locator("#person-photos figure").First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var dialog = page.Locator("dialog#ask");
+
+        // When: Penny merged into Penelope, and the question cancelled
+        await page.ClickAsync("#merge-picker input");
+        await page.ClickAsync($"#merge-picker [data-person='{penelope}']");
+        await dialog.WaitForAsync();
+        await Shot(page, "merge-asked", width);
+
+        // Then: it asks, naming both and the name each answer keeps; cancelled, nothing changes
+        Assert.Equal("Merge Penny and Penelope?", await dialog.Locator("h2").TextContentAsync());
+        Assert.Equal(["Merge, keep “Penelope”", "Merge, keep “Penny”", "Cancel"], await dialog.Locator("button").AllTextContentsAsync());
+        await dialog.Locator("button:text-is('Cancel')").ClickAsync();
+        await page.WaitForSelectorAsync("#message:has-text('Not merged')");
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/api/people/{penelope}")).StatusCode);
+
+        // When: asked again, and Penny's name kept
+        await page.ClickAsync("#merge-picker input");
+        await page.ClickAsync($"#merge-picker [data-person='{penelope}']");
+        await dialog.Locator("button:text-is('Merge, keep “Penny”')").ClickAsync();
+        await page.WaitForSelectorAsync("#message:has-text('Merged')");
+
+        // Then: one person, Penny, with both sets of photos, whose page is shown
+        var kept = await PersonOf(server, penny);
+        Assert.Equal("Penny", kept.GetProperty("name").GetString());
+        Assert.Equal(photos, kept.GetProperty("photos").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"/api/people/{penelope}")).StatusCode);
+        Assert.EndsWith($"#/person/{penny}", page.Url);
+
+        // And a suggestion of two named people: "y" asks; Escape merges nothing; "y" and Enter keep the first's name
+        await Name(server, first, "Sheldon");
+        await Name(server, second, "Shelly");
+        await page.GotoAsync(server.Address + "/#/suggestions");
+        await page.Locator($".suggestion[data-first='{first}'][data-second='{second}']").WaitForAsync();
+        await page.Keyboard.PressAsync("y");
+        await dialog.WaitForAsync();
+        Assert.Equal("Merge Shelly and Sheldon?", await dialog.Locator("h2").TextContentAsync());
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForSelectorAsync("#message:has-text('Not merged')");
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/api/people/{second}")).StatusCode);
+        await page.Keyboard.PressAsync("y");
+        await dialog.WaitForAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#message:has-text('Merged into Sheldon')");
+        Assert.Equal("Sheldon", (await PersonOf(server, first)).GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"/api/people/{second}")).StatusCode);
+    }
+
+    [BrowserFact]
+    public async Task Should_SayAllIsDone_When_TheLastSuggestionIsAnswered()
+    {
+        await using var server = await fixture.StartAsync();
+        var page = await Open(server, 1280, 900, "#/suggestions");
+        await page.Locator(".suggestion").First.WaitForAsync();
+        int cards = await page.Locator(".suggestion").CountAsync();
+
+        for (int left = cards - 1; left >= 0; left--)
+        {
+            await page.Keyboard.PressAsync("n");
+            Assert.True(await Until(async () => await page.Locator(".suggestion").CountAsync() == left), $"{left} suggestions should be left");
+        }
+
+        await page.Locator("#suggestions-done").WaitForAsync();
+        await Shot(page, "suggestions-done", 1280);
+        await page.SetViewportSizeAsync(390, 844);
+        await Shot(page, "suggestions-done", 390);
+        Assert.Contains("All done", await page.Locator("#suggestions-done").TextContentAsync());
+        Assert.Equal(0, (await server.GetJson("/api/suggestions")).GetArrayLength());
+        await page.ReloadAsync();
+        await page.Locator("#suggestions-done").WaitForAsync(); // and the same when the page opens with none
+    }
+
 }

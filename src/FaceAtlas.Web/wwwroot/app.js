@@ -200,6 +200,31 @@ function picker({ id, label: text, allowNew = false, exclude = [], typeFirst = f
 // The name a new person gets from the picker's typing ("New person “Ann”"), if any.
 const typed = pickerNode => pickerNode.querySelector("input").value.trim();
 
+// A question in a modal dialog: its title, what it means, and its choices ({value, text}) with Cancel last. Answers
+// the value chosen, or null (Cancel, Escape). The first choice has the focus: Enter takes it.
+function ask(title, text, choices) {
+  return new Promise(resolve => {
+    const dialog = el("dialog", { id: "ask", "aria-labelledby": "ask-title", "aria-describedby": "ask-text" },
+      el("form", { method: "dialog" }, el("h2", { id: "ask-title" }, title), el("p", { id: "ask-text" }, text),
+        el("div", { class: "tools" }, choices.map((c, i) => el("button", { value: c.value, class: i ? null : "primary", autofocus: i === 0 }, c.text)),
+          el("button", { value: "" }, "Cancel"))));
+    dialog.addEventListener("close", () => { dialog.remove(); resolve(dialog.returnValue || null); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+// Merging keeps one person's name and drops the other's. Merging two named people is asked first, and the answer
+// says which name stays: answers [from, into], swapped when the other name is kept, or null when not to merge.
+// With an unnamed person no name is lost, and nothing is asked (the unnamed one takes the name).
+async function mergeOrder(from, into) {
+  if (!from.name || !into.name) return [from, into];
+  const kept = await ask(`Merge ${from.name} and ${into.name}?`,
+    "Their photos become one person's, under one name. Which name stays? The other is dropped.",
+    [{ value: "into", text: `Merge, keep “${into.name}”` }, { value: "from", text: `Merge, keep “${from.name}”` }]);
+  return kept === "into" ? [from, into] : kept === "from" ? [into, from] : null;
+}
+
 // People: a grid of faces with names and counts; unnamed people are named in place (saved on Enter or on leaving the field).
 async function people(offset = 0, hidden = false) {
   const page = await api(`/people?offset=${offset}&limit=${PAGE}${hidden ? "&hidden=true" : ""}`);
@@ -240,8 +265,11 @@ async function person(id) {
   } },
     p.hidden ? "Unhide" : "Hide");
   const merge = picker({ id: "merge-picker", label: "Merge into person", exclude: [id], onPick: async target => {
-    await post(`/people/${target.person}/merge`, { others: [id] });
-    go(`#/person/${target.person}`, `Merged ${label(p)} into ${target.name || "this person"}`);
+    const order = await mergeOrder(p, target);
+    if (!order) return say("Not merged");
+    const [from, into] = order;
+    await post(`/people/${into.person}/merge`, { others: [from.person] });
+    go(`#/person/${into.person}`, `Merged ${label(from)} into ${label(into)}`);
   } });
 
   let last = -1;
@@ -437,6 +465,7 @@ function reviewGroup(g, n) {
 
 // Suggestions: "same person?" pairs, each person as several faces with name and photos; one click, or y / n for
 // the first pair, merges or dismisses (remembered: never suggested again), and the next pair is first at once.
+// Two named people are merged only once asked which name to keep. The last pair answered, the page says all is done.
 async function suggestions() {
   const pairs = await api("/suggestions");
   const faces = async p => (await api(`/people/${p.person}`)).faces.slice(0, 4);
@@ -448,16 +477,34 @@ async function suggestions() {
     const row = el("div", { class: "card suggestion", "data-first": s.first.person, "data-second": s.second.person },
       el("div", { class: "pair" }, side(s.first, a), el("div", { class: "alike" }, `${(s.similarity * 100).toFixed(0)} %`, el("br"), "alike"), side(s.second, b)),
       el("div", { class: "tools answer" },
-        el("button", { class: "same", onclick: async () => { await post(`/people/${s.first.person}/merge`, { others: [s.second.person] }); row.remove(); say("Merged"); } }, "Same person (y)"),
-        el("button", { class: "different", onclick: async () => { await post("/suggestions/dismiss", { first: s.first.person, second: s.second.person }); row.remove(); say("Noted"); } }, "Not the same (n)")));
+        el("button", { class: "same", onclick: async () => {
+          const order = await mergeOrder(s.second, s.first);
+          if (!order) return say("Not merged");
+          const [from, into] = order;
+          await post(`/people/${into.person}/merge`, { others: [from.person] });
+          answered(row, `Merged into ${label(into)}`);
+        } }, "Same person (y)"),
+        el("button", { class: "different", onclick: async () => {
+          await post("/suggestions/dismiss", { first: s.first.person, second: s.second.person });
+          answered(row, "Noted");
+        } }, "Not the same (n)")));
     return row;
   }));
   const list = el("div", { id: "suggestions" }, cards);
-  show("Same person?", pairs.length ? list : el("p", {}, "No suggestions."));
+  const allDone = () => el("div", { class: "card done", id: "suggestions-done" },
+    el("p", {}, el("strong", {}, "All done."), " No more “same person?” pairs for now: new ones come as photos are added."),
+    el("p", {}, el("a", { href: "#/review" }, "Faces to review"), " · ", el("a", { href: "#/people" }, "People")));
+  function answered(row, words) {
+    row.remove();
+    say(words);
+    if (!list.querySelector(".suggestion")) list.replaceChildren(allDone());
+  }
+  show("Same person?", pairs.length ? list : allDone());
 }
 
 document.addEventListener("keydown", e => {
-  if (!location.hash.startsWith("#/suggestions") || e.ctrlKey || e.altKey || e.metaKey || e.target.matches("input, textarea")) return;
+  if (!location.hash.startsWith("#/suggestions") || e.ctrlKey || e.altKey || e.metaKey || e.target.matches("input, textarea")
+    || document.querySelector("dialog[open]")) return; // a question asked is answered in its dialog
   const first = document.querySelector("#suggestions .suggestion");
   if (!first) return;
   if (e.key === "y") first.querySelector("button.same").click();
