@@ -233,4 +233,45 @@ public sealed partial class PagesTests
         await page.Locator("#suggestions-done").WaitForAsync(); // and the same when the page opens with none
     }
 
+    [BrowserTheory]
+    [MemberData(nameof(ReviewTests.Sizes), MemberType = typeof(ReviewTests))]
+    public async Task Should_ListAnIgnoredFaceInPlace_When_IgnoredAndBroughtBack(int width, int height)
+    {
+        // Given: the faces to review
+        await using var server = await fixture.StartAsync();
+        var review = await server.GetJson("/api/review");
+        var group = review[review.GetArrayLength() - 1];
+        long[] faces = group.GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("face").GetInt64()).ToArray();
+        var page = await Open(server, width, height, "#/review");
+        await page.Locator("#review .group").First.WaitForAsync();
+        await page.EvaluateAsync("window.notReloaded = true");
+
+        // Then: each face links to its photo; the people a group may be are shown as large as its faces
+        foreach (var face in review[0].GetProperty("faces").EnumerateArray())
+            Assert.Equal($"#/photo/{face.GetProperty("photo").GetInt64()}",
+                await page.Locator($"#review .tile[data-face='{face.GetProperty("face").GetInt64()}'] figcaption a").GetAttributeAsync("href"));
+        var candidates = page.Locator("#review .candidate img.face");
+        if (await candidates.CountAsync() > 0)
+            Assert.True((await candidates.First.BoundingBoxAsync())!.Width >= 90, "a candidate's face is too small to judge");
+
+        // When: a group ignored
+        await page.Locator($"#review .group[data-faces='{string.Join(' ', faces)}'] button.ignore").ClickAsync();
+        await page.WaitForSelectorAsync("#message:has-text('ignored')");
+
+        // Then: its faces are in the ignored list at once, no reload
+        foreach (long face in faces)
+            await page.Locator($"#ignored [data-face='{face}']").WaitForAsync();
+        Assert.StartsWith("Ignored (", await page.Locator("#ignored h2").TextContentAsync());
+        await Shot(page, "review-ignored-in-place", width);
+
+        // When: one brought back. Then: out of the ignored list, and a group to review again, still no reload
+        await page.Locator($"#ignored [data-face='{faces[0]}'] button").ClickAsync();
+        await page.WaitForSelectorAsync("#message:has-text('Brought back')");
+        await page.Locator($"#review .group[data-faces='{faces[0]}']").WaitForAsync();
+        Assert.Equal(0, await page.Locator($"#ignored [data-face='{faces[0]}']").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("window.notReloaded === true"));
+        Assert.Contains((await server.GetJson("/api/review")).EnumerateArray(),
+            g => g.GetProperty("faces").EnumerateArray().Any(f => f.GetProperty("face").GetInt64() == faces[0]));
+    }
+
 }

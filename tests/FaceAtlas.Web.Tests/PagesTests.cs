@@ -191,10 +191,16 @@ public sealed partial class PagesTests(WebFixture fixture) : IClassFixture<WebFi
         var theirs = Directory.GetFiles(folder).Select(Path.GetFileName).ToHashSet();
         var page = await Open(server, "#/search");
 
-        await page.SetInputFilesAsync("#search-file", Directory.GetFiles(folder).Order().First());
+        var selfie = Directory.GetFiles(folder).Order().First();
+        await page.SetInputFilesAsync("#search-file", selfie);
         await page.WaitForSelectorAsync("#search-results .hit");
         var photos = await page.Locator("#search-person .hit").EvaluateAllAsync<long[]>("hits => hits.map(h => Number(h.dataset.photo))");
         var heading = await page.Locator("#search-person h2").InnerTextAsync();
+        // The photo searched with, shown above the answer as the browser reads it (the API says no face box)
+        var query = page.Locator("#search-query img");
+        Assert.StartsWith("blob:", await query.GetAttributeAsync("src"));
+        Assert.True(await query.EvaluateAsync<bool>("i => i.complete && i.naturalWidth > 0"));
+        Assert.Contains(Path.GetFileName(selfie), await page.Locator("#search-query figcaption").TextContentAsync());
 
         await Shot(page, "search");
         await page.SetViewportSizeAsync(375, 800);

@@ -412,52 +412,84 @@ async function photo(id) {
 
 // Faces to review: faces in no person, grouped by likeness; each group offered to the people it most likely is,
 // to someone picked, to a new person, or ignored (background strangers). A click on a face leaves it out of the
-// group's answer; the ignored ones can be brought back below.
+// group's answer; its date links to its photo. The ignored ones are listed below, kept up to date in place, and
+// can be brought back (as a group of their own, at the top).
 async function review() {
   const [groups, ignored] = await Promise.all([api("/review"), api("/review/ignored")]);
-  const list = el("div", { id: "review" }, groups.map((g, n) => reviewGroup(g, n)));
-  const back = ignored.length ? el("section", { id: "ignored" }, el("h2", {}, `Ignored (${ignored.length})`),
-    el("div", { class: "faces small" }, ignored.map(f => el("figure", { class: "card tile", "data-face": f.face },
-      thumbnail(f.face, `ignored face, ${dated(f)}`, 96),
-      el("button", { onclick: async () => { await post("/faces/unignore", { faces: [f.face] }); await review(); say("Brought back"); } }, "Undo"))))) : "";
+  const list = el("div", { id: "review" });
+  const back = ignoredFaces(ignored, f => list.prepend(reviewGroup({ faces: [f], candidates: [] }, back)));
+  list.append(...groups.map(g => reviewGroup(g, back)));
   const faces = groups.reduce((n, g) => n + g.faces.length, 0);
   show("Faces to review", el("p", { class: "count" }, groups.length
     ? `${plural(faces, "face")} in no person, in ${plural(groups.length, "group")} of look-alikes`
     : "Every face is in a person or ignored."), list, back);
 }
 
-function reviewGroup(g, n) {
+// A face's date, linked to its whole photo: to judge a face in its place.
+const inPhoto = f => el("figcaption", {}, el("a", { href: `#/photo/${f.photo}`, title: "See the whole photo" }, dateText(f, true)));
+
+// The ignored faces: a section that add(faces) and Undo keep up to date, hidden while empty; an Undo gives the face
+// to brought(face).
+function ignoredFaces(faces, brought) {
+  const heading = el("h2", {});
+  const grid = el("div", { class: "faces small" });
+  const section = el("section", { id: "ignored" }, heading, grid);
+  const recount = () => {
+    heading.textContent = `Ignored (${grid.children.length})`;
+    section.hidden = !grid.children.length;
+  };
+  const tile = f => {
+    const t = el("figure", { class: "card tile", "data-face": f.face }, thumbnail(f.face, `ignored face, ${dated(f)}`, 96), inPhoto(f),
+      el("button", { onclick: async () => {
+        await post("/faces/unignore", { faces: [f.face] });
+        t.remove();
+        recount();
+        brought(f);
+        say("Brought back: at the top of the faces to review");
+      } }, "Undo"));
+    return t;
+  };
+  section.add = added => { grid.prepend(...added.map(tile)); recount(); };
+  section.add(faces);
+  return section;
+}
+
+let groupsMade = 0; // numbers each group's picker and faces apart, groups brought back included
+function reviewGroup(g, ignored) {
+  const n = ++groupsMade;
   const faces = g.faces.map(f => f.face);
   const left = new Set();
   const wanted = () => faces.filter(f => !left.has(f));
   const tiles = g.faces.map(f => {
-    const tile = el("button", { class: "tile face-button", "aria-pressed": "true", "data-face": f.face, title: dated(f),
+    const tile = el("button", { class: "face-button", "aria-pressed": "true", title: `${dated(f)}: click to leave this face out`,
       onclick: () => {
         if (left.has(f.face)) left.delete(f.face); else left.add(f.face);
         tile.setAttribute("aria-pressed", left.has(f.face) ? "false" : "true");
-      } }, thumbnail(f.face, `face ${n + 1}.${f.face}, ${dated(f)}`, 96));
-    return tile;
+      } }, thumbnail(f.face, `face ${n}.${f.face}, ${dated(f)}`, 96));
+    return el("figure", { class: "tile", "data-face": f.face }, tile, inPhoto(f));
   });
   const done = async (text) => { row.remove(); say(text); };
-  const give = async (target, name) => {
+  // target: a person ({person, name}), or null for a new one named newName if given.
+  const give = async (target, newName) => {
     const chosen = wanted();
     if (!chosen.length) return say("Every face of this group is left out: click a face to take it in again");
-    const moved = await post("/faces/move", { faces: chosen, to: target });
-    if (target === null && name) await post(`/people/${moved}/name`, { name });
-    await done(`${plural(chosen.length, "face")} to ${name || (target === null ? "a new person" : "that person")}`);
+    const moved = await post("/faces/move", { faces: chosen, to: target ? target.person : null });
+    if (!target && newName) await post(`/people/${moved}/name`, { name: newName });
+    await done(`${plural(chosen.length, "face")} to ${target ? label(target) : newName || "a new person"}`);
   };
-  const other = picker({ id: `review-picker-${n}`, label: "Someone else", allowNew: true, onPick: async target =>
-    give(target ? target.person : null, target ? target.name : typed(other)) });
+  const other = picker({ id: `review-picker-${n}`, label: "Someone else", allowNew: true, onPick: async target => give(target, typed(other)) });
   const row = el("section", { class: `card group${g.faces.length > 3 ? " wide" : ""}`, "data-faces": faces.join(" ") },
     el("div", { class: "faces small" }, tiles),
+    g.candidates.length ? el("div", { class: "candidates" },
+      g.candidates.map(c => el("button", { class: "candidate", "data-person": c.person.person, onclick: () => give(c.person, null) },
+        c.person.cover ? thumbnail(c.person.cover, "", 96) : el("span", { class: "face blank" }, "?"),
+        el("span", {}, `Is this ${label(c.person)}?`), el("span", { class: "count" }, plural(c.person.photos, "photo"))))) : "",
     el("div", { class: "tools" },
-      g.candidates.map(c => el("button", { class: "candidate", "data-person": c.person.person, onclick: () => give(c.person.person, c.person.name) },
-        c.person.cover ? thumbnail(c.person.cover, "", 32) : "",
-        c.person.name ? `Is this ${c.person.name}?` : `This person? (${plural(c.person.photos, "photo")})`)),
       el("span", { class: "field" }, g.candidates.length ? "Someone else " : "Who is this? ", other),
       el("button", { class: "ignore", onclick: async () => {
         const chosen = wanted();
         await post("/faces/ignore", { faces: chosen });
+        ignored.add(g.faces.filter(f => chosen.includes(f.face)));
         await done(`${plural(chosen.length, "face")} ignored`);
       } }, g.faces.length === 1 ? "Ignore" : "Ignore all")));
   return row;
@@ -512,15 +544,29 @@ document.addEventListener("keydown", e => {
 });
 
 // Search: drop or choose a selfie; the photos of the person it was recognised as (newest first), then faces
-// alike on their own (most alike first).
+// alike on their own (most alike first). The photo searched with is shown above them, read in the browser (the
+// API does not say which face it used: the largest, as QueryFace.Find chooses, is said in words).
 function search() {
   const input = el("input", { type: "file", id: "search-file", accept: "image/*", "aria-label": "Photo to search with" });
+  const query = el("figure", { class: "card", id: "search-query", hidden: true });
   const results = el("div", { id: "search-results" });
+  let shown = null; // the object URL of the photo shown; freed when another is chosen
+  function showQuery(file) {
+    if (shown) URL.revokeObjectURL(shown);
+    shown = URL.createObjectURL(file);
+    query.replaceChildren(
+      el("img", { src: shown, alt: `the photo searched with, ${file.name}`, onerror: () => query.querySelector("img").replaceWith(
+        el("span", { class: "face blank" }, "This browser cannot show this photo")) }),
+      el("figcaption", {}, "Searched with ", el("strong", {}, file.name), el("br"), el("span", { class: "count" }, "its largest face is the one searched for")));
+    query.hidden = false;
+  }
   const hit = h => el("figure", { class: "card hit", "data-photo": h.photo, "data-match": h.match },
     el("a", { href: `#/photo/${h.photo}` }, el("img", { src: `/api/photos/${h.photo}/image?size=320`, alt: h.person ? `photo of ${label(h)}` : `photo ${h.photo}`, loading: "lazy" })),
     el("figcaption", {}, h.taken ? dateText(h, true) : "no date", el("span", { class: "count" }, ` · ${(h.similarity * 100).toFixed(0)} % alike`)));
   async function run(file) {
     say("Searching…");
+    showQuery(file);
+    results.replaceChildren();
     const form = new FormData();
     form.append("photo", file);
     try {
@@ -546,7 +592,7 @@ function search() {
   const drop = el("div", { id: "drop" }, "Drop a photo here, or ", input);
   drop.addEventListener("dragover", e => e.preventDefault());
   drop.addEventListener("drop", e => { e.preventDefault(); if (e.dataTransfer.files[0]) run(e.dataTransfer.files[0]); });
-  show("Find a person", drop, results);
+  show("Find a person", drop, query, results);
 }
 
 async function status() {
