@@ -209,6 +209,59 @@ public sealed partial class PagesTests
         Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"/api/people/{second}")).StatusCode);
     }
 
+    [BrowserTheory]
+    [MemberData(nameof(ReviewTests.Sizes), MemberType = typeof(ReviewTests))]
+    public async Task Should_GoToThePerson_When_TheirNameIsTypedInTheHeader(int width, int height)
+    {
+        // Given: Stuart Bloom and Amy Farrah Fowler, and a page that is not People
+        await using var server = await fixture.StartAsync();
+        long[] people = await PeopleIds(server);
+        long stuart = people[2], amy = people[3];
+        await Name(server, stuart, "Stuart Bloom");
+        await Name(server, amy, "Amy Farrah Fowler");
+        var page = await Open(server, width, height, "#/review");
+        var failed = new List<string>();
+        page.Response += (_, r) => { if (r.Status >= 400) failed.Add($"{r.Status} {r.Url}"); };
+        await page.Locator("main h1").WaitForAsync();
+        var find = page.Locator("#find input");
+
+        // When: "stu" typed in the header, Enter
+        await find.PressSequentiallyAsync("stu");
+        await page.Locator($"#find [data-person='{stuart}']").WaitForAsync();
+        await Shot(page, "header-search", width);
+        await find.PressAsync("Enter");
+
+        // Then: Stuart's page, and the search box empty again
+        await page.WaitForSelectorAsync("main h1:text-is('Stuart Bloom')");
+        Assert.EndsWith($"#/person/{stuart}", page.Url);
+        Assert.Equal("", await find.InputValueAsync());
+
+        // And from there, a click on a name found by a part of it
+        await find.PressSequentiallyAsync("fowl");
+        await page.ClickAsync($"#find [data-person='{amy}']");
+        await page.WaitForSelectorAsync("main h1:text-is('Amy Farrah Fowler')");
+
+        // The header is one row; on a phone its menu is one button, opened and closed
+        var header = (await page.Locator("header").BoundingBoxAsync())!;
+        Assert.True(header.Height < 64, $"the header is {header.Height:F0} px tall at {width} px");
+        var nav = page.Locator("header nav");
+        if (width < 600)
+        {
+            Assert.False(await nav.IsVisibleAsync());
+            await page.ClickAsync("#menu-button");
+            await Shot(page, "header-menu", width);
+            await page.ClickAsync("header nav a:text-is('Suggestions')");
+            await page.WaitForSelectorAsync("main h1:text-is('Same person?')");
+            Assert.False(await nav.IsVisibleAsync());
+        }
+        else
+        {
+            Assert.False(await page.Locator("#menu-button").IsVisibleAsync());
+            Assert.True(await nav.IsVisibleAsync());
+        }
+        Assert.Empty(failed); // the icon included: no 404 on any load
+    }
+
     [BrowserFact]
     public async Task Should_SayAllIsDone_When_TheLastSuggestionIsAnswered()
     {
@@ -274,4 +327,41 @@ public sealed partial class PagesTests
             g => g.GetProperty("faces").EnumerateArray().Any(f => f.GetProperty("face").GetInt64() == faces[0]));
     }
 
+    [BrowserFact]
+    public async Task Should_GiveEveryTapTarget44Pixels_When_OnAPhone()
+    {
+        await using var server = await fixture.StartAsync();
+        long person = (await PeopleIds(server))[0];
+        var face = (await server.GetJson($"/api/people/{person}")).GetProperty("faces")[0];
+        long photo = face.GetProperty("photo").GetInt64();
+        var pages = new Dictionary<string, string>
+        {
+            ["people"] = "#/people", ["person"] = $"#/person/{person}", ["photo"] = $"#/photo/{photo}", ["review"] = "#/review",
+            ["suggestions"] = "#/suggestions", ["search"] = "#/search", ["status"] = "#/status", ["hidden"] = "#/hidden",
+        };
+        var page = await Open(server, 390, 844, "");
+        foreach (var (name, hash) in pages)
+        {
+            await page.EvaluateAsync("document.getElementById('main').replaceChildren()");
+            await page.GotoAsync(server.Address + "/" + hash);
+            await page.Locator("main h1").WaitForAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+            // Every link, button, field and option shown: 44 px each way at least (a checkbox: the face it sits on)
+            var small = await page.EvaluateAsync<string[]>("""
+                [...document.querySelectorAll("a, button, input, select, [role=option]")].filter(e => e.checkVisibility())
+                  .map(e => [e, (e.matches("input[type=checkbox]") ? e.closest("label") : e).getBoundingClientRect()])
+                  .filter(([, r]) => r.width < 43.5 || r.height < 43.5)
+                  .map(([e, r]) => `${e.outerHTML.slice(0, 90)} ${r.width.toFixed(0)}x${r.height.toFixed(0)}`)
+                """);
+            Assert.True(small.Length == 0, $"{name}: {string.Join("; ", small)}");
+            var header = (await page.Locator("header").BoundingBoxAsync())!;
+            Assert.True(header.Height < 64, $"{name}: the header is {header.Height:F0} px tall, more than one row");
+        }
+
+        // One name for an unnamed person: on a photo's name tags as everywhere
+        await page.GotoAsync(server.Address + $"/#/photo/{photo}");
+        await page.Locator($".photo .box a[href='#/person/{person}']").WaitForAsync();
+        Assert.Equal($"Unnamed person {person}", await page.Locator($".photo .box a[href='#/person/{person}']").TextContentAsync());
+    }
 }

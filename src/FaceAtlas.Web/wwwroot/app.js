@@ -618,6 +618,7 @@ async function route() {
   say(done);
   done = "";
   const [, page, arg] = location.hash.split("/");
+  openMenu(false);
   for (const a of document.querySelectorAll("header nav a")) a.toggleAttribute("aria-current", a.getAttribute("href") === `#/${page || "people"}`);
   try {
     if (page === "person") await person(Number(arg));
@@ -630,6 +631,25 @@ async function route() {
     else await people(Number(arg) || 0);
   } catch (e) { say(e.message); }
 }
+
+// The header: the menu (one button on a phone, which opens it below the header), and the search by name, on
+// every page: people by name as one types; Enter or a click goes to the person.
+const header = document.querySelector("header");
+const menuButton = document.getElementById("menu-button");
+function openMenu(open) {
+  header.classList.toggle("open", open);
+  menuButton.setAttribute("aria-expanded", String(open));
+}
+menuButton.addEventListener("click", () => openMenu(!header.classList.contains("open")));
+document.addEventListener("keydown", e => { if (e.key === "Escape" && header.classList.contains("open")) { openMenu(false); menuButton.focus(); } });
+document.addEventListener("click", e => { if (!header.contains(e.target)) openMenu(false); });
+const find = picker({ id: "find", label: "Find a person by name", typeFirst: true, hidden: true, placeholder: "Find a person", onPick: async target => {
+  const input = find.querySelector("input");
+  input.value = "";
+  input.blur();
+  go(`#/person/${target.person}`);
+} });
+document.getElementById("find").replaceWith(find);
 
 window.addEventListener("hashchange", route);
 route();
