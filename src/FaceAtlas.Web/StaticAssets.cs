@@ -13,6 +13,9 @@ internal static class StaticAssets
         ["/"] = ("wwwroot/index.html", "text/html; charset=utf-8"),
         ["/app.js"] = ("wwwroot/app.js", "text/javascript; charset=utf-8"),
         ["/app.css"] = ("wwwroot/app.css", "text/css; charset=utf-8"),
+        // The icon the pages link to, and the one browsers and other tools ask for by this old name without looking.
+        ["/favicon.svg"] = ("wwwroot/favicon.svg", "image/svg+xml"),
+        ["/favicon.ico"] = ("wwwroot/favicon.ico", "image/x-icon"),
     };
 
     static readonly Dictionary<string, byte[]> Bytes = Files.ToDictionary(f => f.Key, f => Read(f.Value.Resource));

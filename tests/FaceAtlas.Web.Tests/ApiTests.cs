@@ -122,6 +122,24 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [DatasetFact]
+    public async Task Should_ServeTheIcon_When_AskedByEitherName()
+    {
+        await using var server = await fixture.StartAsync();
+
+        var ico = await server.Http.GetAsync("/favicon.ico"); // asked for by browsers and tools without looking
+        var svg = await server.Http.GetAsync("/favicon.svg"); // the one the pages link to
+        var index = await server.Http.GetStringAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, ico.StatusCode);
+        Assert.Equal("image/x-icon", ico.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(new byte[] { 0, 0, 1, 0 }, (await ico.Content.ReadAsByteArrayAsync())[..4]); // an ICO's header
+        Assert.Equal(HttpStatusCode.OK, svg.StatusCode);
+        Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<svg", await svg.Content.ReadAsStringAsync());
+        Assert.Contains("<link rel=\"icon\" href=\"/favicon.svg\"", index);
+    }
+
+    [DatasetFact]
     public async Task Should_Answer404WithWords_When_AThingIsNotInTheCatalog()
     {
         await using var server = await fixture.StartAsync();

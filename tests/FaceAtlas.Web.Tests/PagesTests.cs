@@ -6,7 +6,7 @@ using Microsoft.Playwright;
 namespace FaceAtlas.Web.Tests;
 
 /// <summary>The pages in a real browser (headless Chromium) against a real server on a real catalog.</summary>
-public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
+public sealed partial class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
 {
     async Task<IPage> Open(Server server, string hash = "")
     {
@@ -52,7 +52,7 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
 
         await page.FillAsync("#person-name", "Ada Lovelace");
         await page.ClickAsync("#rename");
-        await page.WaitForSelectorAsync("#message:has-text('Saved')");
+        await page.WaitForSelectorAsync("#message:has-text('Named Ada Lovelace')");
         await page.ReloadAsync();
         await page.WaitForSelectorAsync("#person-photos");
 
@@ -89,8 +89,8 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
         var page = await Open(server);
         await page.WaitForSelectorAsync("#people .person");
 
-        // Tab from the top of the page to the first name field, type, Enter.
-        for (int i = 0; i < 12 && await page.EvaluateAsync<string>("document.activeElement.tagName") != "INPUT"; i++)
+        // Tab from the top of the page (past the header's search) to the first name field, type, Enter.
+        for (int i = 0; i < 16 && !await page.EvaluateAsync<bool>("document.activeElement.matches('#people input')"); i++)
             await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync("Grace Hopper");
         await page.Keyboard.PressAsync("Enter");
@@ -191,10 +191,16 @@ public sealed class PagesTests(WebFixture fixture) : IClassFixture<WebFixture>
         var theirs = Directory.GetFiles(folder).Select(Path.GetFileName).ToHashSet();
         var page = await Open(server, "#/search");
 
-        await page.SetInputFilesAsync("#search-file", Directory.GetFiles(folder).Order().First());
+        var selfie = Directory.GetFiles(folder).Order().First();
+        await page.SetInputFilesAsync("#search-file", selfie);
         await page.WaitForSelectorAsync("#search-results .hit");
         var photos = await page.Locator("#search-person .hit").EvaluateAllAsync<long[]>("hits => hits.map(h => Number(h.dataset.photo))");
         var heading = await page.Locator("#search-person h2").InnerTextAsync();
+        // The photo searched with, shown above the answer as the browser reads it (the API says no face box)
+        var query = page.Locator("#search-query img");
+        Assert.StartsWith("blob:", await query.GetAttributeAsync("src"));
+        Assert.True(await query.EvaluateAsync<bool>("i => i.complete && i.naturalWidth > 0"));
+        Assert.Contains(Path.GetFileName(selfie), await page.Locator("#search-query figcaption").TextContentAsync());
 
         await Shot(page, "search");
         await page.SetViewportSizeAsync(375, 800);

@@ -23,7 +23,8 @@ async function api(path, options = {}) {
   return body;
 }
 
-const post = (path, body) => api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
+// keepalive: the request outlives the page (a name saved as the page is reloaded or closed).
+const post = (path, body, keepalive = false) => api(path, { method: "POST", keepalive, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -36,7 +37,9 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-const label = person => person.name || "Unnamed person";
+// One name for a person wherever they are named: theirs, else "Unnamed person 61" (the number tells two apart).
+// Takes a person, a picked person or a face: each carries person and name.
+const label = p => p.name || `Unnamed person ${p.person}`;
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 // A face's thumbnail: always a square (the server pads it), drawn square by the page at any size.
 const thumbnail = (face, alt, size = 160) => el("img", { class: "face", src: `/api/faces/${face}/thumbnail`, alt, loading: "lazy", width: size, height: size });
@@ -75,37 +78,93 @@ function years(faces) {
 }
 
 function show(title, ...content) {
+  saveNames(); // a name typed on the page before, and not yet saved, is saved as the page goes
   main.replaceChildren(el("h1", {}, title), ...content);
   document.title = `${title} - FaceAtlas`;
   main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
 }
 
+// A person's name field (People grid, person page): the name typed is saved on Enter and when the field is left;
+// should the page go first (another page, a reload, a closed tab), as it goes. No name is lost for want of Enter.
+// A name cannot be removed: a field emptied gets the saved name back.
+function nameField(p, attributes, onSaved = () => {}) {
+  const input = el("input", { type: "text", value: p.name || "", placeholder: "Add a name", autocomplete: "off", "data-name-of": p.person, ...attributes });
+  let saved = p.name || "";
+  input.save = async (keepalive = false) => {
+    const name = input.value.trim();
+    if (name === saved) return;
+    if (!name) { input.value = saved; say(`A name cannot be removed: still ${saved}`); return; }
+    const before = saved;
+    saved = name; // at once: Enter, then leaving the field, saves once
+    try {
+      await post(`/people/${p.person}/name`, { name }, keepalive);
+    } catch (error) {
+      saved = before;
+      throw error;
+    }
+    p.name = name;
+    say(`Named ${name}`);
+    onSaved(name);
+  };
+  input.addEventListener("change", () => input.save().catch(e => say(e.message)));
+  input.addEventListener("keydown", e => { if (e.key === "Enter") input.save().catch(error => say(error.message)); });
+  return input;
+}
+function saveNames(keepalive = false) {
+  for (const input of main.querySelectorAll("input[data-name-of]")) input.save(keepalive).catch(e => say(e.message));
+}
+window.addEventListener("pagehide", () => saveNames(true));
+
+// How well a name answers what was typed: the whole name, then its start, then a word's start, then anywhere.
+function closeness(name, typed) {
+  const n = (name || "").toLocaleLowerCase(), t = typed.toLocaleLowerCase();
+  return n === t ? 0 : n.startsWith(t) ? 1 : n.split(/\s+/).some(w => w.startsWith(t)) ? 2 : 3;
+}
+
 // The person picker: type a few letters of a name, or browse the people by face; "New person" when allowed.
-// Options carry data-person (or data-new); Arrow keys move, Enter picks, Escape closes.
-function picker({ id, label: text, allowNew = false, exclude = [], onPick }) {
-  const input = el("input", { type: "search", placeholder: allowNew ? "Name, or new person" : "Type a name", "aria-label": text,
-    autocomplete: "off", role: "combobox", "aria-expanded": "false", "aria-controls": `${id}-list` });
+// Options carry data-person (or data-new); Arrow keys move, Enter picks, Escape closes. Enter takes the best match
+// of what is typed (highlighted); "New person" only when nobody matches, or when pointed at (arrows, click): typing
+// "stu" and Enter is Stuart, never a new "stu". With nothing typed, Enter takes nothing until an option is pointed at.
+// typeFirst: no list until something is typed (the header's search); hidden: hidden people too.
+function picker({ id, label: text, allowNew = false, exclude = [], typeFirst = false, hidden = false, placeholder, onPick }) {
+  const input = el("input", { type: "search", placeholder: placeholder || (allowNew ? "Name, or new person" : "Type a name"), "aria-label": text,
+    autocomplete: "off", role: "combobox", "aria-expanded": "false", "aria-controls": `${id}-list`, "aria-autocomplete": "list" });
   const list = el("ul", { class: "picker-list", id: `${id}-list`, role: "listbox", hidden: true });
-  let options = [], active = -1, timer = 0, asked = 0;
+  let options = [], active = -1, timer = 0, asked = 0, settled = 0, shownFor = null, busy = false;
   const choose = async option => {
+    if (busy) return; // Enter pressed twice, or Enter and a click: one answer
+    busy = true;
     close();
-    await onPick(option.dataset.new !== undefined ? null : { person: Number(option.dataset.person), name: option.dataset.name || null });
+    try {
+      await onPick(option.dataset.new !== undefined ? null : { person: Number(option.dataset.person), name: option.dataset.name || null });
+    } finally {
+      busy = false;
+    }
   };
   function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); }
   function mark(i) {
     options.forEach((o, j) => o.setAttribute("aria-selected", i === j ? "true" : "false"));
     active = i;
-    if (options[i]) options[i].scrollIntoView({ block: "nearest" });
+    if (options[i]) { options[i].scrollIntoView({ block: "nearest" }); input.setAttribute("aria-activedescendant", options[i].id); }
+    else input.removeAttribute("aria-activedescendant");
   }
   async function refresh() {
     const q = input.value.trim(), mine = ++asked;
-    const page = await api(`/people?limit=60${q ? `&q=${encodeURIComponent(q)}` : ""}`);
+    if (typeFirst && !q) { settled = mine; options = []; shownFor = q; mark(-1); close(); return; }
+    let page;
+    try {
+      page = await api(`/people?limit=60${q ? `&q=${encodeURIComponent(q)}` : ""}${hidden ? "&hidden=true" : ""}`);
+    } finally {
+      if (mine === asked) settled = mine;
+    }
     if (mine !== asked) return; // typing went on meanwhile: a later answer is on its way
-    const people = page.people.filter(p => !exclude.includes(p.person));
-    options = people.map(p => el("li", { role: "option", "data-person": p.person, "data-name": p.name || "", tabindex: "-1" },
-      p.cover ? thumbnail(p.cover, "", 40) : "", el("span", {}, label(p)), el("span", { class: "count" }, plural(p.photos, "photo"))));
-    if (allowNew) options.unshift(el("li", { role: "option", "data-new": "", tabindex: "-1", class: "new" }, el("span", { class: "plus" }, "+"),
+    const people = page.people.filter(p => !exclude.includes(p.person))
+      .map((p, i) => [q ? closeness(p.name, q) : 0, i, p]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(r => r[2]);
+    options = people.map(p => el("li", { role: "option", id: `${id}-${p.person}`, "data-person": p.person, "data-name": p.name || "", tabindex: "-1" },
+      p.cover ? thumbnail(p.cover, "", 40) : "", el("span", {}, label(p)),
+      el("span", { class: "count" }, plural(p.photos, "photo"), p.hidden ? " · hidden" : "")));
+    if (allowNew) options.unshift(el("li", { role: "option", id: `${id}-new`, "data-new": "", tabindex: "-1", class: "new" }, el("span", { class: "plus" }, "+"),
       el("span", {}, q ? `New person “${q}”` : "New person")));
     if (!options.length) options.push(el("li", { class: "none" }, q ? `Nobody named “${q}”` : "No people yet"));
     for (const o of options) if (o.getAttribute("role")) o.addEventListener("mousedown", e => { e.preventDefault(); choose(o).catch(err => say(err.message)); });
@@ -113,15 +172,26 @@ function picker({ id, label: text, allowNew = false, exclude = [], onPick }) {
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     options = options.filter(o => o.getAttribute("role"));
-    mark(options.length ? 0 : -1);
+    shownFor = q;
+    mark(!q ? -1 : people.length ? (allowNew ? 1 : 0) : (allowNew ? 0 : -1));
+  }
+  async function enter() {
+    const q = input.value.trim();
+    // Typed faster than the list follows: the list for what is typed now comes first, so Enter never takes an
+    // option that was made for fewer letters.
+    if (shownFor !== q) { clearTimeout(timer); await refresh(); }
+    else if (list.hidden) return refresh();
+    if (options[active]) await choose(options[active]);
   }
   input.addEventListener("focus", () => refresh().catch(e => say(e.message)));
+  // A click in the field opens the list again (closed by a pick, Escape, or a question asked meanwhile).
+  input.addEventListener("click", () => { if (list.hidden && settled === asked) refresh().catch(e => say(e.message)); });
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => refresh().catch(e => say(e.message)), 150); });
   input.addEventListener("blur", () => setTimeout(close, 150));
   input.addEventListener("keydown", e => {
     if (e.key === "ArrowDown") { e.preventDefault(); mark(Math.min(active + 1, options.length - 1)); }
     else if (e.key === "ArrowUp") { e.preventDefault(); mark(Math.max(active - 1, 0)); }
-    else if (e.key === "Enter" && options[active]) { e.preventDefault(); choose(options[active]).catch(err => say(err.message)); }
+    else if (e.key === "Enter") { e.preventDefault(); enter().catch(err => say(err.message)); }
     else if (e.key === "Escape") close();
   });
   return el("div", { class: "picker", id }, input, list);
@@ -130,7 +200,32 @@ function picker({ id, label: text, allowNew = false, exclude = [], onPick }) {
 // The name a new person gets from the picker's typing ("New person “Ann”"), if any.
 const typed = pickerNode => pickerNode.querySelector("input").value.trim();
 
-// People: a grid of faces with names and counts; unnamed people are named in place (Enter saves).
+// A question in a modal dialog: its title, what it means, and its choices ({value, text}) with Cancel last. Answers
+// the value chosen, or null (Cancel, Escape). The first choice has the focus: Enter takes it.
+function ask(title, text, choices) {
+  return new Promise(resolve => {
+    const dialog = el("dialog", { id: "ask", "aria-labelledby": "ask-title", "aria-describedby": "ask-text" },
+      el("form", { method: "dialog" }, el("h2", { id: "ask-title" }, title), el("p", { id: "ask-text" }, text),
+        el("div", { class: "tools" }, choices.map((c, i) => el("button", { value: c.value, class: i ? null : "primary", autofocus: i === 0 }, c.text)),
+          el("button", { value: "" }, "Cancel"))));
+    dialog.addEventListener("close", () => { dialog.remove(); resolve(dialog.returnValue || null); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+// Merging keeps one person's name and drops the other's. Merging two named people is asked first, and the answer
+// says which name stays: answers [from, into], swapped when the other name is kept, or null when not to merge.
+// With an unnamed person no name is lost, and nothing is asked (the unnamed one takes the name).
+async function mergeOrder(from, into) {
+  if (!from.name || !into.name) return [from, into];
+  const kept = await ask(`Merge ${from.name} and ${into.name}?`,
+    "Their photos become one person's, under one name. Which name stays? The other is dropped.",
+    [{ value: "into", text: `Merge, keep “${into.name}”` }, { value: "from", text: `Merge, keep “${from.name}”` }]);
+  return kept === "into" ? [from, into] : kept === "from" ? [into, from] : null;
+}
+
+// People: a grid of faces with names and counts; unnamed people are named in place (saved on Enter or on leaving the field).
 async function people(offset = 0, hidden = false) {
   const page = await api(`/people?offset=${offset}&limit=${PAGE}${hidden ? "&hidden=true" : ""}`);
   const shown = hidden ? page.people.filter(p => p.hidden) : page.people;
@@ -145,12 +240,7 @@ async function people(offset = 0, hidden = false) {
 }
 
 function personCard(p) {
-  const name = el("input", { type: "text", value: p.name || "", placeholder: "Add a name", "aria-label": `Name of person ${p.person}`,
-    onkeydown: async e => {
-      if (e.key !== "Enter" || !name.value.trim()) return;
-      await post(`/people/${p.person}/name`, { name: name.value.trim() });
-      say(`Named ${name.value.trim()}`);
-    } });
+  const name = nameField(p, { "aria-label": `Name of ${label(p)}` });
   return el("div", { class: "card person", "data-person": p.person },
     el("a", { href: `#/person/${p.person}` }, p.cover ? thumbnail(p.cover, label(p)) : el("span", { class: "face blank" }, label(p))),
     name,
@@ -162,9 +252,12 @@ function personCard(p) {
 async function person(id) {
   const detail = await api(`/people/${id}?limit=0`);
   const p = detail.person;
-  const name = el("input", { type: "text", value: p.name || "", id: "person-name", "aria-label": "Name", placeholder: "Add a name",
-    onkeydown: e => { if (e.key === "Enter") document.getElementById("rename").click(); } });
-  const rename = el("button", { id: "rename", onclick: async () => { await post(`/people/${id}/name`, { name: name.value.trim() }); say("Saved"); } }, "Rename");
+  const name = nameField(p, { id: "person-name", "aria-label": "Name" }, named => {
+    main.querySelector("h1").textContent = named;
+    document.title = `${named} - FaceAtlas`;
+  });
+  // Saving needs no button (leaving the field saves); it is there for those who look for one.
+  const rename = el("button", { id: "rename", onclick: () => name.save() }, "Save name");
   const hide = el("button", { onclick: async () => {
     await post(`/people/${id}/${p.hidden ? "unhide" : "hide"}`);
     if (p.hidden) go(`#/person/${id}`, `${label(p)} is shown again`);
@@ -172,8 +265,11 @@ async function person(id) {
   } },
     p.hidden ? "Unhide" : "Hide");
   const merge = picker({ id: "merge-picker", label: "Merge into person", exclude: [id], onPick: async target => {
-    await post(`/people/${target.person}/merge`, { others: [id] });
-    go(`#/person/${target.person}`, `Merged ${label(p)} into ${target.name || "this person"}`);
+    const order = await mergeOrder(p, target);
+    if (!order) return say("Not merged");
+    const [from, into] = order;
+    await post(`/people/${into.person}/merge`, { others: [from.person] });
+    go(`#/person/${into.person}`, `Merged ${label(from)} into ${label(into)}`);
   } });
 
   // Their photos a page at a time, newest first under month headings, the next page fetched as the last comes
@@ -266,8 +362,11 @@ function framed(view, size, alt, faces = [view], link = false) {
     width: Math.round(view.width * scale), height: Math.round(view.height * scale) }));
   for (const f of faces) {
     const [x, y, w, h] = f.box;
-    const box = el("div", { class: "box", "data-face": f.face },
-      link && f.person ? el("a", { href: `#/person/${f.person}` }, f.name || `person ${f.person}`) : "");
+    // A name tag under the face (above it near the photo's foot), from its left edge (its right one past the middle),
+    // so that it stays on the photo; the link is a full tap target around the small tag.
+    const place = `${x + w / 2 > view.width / 2 ? " end" : ""}${y + h > view.height * 0.85 ? " above" : ""}`;
+    const box = el("div", { class: `box${place}`, "data-face": f.face },
+      link && f.person ? el("a", { href: `#/person/${f.person}` }, el("span", {}, label(f))) : "");
     const percent = (v, of) => `${(100 * v / of).toFixed(3)}%`;
     Object.assign(box.style, { left: percent(x, view.width), top: percent(y, view.height), width: percent(w, view.width), height: percent(h, view.height) });
     frame.append(box);
@@ -337,52 +436,84 @@ async function photo(id) {
 
 // Faces to review: faces in no person, grouped by likeness; each group offered to the people it most likely is,
 // to someone picked, to a new person, or ignored (background strangers). A click on a face leaves it out of the
-// group's answer; the ignored ones can be brought back below.
+// group's answer; its date links to its photo. The ignored ones are listed below, kept up to date in place, and
+// can be brought back (as a group of their own, at the top).
 async function review() {
   const [groups, ignored] = await Promise.all([api("/review"), api("/review/ignored")]);
-  const list = el("div", { id: "review" }, groups.map((g, n) => reviewGroup(g, n)));
-  const back = ignored.length ? el("section", { id: "ignored" }, el("h2", {}, `Ignored (${ignored.length})`),
-    el("div", { class: "faces small" }, ignored.map(f => el("figure", { class: "card tile", "data-face": f.face },
-      thumbnail(f.face, `ignored face, ${dated(f)}`, 96),
-      el("button", { onclick: async () => { await post("/faces/unignore", { faces: [f.face] }); await review(); say("Brought back"); } }, "Undo"))))) : "";
+  const list = el("div", { id: "review" });
+  const back = ignoredFaces(ignored, f => list.prepend(reviewGroup({ faces: [f], candidates: [] }, back)));
+  list.append(...groups.map(g => reviewGroup(g, back)));
   const faces = groups.reduce((n, g) => n + g.faces.length, 0);
   show("Faces to review", el("p", { class: "count" }, groups.length
     ? `${plural(faces, "face")} in no person, in ${plural(groups.length, "group")} of look-alikes`
     : "Every face is in a person or ignored."), list, back);
 }
 
-function reviewGroup(g, n) {
+// A face's date, linked to its whole photo: to judge a face in its place.
+const inPhoto = f => el("figcaption", {}, el("a", { href: `#/photo/${f.photo}`, title: "See the whole photo" }, dateText(f, true)));
+
+// The ignored faces: a section that add(faces) and Undo keep up to date, hidden while empty; an Undo gives the face
+// to brought(face).
+function ignoredFaces(faces, brought) {
+  const heading = el("h2", {});
+  const grid = el("div", { class: "faces small" });
+  const section = el("section", { id: "ignored" }, heading, grid);
+  const recount = () => {
+    heading.textContent = `Ignored (${grid.children.length})`;
+    section.hidden = !grid.children.length;
+  };
+  const tile = f => {
+    const t = el("figure", { class: "card tile", "data-face": f.face }, thumbnail(f.face, `ignored face, ${dated(f)}`, 96), inPhoto(f),
+      el("button", { onclick: async () => {
+        await post("/faces/unignore", { faces: [f.face] });
+        t.remove();
+        recount();
+        brought(f);
+        say("Brought back: at the top of the faces to review");
+      } }, "Undo"));
+    return t;
+  };
+  section.add = added => { grid.prepend(...added.map(tile)); recount(); };
+  section.add(faces);
+  return section;
+}
+
+let groupsMade = 0; // numbers each group's picker and faces apart, groups brought back included
+function reviewGroup(g, ignored) {
+  const n = ++groupsMade;
   const faces = g.faces.map(f => f.face);
   const left = new Set();
   const wanted = () => faces.filter(f => !left.has(f));
   const tiles = g.faces.map(f => {
-    const tile = el("button", { class: "tile face-button", "aria-pressed": "true", "data-face": f.face, title: dated(f),
+    const tile = el("button", { class: "face-button", "aria-pressed": "true", title: `${dated(f)}: click to leave this face out`,
       onclick: () => {
         if (left.has(f.face)) left.delete(f.face); else left.add(f.face);
         tile.setAttribute("aria-pressed", left.has(f.face) ? "false" : "true");
-      } }, thumbnail(f.face, `face ${n + 1}.${f.face}, ${dated(f)}`, 96));
-    return tile;
+      } }, thumbnail(f.face, `face ${n}.${f.face}, ${dated(f)}`, 96));
+    return el("figure", { class: "tile", "data-face": f.face }, tile, inPhoto(f));
   });
   const done = async (text) => { row.remove(); say(text); };
-  const give = async (target, name) => {
+  // target: a person ({person, name}), or null for a new one named newName if given.
+  const give = async (target, newName) => {
     const chosen = wanted();
     if (!chosen.length) return say("Every face of this group is left out: click a face to take it in again");
-    const moved = await post("/faces/move", { faces: chosen, to: target });
-    if (target === null && name) await post(`/people/${moved}/name`, { name });
-    await done(`${plural(chosen.length, "face")} to ${name || (target === null ? "a new person" : "that person")}`);
+    const moved = await post("/faces/move", { faces: chosen, to: target ? target.person : null });
+    if (!target && newName) await post(`/people/${moved}/name`, { name: newName });
+    await done(`${plural(chosen.length, "face")} to ${target ? label(target) : newName || "a new person"}`);
   };
-  const other = picker({ id: `review-picker-${n}`, label: "Someone else", allowNew: true, onPick: async target =>
-    give(target ? target.person : null, target ? target.name : typed(other)) });
+  const other = picker({ id: `review-picker-${n}`, label: "Someone else", allowNew: true, onPick: async target => give(target, typed(other)) });
   const row = el("section", { class: `card group${g.faces.length > 3 ? " wide" : ""}`, "data-faces": faces.join(" ") },
     el("div", { class: "faces small" }, tiles),
+    g.candidates.length ? el("div", { class: "candidates" },
+      g.candidates.map(c => el("button", { class: "candidate", "data-person": c.person.person, onclick: () => give(c.person, null) },
+        c.person.cover ? thumbnail(c.person.cover, "", 96) : el("span", { class: "face blank" }, "?"),
+        el("span", {}, `Is this ${label(c.person)}?`), el("span", { class: "count" }, plural(c.person.photos, "photo"))))) : "",
     el("div", { class: "tools" },
-      g.candidates.map(c => el("button", { class: "candidate", "data-person": c.person.person, onclick: () => give(c.person.person, c.person.name) },
-        c.person.cover ? thumbnail(c.person.cover, "", 32) : "",
-        c.person.name ? `Is this ${c.person.name}?` : `This person? (${plural(c.person.photos, "photo")})`)),
       el("span", { class: "field" }, g.candidates.length ? "Someone else " : "Who is this? ", other),
       el("button", { class: "ignore", onclick: async () => {
         const chosen = wanted();
         await post("/faces/ignore", { faces: chosen });
+        ignored.add(g.faces.filter(f => chosen.includes(f.face)));
         await done(`${plural(chosen.length, "face")} ignored`);
       } }, g.faces.length === 1 ? "Ignore" : "Ignore all")));
   return row;
@@ -390,6 +521,7 @@ function reviewGroup(g, n) {
 
 // Suggestions: "same person?" pairs, each person as several faces with name and photos; one click, or y / n for
 // the first pair, merges or dismisses (remembered: never suggested again), and the next pair is first at once.
+// Two named people are merged only once asked which name to keep. The last pair answered, the page says all is done.
 async function suggestions() {
   const pairs = await api("/suggestions");
   const faces = async p => (await api(`/people/${p.person}`)).faces.slice(0, 4);
@@ -401,16 +533,34 @@ async function suggestions() {
     const row = el("div", { class: "card suggestion", "data-first": s.first.person, "data-second": s.second.person },
       el("div", { class: "pair" }, side(s.first, a), el("div", { class: "alike" }, `${(s.similarity * 100).toFixed(0)} %`, el("br"), "alike"), side(s.second, b)),
       el("div", { class: "tools answer" },
-        el("button", { class: "same", onclick: async () => { await post(`/people/${s.first.person}/merge`, { others: [s.second.person] }); row.remove(); say("Merged"); } }, "Same person (y)"),
-        el("button", { class: "different", onclick: async () => { await post("/suggestions/dismiss", { first: s.first.person, second: s.second.person }); row.remove(); say("Noted"); } }, "Not the same (n)")));
+        el("button", { class: "same", onclick: async () => {
+          const order = await mergeOrder(s.second, s.first);
+          if (!order) return say("Not merged");
+          const [from, into] = order;
+          await post(`/people/${into.person}/merge`, { others: [from.person] });
+          answered(row, `Merged into ${label(into)}`);
+        } }, "Same person (y)"),
+        el("button", { class: "different", onclick: async () => {
+          await post("/suggestions/dismiss", { first: s.first.person, second: s.second.person });
+          answered(row, "Noted");
+        } }, "Not the same (n)")));
     return row;
   }));
   const list = el("div", { id: "suggestions" }, cards);
-  show("Same person?", pairs.length ? list : el("p", {}, "No suggestions."));
+  const allDone = () => el("div", { class: "card done", id: "suggestions-done" },
+    el("p", {}, el("strong", {}, "All done."), " No more “same person?” pairs for now: new ones come as photos are added."),
+    el("p", {}, el("a", { href: "#/review" }, "Faces to review"), " · ", el("a", { href: "#/people" }, "People")));
+  function answered(row, words) {
+    row.remove();
+    say(words);
+    if (!list.querySelector(".suggestion")) list.replaceChildren(allDone());
+  }
+  show("Same person?", pairs.length ? list : allDone());
 }
 
 document.addEventListener("keydown", e => {
-  if (!location.hash.startsWith("#/suggestions") || e.ctrlKey || e.altKey || e.metaKey || e.target.matches("input, textarea")) return;
+  if (!location.hash.startsWith("#/suggestions") || e.ctrlKey || e.altKey || e.metaKey || e.target.matches("input, textarea")
+    || document.querySelector("dialog[open]")) return; // a question asked is answered in its dialog
   const first = document.querySelector("#suggestions .suggestion");
   if (!first) return;
   if (e.key === "y") first.querySelector("button.same").click();
@@ -418,15 +568,29 @@ document.addEventListener("keydown", e => {
 });
 
 // Search: drop or choose a selfie; the photos of the person it was recognised as (newest first), then faces
-// alike on their own (most alike first).
+// alike on their own (most alike first). The photo searched with is shown above them, read in the browser (the
+// API does not say which face it used: the largest, as QueryFace.Find chooses, is said in words).
 function search() {
   const input = el("input", { type: "file", id: "search-file", accept: "image/*", "aria-label": "Photo to search with" });
+  const query = el("figure", { class: "card", id: "search-query", hidden: true });
   const results = el("div", { id: "search-results" });
+  let shown = null; // the object URL of the photo shown; freed when another is chosen
+  function showQuery(file) {
+    if (shown) URL.revokeObjectURL(shown);
+    shown = URL.createObjectURL(file);
+    query.replaceChildren(
+      el("img", { src: shown, alt: `the photo searched with, ${file.name}`, onerror: () => query.querySelector("img").replaceWith(
+        el("span", { class: "face blank" }, "This browser cannot show this photo")) }),
+      el("figcaption", {}, "Searched with ", el("strong", {}, file.name), el("br"), el("span", { class: "count" }, "its largest face is the one searched for")));
+    query.hidden = false;
+  }
   const hit = h => el("figure", { class: "card hit", "data-photo": h.photo, "data-match": h.match },
-    el("a", { href: `#/photo/${h.photo}` }, el("img", { src: `/api/photos/${h.photo}/image?size=320`, alt: h.name ? `photo of ${h.name}` : `photo ${h.photo}`, loading: "lazy" })),
+    el("a", { href: `#/photo/${h.photo}` }, el("img", { src: `/api/photos/${h.photo}/image?size=320`, alt: h.person ? `photo of ${label(h)}` : `photo ${h.photo}`, loading: "lazy" })),
     el("figcaption", {}, h.taken ? dateText(h, true) : "no date", el("span", { class: "count" }, ` · ${(h.similarity * 100).toFixed(0)} % alike`)));
   async function run(file) {
     say("Searching…");
+    showQuery(file);
+    results.replaceChildren();
     const form = new FormData();
     form.append("photo", file);
     try {
@@ -434,7 +598,7 @@ function search() {
       const mine = hits.filter(h => h.match === "person").sort((a, b) => (b.taken || "").localeCompare(a.taken || ""));
       const alike = hits.filter(h => h.match !== "person");
       const people = [...new Map(mine.map(h => [h.person, h])).values()]
-        .map(h => el("a", { href: `#/person/${h.person}` }, h.name || `Unnamed person ${h.person}`));
+        .map(h => el("a", { href: `#/person/${h.person}` }, label(h)));
       const sections = [];
       if (mine.length) sections.push(el("section", { id: "search-person" },
         el("h2", {}, "This person: ", people.flatMap((a, i) => i ? [", ", a] : [a]), el("span", { class: "count" }, ` ${plural(mine.length, "photo")}`)),
@@ -452,7 +616,7 @@ function search() {
   const drop = el("div", { id: "drop" }, "Drop a photo here, or ", input);
   drop.addEventListener("dragover", e => e.preventDefault());
   drop.addEventListener("drop", e => { e.preventDefault(); if (e.dataTransfer.files[0]) run(e.dataTransfer.files[0]); });
-  show("Find a person", drop, results);
+  show("Find a person", drop, query, results);
 }
 
 async function status() {
@@ -478,6 +642,7 @@ async function route() {
   say(done);
   done = "";
   const [, page, arg] = location.hash.split("/");
+  openMenu(false);
   for (const a of document.querySelectorAll("header nav a")) a.toggleAttribute("aria-current", a.getAttribute("href") === `#/${page || "people"}`);
   try {
     if (page === "person") await person(Number(arg));
@@ -490,6 +655,25 @@ async function route() {
     else await people(Number(arg) || 0);
   } catch (e) { say(e.message); }
 }
+
+// The header: the menu (one button on a phone, which opens it below the header), and the search by name, on
+// every page: people by name as one types; Enter or a click goes to the person.
+const header = document.querySelector("header");
+const menuButton = document.getElementById("menu-button");
+function openMenu(open) {
+  header.classList.toggle("open", open);
+  menuButton.setAttribute("aria-expanded", String(open));
+}
+menuButton.addEventListener("click", () => openMenu(!header.classList.contains("open")));
+document.addEventListener("keydown", e => { if (e.key === "Escape" && header.classList.contains("open")) { openMenu(false); menuButton.focus(); } });
+document.addEventListener("click", e => { if (!header.contains(e.target)) openMenu(false); });
+const find = picker({ id: "find", label: "Find a person by name", typeFirst: true, hidden: true, placeholder: "Find a person", onPick: async target => {
+  const input = find.querySelector("input");
+  input.value = "";
+  input.blur();
+  go(`#/person/${target.person}`);
+} });
+document.getElementById("find").replaceWith(find);
 
 window.addEventListener("hashchange", route);
 route();
