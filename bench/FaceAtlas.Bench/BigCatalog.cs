@@ -22,7 +22,7 @@ internal static class BigCatalog
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var sizes = args.Where(a => !a.StartsWith("--")).Select(int.Parse).DefaultIfEmpty(100_000).ToArray();
+        var sizes = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || args[i - 1] != "--requests")).Select(int.Parse).DefaultIfEmpty(100_000).ToArray();
         int requests = BenchArgs.Option(args, "--requests", 10);
         bool keep = args.Contains("--keep");
         string launcher = Path.Combine(BenchPaths.RepositoryRoot, "faceatlas");
