@@ -16,6 +16,31 @@ public sealed partial class SqliteCatalog
         public void Dispose() { }
     }
 
+    public IEnumerable<PersonFace> FacesInPeople()
+    {
+        using var cmd = Command("""
+            SELECT f.person_id, f.photo_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
+            WHERE f.person_id IS NOT NULL AND f.ignored = 0 ORDER BY f.id
+            """);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            yield return new PersonFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions));
+    }
+
+    public IReadOnlyList<StoredFace> FacesInNoPerson(int newest)
+    {
+        using var cmd = Command("""
+            SELECT f.id, f.photo_id, e.vector, f.assigned_by, f.clustered FROM faces f JOIN embeddings e ON e.face_id = f.id
+            WHERE f.person_id IS NULL AND f.ignored = 0 ORDER BY f.id DESC LIMIT $n
+            """, null, "$n");
+        cmd.Parameters[0].Value = newest;
+        using var r = cmd.ExecuteReader();
+        var faces = new List<StoredFace>();
+        while (r.Read())
+            faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), null, (FaceAssignment)r.Int(3), [], r.Int(4) != 0));
+        return faces;
+    }
+
     public IReadOnlyList<StoredFace> FacesForClustering()
     {
         var rejections = new Dictionary<long, List<long>>();

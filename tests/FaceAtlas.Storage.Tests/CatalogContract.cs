@@ -179,6 +179,28 @@ public abstract class CatalogContract
     }
 
     [ContractFact]
+    public void Should_ReadThePeoplesFacesAndTheNewestLeftOver_When_Asked()
+    {
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 3), Photo("/p/3.jpg", 4, 5)]);
+        var faces = catalog.Faces(false).Select(f => f.Id).Order().ToList();
+        var people = new PeopleService(catalog);
+        long ann = people.MoveFaces([faces[0], faces[2]], null);
+        people.Ignore([faces[4]]);
+        var vectors = catalog.FaceVectors().ToDictionary(v => v.Id, v => v.Embedding);
+
+        var inPeople = catalog.FacesInPeople().ToList();
+        var leftOver = catalog.FacesInNoPerson(newest: 1);
+
+        Assert.Equal([ann, ann], inPeople.Select(f => f.Person));
+        Assert.Equal([catalog.Face(faces[0])!.Photo.Id, catalog.Face(faces[2])!.Photo.Id], inPeople.Select(f => f.Photo));
+        Assert.Equal(vectors[faces[0]], inPeople[0].Embedding);
+        Assert.Equal([faces[3]], leftOver.Select(f => f.FaceId)); // the newest not in a person; the ignored one never
+        Assert.Equal(vectors[faces[3]], leftOver[0].Embedding);
+        Assert.Equal([faces[3], faces[1]], catalog.FacesInNoPerson(newest: 10).Select(f => f.FaceId));
+    }
+
+    [ContractFact]
     public void Should_WriteNothing_When_AChangeFailsHalfWay()
     {
         using var catalog = Created(out _);

@@ -27,13 +27,10 @@ public sealed class FaceReview(IPeopleCatalog catalog)
     /// </summary>
     public IReadOnlyList<ReviewGroup> Groups(int maxFaces = 2000)
     {
-        var all = catalog.FacesForClustering();
-        var leftover = all.Where(f => f.PersonId is null).OrderByDescending(f => f.FaceId).Take(maxFaces).ToList();
+        var leftover = catalog.FacesInNoPerson(maxFaces);
         if (leftover.Count == 0) return [];
         var groups = Group(leftover);
-        var people = catalog.People(includeHidden: false).ToDictionary(p => p.Id);
-        var centres = all.Where(f => f.PersonId is { } p && people.ContainsKey(p)).GroupBy(f => f.PersonId!.Value)
-            .Select(g => (Person: people[g.Key], Mean: Mean(g.Select(f => f.Embedding).ToList()))).ToList();
+        var centres = PersonAverage.Of(catalog).Select(a => (a.Person, Mean: Mean([a.Mean]))).ToList();
         return groups.Select(g =>
         {
             var mean = Mean(g.Select(i => leftover[i].Embedding).ToList());

@@ -7,6 +7,9 @@ namespace FaceAtlas.Core.People;
 public sealed record StoredFace(long FaceId, long PhotoId, float[] Embedding, long? PersonId, FaceAssignment Assignment,
     IReadOnlyCollection<long> RejectedPeople, bool Clustered = false);
 
+/// <summary>A face in a person, with what a person's average face and photos are made of.</summary>
+public readonly record struct PersonFace(long Person, long Photo, float[] Embedding);
+
 /// <summary>A group of faces that is one person; <see cref="PersonId"/> null: a new person.</summary>
 public sealed record PersonCluster(long? PersonId, IReadOnlyList<long> FaceIds);
 
@@ -24,6 +27,15 @@ public interface IPeopleCatalog
 
     /// <summary>Every face with an embedding that is not ignored.</summary>
     IReadOnlyList<StoredFace> FacesForClustering();
+
+    /// <summary>
+    /// Every face in a person that has an embedding and is not ignored, read as it is enumerated (never all held at
+    /// once: at a million faces that would be gigabytes).
+    /// </summary>
+    IEnumerable<PersonFace> FacesInPeople();
+
+    /// <summary>The newest faces in no person, not ignored, with their embeddings: at most <paramref name="newest"/>.</summary>
+    IReadOnlyList<StoredFace> FacesInNoPerson(int newest);
 
     /// <summary>
     /// Runs <paramref name="change"/> in one transaction: every row it writes is kept, or, when it throws, none.

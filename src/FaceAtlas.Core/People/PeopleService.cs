@@ -258,16 +258,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     /// </summary>
     public IReadOnlyList<MergeSuggestion> Suggest(int count = 20, float minSimilarity = 0.25f)
     {
-        var faces = catalog.FacesForClustering().Where(f => f.PersonId is not null).ToList();
-        var people = catalog.People(includeHidden: false).ToDictionary(p => p.Id);
-        var centroids = new Dictionary<long, (float[] Mean, HashSet<long> Photos)>();
-        foreach (var group in faces.GroupBy(f => f.PersonId!.Value).Where(g => people.ContainsKey(g.Key)))
-        {
-            var mean = new float[group.First().Embedding.Length];
-            foreach (var f in group) TensorPrimitives.Add(mean, f.Embedding, mean);
-            TensorPrimitives.Divide(mean, group.Count(), mean);
-            centroids[group.Key] = (mean, group.Select(f => f.PhotoId).ToHashSet());
-        }
+        var centroids = PersonAverage.Of(catalog).ToDictionary(a => a.Person.Id);
         var ids = centroids.Keys.Order().ToList();
         var dismissed = catalog.DistinctPeople();
         // Each person's nearest people by their average face (every pair up to 20,000 people, an inverted file above),
@@ -283,7 +274,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
             if (a.Photos.Overlaps(b.Photos)) continue; // seen together in a photo: two people
             if (dismissed.Contains(pair)) continue;
             float sim = TensorPrimitives.Dot(a.Mean, b.Mean);
-            if (sim >= minSimilarity) suggestions.Add(new MergeSuggestion(people[pair.Item1], people[pair.Item2], sim));
+            if (sim >= minSimilarity) suggestions.Add(new MergeSuggestion(a.Person, b.Person, sim));
         }
         return suggestions.OrderByDescending(s => s.Similarity).Take(count).ToList();
     }

@@ -48,6 +48,31 @@ public sealed partial class PostgresCatalog
         }
     }
 
+    public IEnumerable<PersonFace> FacesInPeople()
+    {
+        using var c = _db.Open();
+        using var cmd = Command(c, """
+            SELECT f.person_id, f.photo_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
+            WHERE f.person_id IS NOT NULL AND f.ignored = 0 ORDER BY f.id
+            """);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            yield return new PersonFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions));
+    }
+
+    public IReadOnlyList<StoredFace> FacesInNoPerson(int newest) => _db.Read(c =>
+    {
+        using var cmd = Command(c, """
+            SELECT f.id, f.photo_id, e.vector, f.assigned_by, f.clustered FROM faces f JOIN embeddings e ON e.face_id = f.id
+            WHERE f.person_id IS NULL AND f.ignored = 0 ORDER BY f.id DESC LIMIT @n
+            """, ("n", newest));
+        using var r = cmd.ExecuteReader();
+        var faces = new List<StoredFace>();
+        while (r.Read())
+            faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions), null, (FaceAssignment)r.GetInt64(3), [], r.GetInt64(4) != 0));
+        return (IReadOnlyList<StoredFace>)faces;
+    });
+
     public IReadOnlyList<StoredFace> FacesForClustering() => _db.Read(c =>
     {
         var rejections = new Dictionary<long, List<long>>();

@@ -1,0 +1,30 @@
+using System.Numerics.Tensors;
+
+namespace FaceAtlas.Core.People;
+
+/// <summary>A person's average face (the mean of their embeddings, not rescaled to length 1) and the photos they are in.</summary>
+public sealed record PersonAverage(PersonSummary Person, float[] Mean, IReadOnlySet<long> Photos)
+{
+    /// <summary>
+    /// The visible people's averages, in one pass over their faces as the catalog reads them: what is held is a
+    /// vector per person, never every face's (at a million faces, gigabytes).
+    /// </summary>
+    public static IReadOnlyList<PersonAverage> Of(IPeopleCatalog catalog)
+    {
+        var people = catalog.People(includeHidden: false).ToDictionary(p => p.Id);
+        var sums = new Dictionary<long, (float[] Sum, int Count, HashSet<long> Photos)>();
+        foreach (var face in catalog.FacesInPeople())
+        {
+            if (!people.ContainsKey(face.Person)) continue;
+            var (sum, count, photos) = sums.TryGetValue(face.Person, out var s) ? s : (new float[face.Embedding.Length], 0, []);
+            TensorPrimitives.Add(sum, face.Embedding, sum);
+            photos.Add(face.Photo);
+            sums[face.Person] = (sum, count + 1, photos);
+        }
+        return sums.Select(kv =>
+        {
+            TensorPrimitives.Divide(kv.Value.Sum, kv.Value.Count, kv.Value.Sum);
+            return new PersonAverage(people[kv.Key], kv.Value.Sum, kv.Value.Photos);
+        }).ToList();
+    }
+}
