@@ -12,6 +12,7 @@ var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in
 {
     IndexCommand.Create(),
     FacesCommand.Create(),
+    PhotosCommand.Create(),
     ClusterCommand.Create(),
     PeopleCommand.Create(),
     ExportCommand.Create(),

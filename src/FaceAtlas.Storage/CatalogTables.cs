@@ -38,13 +38,38 @@ internal static class CatalogTables
     public static string IdList(IEnumerable<long> ids) => string.Join(',', ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>
-    /// The order of a page of photos (see <c>ICatalog.PhotosOfPerson</c>), on a query over <c>photos p</c>: the
+    /// The order of a page of photos (see <c>ICatalog.Photos</c>), on a query over <c>photos p</c>: the
     /// undated after the dated, then the latest taken, then the highest id. <see cref="AfterCursor"/> is the same
     /// order's "after this one", with parameters u, k and i (0/1, the taken text, the photo id).
     /// </summary>
     public const string Undated = "(CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN 1 ELSE 0 END)";
     public const string TakenKey = "coalesce(p.taken, '')";
     public const string PageOrder = $"{Undated}, {TakenKey} DESC, p.id DESC";
+
+    /// <summary>
+    /// The conditions of a <c>PhotoQuery</c> on <c>photos p</c>, with parameters from and to (yyyy-MM-dd) where
+    /// given: every named person in the photo (ids written in, as numbers), the date range.
+    /// </summary>
+    public static string PhotoQueryConditions(Core.Catalog.PhotoQuery query, char prefix)
+    {
+        var ids = query.People.Distinct().ToList();
+        var conditions = new List<string> { "p.failure IS NULL" };
+        if (ids.Count > 0)
+            conditions.Add($"p.id IN (SELECT photo_id FROM person_photos WHERE person_id IN ({IdList(ids)}) GROUP BY photo_id HAVING count(*) = {ids.Count})");
+        if (query.From is not null) conditions.Add($"{Undated} = 0 AND substr(p.taken, 1, 10) >= {prefix}from");
+        if (query.To is not null) conditions.Add($"{Undated} = 0 AND substr(p.taken, 1, 10) <= {prefix}to");
+        return string.Join(" AND ", conditions);
+    }
+
+    /// <summary>A page as both catalogs make it: each photo with the faces of the people asked for (every face, when none).</summary>
+    public static Core.Catalog.PhotoPage Page(Core.Catalog.PhotoQuery query, int total, List<(Core.Catalog.PhotoRef Photo, Core.Catalog.PageCursor Cursor)> photos,
+        ILookup<long, Core.Catalog.FaceRecord> faces, bool more, string? firstTaken, string? lastTaken)
+    {
+        var people = query.People.ToHashSet();
+        return new(total, photos.Select(p => new Core.Catalog.PagedPhoto(p.Photo,
+                faces[p.Photo.Id].Where(f => people.Count == 0 || f.PersonId is { } person && people.Contains(person)).ToList())).ToList(),
+            more ? photos[^1].Cursor : null) { FirstTaken = firstTaken, LastTaken = lastTaken };
+    }
 
     public static string AfterCursor(char prefix) =>
         $"({Undated} > {prefix}u OR ({Undated} = {prefix}u AND ({TakenKey} < {prefix}k OR ({TakenKey} = {prefix}k AND p.id < {prefix}i))))";

@@ -1,20 +1,27 @@
+using System.Globalization;
 using FaceAtlas.Core.Catalog;
 
 namespace FaceAtlas.Storage;
 
 public sealed partial class SqliteCatalog
 {
-    public PhotoPage PhotosOfPerson(long person, PageRequest page)
+    public PhotoPage Photos(PhotoQuery query, PageRequest page)
     {
+        string where = CatalogTables.PhotoQueryConditions(query, '$');
+        void Dates(Microsoft.Data.Sqlite.SqliteCommand cmd)
+        {
+            if (query.From is { } from) cmd.Parameters.AddWithValue("$from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            if (query.To is { } to) cmd.Parameters.AddWithValue("$to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
         int total;
         string? firstTaken, lastTaken;
         using (var count = _connection.CreateCommand())
         {
             count.CommandText = $"""
                 SELECT count(*), min(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END), max(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END)
-                FROM photos p WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id = $person) AND p.failure IS NULL
+                FROM photos p WHERE {where}
                 """;
-            count.Parameters.AddWithValue("$person", person);
+            Dates(count);
             using var r = count.ExecuteReader();
             r.Read();
             (total, firstTaken, lastTaken) = (r.Int(0), r.IsDBNull(1) ? null : r.Text(1), r.IsDBNull(2) ? null : r.Text(2));
@@ -26,12 +33,12 @@ public sealed partial class SqliteCatalog
             cmd.CommandText = $"""
                 SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, {CatalogTables.Undated}, {CatalogTables.TakenKey}
                 FROM photos p
-                WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id = $person) AND p.failure IS NULL
+                WHERE {where}
                 {(page.After is null ? "" : $"AND {CatalogTables.AfterCursor('$')}")}
                 ORDER BY {CatalogTables.PageOrder}
                 LIMIT $limit {(page.After is null ? "OFFSET $offset" : "")}
                 """;
-            cmd.Parameters.AddWithValue("$person", person);
+            Dates(cmd);
             cmd.Parameters.AddWithValue("$limit", page.Limit + 1);
             if (page.After is { } after)
             {
@@ -48,8 +55,7 @@ public sealed partial class SqliteCatalog
         }
         bool more = photos.Count > page.Limit;
         if (more) photos.RemoveAt(photos.Count - 1);
-        var faces = (photos.Count == 0 ? [] : ReadFaces(false, "f.person_id", person, photos.Select(p => p.Photo.Id).ToList())).ToLookup(f => f.Photo.Id);
-        return new PhotoPage(total, photos.Select(p => new PagedPhoto(p.Photo, faces[p.Photo.Id].ToList())).ToList(), more ? photos[^1].Cursor : null)
-            { FirstTaken = firstTaken, LastTaken = lastTaken };
+        var faces = (photos.Count == 0 ? [] : ReadFaces(false, null, 0, photos.Select(p => p.Photo.Id).ToList())).ToLookup(f => f.Photo.Id);
+        return CatalogTables.Page(query, total, photos, faces, more, firstTaken, lastTaken);
     }
 }

@@ -196,7 +196,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
                    {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source, f.frame_ms, p.duration_ms{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
-            {(column is null ? "" : $"WHERE {column} = $key")}
+            {(column is null ? photos is null ? "" : "WHERE true" : $"WHERE {column} = $key")}
             {(photos is null ? "" : $"AND f.photo_id IN ({CatalogTables.IdList(photos)})")}
             ORDER BY f.id
             """;

@@ -19,7 +19,8 @@ public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, 
     string? Taken = null, string? TakenSource = null, long? FrameMs = null);
 public sealed record PersonDetail(PersonView Person, IReadOnlyList<FaceView> Faces);
 /// <summary>A photo on a page of photos: its date, size and the faces that put it there.</summary>
-public sealed record PagedPhotoView(long Photo, string Name, string? Taken, string? TakenSource, int Width, int Height, long? DurationMs, IReadOnlyList<FaceView> Faces);
+public sealed record PagedPhotoView(long Photo, string Name, string? Taken, string? TakenSource, int Width, int Height, long? DurationMs, IReadOnlyList<FaceView> Faces,
+    IReadOnlyList<long> People);
 /// <summary>
 /// A page of photos; <paramref name="Next"/>: pass it as <c>after</c> for the next page (null: the last page);
 /// <paramref name="FirstTaken"/> and <paramref name="LastTaken"/>: when the dated ones of all the pages were taken.
@@ -86,6 +87,8 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         var api = app.MapGroup("/api");
         api.MapGet("/people", (int? offset, int? limit, bool? hidden, string? q) => Read(c => People(c, offset ?? 0, Math.Clamp(limit ?? 200, 1, 1000), hidden ?? false, q)));
         api.MapGet("/people/{id:long}", (long id, int? limit) => Read(c => Person(c, id, limit)));
+        api.MapGet("/photos", (string? people, string? from, string? to, int? offset, int? limit, string? after) =>
+            Read(c => PhotosPage(c, Query(people, from, to), new PageRequest(Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 60, 1, 500), after is null ? null : PageCursor.Parse(after)))));
         api.MapGet("/people/{id:long}/photos", (long id, int? offset, int? limit, string? after) =>
             Read(c => PersonPhotos(c, id, new PageRequest(Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 60, 1, 500), after is null ? null : PageCursor.Parse(after)))));
         api.MapPost("/people/{id:long}/name", (long id, NameRequest body) => Change(c => new PeopleService(c).Name(id, body.Name ?? "")));
@@ -151,13 +154,29 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         return new PersonDetail(View(person), faces);
     }
 
-    static PhotosPage PersonPhotos(IFaceCatalog catalog, long id, PageRequest request)
+    static PhotosPage PersonPhotos(IFaceCatalog catalog, long id, PageRequest request) => PhotosPage(catalog, new PhotoQuery([id]), request);
+
+    /// <summary>A page of the photos a query names, each with the faces of its people (all, for no people) and who they are.</summary>
+    static PhotosPage PhotosPage(IFaceCatalog catalog, PhotoQuery query, PageRequest request)
     {
-        var person = new PeopleService(catalog).Get(id);
-        var page = catalog.PhotosOfPerson(id, request);
+        var page = new PhotoBrowser(catalog).Photos(query, request);
+        var names = catalog.Names(page.Photos.SelectMany(p => p.Faces).Select(f => f.PersonId).OfType<long>().ToList());
         return new PhotosPage(page.Total, request.Offset, page.Next?.Text, page.Photos.Select(p => new PagedPhotoView(
             p.Photo.Id, Path.GetFileName(p.Photo.Path), p.Photo.Taken?.Text, p.Photo.Taken?.SourceName, p.Photo.Width, p.Photo.Height, p.Photo.DurationMs,
-            p.Faces.Select(f => Face(f, person.Name)).ToList())).ToList(), page.FirstTaken, page.LastTaken);
+            p.Faces.Select(f => Face(f, f.PersonId is { } person ? names.GetValueOrDefault(person) : null)).ToList(),
+            p.Faces.Select(f => f.PersonId).OfType<long>().Distinct().ToList())).ToList(), page.FirstTaken, page.LastTaken);
+    }
+
+    /// <summary>The query of <c>GET /api/photos</c>: people as "1,2,3", days as yyyy-MM-dd.</summary>
+    static PhotoQuery Query(string? people, string? from, string? to)
+    {
+        var ids = (people ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => long.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id) ? id
+                : throw new InvalidRequestException($"people takes person ids separated by commas, not '{p}'")).ToList();
+        DateOnly? Day(string? text, string what) => text is null ? null
+            : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day) ? day
+            : throw new InvalidRequestException($"{what} takes a day as yyyy-MM-dd, not '{text}'");
+        return new PhotoQuery(ids, Day(from, "from"), Day(to, "to"));
     }
 
     static PhotoView Photo(IFaceCatalog catalog, long id)

@@ -73,6 +73,42 @@ public sealed class PeopleCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public void Should_ListThePhotosOfPeopleTogether_When_AskedForSeveral()
+    {
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("deepface-tests"), "--catalog", Catalog]).Exit);
+        var faces = Jsonl("faces");
+        var people = Jsonl("people", "list").Select(p => p.GetProperty("person").GetInt64()).ToList();
+        long a = people[0], b = people[1];
+        var photoOfA = faces.First(f => f.GetProperty("person").ValueKind == JsonValueKind.Number && f.GetProperty("person").GetInt64() == a).GetProperty("photo").GetInt64();
+        HashSet<long> PhotosOf(long person) => Jsonl("faces").Where(f => f.GetProperty("person").ValueKind == JsonValueKind.Number && f.GetProperty("person").GetInt64() == person)
+            .Select(f => f.GetProperty("photo").GetInt64()).ToHashSet();
+
+        var ofA = Jsonl("photos", "--person", a.ToString());
+        var together = Jsonl("photos", "--person", a.ToString(), "--person", b.ToString());
+        var all = Jsonl("photos");
+        var (exit, output, _) = Cli.Run(["photos", "--person", a.ToString(), "--catalog", Catalog]);
+        var late = Jsonl("photos", "--person", a.ToString(), "--from", "2100-01-01");
+        var badDay = Cli.Run(["photos", "--from", "yesterday", "--catalog", Catalog]);
+        var nobody = Cli.Run(["photos", "--person", "999999", "--catalog", Catalog]);
+
+        Assert.Equal(PhotosOf(a), ofA.Select(p => p.GetProperty("photo").GetInt64()).ToHashSet());
+        Assert.Contains(photoOfA, ofA.Select(p => p.GetProperty("photo").GetInt64()));
+        foreach (var field in new[] { "photo", "file", "taken", "taken_source", "people", "faces" })
+            Assert.True(ofA[0].TryGetProperty(field, out _), field);
+        var dated = ofA.Where(p => p.GetProperty("taken_source").GetString() != "file").Select(p => p.GetProperty("taken").GetString()!).ToList();
+        Assert.Equal(dated.OrderDescending(StringComparer.Ordinal), dated); // newest first
+        Assert.Equal(PhotosOf(a).Intersect(PhotosOf(b)).ToHashSet(), together.Select(p => p.GetProperty("photo").GetInt64()).ToHashSet());
+        Assert.Equal(faces.Select(f => f.GetProperty("photo").GetInt64()).Distinct().Count(), all.Count(p => p.GetProperty("faces").GetArrayLength() > 0));
+        Assert.Equal(0, exit);
+        Assert.Contains($"{ofA.Count} photo", output);
+        Assert.Empty(late);
+        Assert.Equal(2, badDay.Exit);
+        Assert.Contains("yyyy-MM-dd", badDay.Err);
+        Assert.Equal(1, nobody.Exit);
+        Assert.Contains("no person 999999", nobody.Err);
+    }
+
+    [DatasetFact]
     public void Should_NotSuggestAPairAgain_When_UserDismissesIt()
     {
         // Given: suggestions on a catalog of 12 people

@@ -178,6 +178,36 @@ public abstract class CatalogContract
         Assert.Empty(Stored(faces[2]).RejectedPeople); // moved from ann to bob, then taken back
     }
 
+    /// <summary>The photos of several people together, of a span of days, or all: each with the faces of those asked for.</summary>
+    [ContractFact]
+    public void Should_FindThePhotosOfPeopleTogether_When_AskedForSeveralAndADateSpan()
+    {
+        using var catalog = Created(out _);
+        PhotoOutcome.Analysed Dated(string path, DateTime day, params int[] axes) => Photo(path, axes) with { Taken = new CaptureDate(day, null, DateSource.Exif) };
+        catalog.Commit([
+            Dated("/p/ann-bob-2019.jpg", new DateTime(2019, 7, 4, 15, 30, 0), 1, 2), Dated("/p/ann-2020.jpg", new DateTime(2020, 1, 1), 1),
+            Dated("/p/bob-2021.jpg", new DateTime(2021, 1, 1), 2), Dated("/p/all-2022.jpg", new DateTime(2022, 12, 31, 23, 59, 0), 1, 2, 3),
+            Photo("/p/nobody.jpg") with { Taken = null },
+        ]);
+        var people = new PeopleService(catalog);
+        long ann = people.MoveFaces(catalog.Faces(false).Where(f => f.Box.X == 10 && !f.Photo.Path.Contains("bob-2021")).Select(f => f.Id).ToList(), null);
+        long bob = people.MoveFaces(catalog.Faces(false).Where(f => f.Box.X == 110 || f.Photo.Path.Contains("bob-2021")).Select(f => f.Id).ToList(), null);
+        List<string> Paths(PhotoQuery query) => catalog.Photos(query, new PageRequest(0, 100)).Photos.Select(p => p.Photo.Path).ToList();
+
+        var together = catalog.Photos(new PhotoQuery([ann, bob]), new PageRequest(0, 100));
+
+        Assert.Equal(["/p/all-2022.jpg", "/p/ann-bob-2019.jpg"], together.Photos.Select(p => p.Photo.Path));
+        Assert.Equal(2, together.Total);
+        Assert.All(together.Photos, p => Assert.Equal([ann, bob], p.Faces.Select(f => f.PersonId!.Value).Order()));
+        Assert.Equal(["/p/all-2022.jpg", "/p/ann-2020.jpg", "/p/ann-bob-2019.jpg"], Paths(new PhotoQuery([ann])));
+        Assert.Equal(["/p/ann-2020.jpg", "/p/ann-bob-2019.jpg"], Paths(new PhotoQuery([ann], new DateOnly(2019, 7, 4), new DateOnly(2020, 1, 1))));
+        Assert.Equal(["/p/all-2022.jpg"], Paths(new PhotoQuery([bob], From: new DateOnly(2022, 12, 31))));
+        Assert.Equal(5, catalog.Photos(new PhotoQuery([]), new PageRequest(0, 100)).Total); // nobody named: every photo, the faceless too
+        Assert.Equal(3, catalog.Photos(new PhotoQuery([]), new PageRequest(0, 100)).Photos.Single(p => p.Photo.Path == "/p/all-2022.jpg").Faces.Count);
+        Assert.Empty(Paths(new PhotoQuery([], From: new DateOnly(2023, 1, 1))));
+        Assert.DoesNotContain("/p/nobody.jpg", Paths(new PhotoQuery([], To: new DateOnly(2030, 1, 1)))); // no date: in no span
+    }
+
     [ContractFact]
     public void Should_ReadThePeoplesFacesAndTheNewestLeftOver_When_Asked()
     {
@@ -241,23 +271,23 @@ public abstract class CatalogContract
         List<string> Paths(PhotoPage page) => page.Photos.Select(p => p.Photo.Path).ToList();
 
         // The order: newest first, the same day by the newer id; a file's date, then none at all, after every dated one
-        var all = catalog.PhotosOfPerson(ann, new PageRequest(0, 100));
+        var all = catalog.Photos(new PhotoQuery([ann]), new PageRequest(0, 100));
         Assert.Equal(["/p/2021.jpg", "/p/2020b.jpg", "/p/2020a.jpg", "/p/2019.jpg", "/p/2018.jpg", "/p/copied.jpg", "/p/never.jpg"], Paths(all));
         Assert.Equal(7, all.Total);
         Assert.Null(all.Next);
         Assert.Equal(("2018-03-03T00:00:00", "2021-01-02T00:00:00"), (all.FirstTaken, all.LastTaken)); // a file's date spans nothing
         Assert.All(all.Photos, p => Assert.Equal([ann], p.Faces.Select(f => f.PersonId!.Value)));
-        Assert.Equal(Paths(all).Skip(2).Take(2), Paths(catalog.PhotosOfPerson(ann, new PageRequest(2, 2))));
+        Assert.Equal(Paths(all).Skip(2).Take(2), Paths(catalog.Photos(new PhotoQuery([ann]), new PageRequest(2, 2))));
 
         // A page at a time after a cursor, while a photo already shown leaves and a new, older one arrives
-        var first = catalog.PhotosOfPerson(ann, new PageRequest(0, 3));
+        var first = catalog.Photos(new PhotoQuery([ann]), new PageRequest(0, 3));
         people.RejectFaces(catalog.FacesInPhoto(IdOf("/p/2021.jpg")).Select(f => f.Id).ToList(), ann);
         catalog.Commit([Dated("/p/2017.jpg", new DateTime(2017, 1, 1))]);
         people.MoveFaces(catalog.FacesInPhoto(IdOf("/p/2017.jpg")).Select(f => f.Id).ToList(), ann);
         var seen = Paths(first);
         for (var page = first; page.Next is { } next; )
         {
-            page = catalog.PhotosOfPerson(ann, new PageRequest(0, 3, next));
+            page = catalog.Photos(new PhotoQuery([ann]), new PageRequest(0, 3, next));
             seen.AddRange(Paths(page));
         }
         Assert.Equal(["/p/2021.jpg", "/p/2020b.jpg", "/p/2020a.jpg", "/p/2019.jpg", "/p/2018.jpg", "/p/2017.jpg"], seen.Take(6));

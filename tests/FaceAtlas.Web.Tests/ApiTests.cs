@@ -122,6 +122,40 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [DatasetFact]
+    public async Task Should_ListPhotosOfPeopleTogether_When_AskedForSeveral()
+    {
+        await using var server = await fixture.StartAsync();
+        var (a, b, _, _) = await TwoPeople(server);
+        async Task<HashSet<long>> PhotosOf(long person) =>
+            (await server.GetJson($"/api/people/{person}/photos?limit=500")).GetProperty("photos").EnumerateArray().Select(p => p.GetProperty("photo").GetInt64()).ToHashSet();
+
+        var together = await server.GetJson($"/api/photos?people={a},{b}&limit=500");
+        var alone = await server.GetJson($"/api/photos?people={a}&limit=500");
+        var all = await server.GetJson("/api/photos?limit=1");
+        var none = await server.GetJson($"/api/photos?people={a}&from=2100-01-01");
+        var badPeople = await server.Http.GetAsync("/api/photos?people=1;2");
+        var badDay = await server.Http.GetAsync("/api/photos?from=2019-13-01");
+        var backwards = await server.Http.GetAsync("/api/photos?from=2020-01-01&to=2019-01-01");
+        var nobody = await server.Http.GetAsync("/api/photos?people=999999");
+
+        var expected = (await PhotosOf(a)).Intersect(await PhotosOf(b)).ToHashSet();
+        Assert.Equal(expected, together.GetProperty("photos").EnumerateArray().Select(p => p.GetProperty("photo").GetInt64()).ToHashSet());
+        Assert.Equal(expected.Count, together.GetProperty("total").GetInt32());
+        Assert.Equal(await PhotosOf(a), alone.GetProperty("photos").EnumerateArray().Select(p => p.GetProperty("photo").GetInt64()).ToHashSet());
+        foreach (var field in new[] { "photo", "name", "taken", "taken_source", "width", "height", "faces", "people" })
+            Assert.True(alone.GetProperty("photos")[0].TryGetProperty(field, out _), field);
+        Assert.All(alone.GetProperty("photos").EnumerateArray(), p => Assert.Equal([a], p.GetProperty("people").EnumerateArray().Select(x => x.GetInt64())));
+        Assert.True(all.GetProperty("total").GetInt32() >= alone.GetProperty("total").GetInt32() + 1);
+        Assert.Equal(0, none.GetProperty("total").GetInt32());
+        foreach (var (response, words) in new[] { (badPeople, "person ids"), (badDay, "yyyy-MM-dd"), (backwards, "before it begins") })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(words, await Error(response));
+        }
+        Assert.Equal(HttpStatusCode.NotFound, nobody.StatusCode);
+    }
+
+    [DatasetFact]
     public async Task Should_ServeTheIcon_When_AskedByEitherName()
     {
         await using var server = await fixture.StartAsync();

@@ -47,11 +47,11 @@ public interface ICatalog : IDisposable
     IReadOnlyList<FaceRecord> FacesOfPerson(long person);
 
     /// <summary>
-    /// A page of the photos a person is in, newest first by when they were taken; those of unknown date (dated by
-    /// their file alone, newest file first, then those with no date) after every dated one; the same date, the newer
-    /// photo id first. Each photo with that person's faces in it.
+    /// A page of the photos <paramref name="query"/> names, newest first by when they were taken; those of unknown
+    /// date (dated by their file alone, newest file first, then those with no date) after every dated one; the same
+    /// date, the newer photo id first. Each photo with the faces of the people named in it (none named: all its faces).
     /// </summary>
-    PhotoPage PhotosOfPerson(long person, PageRequest page);
+    PhotoPage Photos(PhotoQuery query, PageRequest page);
 
     /// <summary>
     /// How far the log of embedding changes has come: it grows whenever an embedding is written or removed, so a

@@ -21,6 +21,13 @@ public readonly record struct PageCursor(bool Undated, string Taken, long Photo)
     }
 }
 
+/// <summary>
+/// Which photos: those in which every one of <see cref="People"/> appears (none named: every usable photo), taken
+/// from <see cref="From"/> to <see cref="To"/> (whole days of the photo's own clock, both included) when given; a
+/// photo of unknown date (dated by its file alone, or not at all) is then left out.
+/// </summary>
+public sealed record PhotoQuery(IReadOnlyList<long> People, DateOnly? From = null, DateOnly? To = null);
+
 /// <summary>Which page: <see cref="Limit"/> photos from <see cref="Offset"/>, or after <see cref="After"/> when given.</summary>
 public sealed record PageRequest(int Offset, int Limit, PageCursor? After = null);
 

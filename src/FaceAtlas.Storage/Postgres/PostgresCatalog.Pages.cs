@@ -1,19 +1,23 @@
+using System.Globalization;
 using FaceAtlas.Core.Catalog;
 
 namespace FaceAtlas.Storage.Postgres;
 
 public sealed partial class PostgresCatalog
 {
-    public PhotoPage PhotosOfPerson(long person, PageRequest page)
+    public PhotoPage Photos(PhotoQuery query, PageRequest page)
     {
+        string where = CatalogTables.PhotoQueryConditions(query, '@');
+        (string, object?) From = ("from", query.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        (string, object?) To = ("to", query.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         var (total, firstTaken, lastTaken, photos) = _db.Read(c =>
         {
             int total;
             string? firstTaken, lastTaken;
             using (var count = Command(c, $"""
                 SELECT count(*), min(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END), max(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END)
-                FROM photos p WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id = @person) AND p.failure IS NULL
-                """, ("person", person)))
+                FROM photos p WHERE {where}
+                """, From, To))
             using (var counted = count.ExecuteReader())
             {
                 counted.Read();
@@ -23,11 +27,11 @@ public sealed partial class PostgresCatalog
             using var cmd = Command(c, $"""
                 SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, {CatalogTables.Undated}, {CatalogTables.TakenKey}
                 FROM photos p
-                WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id = @person) AND p.failure IS NULL
+                WHERE {where}
                 {(page.After is null ? "" : $"AND {CatalogTables.AfterCursor('@')}")}
                 ORDER BY {CatalogTables.PageOrder}
                 LIMIT @limit {(page.After is null ? "OFFSET @offset" : "")}
-                """, ("person", person), ("limit", page.Limit + 1), ("offset", page.Offset),
+                """, From, To, ("limit", page.Limit + 1), ("offset", page.Offset),
                 ("u", page.After?.Undated == true ? 1 : 0), ("k", page.After?.Taken ?? ""), ("i", page.After?.Photo ?? 0));
             using var r = cmd.ExecuteReader();
             var photos = new List<(PhotoRef Photo, PageCursor Cursor)>();
@@ -39,8 +43,7 @@ public sealed partial class PostgresCatalog
         });
         bool more = photos.Count > page.Limit;
         if (more) photos.RemoveAt(photos.Count - 1);
-        var faces = (photos.Count == 0 ? [] : ReadFaces(false, "f.person_id", person, photos.Select(p => p.Photo.Id).ToList())).ToLookup(f => f.Photo.Id);
-        return new PhotoPage(total, photos.Select(p => new PagedPhoto(p.Photo, faces[p.Photo.Id].ToList())).ToList(), more ? photos[^1].Cursor : null)
-            { FirstTaken = firstTaken, LastTaken = lastTaken };
+        var faces = (photos.Count == 0 ? [] : ReadFaces(false, null, 0, photos.Select(p => p.Photo.Id).ToList())).ToLookup(f => f.Photo.Id);
+        return CatalogTables.Page(query, total, photos, faces, more, firstTaken, lastTaken);
     }
 }

@@ -98,7 +98,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
                    {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source, f.frame_ms, p.duration_ms{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
-            {(column is null ? "" : $"WHERE {column} = @key")}
+            {(column is null ? photos is null ? "" : "WHERE true" : $"WHERE {column} = @key")}
             {(photos is null ? "" : "AND f.photo_id = ANY(@photos)")}
             ORDER BY f.id
             """, ("key", key), ("photos", photos?.ToArray()));
