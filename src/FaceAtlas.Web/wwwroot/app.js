@@ -53,6 +53,10 @@ function day(taken) {
   const [y, m, d] = taken.slice(0, 10).split("-").map(Number);
   return dateFormat.format(new Date(y, m - 1, d));
 }
+// The heading a photo goes under in a grid of a person's or the library's photos: its year, a photo of unknown date
+// under "Date unknown" (the day and month are in each photo's caption: months as headings left a row to each photo
+// where a year holds few).
+const group = photo => !photo.taken || photo.taken_source === "file" ? "Date unknown" : photo.taken.slice(0, 4);
 // A moment in a video: "1:05".
 const clock = ms => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
 // Marks a face seen in a video with the moment of its frame.
@@ -272,7 +276,7 @@ async function person(id) {
     go(`#/person/${into.person}`, `Merged ${label(from)} into ${label(into)}`);
   } });
 
-  // Their photos a page at a time, newest first under month headings, the next page fetched as the last comes
+  // Their photos a page at a time, newest first under year headings, the next page fetched as the last comes
   // into view: a person of tens of thousands of faces shows their first at once and never holds them all.
   let last = -1, next = null, heading = null, loading = null;
   const tiles = [];
@@ -292,8 +296,7 @@ async function person(id) {
     tiles.push(t);
     return t;
   };
-  const month = photo => !photo.taken || photo.taken_source === "file" ? "Date unknown"
-    : new Intl.DateTimeFormat(undefined, { year: "numeric", month: "long" }).format(new Date(Number(photo.taken.slice(0, 4)), Number(photo.taken.slice(5, 7)) - 1, 1));
+  const month = photo => group(photo);
   const more = el("p", { class: "count more", id: "person-more" }, "Loading…");
   const load = () => loading ??= (async () => {
     const page = await api(`/people/${id}/photos?limit=60${next ? `&after=${encodeURIComponent(next)}` : ""}`);
@@ -350,8 +353,46 @@ async function person(id) {
   show(label(p),
     el("div", { class: "tools" }, name, rename, hide, el("span", { class: "field" }, "Merge into ", merge)),
     el("p", { class: "count", id: "person-span" }, `${plural(p.photos, "photo")}, ${plural(p.faces, "face")}${span ? `, ${span}` : ""}${p.hidden ? " · hidden" : ""}`),
-    el("div", { class: "tools" }, all), selection,
+    el("div", { class: "tools" }, all, el("a", { class: "button", id: "photos-with", href: `#/photos/${id}` }, "Photos, and with whom…")), selection,
     grid, more);
+}
+
+// Photos: whole photos, newest first under year headings, a page at a time as you scroll: every photo (those with
+// no face too), or those in which every person chosen appears ("the kids with grandma"); "With…" adds a person,
+// the × beside a name takes them away.
+async function photos(arg) {
+  const ids = (arg || "").split(",").map(Number).filter(n => n > 0);
+  const chosen = await Promise.all(ids.map(id => api(`/people/${id}?limit=0`).then(d => d.person)));
+  const here = list => list.length ? `#/photos/${list.join(",")}` : "#/photos";
+  const title = chosen.length === 0 ? "Photos" : chosen.length === 1 ? `Photos of ${label(chosen[0])}`
+    : `${chosen.slice(0, -1).map(label).join(", ")} and ${label(chosen[chosen.length - 1])} together`;
+  const withWho = picker({ id: "with-picker", label: "With person", exclude: ids, onPick: async target => go(here([...ids, target.person])) });
+  const people = el("p", { class: "tools", id: "photos-people" }, ...chosen.map(p => el("span", { class: "chip" },
+    el("a", { href: `#/person/${p.person}` }, label(p)),
+    el("a", { class: "remove", href: here(ids.filter(id => id !== p.person)), "aria-label": `Without ${label(p)}`, title: `Without ${label(p)}` }, "×"))),
+    el("span", { class: "field" }, chosen.length ? "With " : "Of ", withWho));
+  const grid = el("div", { class: "photos", id: "photos-grid" });
+  const count = el("p", { class: "count", id: "photos-count" });
+  const more = el("p", { class: "count more", id: "photos-more" }, "Loading…");
+  let next = null, heading = null, loading = null;
+  const month = ph => group(ph);
+  const tile = ph => el("figure", { class: "hit", "data-photo": ph.photo },
+    el("a", { href: `#/photo/${ph.photo}` }, el("img", { src: `/api/photos/${ph.photo}/image?size=320`, alt: ph.name, loading: "lazy", width: 320, height: 320 })),
+    el("figcaption", {}, dateText(ph, true), ph.faces.length ? el("span", { class: "count" }, ` · ${[...new Map(ph.faces.filter(f => f.person).map(f => [f.person, label(f)])).values()].join(", ") || plural(ph.faces.length, "face")}`) : ""));
+  const load = () => loading ??= (async () => {
+    const page = await api(`/photos?limit=60${ids.length ? `&people=${ids.join(",")}` : ""}${next ? `&after=${encodeURIComponent(next)}` : ""}`);
+    if (!next) count.textContent = page.total ? plural(page.total, "photo") : chosen.length > 1 ? "No photo holds them all yet" : "No photos yet";
+    for (const ph of page.photos) {
+      if (month(ph) !== heading) grid.append(el("h2", { class: "month" }, heading = month(ph)));
+      grid.append(tile(ph));
+    }
+    next = page.next;
+    more.hidden = !next;
+    loading = null;
+  })();
+  await load();
+  new IntersectionObserver(entries => { if (next && entries.some(e => e.isIntersecting)) load(); }, { rootMargin: "800px" }).observe(more);
+  show(title, people, count, grid, more);
 }
 
 // A photo no larger than size, with boxes drawn on the given faces, placed in percent so they stay on the faces
@@ -647,6 +688,7 @@ async function route() {
   try {
     if (page === "person") await person(Number(arg));
     else if (page === "photo") await photo(Number(arg));
+    else if (page === "photos") await photos(arg);
     else if (page === "review") await review();
     else if (page === "suggestions") await suggestions();
     else if (page === "search") search();
