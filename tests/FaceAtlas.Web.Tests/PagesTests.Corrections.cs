@@ -181,7 +181,7 @@ public sealed partial class PagesTests
         await page.ClickAsync("#merge-picker input");
         await page.ClickAsync($"#merge-picker [data-person='{penelope}']");
         await dialog.Locator("button:text-is('Merge, keep “Penny”')").ClickAsync();
-        await page.WaitForSelectorAsync("#message:has-text('Merged')");
+        await page.WaitForSelectorAsync("#message:has-text('Merged Penelope into Penny')"); // not "Not merged", still shown
 
         // Then: one person, Penny, with both sets of photos, whose page is shown
         var kept = await PersonOf(server, penny);

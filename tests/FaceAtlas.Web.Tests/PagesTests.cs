@@ -154,6 +154,7 @@ public sealed partial class PagesTests(WebFixture fixture) : IClassFixture<WebFi
         await page.ClickAsync("button:text-is('Unhide')");
 
         await page.WaitForSelectorAsync("#message:has-text('shown again')");
+        await page.WaitForSelectorAsync("button:text-is('Hide')"); // the message comes first, the page as its photos arrive
         Assert.EndsWith($"#/person/{id}", page.Url);
         Assert.Equal(1, await page.Locator("button:text-is('Hide')").CountAsync());
         Assert.False((await server.GetJson($"/api/people/{id}")).GetProperty("person").GetProperty("hidden").GetBoolean());
