@@ -71,6 +71,26 @@ internal static class CatalogTables
             more ? photos[^1].Cursor : null) { FirstTaken = firstTaken, LastTaken = lastTaken };
     }
 
+    /// <summary>How many photos <paramref name="where"/> holds, and the first and last moment the dated ones were taken.</summary>
+    public static string PhotoCountQuery(string where) => $"""
+        SELECT count(*), min(CASE WHEN {Undated} = 0 THEN p.taken END), max(CASE WHEN {Undated} = 0 THEN p.taken END)
+        FROM photos p WHERE {where}
+        """;
+
+    /// <summary>
+    /// A page of the photos <paramref name="where"/> holds, in <see cref="PageOrder"/>: their id, path, size, date,
+    /// length, then their place in the order (<see cref="Undated"/>, <see cref="TakenKey"/>); parameters limit (one
+    /// more than the page, to tell whether a next exists), and offset or, after a cursor, u, k and i.
+    /// </summary>
+    public static string PhotoPageQuery(string where, Core.Catalog.PageRequest page, char prefix) => $"""
+        SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, {Undated}, {TakenKey}
+        FROM photos p
+        WHERE {where}
+        {(page.After is null ? "" : $"AND {AfterCursor(prefix)}")}
+        ORDER BY {PageOrder}
+        LIMIT {prefix}limit {(page.After is null ? $"OFFSET {prefix}offset" : "")}
+        """;
+
     public static string AfterCursor(char prefix) =>
         $"({Undated} > {prefix}u OR ({Undated} = {prefix}u AND ({TakenKey} < {prefix}k OR ({TakenKey} = {prefix}k AND p.id < {prefix}i))))";
 

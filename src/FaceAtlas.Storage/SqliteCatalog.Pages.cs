@@ -17,10 +17,7 @@ public sealed partial class SqliteCatalog
         string? firstTaken, lastTaken;
         using (var count = _connection.CreateCommand())
         {
-            count.CommandText = $"""
-                SELECT count(*), min(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END), max(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END)
-                FROM photos p WHERE {where}
-                """;
+            count.CommandText = CatalogTables.PhotoCountQuery(where);
             Dates(count);
             using var r = count.ExecuteReader();
             r.Read();
@@ -29,15 +26,7 @@ public sealed partial class SqliteCatalog
         var photos = new List<(PhotoRef Photo, PageCursor Cursor)>();
         using (var cmd = _connection.CreateCommand())
         {
-            // One more than asked for: whether a next page exists.
-            cmd.CommandText = $"""
-                SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, {CatalogTables.Undated}, {CatalogTables.TakenKey}
-                FROM photos p
-                WHERE {where}
-                {(page.After is null ? "" : $"AND {CatalogTables.AfterCursor('$')}")}
-                ORDER BY {CatalogTables.PageOrder}
-                LIMIT $limit {(page.After is null ? "OFFSET $offset" : "")}
-                """;
+            cmd.CommandText = CatalogTables.PhotoPageQuery(where, page, '$');
             Dates(cmd);
             cmd.Parameters.AddWithValue("$limit", page.Limit + 1);
             if (page.After is { } after)

@@ -12,8 +12,7 @@ public sealed class PhotoBrowser(IFaceCatalog catalog)
     public PhotoPage Photos(PhotoQuery query, PageRequest page)
     {
         var people = new PeopleService(catalog);
-        var twice = query.People.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (twice.Count > 0) throw new InvalidRequestException($"person {string.Join(", ", twice)} given more than once");
+        PeopleService.RefuseRepeatedIds(query.People, "person");
         foreach (var person in query.People) people.Get(person);
         if (query.From > query.To) throw new InvalidRequestException($"the span ends ({query.To:yyyy-MM-dd}) before it begins ({query.From:yyyy-MM-dd})");
         return catalog.Photos(query, page);

@@ -293,7 +293,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     /// An id given twice is refused rather than read as once: `merge 1 2 2` is more likely a mistyped `merge 1 2 3`
     /// than a wish, and acting on half of a mistaken request is worse than asking again.
     /// </summary>
-    static void RefuseRepeatedIds(IReadOnlyList<long> ids, string what)
+    internal static void RefuseRepeatedIds(IReadOnlyList<long> ids, string what)
     {
         var twice = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (twice.Count > 0)

@@ -14,24 +14,13 @@ public sealed partial class PostgresCatalog
         {
             int total;
             string? firstTaken, lastTaken;
-            using (var count = Command(c, $"""
-                SELECT count(*), min(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END), max(CASE WHEN {CatalogTables.Undated} = 0 THEN p.taken END)
-                FROM photos p WHERE {where}
-                """, From, To))
+            using (var count = Command(c, CatalogTables.PhotoCountQuery(where), From, To))
             using (var counted = count.ExecuteReader())
             {
                 counted.Read();
                 (total, firstTaken, lastTaken) = ((int)counted.GetInt64(0), counted.IsDBNull(1) ? null : counted.GetString(1), counted.IsDBNull(2) ? null : counted.GetString(2));
             }
-            // One more than asked for: whether a next page exists.
-            using var cmd = Command(c, $"""
-                SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, {CatalogTables.Undated}, {CatalogTables.TakenKey}
-                FROM photos p
-                WHERE {where}
-                {(page.After is null ? "" : $"AND {CatalogTables.AfterCursor('@')}")}
-                ORDER BY {CatalogTables.PageOrder}
-                LIMIT @limit {(page.After is null ? "OFFSET @offset" : "")}
-                """, From, To, ("limit", page.Limit + 1), ("offset", page.Offset),
+            using var cmd = Command(c, CatalogTables.PhotoPageQuery(where, page, '@'), From, To, ("limit", page.Limit + 1), ("offset", page.Offset),
                 ("u", page.After?.Undated == true ? 1 : 0), ("k", page.After?.Taken ?? ""), ("i", page.After?.Photo ?? 0));
             using var r = cmd.ExecuteReader();
             var photos = new List<(PhotoRef Photo, PageCursor Cursor)>();

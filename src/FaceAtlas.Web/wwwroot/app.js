@@ -57,6 +57,26 @@ function day(taken) {
 // under "Date unknown" (the day and month are in each photo's caption: months as headings left a row to each photo
 // where a year holds few).
 const group = photo => !photo.taken || photo.taken_source === "file" ? "Date unknown" : photo.taken.slice(0, 4);
+// Photos of an API page of photos (path: /people/ID/photos, /photos?people=...), a page at a time, each handed to
+// add under its year's heading in grid; the next page fetched as more comes into view: tens of thousands of photos
+// show their first at once and are never all held. Resolves to the first page (its total and span).
+async function pagedPhotos(path, grid, more, add) {
+  let next = null, heading = null, loading = null;
+  const load = () => loading ??= (async () => {
+    const page = await api(`${path}${path.includes("?") ? "&" : "?"}limit=60${next ? `&after=${encodeURIComponent(next)}` : ""}`);
+    for (const ph of page.photos) {
+      if (group(ph) !== heading) grid.append(el("h2", { class: "month" }, heading = group(ph)));
+      add(ph);
+    }
+    next = page.next;
+    more.hidden = !next;
+    loading = null;
+    return page;
+  })();
+  const first = await load();
+  new IntersectionObserver(entries => { if (next && entries.some(e => e.isIntersecting)) load(); }, { rootMargin: "800px" }).observe(more);
+  return first;
+}
 // A moment in a video: "1:05".
 const clock = ms => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
 // Marks a face seen in a video with the moment of its frame.
@@ -276,9 +296,8 @@ async function person(id) {
     go(`#/person/${into.person}`, `Merged ${label(from)} into ${label(into)}`);
   } });
 
-  // Their photos a page at a time, newest first under year headings, the next page fetched as the last comes
-  // into view: a person of tens of thousands of faces shows their first at once and never holds them all.
-  let last = -1, next = null, heading = null, loading = null;
+  // Their photos a page at a time, newest first under year headings (pagedPhotos).
+  let last = -1;
   const tiles = [];
   const grid = el("div", { class: "faces", id: "person-photos" });
   const tile = f => {
@@ -296,22 +315,8 @@ async function person(id) {
     tiles.push(t);
     return t;
   };
-  const month = photo => group(photo);
   const more = el("p", { class: "count more", id: "person-more" }, "Loading…");
-  const load = () => loading ??= (async () => {
-    const page = await api(`/people/${id}/photos?limit=60${next ? `&after=${encodeURIComponent(next)}` : ""}`);
-    for (const ph of page.photos) {
-      if (month(ph) !== heading) grid.append(el("h2", { class: "month" }, heading = month(ph)));
-      for (const f of ph.faces) grid.append(tile(f));
-    }
-    next = page.next;
-    more.hidden = !next;
-    loading = null;
-    return page;
-  })();
-  const first = await load();
-  const watch = new IntersectionObserver(entries => { if (next && entries.some(e => e.isIntersecting)) load(); }, { rootMargin: "800px" });
-  watch.observe(more);
+  const first = await pagedPhotos(`/people/${id}/photos`, grid, more, ph => { for (const f of ph.faces) grid.append(tile(f)); });
   const selected = () => [...main.querySelectorAll("input.pick:checked")].map(c => Number(c.value));
   const chosen = el("span", { class: "count", id: "selected" });
   const selection = el("div", { class: "tools selection", hidden: true });
@@ -374,24 +379,11 @@ async function photos(arg) {
   const grid = el("div", { class: "photos", id: "photos-grid" });
   const count = el("p", { class: "count", id: "photos-count" });
   const more = el("p", { class: "count more", id: "photos-more" }, "Loading…");
-  let next = null, heading = null, loading = null;
-  const month = ph => group(ph);
   const tile = ph => el("figure", { class: "hit", "data-photo": ph.photo },
     el("a", { href: `#/photo/${ph.photo}` }, el("img", { src: `/api/photos/${ph.photo}/image?size=320`, alt: ph.name, loading: "lazy", width: 320, height: 320 })),
     el("figcaption", {}, dateText(ph, true), ph.faces.length ? el("span", { class: "count" }, ` · ${[...new Map(ph.faces.filter(f => f.person).map(f => [f.person, label(f)])).values()].join(", ") || plural(ph.faces.length, "face")}`) : ""));
-  const load = () => loading ??= (async () => {
-    const page = await api(`/photos?limit=60${ids.length ? `&people=${ids.join(",")}` : ""}${next ? `&after=${encodeURIComponent(next)}` : ""}`);
-    if (!next) count.textContent = page.total ? plural(page.total, "photo") : chosen.length > 1 ? "No photo holds them all yet" : "No photos yet";
-    for (const ph of page.photos) {
-      if (month(ph) !== heading) grid.append(el("h2", { class: "month" }, heading = month(ph)));
-      grid.append(tile(ph));
-    }
-    next = page.next;
-    more.hidden = !next;
-    loading = null;
-  })();
-  await load();
-  new IntersectionObserver(entries => { if (next && entries.some(e => e.isIntersecting)) load(); }, { rootMargin: "800px" }).observe(more);
+  const first = await pagedPhotos(`/photos${ids.length ? `?people=${ids.join(",")}` : ""}`, grid, more, ph => grid.append(tile(ph)));
+  count.textContent = first.total ? plural(first.total, "photo") : chosen.length > 1 ? "No photo holds them all yet" : "No photos yet";
   show(title, people, count, grid, more);
 }
 
