@@ -64,7 +64,7 @@ public sealed partial class PagesTests
         await field.FillAsync("Katherine Johnson");
         await page.ClickAsync("main h1");
         await page.WaitForSelectorAsync("#message:has-text('Named Katherine Johnson')");
-        await page.ReloadAsync();
+        await page.ReloadPageAsync();
 
         // Then: the name is kept
         await field.WaitForAsync();
@@ -78,13 +78,13 @@ public sealed partial class PagesTests
         await page.ClickAsync("#person-span");
         await page.WaitForSelectorAsync("#message:has-text('Named Dorothy Vaughan')");
         Assert.Equal("Dorothy Vaughan", await page.Locator("main h1").TextContentAsync());
-        await page.ReloadAsync();
+        await page.ReloadPageAsync();
         await page.Locator("#person-photos figure").First.WaitForAsync();
         Assert.Equal("Dorothy Vaughan", await page.InputValueAsync("#person-name"));
 
         // And a name typed, the field never left, the page reloaded at once: saved as the page goes
         await page.FillAsync("#person-name", "Mary Jackson");
-        await page.ReloadAsync();
+        await page.ReloadPageAsync();
         Assert.True(await Until(async () => (await PersonOf(server, people[1])).GetProperty("name").GetString() == "Mary Jackson"),
             "a name typed and not yet saved when the page was reloaded was lost");
 
@@ -282,7 +282,7 @@ public sealed partial class PagesTests
         await Shot(page, "suggestions-done", 390);
         Assert.Contains("All done", await page.Locator("#suggestions-done").TextContentAsync());
         Assert.Equal(0, (await server.GetJson("/api/suggestions")).GetArrayLength());
-        await page.ReloadAsync();
+        await page.ReloadPageAsync();
         await page.Locator("#suggestions-done").WaitForAsync(); // and the same when the page opens with none
     }
 

@@ -53,7 +53,7 @@ public sealed partial class PagesTests(WebFixture fixture) : IClassFixture<WebFi
         await page.FillAsync("#person-name", "Ada Lovelace");
         await page.ClickAsync("#rename");
         await page.WaitForSelectorAsync("#message:has-text('Named Ada Lovelace')");
-        await page.ReloadAsync();
+        await page.ReloadPageAsync();
         await page.WaitForSelectorAsync("#person-photos");
 
         await Shot(page, "person");
@@ -73,7 +73,7 @@ public sealed partial class PagesTests(WebFixture fixture) : IClassFixture<WebFi
 
         await page.Locator(".suggestion").First.Locator("text=Not the same").ClickAsync();
         await page.WaitForSelectorAsync("#message:has-text('Noted')");
-        await page.ReloadAsync();
+        await page.ReloadPageAsync();
         await page.WaitForSelectorAsync("h1:has-text('Same person?')");
         var after = await server.GetJson("/api/suggestions");
 

@@ -75,7 +75,7 @@ public sealed class ReviewTests(WebFixture fixture) : IClassFixture<WebFixture>
 
         await page.Locator($"#review .group[data-faces='{string.Join(' ', faces)}'] button.ignore").ClickAsync();
         await page.WaitForSelectorAsync("#message:has-text('ignored')");
-        await page.ReloadAsync();
+        await page.ReloadPageAsync();
         await page.Locator("#ignored").WaitForAsync();
 
         await Shot(page, "review-ignored", width);

@@ -126,3 +126,13 @@ public sealed class Server(WebApplication app, string address, string catalog) :
         await app.DisposeAsync();
     }
 }
+
+public static class PageReload
+{
+    /// <summary>
+    /// Reloads and returns once the page's own document is parsed, not once every thumbnail has come: on a loaded
+    /// CI machine a grid of thumbnails made on first request can outlast the navigation timeout. Callers wait for
+    /// the element they assert.
+    /// </summary>
+    public static Task<IResponse?> ReloadPageAsync(this IPage page) => page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+}
