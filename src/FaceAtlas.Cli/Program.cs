@@ -22,6 +22,8 @@ var root = new RootCommand("FaceAtlas: organise a photo gallery by the people in
     EvalCommand.Create(),
     CatalogCommand.Create(),
     TagsCommand.Create(),
+    HistoryCommand.Create(),
+    HistoryCommand.CreateUndo(),
 };
 root.Options.Add(GlobalOptions.Catalog);
 

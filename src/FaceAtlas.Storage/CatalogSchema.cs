@@ -6,7 +6,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -165,6 +165,18 @@ internal static class CatalogSchema
         END;
         """;
 
+    /// <summary>The history of the user's changes to people, each with the journal that undoes it.</summary>
+    const string V9 = """
+        CREATE TABLE changes(
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            at      TEXT NOT NULL,
+            kind    TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            journal TEXT NOT NULL,
+            undone  INTEGER NOT NULL DEFAULT 0
+        );
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -178,7 +190,7 @@ internal static class CatalogSchema
         {
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
-            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + $"\nPRAGMA user_version = {Version};";
+            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + (version < 9 ? V9 : "") + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

@@ -190,6 +190,19 @@ public sealed partial class SqliteCatalog
         return pairs;
     }
 
+    public IReadOnlyList<RecordedChange> History(int limit)
+    {
+        using var cmd = Command("SELECT id, at, kind, summary, undone FROM changes ORDER BY id DESC LIMIT $n", null, "$n");
+        using var r = Bind(cmd, limit).ExecuteReader();
+        var changes = new List<RecordedChange>();
+        while (r.Read()) changes.Add(new RecordedChange(r.Long(0), StoredTime(r.Text(1)), r.Text(2), r.Text(3), r.Int(4) != 0));
+        return changes;
+    }
+
+    /// <summary>A time the catalog wrote as round-trip text, in UTC.</summary>
+    static DateTime StoredTime(string text) =>
+        DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
+
     public IReadOnlyList<long> IgnoredFaces()
     {
         using var cmd = Command("SELECT id FROM faces WHERE ignored = 1 ORDER BY id");

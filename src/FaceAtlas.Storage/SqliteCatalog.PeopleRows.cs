@@ -131,5 +131,100 @@ public sealed partial class SqliteCatalog
             }
             return faces;
         }
+
+        public IReadOnlyList<FaceState> FaceStates(IReadOnlyCollection<long> faces)
+        {
+            using var cmd = Command("SELECT person_id, assigned_by, clustered, ignored FROM faces WHERE id = $f", "$f");
+            var states = new List<FaceState>(faces.Count);
+            foreach (var face in faces)
+            {
+                using var r = Bind(cmd, face).ExecuteReader();
+                if (r.Read())
+                    states.Add(new FaceState(face, r.IsDBNull(0) ? null : r.GetInt64(0), (FaceAssignment)r.Int(1), r.Int(2) != 0, r.Int(3) != 0));
+            }
+            return states;
+        }
+
+        public IReadOnlyList<long> FacesIn(long person) => Ids("SELECT id FROM faces WHERE person_id = $p", person);
+
+        public IReadOnlyList<PersonRow> PersonRows(IReadOnlyCollection<long> people)
+        {
+            using var cmd = Command("SELECT name, hidden, cover_face_id, created_at FROM people WHERE id = $p", "$p");
+            var found = new List<PersonRow>(people.Count);
+            foreach (var person in people)
+            {
+                using var r = Bind(cmd, person).ExecuteReader();
+                if (r.Read())
+                    found.Add(new PersonRow(person, r.IsDBNull(0) ? null : r.GetString(0), r.Int(1) != 0, r.IsDBNull(2) ? null : r.GetInt64(2), r.Text(3)));
+            }
+            return found;
+        }
+
+        public IReadOnlyCollection<long> RejectedAmong(IReadOnlyCollection<long> faces, long person)
+        {
+            using var cmd = Command("SELECT 1 FROM face_rejections WHERE person_id = $p AND face_id = $f", "$p", "$f");
+            return faces.Where(face => Bind(cmd, person, face).ExecuteScalar() is not null).ToList();
+        }
+
+        public IReadOnlyList<long> RejectionsOf(long person) => Ids("SELECT face_id FROM face_rejections WHERE person_id = $p", person);
+
+        List<long> Ids(string sql, long person)
+        {
+            using var cmd = Command(sql, "$p");
+            using var r = Bind(cmd, person).ExecuteReader();
+            var ids = new List<long>();
+            while (r.Read()) ids.Add(r.Long(0));
+            return ids;
+        }
+
+        public bool AreDistinct(long smaller, long larger)
+        {
+            using var cmd = Command("SELECT 1 FROM distinct_people WHERE a = $a AND b = $b", "$a", "$b");
+            return Bind(cmd, smaller, larger).ExecuteScalar() is not null;
+        }
+
+        public void UnmarkDistinct(long smaller, long larger)
+        {
+            using var cmd = Command("DELETE FROM distinct_people WHERE a = $a AND b = $b", "$a", "$b");
+            Run(cmd, smaller, larger);
+        }
+
+        public void RestorePeople(IReadOnlyCollection<PersonRow> people)
+        {
+            using var cmd = Command("""
+                INSERT INTO people(id, name, hidden, cover_face_id, created_at) VALUES ($p, $n, $h, $c, $at)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, hidden = excluded.hidden, cover_face_id = excluded.cover_face_id
+                """, "$p", "$n", "$h", "$c", "$at");
+            foreach (var p in people) Run(cmd, p.Id, p.Name, p.Hidden ? 1 : 0, p.Cover, p.Created);
+        }
+
+        public void RestoreFaces(IReadOnlyCollection<FaceState> faces)
+        {
+            using var cmd = Command("UPDATE faces SET person_id = $p, assigned_by = $by, clustered = $c, ignored = $i WHERE id = $f",
+                "$p", "$by", "$c", "$i", "$f");
+            foreach (var f in faces) Run(cmd, f.Person, (int)f.By, f.Clustered ? 1 : 0, f.Ignored ? 1 : 0, f.Face);
+        }
+
+        public long RecordChange(string kind, string summary, string journal)
+        {
+            using var cmd = Command("INSERT INTO changes(at, kind, summary, journal) VALUES ($at, $k, $s, $j) RETURNING id", "$at", "$k", "$s", "$j");
+            long id = Convert.ToInt64(Bind(cmd, DateTime.UtcNow.ToString("O"), kind, summary, journal).ExecuteScalar());
+            using var old = Command($"DELETE FROM changes WHERE id <= $id - {CatalogTables.KeptChanges}", "$id");
+            Run(old, id);
+            return id;
+        }
+
+        public UndoableChange? LatestChange()
+        {
+            using var cmd = Command("SELECT id, at, kind, summary, journal FROM changes WHERE undone = 0 ORDER BY id DESC LIMIT 1");
+            using var r = cmd.ExecuteReader();
+            return r.Read() ? new UndoableChange(new RecordedChange(r.Long(0), StoredTime(r.Text(1)), r.Text(2), r.Text(3), false), r.Text(4)) : null;
+        }
+
+        public void MarkUndone(long change)
+        {
+            using var cmd = Command("UPDATE changes SET undone = 1 WHERE id = $id", "$id");
+            Run(cmd, change);
+        }
     }
 }

@@ -46,6 +46,9 @@ public sealed record MergeRequest(long[]? Others);
 public sealed record MoveRequest(long[]? Faces, long? To);
 public sealed record RejectRequest(long[]? Faces, long From);
 public sealed record DismissRequest(long First, long Second);
+/// <summary>A change in the history; <paramref name="Change"/> is its id, the one <c>POST /api/undo</c> takes.</summary>
+public sealed record ChangeView(long Change, DateTime At, string Kind, string Summary, bool Undone);
+public sealed record UndoRequest(long? Change);
 
 /// <summary>
 /// The JSON API under /api: each endpoint parses, calls Core, and shapes the answer; failures are answered by
@@ -91,18 +94,20 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             Read(c => PhotosPage(c, Query(people, from, to), new PageRequest(Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 60, 1, 500), after is null ? null : PageCursor.Parse(after)))));
         api.MapGet("/people/{id:long}/photos", (long id, int? offset, int? limit, string? after) =>
             Read(c => PersonPhotos(c, id, new PageRequest(Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 60, 1, 500), after is null ? null : PageCursor.Parse(after)))));
-        api.MapPost("/people/{id:long}/name", (long id, NameRequest body) => Change(c => new PeopleService(c).Name(id, body.Name ?? "")));
-        api.MapPost("/people/{id:long}/hide", (long id) => Change(c => new PeopleService(c).Hide(id, true)));
-        api.MapPost("/people/{id:long}/unhide", (long id) => Change(c => new PeopleService(c).Hide(id, false)));
-        api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body) => ChangeAnswering(c => new PeopleService(c).Merge(id, body.Others ?? [])));
-        api.MapPost("/faces/move", (MoveRequest body) => ChangeAnswering(c => new PeopleService(c).MoveFaces(body.Faces ?? [], body.To)));
-        api.MapPost("/faces/reject", (RejectRequest body) => Change(c => new PeopleService(c).RejectFaces(body.Faces ?? [], body.From)));
+        api.MapPost("/people/{id:long}/name", (long id, NameRequest body, HttpContext http) => Undoable(http, p => p.Name(id, body.Name ?? "")));
+        api.MapPost("/people/{id:long}/hide", (long id, HttpContext http) => Undoable(http, p => p.Hide(id, true)));
+        api.MapPost("/people/{id:long}/unhide", (long id, HttpContext http) => Undoable(http, p => p.Hide(id, false)));
+        api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body, HttpContext http) => UndoableAnswering(http, p => p.Merge(id, body.Others ?? [])));
+        api.MapPost("/faces/move", (MoveRequest body, HttpContext http) => UndoableAnswering(http, p => p.MoveFaces(body.Faces ?? [], body.To)));
+        api.MapPost("/faces/reject", (RejectRequest body, HttpContext http) => Undoable(http, p => p.RejectFaces(body.Faces ?? [], body.From)));
         api.MapPost("/people/{id:long}/cover", (long id, CoverRequest body) => Change(c => new PeopleService(c).SetCover(id, body.Face)));
-        api.MapPost("/faces/ignore", (FacesRequest body) => Change(c => new PeopleService(c).Ignore(body.Faces ?? [], true)));
-        api.MapPost("/faces/unignore", (FacesRequest body) => Change(c => new PeopleService(c).Ignore(body.Faces ?? [], false)));
+        api.MapPost("/faces/ignore", (FacesRequest body, HttpContext http) => Undoable(http, p => p.Ignore(body.Faces ?? [], true)));
+        api.MapPost("/faces/unignore", (FacesRequest body, HttpContext http) => Undoable(http, p => p.Ignore(body.Faces ?? [], false)));
         api.MapGet("/review", (int? limit) => Read(c => Review(c, Math.Clamp(limit ?? 2000, 1, 5000))));
         api.MapGet("/review/ignored", () => Read(c => c.IgnoredFaces().Select(id => c.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList()));
-        api.MapPost("/suggestions/dismiss", (DismissRequest body) => Change(c => new PeopleService(c).Dismiss(body.First, body.Second)));
+        api.MapPost("/suggestions/dismiss", (DismissRequest body, HttpContext http) => Undoable(http, p => p.Dismiss(body.First, body.Second)));
+        api.MapGet("/history", (int? limit) => Read(c => new PeopleService(c).History(Math.Clamp(limit ?? 50, 1, 1000)).Select(View).ToList()));
+        api.MapPost("/undo", (UndoRequest? body) => Read(c => View(new PeopleService(c).Undo(body?.Change))));
         api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Suggest().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
         api.MapPost("/photos/{id:long}/faces", (long id, DrawRequest body) => DrawAsync(id, body));
@@ -123,8 +128,24 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// <summary>A change answered with <c>{ok: true}</c>; a refused one throws a typed failure (<see cref="ApiErrors"/>).</summary>
     IResult Change(Action<IFaceCatalog> change) => Read(c => { change(c); return new OkView(true); });
 
-    /// <summary>A change whose answer is what it made (the merged person, the person faces moved to).</summary>
-    IResult ChangeAnswering<T>(Func<IFaceCatalog, T> change) => Read(change);
+    /// <summary>
+    /// A change to people that goes into the history, answered with <c>{ok: true}</c>; the change's id is in the
+    /// <c>FaceAtlas-Change</c> header, for an "Undo" beside the answer (<c>POST /api/undo {change}</c>).
+    /// </summary>
+    IResult Undoable(HttpContext http, Action<PeopleService> change) => UndoableAnswering(http, people => { change(people); return new OkView(true); });
+
+    /// <summary>As <see cref="Undoable"/>, answered with what it made (the merged person, the person faces moved to).</summary>
+    IResult UndoableAnswering<T>(HttpContext http, Func<PeopleService, T> change) => Read(c =>
+    {
+        var people = new PeopleService(c);
+        var answer = change(people);
+        if (people.Recorded is { } id) http.Response.Headers[ChangeHeader] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return answer;
+    });
+
+    public const string ChangeHeader = "FaceAtlas-Change";
+
+    static ChangeView View(RecordedChange c) => new(c.Id, c.At, c.Kind, c.Summary, c.Undone);
 
     static PersonView View(PersonSummary p) => new(p.Id, p.Name, p.Faces, p.Photos, p.Hidden, p.CoverFace);
 

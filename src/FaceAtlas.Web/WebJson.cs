@@ -40,6 +40,9 @@ public sealed record OkView(bool Ok);
 [JsonSerializable(typeof(FacesRequest))]
 [JsonSerializable(typeof(DismissRequest))]
 [JsonSerializable(typeof(DrawRequest))]
+[JsonSerializable(typeof(List<ChangeView>))]
+[JsonSerializable(typeof(ChangeView))]
+[JsonSerializable(typeof(UndoRequest))]
 internal sealed partial class WebJson : JsonSerializerContext
 {
     /// <summary>

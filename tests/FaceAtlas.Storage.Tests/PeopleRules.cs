@@ -255,4 +255,125 @@ public abstract class PeopleRules
         people.Forget(a);
         Recounted();
     }
+
+    /// <summary>Everything about people a change can touch, comparable as text.</summary>
+    static string PeopleState(IFaceCatalog catalog)
+    {
+        var people = catalog.People(includeHidden: true).OrderBy(p => p.Id)
+            .Select(p => $"person {p.Id} {p.Name ?? "-"} hidden={p.Hidden} cover={p.CoverFace} faces={p.Faces} photos={p.Photos}");
+        var faces = catalog.FacesForClustering().OrderBy(f => f.FaceId)
+            .Select(f => $"face {f.FaceId} in {f.PersonId?.ToString() ?? "-"} by {f.Assignment} clustered={f.Clustered} not={string.Join(',', f.RejectedPeople.Order())}");
+        return string.Join('\n', people.Concat(faces).Append($"ignored {string.Join(',', catalog.IgnoredFaces())}")
+            .Append($"distinct {string.Join(',', catalog.DistinctPeople().Order())}"));
+    }
+
+    [ContractFact]
+    public void Should_PutEveryRowBack_When_EachKindOfChangeIsUndone()
+    {
+        // Given: three people (one named, one with a rejection), clustered
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 2), Photo("/p/3.jpg", 1, 3), Photo("/p/4.jpg", 3), Photo("/p/5.jpg", 5)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        var ids = people.List().OrderByDescending(p => p.Faces).ThenBy(p => p.Id).Select(p => p.Id).ToList();
+        long ann = ids[0], bob = ids[1], cy = ids[2];
+        people.Name(ann, "Ann");
+        people.RejectFaces([catalog.FacesOf(cy)[0]], cy);
+        var changes = new (string Kind, Action Change)[]
+        {
+            ("merge", () => people.Merge(bob, [ann, cy])),
+            ("move", () => people.MoveFaces([catalog.FacesOf(ann)[0], catalog.FacesOf(bob)[0]], null)),
+            ("move", () => people.MoveFaces([catalog.FacesOf(bob)[0]], ann)),
+            ("reject", () => people.RejectFaces(catalog.FacesOf(bob), bob)),
+            ("ignore", () => people.Ignore([catalog.FacesOf(ann)[0], catalog.FacesOf(bob)[1]])),
+            ("hide", () => people.Hide(ann, true)),
+            ("dismiss", () => people.Dismiss(cy, ann)),
+            ("name", () => people.Name(bob, "Bob")),
+        };
+
+        foreach (var (kind, change) in changes)
+        {
+            // When: the change is made, then undone
+            string before = PeopleState(catalog);
+            change();
+            long? recorded = people.Recorded;
+            string after = PeopleState(catalog);
+            var undone = people.Undo(recorded);
+
+            // Then: every row is as it was, and the history says so
+            Assert.True(before != after, $"the {kind} changed nothing: a test that cannot fail");
+            Assert.True(before == PeopleState(catalog), $"after the {kind} was undone:\n{PeopleState(catalog)}\nbefore it:\n{before}");
+            Assert.Equal(kind, undone.Kind);
+            Assert.Equal(recorded, undone.Id);
+            Assert.True(people.History(1)[0] is { Undone: true } last && last.Id == recorded, $"the {kind} is not marked undone");
+        }
+
+        // A split: Ann and Cy as one person (kept), split apart, and the split undone
+        people.Merge(ann, [cy]);
+        string merged = PeopleState(catalog);
+        people.Split(ann);
+        Assert.True(merged != PeopleState(catalog), "the merged person did not split: a test that cannot fail");
+        Assert.Equal("split", people.Undo(people.Recorded).Kind);
+        Assert.Equal(merged, PeopleState(catalog));
+    }
+
+    [ContractFact]
+    public void Should_UndoTheNewestChangeFirst_When_SeveralAreMade()
+    {
+        // Given: a merge, then a hide
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2)]);
+        var people = new PeopleService(catalog);
+        Assert.Throws<InvalidRequestException>(() => people.Undo()); // nothing to undo yet
+        people.Cluster(full: false);
+        long a = people.List()[0].Id, b = people.List()[1].Id;
+        string clustered = PeopleState(catalog);
+        people.Name(a, "Ann");
+        people.Name(b, "Bea");
+        string named = PeopleState(catalog);
+        people.Merge(a, [b]);
+        long merge = people.Recorded!.Value;
+        people.Hide(a, true);
+
+        // When: the merge is asked for while the hide is newer
+        var refused = Assert.Throws<InvalidRequestException>(() => people.Undo(merge));
+
+        // Then: refused, saying which change comes first; undone in order, everything comes back
+        Assert.Contains("Hid Ann", refused.Message);
+        Assert.Equal("hide", people.Undo().Kind);
+        Assert.Equal("merge", people.Undo(merge).Kind);
+        Assert.Equal("Bea", catalog.Person(b)!.Name);
+        Assert.Equal(named, PeopleState(catalog));
+        Assert.Equal(["Named Unnamed person " + b + " Bea", "Named Unnamed person " + a + " Ann"], people.History(4).Skip(2).Select(c => c.Summary));
+        Assert.Equal("Merged Bea into Ann", people.History(4)[1].Summary);
+        people.Undo();
+        people.Undo();
+        Assert.Equal(clustered, PeopleState(catalog));
+        Assert.Throws<InvalidRequestException>(() => people.Undo());
+        Assert.All(people.History(10), c => Assert.True(c.Undone));
+    }
+
+    [ContractFact]
+    public void Should_KeepFacesThatCameLater_When_AMergeIsUndone()
+    {
+        // Given: two named people merged, then a new photo clustered into the merged person
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long a = people.List()[0].Id, b = people.List()[1].Id;
+        people.Merge(a, [b]);
+        catalog.Commit([Photo("/p/5.jpg", 2)]);
+        people.Cluster(full: false);
+        long later = catalog.Faces(false).Single(f => f.Photo.Path == "/p/5.jpg").Id;
+        Assert.Equal(a, catalog.FacePeople([later])[later]);
+
+        // When: the merge is undone
+        people.Undo();
+
+        // Then: both people are back with their own faces; the later face is still someone's or no one's, never lost
+        Assert.Equal(2, catalog.Person(b)!.Faces);
+        Assert.Contains(later, catalog.FacePeople([later]).Keys);
+        Assert.Equal(5, catalog.People(true).Sum(p => p.Faces) + catalog.Faces(false).Count(f => f.PersonId is null));
+    }
 }

@@ -73,4 +73,7 @@ public interface IPeopleCatalog
 
     /// <summary>The ignored faces, by id.</summary>
     IReadOnlyList<long> IgnoredFaces();
+
+    /// <summary>The newest changes first, at most <paramref name="limit"/>.</summary>
+    IReadOnlyList<RecordedChange> History(int limit);
 }

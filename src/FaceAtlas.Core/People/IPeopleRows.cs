@@ -66,4 +66,38 @@ public interface IPeopleRows
 
     /// <summary>Every face of these people, as the cover rule weighs them.</summary>
     IReadOnlyList<CoverCandidate> FacesForCover(IReadOnlyCollection<long> people);
+
+    // What an undo needs: the rows as they are, put back as they were, and the history of changes.
+
+    /// <summary>The places of these faces (faces that no longer exist are left out).</summary>
+    IReadOnlyList<FaceState> FaceStates(IReadOnlyCollection<long> faces);
+
+    /// <summary>The faces a person holds.</summary>
+    IReadOnlyList<long> FacesIn(long person);
+
+    /// <summary>These people's own rows (people who do not exist are left out).</summary>
+    IReadOnlyList<PersonRow> PersonRows(IReadOnlyCollection<long> people);
+
+    /// <summary>Which of these faces are marked "not <paramref name="person"/>".</summary>
+    IReadOnlyCollection<long> RejectedAmong(IReadOnlyCollection<long> faces, long person);
+
+    /// <summary>The faces marked "not <paramref name="person"/>".</summary>
+    IReadOnlyList<long> RejectionsOf(long person);
+
+    bool AreDistinct(long smaller, long larger);
+    void UnmarkDistinct(long smaller, long larger);
+
+    /// <summary>Writes people's rows back as they were: a person deleted since comes back under their own id.</summary>
+    void RestorePeople(IReadOnlyCollection<PersonRow> people);
+
+    /// <summary>Puts faces back where they were, with their marks; a face removed since is left out.</summary>
+    void RestoreFaces(IReadOnlyCollection<FaceState> faces);
+
+    /// <summary>Adds a change to the history (the oldest beyond the kept number go); returns its id.</summary>
+    long RecordChange(string kind, string summary, string journal);
+
+    /// <summary>The newest change not yet undone, with its journal; null when there is none.</summary>
+    UndoableChange? LatestChange();
+
+    void MarkUndone(long change);
 }

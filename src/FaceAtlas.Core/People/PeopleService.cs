@@ -82,15 +82,88 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
             rows.SetCover(person, best.TryGetValue(person, out var face) ? face : null);
     }
 
+    /// <summary>The change this service last added to the history (for an "Undo" beside its answer); null for none.</summary>
+    public long? Recorded { get; private set; }
+
+    /// <summary>
+    /// Runs a change the user can take back: every row it touches is journaled as it was, and the change goes into
+    /// the catalog's history in the same transaction (a change that wrote nothing leaves no line).
+    /// </summary>
+    T Undoable<T>(string kind, string summary, Func<IPeopleRows, T> change)
+    {
+        var (result, id) = catalog.Change(rows =>
+        {
+            var journal = new JournaledRows(rows);
+            var result = change(journal);
+            long? id = journal.Touched ? rows.RecordChange(kind, summary, journal.Journal().ToJson()) : null;
+            return (result, id);
+        });
+        Recorded = id;
+        return result;
+    }
+
+    /// <summary>
+    /// Undoes the newest change not undone yet (<paramref name="change"/>: only if it is that one, so that an "Undo"
+    /// shown beside an answer never takes back someone else's later change). Every row it touched is put back; faces
+    /// that joined a person it made since are left to clustering. Returns what was undone.
+    /// </summary>
+    public RecordedChange Undo(long? change = null) => catalog.Change(rows =>
+    {
+        var latest = rows.LatestChange() ?? throw new InvalidRequestException("there is no change to undo");
+        if (change is { } asked && asked != latest.Change.Id)
+            throw new InvalidRequestException(asked > latest.Change.Id
+                ? $"change {asked} is undone already, or was never made"
+                : $"change {asked} is not the latest: undo \"{latest.Change.Summary}\" (change {latest.Change.Id}) first");
+        PutBack(rows, UndoJournal.FromJson(latest.Journal));
+        rows.MarkUndone(latest.Change.Id);
+        return latest.Change with { Undone = true };
+    });
+
+    static void PutBack(IPeopleRows rows, UndoJournal journal)
+    {
+        rows.RestorePeople(journal.People.Select(p => p.Row).OfType<PersonRow>().ToList());
+        rows.RestoreFaces(journal.Faces);
+        var made = journal.People.Where(p => p.Row is null).Select(p => p.Id).ToList();
+        foreach (var person in made)
+        {
+            var since = rows.FacesIn(person); // faces clustering put in them after the change: to be clustered again
+            rows.PlaceFaces(since, null, FaceAssignment.None);
+            rows.SetClustered(since, false);
+        }
+        if (made.Count > 0) rows.DeletePeople(made);
+        // A face forgotten since takes its marks with it.
+        var present = rows.FaceStates(journal.Rejections.Select(m => m.First).Distinct().ToList()).Select(f => f.Face).ToHashSet();
+        foreach (var mark in journal.Rejections.Where(m => present.Contains(m.First)))
+        {
+            if (mark.Existed) rows.AddRejections([mark.First], mark.Second);
+            else rows.RemoveRejections([mark.First], mark.Second);
+        }
+        foreach (var mark in journal.Distinct)
+        {
+            if (mark.Existed) rows.MarkDistinct(mark.First, mark.Second);
+            else rows.UnmarkDistinct(mark.First, mark.Second);
+        }
+        AfterFacesMoved(rows);
+    }
+
+    /// <summary>The changes the user made, newest first.</summary>
+    public IReadOnlyList<RecordedChange> History(int limit = 50) => catalog.History(limit);
+
+    /// <summary>A person as a line of history names them.</summary>
+    static string Called(PersonSummary p) => p.Name ?? $"Unnamed person {p.Id}";
+
+    static string Faces(int count) => count == 1 ? "1 face" : $"{count} faces";
+
     public IReadOnlyList<PersonSummary> List(bool includeHidden = false) => catalog.People(includeHidden);
 
     public PersonSummary Get(long id) => catalog.Person(id) ?? throw new NotFoundException($"no person {id}");
 
     public void Name(long person, string name)
     {
-        Get(person);
+        var before = Get(person);
         name = CheckName(name);
-        catalog.Change(rows =>
+        Undoable("name", before.Name is null ? $"Named {Called(before)} {name}"
+            : before.Name == name ? $"Confirmed the faces of {name}" : $"Renamed {before.Name} {name}", rows =>
         {
             rows.SetName(person, name);
             rows.SetPlacedBy(person, FaceAssignment.User); // naming a person is saying their faces are right
@@ -112,8 +185,8 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
 
     public void Hide(long person, bool hidden)
     {
-        Get(person);
-        catalog.Change(rows => { rows.SetHidden(person, hidden); return true; });
+        var who = Get(person);
+        Undoable(hidden ? "hide" : "unhide", $"{(hidden ? "Hid" : "Showed")} {Called(who)}", rows => { rows.SetHidden(person, hidden); return true; });
     }
 
     public PersonSummary Merge(long into, IReadOnlyList<long> from)
@@ -123,7 +196,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         if (from.Contains(into)) throw new InvalidRequestException($"cannot merge person {into} into itself");
         RefuseRepeatedIds(from, "person");
         var sources = from.Select(Get).ToList();
-        catalog.Change(rows =>
+        Undoable("merge", $"Merged {string.Join(", ", sources.Select(Called))} into {Called(target)}", rows =>
         {
             // An unnamed target takes the name of the first source that has one.
             if (target.Name is null && sources.FirstOrDefault(s => s.Name is not null)?.Name is { } name)
@@ -145,8 +218,8 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     public long MoveFaces(IReadOnlyList<long> faces, long? to)
     {
         CheckFaces(faces);
-        if (to is { } person) Get(person);
-        return catalog.Change(rows => Move(rows, faces, to));
+        string where = to is { } person ? Called(Get(person)) : "a new person";
+        return Undoable("move", $"Moved {Faces(faces.Count)} to {where}", rows => Move(rows, faces, to));
     }
 
     static long Move(IPeopleRows rows, IReadOnlyList<long> faces, long? to)
@@ -166,7 +239,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         var elsewhere = faces.Where(f => people[f] != from).ToList();
         if (elsewhere.Count > 0)
             throw new InvalidRequestException($"face {string.Join(", ", elsewhere)} is not in person {from}");
-        catalog.Change(rows => Reject(rows, faces, from));
+        Undoable("reject", $"{Faces(faces.Count)} not {Called(Get(from))}", rows => Reject(rows, faces, from));
     }
 
     static bool Reject(IPeopleRows rows, IReadOnlyList<long> faces, long person)
@@ -190,7 +263,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     public void Ignore(IReadOnlyList<long> faces, bool ignored = true)
     {
         CheckFaces(faces);
-        catalog.Change(rows =>
+        Undoable(ignored ? "ignore" : "unignore", $"{(ignored ? "Ignored" : "Brought back")} {Faces(faces.Count)}", rows =>
         {
             if (ignored)
             {
@@ -221,7 +294,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         var faceIds = catalog.FacesOf(person).ToHashSet();
         var faces = catalog.FacesForClustering().Where(f => faceIds.Contains(f.FaceId)).ToList();
         var groups = new FaceClusterer(_options).Split(faces, cancel);
-        return catalog.Change(rows =>
+        return Undoable("split", $"Split {Called(Get(person))}", rows =>
         {
             var result = new List<long> { person };
             foreach (var group in groups.Skip(1))
@@ -244,9 +317,9 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     public void Dismiss(long a, long b)
     {
         if (a == b) throw new InvalidRequestException("a person is always the same as themselves");
-        Get(a);
-        Get(b);
-        catalog.Change(rows => { rows.MarkDistinct(Math.Min(a, b), Math.Max(a, b)); return true; });
+        var first = Get(a);
+        var second = Get(b);
+        Undoable("dismiss", $"Not the same: {Called(first)} and {Called(second)}", rows => { rows.MarkDistinct(Math.Min(a, b), Math.Max(a, b)); return true; });
     }
 
     /// <summary>How many of each person's nearest people a suggestion is looked for among.</summary>

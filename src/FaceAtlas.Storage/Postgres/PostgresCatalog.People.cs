@@ -194,6 +194,19 @@ public sealed partial class PostgresCatalog
         return (IReadOnlySet<(long, long)>)pairs;
     });
 
+    public IReadOnlyList<RecordedChange> History(int limit) => _db.Read(c =>
+    {
+        using var cmd = Command(c, "SELECT id, at, kind, summary, undone FROM changes ORDER BY id DESC LIMIT @n", ("n", (long)limit));
+        using var r = cmd.ExecuteReader();
+        var changes = new List<RecordedChange>();
+        while (r.Read()) changes.Add(new RecordedChange(r.GetInt64(0), StoredTime(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0));
+        return (IReadOnlyList<RecordedChange>)changes;
+    });
+
+    /// <summary>A time the catalog wrote as round-trip text, in UTC.</summary>
+    static DateTime StoredTime(string text) =>
+        DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
+
     public IReadOnlyList<long> IgnoredFaces() => _db.Read(c => Ids(c, "SELECT id FROM faces WHERE ignored = 1 ORDER BY id"));
 
     static void Run(NpgsqlConnection c, NpgsqlTransaction tx, string sql, params (string, object?)[] parameters)

@@ -97,5 +97,71 @@ public sealed partial class PostgresCatalog
                 faces.Add(new CoverCandidate(r.GetInt64(0), r.GetInt64(1), (float)r.GetDouble(2), (float)r.GetDouble(3), (float)r.GetDouble(4)));
             return faces;
         }
+
+        public IReadOnlyList<FaceState> FaceStates(IReadOnlyCollection<long> faces)
+        {
+            using var cmd = Query("SELECT id, person_id, assigned_by, clustered, ignored FROM faces WHERE id = ANY(@f)", ("f", faces.ToArray()));
+            using var r = cmd.ExecuteReader();
+            var states = new List<FaceState>(faces.Count);
+            while (r.Read())
+                states.Add(new FaceState(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), (FaceAssignment)r.GetInt64(2), r.GetInt64(3) != 0, r.GetInt64(4) != 0));
+            return states;
+        }
+
+        public IReadOnlyList<long> FacesIn(long person) => Ids(c, tx, "SELECT id FROM faces WHERE person_id = @p", ("p", person));
+
+        public IReadOnlyList<PersonRow> PersonRows(IReadOnlyCollection<long> people)
+        {
+            using var cmd = Query("SELECT id, name, hidden, cover_face_id, created_at FROM people WHERE id = ANY(@p)", ("p", people.ToArray()));
+            using var r = cmd.ExecuteReader();
+            var found = new List<PersonRow>(people.Count);
+            while (r.Read())
+                found.Add(new PersonRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2) != 0, r.IsDBNull(3) ? null : r.GetInt64(3), r.GetString(4)));
+            return found;
+        }
+
+        public IReadOnlyCollection<long> RejectedAmong(IReadOnlyCollection<long> faces, long person) =>
+            Ids(c, tx, "SELECT face_id FROM face_rejections WHERE face_id = ANY(@f) AND person_id = @p", ("f", faces.ToArray()), ("p", person));
+
+        public IReadOnlyList<long> RejectionsOf(long person) => Ids(c, tx, "SELECT face_id FROM face_rejections WHERE person_id = @p", ("p", person));
+
+        public bool AreDistinct(long smaller, long larger)
+        {
+            using var cmd = Query("SELECT 1 FROM distinct_people WHERE a = @a AND b = @b", ("a", smaller), ("b", larger));
+            return cmd.ExecuteScalar() is not null;
+        }
+
+        public void UnmarkDistinct(long smaller, long larger) => Do("DELETE FROM distinct_people WHERE a = @a AND b = @b", ("a", smaller), ("b", larger));
+
+        public void RestorePeople(IReadOnlyCollection<PersonRow> people) => Do("""
+            INSERT INTO people(id, name, hidden, cover_face_id, created_at)
+                SELECT * FROM unnest(@id::bigint[], @n::text[], @h::bigint[], @c::bigint[], @at::text[])
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, hidden = excluded.hidden, cover_face_id = excluded.cover_face_id
+            """, ("id", people.Select(p => p.Id).ToArray()), ("n", people.Select(p => p.Name).ToArray()),
+            ("h", people.Select(p => p.Hidden ? 1L : 0L).ToArray()), ("c", people.Select(p => p.Cover).ToArray()), ("at", people.Select(p => p.Created).ToArray()));
+
+        public void RestoreFaces(IReadOnlyCollection<FaceState> faces) => Do("""
+            UPDATE faces SET person_id = u.p, assigned_by = u.by, clustered = u.c, ignored = u.i
+            FROM unnest(@f::bigint[], @p::bigint[], @by::bigint[], @c::bigint[], @i::bigint[]) AS u(f, p, by, c, i) WHERE faces.id = u.f
+            """, ("f", faces.Select(f => f.Face).ToArray()), ("p", faces.Select(f => f.Person).ToArray()), ("by", faces.Select(f => (long)f.By).ToArray()),
+            ("c", faces.Select(f => f.Clustered ? 1L : 0L).ToArray()), ("i", faces.Select(f => f.Ignored ? 1L : 0L).ToArray()));
+
+        public long RecordChange(string kind, string summary, string journal)
+        {
+            using var cmd = Query("INSERT INTO changes(at, kind, summary, journal) VALUES (@at, @k, @s, @j) RETURNING id",
+                ("at", DateTime.UtcNow.ToString("O")), ("k", kind), ("s", summary), ("j", journal));
+            long id = (long)cmd.ExecuteScalar()!;
+            Do($"DELETE FROM changes WHERE id <= @id - {CatalogTables.KeptChanges}", ("id", id));
+            return id;
+        }
+
+        public UndoableChange? LatestChange()
+        {
+            using var cmd = Query("SELECT id, at, kind, summary, journal FROM changes WHERE undone = 0 ORDER BY id DESC LIMIT 1");
+            using var r = cmd.ExecuteReader();
+            return r.Read() ? new UndoableChange(new RecordedChange(r.GetInt64(0), StoredTime(r.GetString(1)), r.GetString(2), r.GetString(3), false), r.GetString(4)) : null;
+        }
+
+        public void MarkUndone(long change) => Do("UPDATE changes SET undone = 1 WHERE id = @id", ("id", change));
     }
 }

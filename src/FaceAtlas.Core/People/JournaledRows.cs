@@ -1,0 +1,115 @@
+namespace FaceAtlas.Core.People;
+
+/// <summary>
+/// Rows that remember, before each write, what the row held the first time the change touched it, so that the
+/// whole change (its rules' follow-ups included: a person dropped, a cover chosen again) can be put back.
+/// </summary>
+sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
+{
+    readonly Dictionary<long, FaceState> _faces = [];
+    readonly Dictionary<long, PersonRow?> _people = [];
+    readonly Dictionary<(long, long), bool> _rejections = [];
+    readonly Dictionary<(long, long), bool> _distinct = [];
+
+    /// <summary>Whether anything was touched: a change that wrote nothing is not worth a line of history.</summary>
+    public bool Touched => _faces.Count + _people.Count + _rejections.Count + _distinct.Count > 0;
+
+    public UndoJournal Journal() => new(
+        [.. _faces.Values],
+        [.. _people.Select(p => new PersonBefore(p.Key, p.Value))],
+        [.. _rejections.Select(r => new MarkBefore(r.Key.Item1, r.Key.Item2, r.Value))],
+        [.. _distinct.Select(d => new MarkBefore(d.Key.Item1, d.Key.Item2, d.Value))]);
+
+    void SeeFaces(IEnumerable<long> faces)
+    {
+        var fresh = faces.Where(f => !_faces.ContainsKey(f)).Distinct().ToList();
+        if (fresh.Count == 0) return;
+        foreach (var state in rows.FaceStates(fresh)) _faces[state.Face] = state;
+    }
+
+    void SeePeople(IEnumerable<long> people)
+    {
+        var fresh = people.Where(p => !_people.ContainsKey(p)).Distinct().ToList();
+        if (fresh.Count == 0) return;
+        var found = rows.PersonRows(fresh).ToDictionary(p => p.Id);
+        foreach (var person in fresh) _people[person] = found.GetValueOrDefault(person);
+    }
+
+    void SeeRejections(IReadOnlyCollection<long> faces, long person)
+    {
+        var existing = rows.RejectedAmong(faces, person).ToHashSet();
+        foreach (var face in faces) _rejections.TryAdd((face, person), existing.Contains(face));
+    }
+
+    public long NewPerson()
+    {
+        long person = rows.NewPerson();
+        _people.TryAdd(person, null);
+        return person;
+    }
+
+    public void SetName(long person, string name) { SeePeople([person]); rows.SetName(person, name); }
+
+    public void SetHidden(long person, bool hidden) { SeePeople([person]); rows.SetHidden(person, hidden); }
+
+    public void SetCover(long person, long? face) { SeePeople([person]); rows.SetCover(person, face); }
+
+    public void DeletePeople(IReadOnlyCollection<long> people) { SeePeople(people); rows.DeletePeople(people); }
+
+    public void PlaceFaces(IReadOnlyCollection<long> faces, long? person, FaceAssignment by, FaceAssignment? unlessPlacedBy = null)
+    {
+        SeeFaces(faces);
+        rows.PlaceFaces(faces, person, by, unlessPlacedBy);
+    }
+
+    public void MoveAllFaces(long from, long into) { SeeFaces(rows.FacesIn(from)); rows.MoveAllFaces(from, into); }
+
+    public void SetPlacedBy(long person, FaceAssignment by) { SeeFaces(rows.FacesIn(person)); rows.SetPlacedBy(person, by); }
+
+    public void SetClustered(IReadOnlyCollection<long> faces, bool clustered) { SeeFaces(faces); rows.SetClustered(faces, clustered); }
+
+    public void SetIgnored(IReadOnlyCollection<long> faces, bool ignored) { SeeFaces(faces); rows.SetIgnored(faces, ignored); }
+
+    public IReadOnlyCollection<long> IgnoredAmong(IReadOnlyCollection<long> faces) => rows.IgnoredAmong(faces);
+
+    public void AddRejections(IReadOnlyCollection<long> faces, long person) { SeeRejections(faces, person); rows.AddRejections(faces, person); }
+
+    public void RemoveRejections(IReadOnlyCollection<long> faces, long person) { SeeRejections(faces, person); rows.RemoveRejections(faces, person); }
+
+    public void MoveRejections(long from, long into)
+    {
+        var faces = rows.RejectionsOf(from);
+        SeeRejections(faces, from);
+        SeeRejections(faces, into);
+        rows.MoveRejections(from, into);
+    }
+
+    public void MarkDistinct(long smaller, long larger)
+    {
+        _distinct.TryAdd((smaller, larger), rows.AreDistinct(smaller, larger));
+        rows.MarkDistinct(smaller, larger);
+    }
+
+    public void UnmarkDistinct(long smaller, long larger)
+    {
+        _distinct.TryAdd((smaller, larger), rows.AreDistinct(smaller, larger));
+        rows.UnmarkDistinct(smaller, larger);
+    }
+
+    public IReadOnlyList<PersonWithoutFaces> PeopleWithoutFaces() => rows.PeopleWithoutFaces();
+    public IReadOnlyList<long> PeopleWithoutTheirOwnCover() => rows.PeopleWithoutTheirOwnCover();
+    public IReadOnlyList<CoverCandidate> FacesForCover(IReadOnlyCollection<long> people) => rows.FacesForCover(people);
+    public IReadOnlyList<FaceState> FaceStates(IReadOnlyCollection<long> faces) => rows.FaceStates(faces);
+    public IReadOnlyList<long> FacesIn(long person) => rows.FacesIn(person);
+    public IReadOnlyList<PersonRow> PersonRows(IReadOnlyCollection<long> people) => rows.PersonRows(people);
+    public IReadOnlyCollection<long> RejectedAmong(IReadOnlyCollection<long> faces, long person) => rows.RejectedAmong(faces, person);
+    public IReadOnlyList<long> RejectionsOf(long person) => rows.RejectionsOf(person);
+    public bool AreDistinct(long smaller, long larger) => rows.AreDistinct(smaller, larger);
+
+    // Putting rows back and the history itself are not part of a change that can be undone.
+    public void RestorePeople(IReadOnlyCollection<PersonRow> people) => throw new InvalidOperationException("an undo is not journaled");
+    public void RestoreFaces(IReadOnlyCollection<FaceState> faces) => throw new InvalidOperationException("an undo is not journaled");
+    public long RecordChange(string kind, string summary, string journal) => rows.RecordChange(kind, summary, journal);
+    public UndoableChange? LatestChange() => rows.LatestChange();
+    public void MarkUndone(long change) => rows.MarkUndone(change);
+}
