@@ -34,6 +34,43 @@ public sealed class PeopleCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public void Should_UndoAMergeAndThenAName_When_AskedFromTheHistory()
+    {
+        // Given: people, one named, then two merged
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("deepface-tests"), "--catalog", Catalog]).Exit);
+        var before = Jsonl("people", "list").Select(p => p.GetRawText()).ToList();
+        long first = Jsonl("people", "list")[0].GetProperty("person").GetInt64(), second = Jsonl("people", "list")[1].GetProperty("person").GetInt64();
+        Assert.Equal(0, Cli.Run(["people", "name", first.ToString(), "Angelina", "--catalog", Catalog]).Exit);
+        var named = Jsonl("people", "list").Select(p => p.GetRawText()).ToList();
+        Assert.Equal(0, Cli.Run(["people", "merge", first.ToString(), second.ToString(), "--catalog", Catalog]).Exit);
+
+        // When: the history is listed, the name's change asked to be undone first, then the newest, then the next
+        var history = Jsonl("history");
+        long merge = history[0].GetProperty("change").GetInt64(), name = history[1].GetProperty("change").GetInt64();
+        var refused = Cli.Run(["undo", name.ToString(), "--catalog", Catalog]);
+        var undoneMerge = Cli.Run(["undo", "--catalog", Catalog]);
+        var afterMerge = Jsonl("people", "list").Select(p => p.GetRawText()).ToList();
+        var undoneName = Cli.Run(["undo", name.ToString(), "--catalog", Catalog]);
+        var nothing = Cli.Run(["undo", "--catalog", Catalog]);
+
+        // Then: listed newest first with their fields; undone newest first; each undo puts the people back as they were
+        Assert.Equal(["change", "at", "kind", "summary", "undone"], history[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["merge", "name"], history.Select(c => c.GetProperty("kind").GetString()));
+        Assert.StartsWith("Merged ", history[0].GetProperty("summary").GetString());
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains($"undo \"{history[0].GetProperty("summary").GetString()}\" (change {merge}) first", refused.Err);
+        Assert.Equal(0, undoneMerge.Exit);
+        Assert.Equal($"undid change {merge}: {history[0].GetProperty("summary").GetString()}", undoneMerge.Out.Trim());
+        Assert.Equal(named, afterMerge);
+        Assert.Equal(0, undoneName.Exit);
+        Assert.Equal(before, Jsonl("people", "list").Select(p => p.GetRawText()).ToList());
+        Assert.Equal(1, nothing.Exit);
+        Assert.Contains("there is no change to undo", nothing.Err);
+        Assert.All(Jsonl("history"), c => Assert.True(c.GetProperty("undone").GetBoolean()));
+        Assert.Contains("[undone]", Cli.Run(["history", "--catalog", Catalog]).Out);
+    }
+
+    [DatasetFact]
     public void Should_ManagePeople_When_UserNamesMergesMovesAndRejects()
     {
         // Given

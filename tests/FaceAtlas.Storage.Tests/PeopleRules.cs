@@ -344,7 +344,7 @@ public abstract class PeopleRules
         Assert.Equal("merge", people.Undo(merge).Kind);
         Assert.Equal("Bea", catalog.Person(b)!.Name);
         Assert.Equal(named, PeopleState(catalog));
-        Assert.Equal(["Named Unnamed person " + b + " Bea", "Named Unnamed person " + a + " Ann"], people.History(4).Skip(2).Select(c => c.Summary));
+        Assert.Equal([$"Named Bea (was Unnamed person {b})", $"Named Ann (was Unnamed person {a})"], people.History(4).Skip(2).Select(c => c.Summary));
         Assert.Equal("Merged Bea into Ann", people.History(4)[1].Summary);
         people.Undo();
         people.Undo();

@@ -251,4 +251,36 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Contains(hidden.GetProperty("people").EnumerateArray(), p => p.GetProperty("person").GetInt64() == b && p.GetProperty("hidden").GetBoolean());
         Assert.False((await server.GetJson($"/api/people/{b}")).GetProperty("person").GetProperty("hidden").GetBoolean());
     }
+
+    [DatasetFact]
+    public async Task Should_ListAndUndoChanges_When_AskedThroughTheApi()
+    {
+        // Given: a name, then a move
+        await using var server = await fixture.StartAsync();
+        var (a, _, _, faceOfB) = await TwoPeople(server);
+        string before = (await server.GetJson("/api/people?hidden=true")).GetRawText();
+        var named = await Post(server, $"/api/people/{a}/name", """{"name":"Ann"}""");
+        var moved = await Post(server, "/api/faces/move", $$"""{"faces":[{{faceOfB}}],"to":{{a}}}""");
+        long nameChange = long.Parse(named.Headers.GetValues("FaceAtlas-Change").Single());
+        long moveChange = long.Parse(moved.Headers.GetValues("FaceAtlas-Change").Single());
+
+        // When: the history is read, the name's undo asked for first, then the newest undone, then the name
+        var history = await server.GetJson("/api/history?limit=5");
+        var refused = await Post(server, "/api/undo", $$"""{"change":{{nameChange}}}""");
+        var undoneMove = await Post(server, "/api/undo", $$"""{"change":{{moveChange}}}""");
+        var undoneName = await Post(server, "/api/undo", "{}");
+
+        // Then: the history lists both, newest first, with its fields; undone in order, the people are as before
+        Assert.Equal(moveChange, nameChange + 1);
+        Assert.Equal([moveChange, nameChange], history.EnumerateArray().Select(c => c.GetProperty("change").GetInt64()));
+        Assert.Equal(["change", "at", "kind", "summary", "undone"], history[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal("move", history[0].GetProperty("kind").GetString());
+        Assert.Equal("Moved 1 face to Ann", history[0].GetProperty("summary").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains($"change {moveChange}", await Error(refused));
+        Assert.Equal(HttpStatusCode.OK, undoneMove.StatusCode);
+        Assert.True(JsonDocument.Parse(await undoneName.Content.ReadAsStringAsync()).RootElement.GetProperty("undone").GetBoolean());
+        Assert.Equal(before, (await server.GetJson("/api/people?hidden=true")).GetRawText());
+        Assert.All((await server.GetJson("/api/history")).EnumerateArray(), c => Assert.True(c.GetProperty("undone").GetBoolean()));
+    }
 }

@@ -162,8 +162,8 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         var before = Get(person);
         name = CheckName(name);
-        Undoable("name", before.Name is null ? $"Named {Called(before)} {name}"
-            : before.Name == name ? $"Confirmed the faces of {name}" : $"Renamed {before.Name} {name}", rows =>
+        Undoable("name", before.Name is null ? $"Named {name} (was {Called(before)})"
+            : before.Name == name ? $"Confirmed the faces of {name}" : $"Renamed {before.Name} to {name}", rows =>
         {
             rows.SetName(person, name);
             rows.SetPlacedBy(person, FaceAssignment.User); // naming a person is saying their faces are right

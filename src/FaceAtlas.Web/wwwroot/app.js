@@ -5,7 +5,19 @@ const main = document.getElementById("main");
 const message = document.getElementById("message");
 const PAGE = 200;
 
-function say(text) { message.textContent = text || ""; }
+// The message line. After a change the server keeps in its history (a merge, a move, an ignore, ...), the words
+// that tell of it carry an "Undo" that takes back that change, and only it.
+let undoable = null;
+function say(text) {
+  const change = undoable;
+  undoable = null;
+  message.replaceChildren(text || "");
+  if (text && change) message.append(" ", el("button", { type: "button", class: "undo", onclick: () => undo(change) }, "Undo"));
+}
+async function undo(change) {
+  const undone = await post("/undo", { change });
+  go(location.hash, `Undone: ${undone.summary}`);
+}
 
 // Goes to another page and says there what was done: each page starts with a clear message line, so the words wait
 // for the page they belong to.
@@ -20,6 +32,8 @@ async function api(path, options = {}) {
   const response = await fetch("/api" + path, { ...options, headers, credentials: "same-origin" });
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
   if (!response.ok) throw new Error(body?.error || `${response.status} ${response.statusText}`);
+  const change = response.headers.get("FaceAtlas-Change");
+  if (change) undoable = Number(change);
   return body;
 }
 
@@ -652,6 +666,20 @@ function search() {
   show("Find a person", drop, query, results);
 }
 
+// The changes made to people, newest first; the newest not undone can be undone, after a reload as well.
+async function changes() {
+  const list = await api("/history?limit=100");
+  const latest = list.find(c => !c.undone);
+  const when = at => new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  const rows = list.map(c => el("li", { class: "card change", "data-change": c.change },
+    el("div", {}, el("span", { class: c.undone ? "undone" : "" }, c.summary), el("div", { class: "count" }, when(c.at), c.undone ? " · undone" : "")),
+    c === latest ? el("button", { type: "button", class: "undo", onclick: () => undo(c.change) }, "Undo") : null));
+  show("History", ...(list.length
+    ? [el("p", { class: "count" }, "Merges, moves, names and the other changes made to people, newest first. The newest can be undone, then the one before it."),
+       el("ol", { id: "history" }, rows)]
+    : [el("p", { class: "card done" }, "No changes yet: merges, moves, names and answers to suggestions will be listed here.")]));
+}
+
 async function status() {
   const s = await api("/status");
   const workers = s.workers.length === 0 ? [] : [el("h2", {}, "Workers"), el("table", { id: "workers" },
@@ -685,6 +713,7 @@ async function route() {
     else if (page === "suggestions") await suggestions();
     else if (page === "search") search();
     else if (page === "status") await status();
+    else if (page === "history") await changes();
     else if (page === "hidden") await people(0, true);
     else await people(Number(arg) || 0);
   } catch (e) { say(e.message); }
