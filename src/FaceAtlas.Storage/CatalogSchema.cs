@@ -6,7 +6,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -165,6 +165,14 @@ internal static class CatalogSchema
         END;
         """;
 
+    /// <summary>
+    /// Detections the user said are not a face (a hand, a logo, a poster): the row stays, out of every list of faces,
+    /// so that the photo analysed again finds it at the same place and the decision holds; undone, it is a face again.
+    /// </summary>
+    const string V9 = """
+        ALTER TABLE faces ADD COLUMN not_face INTEGER NOT NULL DEFAULT 0;
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -178,7 +186,7 @@ internal static class CatalogSchema
         {
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
-            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + $"\nPRAGMA user_version = {Version};";
+            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + (version < 9 ? V9 : "") + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

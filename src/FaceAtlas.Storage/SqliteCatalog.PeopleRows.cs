@@ -78,6 +78,19 @@ public sealed partial class SqliteCatalog
             return faces.Where(face => Bind(cmd, face).ExecuteScalar() is not null).ToList();
         }
 
+        public void SetNotFace(IReadOnlyCollection<long> faces, bool notFace)
+        {
+            ForEachFace(faces, "UPDATE faces SET not_face = $n WHERE id = $f", ["$n"], notFace ? 1 : 0);
+            // Rewriting the embedding row changes nothing in it but logs the face (a trigger), for the search index.
+            ForEachFace(faces, "UPDATE embeddings SET model = model WHERE face_id = $f", []);
+        }
+
+        public IReadOnlyCollection<long> NotFacesAmong(IReadOnlyCollection<long> faces)
+        {
+            using var cmd = Command("SELECT 1 FROM faces WHERE id = $f AND not_face = 1", "$f");
+            return faces.Where(face => Bind(cmd, face).ExecuteScalar() is not null).ToList();
+        }
+
         public void AddRejections(IReadOnlyCollection<long> faces, long person) =>
             ForEachFace(faces, "INSERT OR IGNORE INTO face_rejections(person_id, face_id) VALUES ($p, $f)", ["$p"], person);
 

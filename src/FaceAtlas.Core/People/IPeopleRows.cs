@@ -47,6 +47,15 @@ public interface IPeopleRows
     /// <summary>Which of these faces carry the ignored mark.</summary>
     IReadOnlyCollection<long> IgnoredAmong(IReadOnlyCollection<long> faces);
 
+    /// <summary>
+    /// Sets the "not a face" mark of detections (nothing else of them). A marked one is out of every list of faces and
+    /// of the search; the change is logged as an embedding change, so a kept search index drops it or takes it back.
+    /// </summary>
+    void SetNotFace(IReadOnlyCollection<long> faces, bool notFace);
+
+    /// <summary>Which of these faces carry the "not a face" mark.</summary>
+    IReadOnlyCollection<long> NotFacesAmong(IReadOnlyCollection<long> faces);
+
     /// <summary>Remembers that these faces are not <paramref name="person"/> (kept once per face and person).</summary>
     void AddRejections(IReadOnlyCollection<long> faces, long person);
 

@@ -10,7 +10,7 @@ namespace FaceAtlas.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Taken (per transaction) while the schema is made or upgraded: workers starting at once make it once.</summary>
     const long SchemaLockKey = 0x4661636541746C01;
@@ -173,6 +173,11 @@ internal static class PostgresSchema
         CREATE TRIGGER person_counts AFTER INSERT OR DELETE OR UPDATE OF person_id ON faces FOR EACH ROW EXECUTE FUNCTION person_counts();
         """;
 
+    /// <summary>Detections the user said are not a face, kept as rows out of every list of faces (as the SQLite catalog's schema 9).</summary>
+    const string V4 = """
+        ALTER TABLE faces ADD COLUMN not_face bigint NOT NULL DEFAULT 0;
+        """;
+
     /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>
     public static void Apply(NpgsqlConnection connection, string location)
     {
@@ -183,7 +188,7 @@ internal static class PostgresSchema
             throw new DamagedCatalogException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
         if (version == Version) return;
         // Each step upgrades from the version before it; a new catalog takes them all.
-        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "")
+        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "")
             + $"\nDELETE FROM meta WHERE key = 'schema_version'; INSERT INTO meta(key, value) VALUES ('schema_version', '{Version}');");
         tx.Commit();
     }
