@@ -165,7 +165,11 @@ internal static class CatalogSchema
         END;
         """;
 
-    /// <summary>The history of the user's changes to people, each with the journal that undoes it.</summary>
+    /// <summary>
+    /// The history of the user's changes to people, each with the journal that undoes it. And detections the user said
+    /// are not a face (a hand, a logo, a poster): the row stays, out of every list of faces, so that the photo analysed
+    /// again finds it at the same place and the decision holds; undone, it is a face again.
+    /// </summary>
     const string V9 = """
         CREATE TABLE changes(
             id      INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -175,6 +179,7 @@ internal static class CatalogSchema
             journal TEXT NOT NULL,
             undone  INTEGER NOT NULL DEFAULT 0
         );
+        ALTER TABLE faces ADD COLUMN not_face INTEGER NOT NULL DEFAULT 0;
         """;
 
     public static void Apply(SqliteConnection connection, string location)

@@ -13,7 +13,7 @@ internal static class CatalogTables
         new("photos", ["id", "path", "size", "mtime", "hash", "width", "height", "format", "failure", "indexed_at", "taken", "taken_source", "duration_ms"], "id"),
         new("people", ["id", "name", "hidden", "cover_face_id", "created_at"], "id"),
         new("faces", ["id", "photo_id", "x", "y", "w", "h", "score", "points", "person_id", "assigned_by", "clustered",
-            "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality", "ignored", "drawn", "frame_ms"], "id"),
+            "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality", "ignored", "drawn", "frame_ms", "not_face"], "id"),
         new("embeddings", ["face_id", "model", "vector"], "face_id"),
         new("face_rejections", ["face_id", "person_id"], "face_id, person_id"),
         new("distinct_people", ["a", "b"], "a, b"),

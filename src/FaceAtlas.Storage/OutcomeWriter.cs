@@ -36,7 +36,7 @@ internal sealed class OutcomeWriter : IDisposable
             WHERE id = $id
             """, "$path", "$size", "$mtime", "$at", "$taken", "$source", "$id");
         // A face the user drew stays whatever the detector finds: it is neither matched nor removed.
-        _oldFaces = SqlCommands.Create(connection, tx, "SELECT id, x, y, w, h FROM faces WHERE photo_id = $photo AND drawn = 0", "$photo");
+        _oldFaces = SqlCommands.Create(connection, tx, "SELECT id, x, y, w, h, not_face FROM faces WHERE photo_id = $photo AND drawn = 0", "$photo");
         _updateFace = SqlCommands.Create(connection, tx, """
             UPDATE faces SET x = $x, y = $y, w = $w, h = $h, score = $score, points = $points, clustered = 0,
                 age = $age, maleness = $maleness, yaw = $yaw, pitch = $pitch, roll = $roll, sharpness = $sharpness, quality = $quality,
@@ -79,14 +79,19 @@ internal sealed class OutcomeWriter : IDisposable
     void UpdateFaces(long photoId, IReadOnlyList<FaceObservation> faces)
     {
         var old = new List<(long Id, FaceBox Box)>();
+        var notFaces = new HashSet<long>();
         _oldFaces.Parameters[0].Value = photoId;
         using (var r = _oldFaces.ExecuteReader())
-            while (r.Read()) old.Add((r.Long(0), new FaceBox(r.Float(1), r.Float(2), r.Float(3), r.Float(4))));
+            while (r.Read())
+            {
+                old.Add((r.Long(0), new FaceBox(r.Float(1), r.Float(2), r.Float(3), r.Float(4))));
+                if (r.Long(5) != 0) notFaces.Add(r.Long(0));
+            }
         var forgotten = new List<FaceBox>();
         _forgotten.Parameters[0].Value = photoId;
         using (var r = _forgotten.ExecuteReader())
             while (r.Read()) forgotten.Add(new FaceBox(r.Float(0), r.Float(1), r.Float(2), r.Float(3)));
-        var plan = ReanalysedFaces.Plan(old, forgotten, faces);
+        var plan = ReanalysedFaces.Plan(old, forgotten, faces, notFaces);
         foreach (var (faceId, face) in plan.Kept)
         {
             Run(_updateFace, [face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, face.Score, PointBytes(face), .. AttributeValues(face.Attributes),

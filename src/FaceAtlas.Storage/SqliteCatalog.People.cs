@@ -19,19 +19,19 @@ public sealed partial class SqliteCatalog
     public IEnumerable<PersonFace> FacesInPeople()
     {
         using var cmd = Command("""
-            SELECT f.person_id, f.photo_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
-            WHERE f.person_id IS NOT NULL AND f.ignored = 0 ORDER BY f.id
+            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality FROM faces f JOIN embeddings e ON e.face_id = f.id
+            WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
             """);
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            yield return new PersonFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions));
+            yield return new PersonFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), r.Float(3), r.IsDBNull(4) ? null : r.Float(4));
     }
 
     public IReadOnlyList<StoredFace> FacesInNoPerson(int newest)
     {
         using var cmd = Command("""
             SELECT f.id, f.photo_id, e.vector, f.assigned_by, f.clustered FROM faces f JOIN embeddings e ON e.face_id = f.id
-            WHERE f.person_id IS NULL AND f.ignored = 0 ORDER BY f.id DESC LIMIT $n
+            WHERE f.person_id IS NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id DESC LIMIT $n
             """, null, "$n");
         cmd.Parameters[0].Value = newest;
         using var r = cmd.ExecuteReader();
@@ -52,7 +52,7 @@ public sealed partial class SqliteCatalog
         var faces = new List<StoredFace>();
         using (var cmd = Command("""
             SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered
-            FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.ignored = 0 ORDER BY f.id
+            FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
             """))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
@@ -205,7 +205,7 @@ public sealed partial class SqliteCatalog
 
     public IReadOnlyList<long> IgnoredFaces()
     {
-        using var cmd = Command("SELECT id FROM faces WHERE ignored = 1 ORDER BY id");
+        using var cmd = Command("SELECT id FROM faces WHERE ignored = 1 AND not_face = 0 ORDER BY id");
         using var r = cmd.ExecuteReader();
         var faces = new List<long>();
         while (r.Read()) faces.Add(r.Long(0));

@@ -78,6 +78,19 @@ public sealed partial class SqliteCatalog
             return faces.Where(face => Bind(cmd, face).ExecuteScalar() is not null).ToList();
         }
 
+        public void SetNotFace(IReadOnlyCollection<long> faces, bool notFace)
+        {
+            ForEachFace(faces, "UPDATE faces SET not_face = $n WHERE id = $f", ["$n"], notFace ? 1 : 0);
+            // Rewriting the embedding row changes nothing in it but logs the face (a trigger), for the search index.
+            ForEachFace(faces, "UPDATE embeddings SET model = model WHERE face_id = $f", []);
+        }
+
+        public IReadOnlyCollection<long> NotFacesAmong(IReadOnlyCollection<long> faces)
+        {
+            using var cmd = Command("SELECT 1 FROM faces WHERE id = $f AND not_face = 1", "$f");
+            return faces.Where(face => Bind(cmd, face).ExecuteScalar() is not null).ToList();
+        }
+
         public void AddRejections(IReadOnlyCollection<long> faces, long person) =>
             ForEachFace(faces, "INSERT OR IGNORE INTO face_rejections(person_id, face_id) VALUES ($p, $f)", ["$p"], person);
 
@@ -134,13 +147,13 @@ public sealed partial class SqliteCatalog
 
         public IReadOnlyList<FaceState> FaceStates(IReadOnlyCollection<long> faces)
         {
-            using var cmd = Command("SELECT person_id, assigned_by, clustered, ignored FROM faces WHERE id = $f", "$f");
+            using var cmd = Command("SELECT person_id, assigned_by, clustered, ignored, not_face FROM faces WHERE id = $f", "$f");
             var states = new List<FaceState>(faces.Count);
             foreach (var face in faces)
             {
                 using var r = Bind(cmd, face).ExecuteReader();
                 if (r.Read())
-                    states.Add(new FaceState(face, r.IsDBNull(0) ? null : r.GetInt64(0), (FaceAssignment)r.Int(1), r.Int(2) != 0, r.Int(3) != 0));
+                    states.Add(new FaceState(face, r.IsDBNull(0) ? null : r.GetInt64(0), (FaceAssignment)r.Int(1), r.Int(2) != 0, r.Int(3) != 0, r.Int(4) != 0));
             }
             return states;
         }

@@ -196,7 +196,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
                    {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source, f.frame_ms, p.duration_ms{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
-            {(column is null ? photos is null ? "" : "WHERE true" : $"WHERE {column} = $key")}
+            WHERE f.not_face = 0 {(column is null ? "" : $"AND {column} = $key")}
             {(photos is null ? "" : $"AND f.photo_id IN ({CatalogTables.IdList(photos)})")}
             ORDER BY f.id
             """;
@@ -243,14 +243,14 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     public IEnumerable<FaceVector> FaceVectors(IReadOnlyCollection<long>? only = null)
     {
         using var cmd = _connection.CreateCommand();
-        string select = $"SELECT f.id, e.vector, {CatalogTables.AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id";
+        string select = $"SELECT f.id, e.vector, {CatalogTables.AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.not_face = 0";
         if (only is null)
         {
             cmd.CommandText = select + " ORDER BY f.id";
             foreach (var v in ReadVectors(cmd)) yield return v;
             yield break;
         }
-        cmd.CommandText = select + " WHERE f.id = $id";
+        cmd.CommandText = select + " AND f.id = $id";
         var id = cmd.Parameters.Add("$id", SqliteType.Integer);
         foreach (long face in only.Order())
         {
@@ -318,8 +318,8 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = """
             SELECT (SELECT count(*) FROM photos),
-                   (SELECT count(DISTINCT photo_id) FROM faces),
-                   (SELECT count(*) FROM faces),
+                   (SELECT count(DISTINCT photo_id) FROM faces WHERE not_face = 0),
+                   (SELECT count(*) FROM faces WHERE not_face = 0),
                    (SELECT count(*) FROM photos WHERE failure IS NOT NULL)
             """;
         using var reader = cmd.ExecuteReader();

@@ -31,6 +31,8 @@ public sealed record PhotoView(long Photo, string Name, int Width, int Height, I
 public sealed record CandidateView(PersonView Person, float Similarity);
 public sealed record ReviewGroupView(IReadOnlyList<FaceView> Faces, IReadOnlyList<CandidateView> Candidates);
 public sealed record FacesRequest(long[]? Faces);
+/// <summary>Detections that are not faces; <see cref="Undo"/>: they are faces again.</summary>
+public sealed record NotAFaceRequest(long[]? Faces, bool Undo = false);
 public sealed record CoverRequest(long Face);
 public sealed record DrawRequest(float[]? Box, long? To, string? Name);
 public sealed record DrawnView(long Face, long Person);
@@ -103,6 +105,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/people/{id:long}/cover", (long id, CoverRequest body) => Change(c => new PeopleService(c).SetCover(id, body.Face)));
         api.MapPost("/faces/ignore", (FacesRequest body, HttpContext http) => Undoable(http, p => p.Ignore(body.Faces ?? [], true)));
         api.MapPost("/faces/unignore", (FacesRequest body, HttpContext http) => Undoable(http, p => p.Ignore(body.Faces ?? [], false)));
+        api.MapPost("/faces/not-a-face", (NotAFaceRequest body, HttpContext http) => Undoable(http, p => p.NotAFace(body.Faces ?? [], !body.Undo)));
         api.MapGet("/review", (int? limit) => Read(c => Review(c, Math.Clamp(limit ?? 2000, 1, 5000))));
         api.MapGet("/review/ignored", () => Read(c => c.IgnoredFaces().Select(id => c.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList()));
         api.MapPost("/suggestions/dismiss", (DismissRequest body, HttpContext http) => Undoable(http, p => p.Dismiss(body.First, body.Second)));

@@ -38,6 +38,7 @@ public sealed record OkView(bool Ok);
 [JsonSerializable(typeof(RejectRequest))]
 [JsonSerializable(typeof(CoverRequest))]
 [JsonSerializable(typeof(FacesRequest))]
+[JsonSerializable(typeof(NotAFaceRequest))]
 [JsonSerializable(typeof(DismissRequest))]
 [JsonSerializable(typeof(DrawRequest))]
 [JsonSerializable(typeof(List<ChangeView>))]

@@ -71,6 +71,44 @@ public sealed class PeopleCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public void Should_KeepAHandOutOfTheFaces_When_SaidNotAFaceAndThePhotoIsAnalysedAgain()
+    {
+        // Given: a photo of two people whose crossed arms hold a hand the detector takes for a face (its least sure)
+        var photo = _temp.File("two_people.jpg");
+        File.Copy(Datasets.At("group-photos", "facerec_two_people.jpg"), photo);
+        Assert.Equal(0, Cli.Run(["index", photo, "--catalog", Catalog]).Exit);
+        var before = Jsonl("faces");
+        Assert.Equal(3, before.Count);
+        long hand = before.MinBy(f => f.GetProperty("score").GetDouble()).GetProperty("face").GetInt64();
+
+        // When: said not to be a face
+        var marked = Cli.Run(["faces", "not-a-face", hand.ToString(), "--catalog", Catalog]);
+
+        // Then: out of the faces
+        Assert.Equal(0, marked.Exit);
+        Assert.Contains("1 detection(s) are not faces", marked.Out);
+        Assert.Equal(before.Select(f => f.GetProperty("face").GetInt64()).Where(f => f != hand), Jsonl("faces").Select(f => f.GetProperty("face").GetInt64()));
+
+        // When: the file changes (bytes after the picture) and is analysed again. Then: the hand is still no face
+        File.AppendAllBytes(photo, new byte[64]);
+        var again = Cli.Run(["index", photo, "--catalog", Catalog]);
+        Assert.Equal(0, again.Exit);
+        Assert.Equal(2, Jsonl("faces").Count);
+        Assert.DoesNotContain(Jsonl("faces"), f => f.GetProperty("face").GetInt64() == hand);
+
+        // When: undone. Then: a face again, in no person
+        Assert.Equal(0, Cli.Run(["faces", "not-a-face", hand.ToString(), "--undo", "--catalog", Catalog]).Exit);
+        var back = Jsonl("faces").Single(f => f.GetProperty("face").GetInt64() == hand);
+        Assert.Equal(JsonValueKind.Null, back.GetProperty("person").ValueKind);
+
+        // An unknown face: nothing changes, status 1
+        var unknown = Cli.Run(["faces", "not-a-face", "99999", "--catalog", Catalog]);
+        Assert.Equal(1, unknown.Exit);
+        Assert.Contains("no face 99999", unknown.Err);
+        Assert.Equal(3, Jsonl("faces").Count);
+    }
+
+    [DatasetFact]
     public void Should_ManagePeople_When_UserNamesMergesMovesAndRejects()
     {
         // Given

@@ -23,21 +23,23 @@ public sealed class PeopleServiceTests : IDisposable
         _library = new Library(_catalog);
     }
 
-    void AddPhotos(IEnumerable<(string Identity, float[] Embedding)> faces) => _library.AddPhotos(faces);
+    void AddPhotos(IEnumerable<(string Identity, float[] Embedding)> faces, float score = 0.99f, float? quality = null) => _library.AddPhotos(faces, score, quality);
 
     /// <summary>A catalog filled with one-face photos under /photos/IDENTITY/.</summary>
     sealed class Library(SqliteCatalog catalog)
     {
         int _photo;
 
-        public void AddPhotos(IEnumerable<(string Identity, float[] Embedding)> faces)
+        /// <param name="quality">The faces' quality; null: faces without attributes.</param>
+        public void AddPhotos(IEnumerable<(string Identity, float[] Embedding)> faces, float score = 0.99f, float? quality = null)
         {
             var outcomes = new List<PhotoOutcome>();
             foreach (var (identity, embedding) in faces)
             {
                 var path = $"/photos/{identity}/{++_photo}.jpg";
                 outcomes.Add(new PhotoOutcome.Analysed(new PhotoFile(path, 1, 1), [1], new PhotoAnalysis(100, 100, "JPEG",
-                    [new FaceObservation(new FaceBox(10, 10, 50, 50), 0.99f, new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50)), embedding)])));
+                    [new FaceObservation(new FaceBox(10, 10, 50, 50), score, new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50)), embedding,
+                    quality is { } q ? new FaceAttributes(30, 0.5f, new HeadPose(0, 0, 0), 0.5f, q) : null)])));
             }
             catalog.Commit(outcomes);
         }
@@ -192,6 +194,55 @@ public sealed class PeopleServiceTests : IDisposable
         var top = suggestions[0];
         Assert.Equal([first, second], new[] { top.First.Id, top.Second.Id }.Order());
         Assert.True(top.Similarity > 0.6);
+    }
+
+    [Theory]
+    [InlineData(0.89f, null)]  // the detector unsure (as of the hand in the group photos)
+    [InlineData(0.99f, 0.05f)] // sure, but a blur (as the background faces of deepface's person_02)
+    public void Should_NotSuggestAPersonOfDoubtfulOrVeryPoorFaces_When_TheyLookAlike(float score, float? quality)
+    {
+        // Given: Ann in four photos (quality 0.6), and a person of four faces like her that are doubtful or very poor,
+        // placed apart by the user
+        var id = _s.Direction();
+        AddPhotos(Enumerable.Range(0, 4).Select(_ => ("ann", _s.Face(id))), quality: 0.6f);
+        AddPhotos(Enumerable.Range(0, 4).Select(_ => ("doubt", _s.Face(id))), score, quality);
+        var faces = _catalog.Faces(false).OrderBy(f => f.Id).ToList();
+        long ann = _people.MoveFaces(faces.Take(4).Select(f => f.Id).ToList(), null);
+        long doubtful = _people.MoveFaces(faces.Skip(4).Select(f => f.Id).ToList(), null);
+        // and a third of one doubted detection and one sure face
+        long sure = _people.MoveFaces([faces[4].Id], null);
+        _people.MoveFaces([faces[0].Id], sure);
+
+        var suggestions = _people.Suggest();
+
+        // Then: the doubted person seeds nothing; the others are still suggested
+        Assert.DoesNotContain(suggestions, s => s.First.Id == doubtful || s.Second.Id == doubtful);
+        Assert.Contains(suggestions, s => new[] { s.First.Id, s.Second.Id }.Order().SequenceEqual(new[] { ann, sure }.Order()));
+        Assert.Equal(3, _catalog.Person(doubtful)!.Faces);
+    }
+
+    [Fact]
+    public void Should_LeaveSuggestionsAndReview_When_NotAFace()
+    {
+        // Given: one identity split in two people by hand, and a leftover face
+        var id = _s.Direction();
+        AddPhotos(Enumerable.Range(0, 5).Select(_ => ("a", _s.Face(id))));
+        var faces = _catalog.Faces(false).Select(f => f.Id).Order().ToList();
+        long first = _people.MoveFaces(faces.Take(2).ToList(), null);
+        long second = _people.MoveFaces(faces.Skip(2).Take(2).ToList(), null);
+        Assert.Single(_people.Suggest());
+        Assert.Contains(new FaceReview(_catalog).Groups(), g => g.Faces.Contains(faces[4]));
+
+        // When: the second's faces and the leftover are not faces
+        _people.NotAFace([faces[2], faces[3], faces[4]]);
+
+        // Then: the second person is gone, nothing is suggested, nothing to review, and clustering leaves them be
+        Assert.Null(_catalog.Person(second));
+        Assert.Empty(_people.Suggest());
+        Assert.Empty(new FaceReview(_catalog).Groups());
+        _people.Cluster(full: true);
+        Assert.Equal([faces[0], faces[1]], _catalog.FacesOf(first));
+        Assert.Equal(2, _catalog.Counts().Faces);
     }
 
     [Fact]

@@ -192,6 +192,41 @@ public abstract class PeopleRules
     }
 
     [ContractFact]
+    public void Should_TakeADetectionOutOfItsPersonForGood_When_NotAFace_AndBringItBackAsNewWhenUndone()
+    {
+        using var catalog = Created(NewStore());
+        // Ann in three photos; a "hand" found twice, clustered into a person of its own
+        catalog.Commit([Photo("/p/1.jpg", 1, 9), Photo("/p/2.jpg", 1, 9), Photo("/p/3.jpg", 1)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long ann = people.List().Single(p => p.Faces == 3).Id, hand = people.List().Single(p => p.Faces == 2).Id;
+        var annFaces = catalog.FacesOf(ann);
+        var handFaces = catalog.FacesOf(hand);
+        people.SetCover(ann, annFaces[0]);
+
+        people.NotAFace([.. handFaces, annFaces[0]]);
+        people.Cluster(full: true);
+
+        Assert.Null(catalog.Person(hand)); // unnamed and without faces: gone
+        Assert.Equal(2, catalog.Person(ann)!.Faces);
+        Assert.Equal(annFaces[1], catalog.Person(ann)!.CoverFace); // the cover was one of them: chosen again
+        Assert.DoesNotContain(catalog.FacesForClustering(), f => handFaces.Contains(f.FaceId) || f.FaceId == annFaces[0]);
+        Assert.Empty(catalog.IgnoredFaces());
+        Assert.Empty(new FaceReview(catalog).Groups());
+        Assert.Empty(people.Suggest());
+        Assert.Equal(2, catalog.Faces(false).Count()); // Ann's two left of five
+
+        // Undone: faces again, in no person, to be clustered as new ones; a face never marked is left alone
+        people.NotAFace([annFaces[0], annFaces[1]], notFace: false);
+        Assert.Equal(FaceAssignment.None, catalog.FacesForClustering().Single(f => f.FaceId == annFaces[0]).Assignment);
+        Assert.False(catalog.FacesForClustering().Single(f => f.FaceId == annFaces[0]).Clustered);
+        Assert.Equal(ann, catalog.FacePeople([annFaces[1]])[annFaces[1]]);
+        people.Cluster(full: false);
+        Assert.Equal(3, catalog.Person(ann)!.Faces);
+        Assert.Throws<NotFoundException>(() => people.NotAFace([424242]));
+    }
+
+    [ContractFact]
     public void Should_SplitAPersonInOneChange_When_TheyHoldTwoPeople()
     {
         using var catalog = Created(NewStore());
@@ -289,6 +324,7 @@ public abstract class PeopleRules
             ("hide", () => people.Hide(ann, true)),
             ("dismiss", () => people.Dismiss(cy, ann)),
             ("name", () => people.Name(bob, "Bob")),
+            ("not-a-face", () => people.NotAFace([catalog.FacesOf(bob)[0]])),
         };
 
         foreach (var (kind, change) in changes)

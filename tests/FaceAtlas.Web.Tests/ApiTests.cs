@@ -196,6 +196,9 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Equal(HttpStatusCode.NotFound, merge.StatusCode);
         Assert.Contains("no person 999999", await Error(merge));
         Assert.Equal(HttpStatusCode.NotFound, move.StatusCode);
+        var notAFace = await Post(server, "/api/faces/not-a-face", """{"faces":[999999]}""");
+        Assert.Equal(HttpStatusCode.NotFound, notAFace.StatusCode);
+        Assert.Contains("no face 999999", await Error(notAFace));
         Assert.Equal(a, (await server.GetJson($"/api/people/{a}")).GetProperty("person").GetProperty("person").GetInt64());
     }
 
@@ -216,6 +219,8 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
             ("/api/faces/move", $$"""{"faces":[],"to":{{a}}}""", "at least one face"),
             ("/api/faces/move", $$"""{"to":{{a}}}""", "at least one face"),
             ("/api/faces/ignore", """{}""", "at least one face"),
+            ("/api/faces/not-a-face", """{"faces":[]}""", "at least one face"),
+            ("/api/faces/not-a-face", $$"""{"faces":[{{faceOfB}},{{faceOfB}}]}""", "more than once"),
             ("/api/faces/reject", $$"""{"faces":[{{faceOfB}}],"from":{{a}}}""", $"is not in person {a}"),
             ("/api/suggestions/dismiss", $$"""{"first":{{a}},"second":{{a}}}""", "the same as themselves"),
             ($"/api/people/{a}/name", """{"name": 12""", ""), // not JSON at all
@@ -282,5 +287,39 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.True(JsonDocument.Parse(await undoneName.Content.ReadAsStringAsync()).RootElement.GetProperty("undone").GetBoolean());
         Assert.Equal(before, (await server.GetJson("/api/people?hidden=true")).GetRawText());
         Assert.All((await server.GetJson("/api/history")).EnumerateArray(), c => Assert.True(c.GetProperty("undone").GetBoolean()));
+    }
+
+    [DatasetFact]
+    public async Task Should_TakeADetectionOutOfItsPersonAndEveryList_When_NotAFace_AndBackWhenUndone()
+    {
+        await using var server = await fixture.StartAsync();
+        var (a, _, faceOfA, _) = await TwoPeople(server);
+        var before = await server.GetJson($"/api/people/{a}");
+        int facesOfA = before.GetProperty("person").GetProperty("faces").GetInt32();
+        long photo = before.GetProperty("faces").EnumerateArray().Single(f => f.GetProperty("face").GetInt64() == faceOfA).GetProperty("photo").GetInt64();
+        int facesInCatalog = (await server.GetJson("/api/status")).GetProperty("faces").GetInt32();
+        bool InPhoto(JsonElement p) => p.GetProperty("faces").EnumerateArray().Any(f => f.GetProperty("face").GetInt64() == faceOfA);
+
+        var marked = await Post(server, "/api/faces/not-a-face", $$"""{"faces":[{{faceOfA}}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, marked.StatusCode);
+        var after = await server.GetJson($"/api/people/{a}");
+        Assert.Equal(facesOfA - 1, after.GetProperty("person").GetProperty("faces").GetInt32());
+        Assert.DoesNotContain(after.GetProperty("faces").EnumerateArray(), f => f.GetProperty("face").GetInt64() == faceOfA);
+        Assert.NotEqual(faceOfA, after.GetProperty("person").GetProperty("cover").GetInt64());
+        Assert.False(InPhoto(await server.GetJson($"/api/photos/{photo}")));
+        Assert.Equal(facesInCatalog - 1, (await server.GetJson("/api/status")).GetProperty("faces").GetInt32());
+        Assert.DoesNotContain((await server.GetJson("/api/review")).EnumerateArray().SelectMany(g => g.GetProperty("faces").EnumerateArray()),
+            f => f.GetProperty("face").GetInt64() == faceOfA);
+        Assert.DoesNotContain((await server.GetJson("/api/review/ignored")).EnumerateArray(), f => f.GetProperty("face").GetInt64() == faceOfA);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"/api/faces/{faceOfA}/thumbnail")).StatusCode);
+
+        var undone = await Post(server, "/api/faces/not-a-face", $$"""{"faces":[{{faceOfA}}],"undo":true}""");
+
+        Assert.Equal(HttpStatusCode.OK, undone.StatusCode);
+        Assert.True(InPhoto(await server.GetJson($"/api/photos/{photo}"))); // a face again, in no person until clustered
+        Assert.Equal(facesInCatalog, (await server.GetJson("/api/status")).GetProperty("faces").GetInt32());
+        Assert.Contains((await server.GetJson("/api/review")).EnumerateArray().SelectMany(g => g.GetProperty("faces").EnumerateArray()),
+            f => f.GetProperty("face").GetInt64() == faceOfA);
     }
 }

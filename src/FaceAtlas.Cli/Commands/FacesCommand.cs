@@ -20,7 +20,7 @@ public static class FacesCommand
 
     public static Command Create()
     {
-        var command = new Command("faces", "List the faces in the catalog; move faces to a person or reject them from one");
+        var command = new Command("faces", "List the faces in the catalog; move faces to a person, reject them from one, or say they are not faces");
         command.Options.Add(Format);
         command.Options.Add(WithEmbedding);
         command.SetAction(parse =>
@@ -35,6 +35,7 @@ public static class FacesCommand
         });
         command.Subcommands.Add(MoveCommand());
         command.Subcommands.Add(RejectCommand());
+        command.Subcommands.Add(NotAFaceCommand());
         return command;
     }
 
@@ -68,6 +69,23 @@ public static class FacesCommand
             var faces = parse.GetValue(FaceIds)!;
             new PeopleService(catalog).RejectFaces(faces, parse.GetValue(from));
             Console.WriteLine($"{faces.Length} face(s) are no longer person {parse.GetValue(from)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    static Command NotAFaceCommand()
+    {
+        var undo = new Option<bool>("--undo") { Description = "Take it back: they are faces again, in no person, clustered anew" };
+        var command = new Command("not-a-face", "Say detections are not faces (a hand, a logo, a poster): out of people, lists and search, " +
+                                                "and still not faces when the photo is analysed again") { FaceIds, undo };
+        command.SetAction(parse =>
+        {
+            using var catalog = CatalogAccess.OpenExisting(parse);
+            var faces = parse.GetValue(FaceIds)!;
+            bool back = parse.GetValue(undo);
+            new PeopleService(catalog).NotAFace(faces, notFace: !back);
+            Console.WriteLine(back ? $"{faces.Length} detection(s) are faces again" : $"{faces.Length} detection(s) are not faces");
             return ExitCodes.Success;
         });
         return command;

@@ -23,7 +23,11 @@ public interface ICatalog : IDisposable
     /// <summary>Forgets photos whose files are gone, with their faces. Returns how many were removed.</summary>
     int RemovePhotos(IReadOnlyCollection<long> photoIds);
 
-    /// <summary>Faces in a stable order (by id); embeddings only when asked, since they are most of the bytes.</summary>
+    /// <summary>
+    /// Faces in a stable order (by id); embeddings only when asked, since they are most of the bytes. Here and in every
+    /// other read of faces (one face, a photo's, a person's, the pages, the vectors, the counts), a detection the user
+    /// said is not a face is not there.
+    /// </summary>
     IEnumerable<FaceRecord> Faces(bool withEmbeddings);
 
     CatalogCounts Counts();

@@ -5,7 +5,9 @@ namespace FaceAtlas.Core.Catalog;
 /// <summary>
 /// What becomes of a photo's faces when it is analysed again (its file changed), the same for every catalog: faces
 /// found again at the same place (IoU at least 0.5, best first) keep their ids, people and user decisions; faces
-/// no longer found go; new ones come; a face where a forgotten person's was stays forgotten.
+/// no longer found go; new ones come; a face where a forgotten person's was stays forgotten. A detection the user
+/// said is not a face keeps its row, and so its mark, whether or not it is found again: one found at its place later
+/// is still not a face.
 /// </summary>
 public sealed record ReanalysedFaces(
     IReadOnlyList<(long Id, FaceObservation Face)> Kept,
@@ -17,8 +19,9 @@ public sealed record ReanalysedFaces(
     /// <param name="old">The photo's faces in the catalog (not those the user drew: they stay whatever is found).</param>
     /// <param name="forgotten">Where forgotten people's faces were in this photo.</param>
     /// <param name="found">What the analysis found now.</param>
+    /// <param name="notFaces">Those of <paramref name="old"/> the user said are not faces: never removed.</param>
     public static ReanalysedFaces Plan(IReadOnlyList<(long Id, FaceBox Box)> old, IReadOnlyList<FaceBox> forgotten,
-        IReadOnlyList<FaceObservation> found)
+        IReadOnlyList<FaceObservation> found, IReadOnlySet<long>? notFaces = null)
     {
         var left = old.ToList();
         var kept = new List<(long, FaceObservation)>();
@@ -38,6 +41,6 @@ public sealed record ReanalysedFaces(
             kept.Add((left[match].Id, face));
             left.RemoveAt(match);
         }
-        return new ReanalysedFaces(kept, added, left.Select(l => l.Id).ToList());
+        return new ReanalysedFaces(kept, added, left.Select(l => l.Id).Where(id => notFaces?.Contains(id) != true).ToList());
     }
 }

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace FaceAtlas.Core.People;
 
-/// <summary>A face's place as a change found it: its person, who put it there, and its clustering and ignored marks.</summary>
-public sealed record FaceState(long Face, long? Person, FaceAssignment By, bool Clustered, bool Ignored);
+/// <summary>A face's place as a change found it: its person, who put it there, and its clustering, ignored and "not a face" marks.</summary>
+public sealed record FaceState(long Face, long? Person, FaceAssignment By, bool Clustered, bool Ignored, bool NotFace = false);
 
 /// <summary>A person's own row as a change found it (what is not counted from their faces).</summary>
 public sealed record PersonRow(long Id, string? Name, bool Hidden, long? Cover, string Created);

@@ -7,8 +7,11 @@ namespace FaceAtlas.Core.People;
 public sealed record StoredFace(long FaceId, long PhotoId, float[] Embedding, long? PersonId, FaceAssignment Assignment,
     IReadOnlyCollection<long> RejectedPeople, bool Clustered = false);
 
-/// <summary>A face in a person, with what a person's average face and photos are made of.</summary>
-public readonly record struct PersonFace(long Person, long Photo, float[] Embedding);
+/// <summary>
+/// A face in a person, with what a person's average face and photos are made of, its detection's confidence and its
+/// quality (null: indexed before qualities were kept).
+/// </summary>
+public readonly record struct PersonFace(long Person, long Photo, float[] Embedding, float Score, float? Quality);
 
 /// <summary>A group of faces that is one person; <see cref="PersonId"/> null: a new person.</summary>
 public sealed record PersonCluster(long? PersonId, IReadOnlyList<long> FaceIds);
@@ -25,16 +28,19 @@ public interface IPeopleCatalog
     /// </summary>
     IDisposable ClusteringTurn(Action waiting);
 
-    /// <summary>Every face with an embedding that is not ignored.</summary>
+    /// <summary>Every face with an embedding that is not ignored (nor said not to be a face).</summary>
     IReadOnlyList<StoredFace> FacesForClustering();
 
     /// <summary>
-    /// Every face in a person that has an embedding and is not ignored, read as it is enumerated (never all held at
-    /// once: at a million faces that would be gigabytes).
+    /// Every face in a person that has an embedding and is not ignored (nor said not to be a face), read as it is
+    /// enumerated (never all held at once: at a million faces that would be gigabytes).
     /// </summary>
     IEnumerable<PersonFace> FacesInPeople();
 
-    /// <summary>The newest faces in no person, not ignored, with their embeddings: at most <paramref name="newest"/>.</summary>
+    /// <summary>
+    /// The newest faces in no person, not ignored (nor said not to be faces), with their embeddings: at most
+    /// <paramref name="newest"/>.
+    /// </summary>
     IReadOnlyList<StoredFace> FacesInNoPerson(int newest);
 
     /// <summary>
@@ -53,7 +59,7 @@ public interface IPeopleCatalog
     IReadOnlyDictionary<long, string?> Names(IReadOnlyCollection<long> people);
     IReadOnlyList<long> FacesOf(long person);
 
-    /// <summary>Which of these faces exist, with their person.</summary>
+    /// <summary>Which of these faces exist (those said not to be faces too, so that the mark can be undone), with their person.</summary>
     IReadOnlyDictionary<long, long?> FacePeople(IReadOnlyCollection<long> faceIds);
 
     /// <summary>Per person, the paths of the photos their faces are in.</summary>
@@ -71,7 +77,7 @@ public interface IPeopleCatalog
     /// <summary>The pairs of people marked distinct, smaller id first.</summary>
     IReadOnlySet<(long, long)> DistinctPeople();
 
-    /// <summary>The ignored faces, by id.</summary>
+    /// <summary>The ignored faces, by id (not those said not to be faces).</summary>
     IReadOnlyList<long> IgnoredFaces();
 
     /// <summary>The newest changes first, at most <paramref name="limit"/>.</summary>

@@ -47,6 +47,15 @@ public interface IPeopleRows
     /// <summary>Which of these faces carry the ignored mark.</summary>
     IReadOnlyCollection<long> IgnoredAmong(IReadOnlyCollection<long> faces);
 
+    /// <summary>
+    /// Sets the "not a face" mark of detections (nothing else of them). A marked one is out of every list of faces and
+    /// of the search; the change is logged as an embedding change, so a kept search index drops it or takes it back.
+    /// </summary>
+    void SetNotFace(IReadOnlyCollection<long> faces, bool notFace);
+
+    /// <summary>Which of these faces carry the "not a face" mark.</summary>
+    IReadOnlyCollection<long> NotFacesAmong(IReadOnlyCollection<long> faces);
+
     /// <summary>Remembers that these faces are not <paramref name="person"/> (kept once per face and person).</summary>
     void AddRejections(IReadOnlyCollection<long> faces, long person);
 
@@ -90,7 +99,7 @@ public interface IPeopleRows
     /// <summary>Writes people's rows back as they were: a person deleted since comes back under their own id.</summary>
     void RestorePeople(IReadOnlyCollection<PersonRow> people);
 
-    /// <summary>Puts faces back where they were, with their marks; a face removed since is left out.</summary>
+    /// <summary>Puts faces back where they were, with their marks (all but "not a face"); a face removed since is left out.</summary>
     void RestoreFaces(IReadOnlyCollection<FaceState> faces);
 
     /// <summary>Adds a change to the history (the oldest beyond the kept number go); returns its id.</summary>

@@ -72,6 +72,10 @@ sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
 
     public IReadOnlyCollection<long> IgnoredAmong(IReadOnlyCollection<long> faces) => rows.IgnoredAmong(faces);
 
+    public void SetNotFace(IReadOnlyCollection<long> faces, bool notFace) { SeeFaces(faces); rows.SetNotFace(faces, notFace); }
+
+    public IReadOnlyCollection<long> NotFacesAmong(IReadOnlyCollection<long> faces) => rows.NotFacesAmong(faces);
+
     public void AddRejections(IReadOnlyCollection<long> faces, long person) { SeeRejections(faces, person); rows.AddRejections(faces, person); }
 
     public void RemoveRejections(IReadOnlyCollection<long> faces, long person) { SeeRejections(faces, person); rows.RemoveRejections(faces, person); }

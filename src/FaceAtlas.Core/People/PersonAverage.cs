@@ -7,15 +7,16 @@ public sealed record PersonAverage(PersonSummary Person, float[] Mean, IReadOnly
 {
     /// <summary>
     /// The visible people's averages, in one pass over their faces as the catalog reads them: what is held is a
-    /// vector per person, never every face's (at a million faces, gigabytes).
+    /// vector per person, never every face's (at a million faces, gigabytes). <paramref name="counts"/>: which faces
+    /// count (all when null); a person with none that counts has no average.
     /// </summary>
-    public static IReadOnlyList<PersonAverage> Of(IPeopleCatalog catalog)
+    public static IReadOnlyList<PersonAverage> Of(IPeopleCatalog catalog, Func<PersonFace, bool>? counts = null)
     {
         var people = catalog.People(includeHidden: false).ToDictionary(p => p.Id);
         var sums = new Dictionary<long, (float[] Sum, int Count, HashSet<long> Photos)>();
         foreach (var face in catalog.FacesInPeople())
         {
-            if (!people.ContainsKey(face.Person)) continue;
+            if (!people.ContainsKey(face.Person) || counts?.Invoke(face) == false) continue;
             var (sum, count, photos) = sums.TryGetValue(face.Person, out var s) ? s : (new float[face.Embedding.Length], 0, []);
             TensorPrimitives.Add(sum, face.Embedding, sum);
             photos.Add(face.Photo);

@@ -52,19 +52,19 @@ public sealed partial class PostgresCatalog
     {
         using var c = _db.Open();
         using var cmd = Command(c, """
-            SELECT f.person_id, f.photo_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
-            WHERE f.person_id IS NOT NULL AND f.ignored = 0 ORDER BY f.id
+            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality FROM faces f JOIN embeddings e ON e.face_id = f.id
+            WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
             """);
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            yield return new PersonFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions));
+            yield return new PersonFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions), (float)r.GetDouble(3), r.IsDBNull(4) ? null : (float)r.GetDouble(4));
     }
 
     public IReadOnlyList<StoredFace> FacesInNoPerson(int newest) => _db.Read(c =>
     {
         using var cmd = Command(c, """
             SELECT f.id, f.photo_id, e.vector, f.assigned_by, f.clustered FROM faces f JOIN embeddings e ON e.face_id = f.id
-            WHERE f.person_id IS NULL AND f.ignored = 0 ORDER BY f.id DESC LIMIT @n
+            WHERE f.person_id IS NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id DESC LIMIT @n
             """, ("n", newest));
         using var r = cmd.ExecuteReader();
         var faces = new List<StoredFace>();
@@ -83,7 +83,7 @@ public sealed partial class PostgresCatalog
         var faces = new List<StoredFace>();
         using (var cmd = Command(c, """
             SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered
-            FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.ignored = 0 ORDER BY f.id
+            FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
             """))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
@@ -207,7 +207,7 @@ public sealed partial class PostgresCatalog
     static DateTime StoredTime(string text) =>
         DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
 
-    public IReadOnlyList<long> IgnoredFaces() => _db.Read(c => Ids(c, "SELECT id FROM faces WHERE ignored = 1 ORDER BY id"));
+    public IReadOnlyList<long> IgnoredFaces() => _db.Read(c => Ids(c, "SELECT id FROM faces WHERE ignored = 1 AND not_face = 0 ORDER BY id"));
 
     static void Run(NpgsqlConnection c, NpgsqlTransaction tx, string sql, params (string, object?)[] parameters)
     {

@@ -57,6 +57,16 @@ public sealed partial class PostgresCatalog
         public IReadOnlyCollection<long> IgnoredAmong(IReadOnlyCollection<long> faces) =>
             Ids(c, tx, "SELECT id FROM faces WHERE id = ANY(@f) AND ignored = 1", ("f", faces.ToArray()));
 
+        public void SetNotFace(IReadOnlyCollection<long> faces, bool notFace)
+        {
+            Do("UPDATE faces SET not_face = @n WHERE id = ANY(@f)", ("n", notFace ? 1L : 0L), ("f", faces.ToArray()));
+            // Rewriting the embedding row changes nothing in it but logs the face (a trigger), for the search index.
+            Do("UPDATE embeddings SET model = model WHERE face_id = ANY(@f)", ("f", faces.ToArray()));
+        }
+
+        public IReadOnlyCollection<long> NotFacesAmong(IReadOnlyCollection<long> faces) =>
+            Ids(c, tx, "SELECT id FROM faces WHERE id = ANY(@f) AND not_face = 1", ("f", faces.ToArray()));
+
         public void AddRejections(IReadOnlyCollection<long> faces, long person) =>
             Do("INSERT INTO face_rejections(face_id, person_id) SELECT f, @p FROM unnest(@f) AS f ON CONFLICT DO NOTHING", ("f", faces.ToArray()), ("p", person));
 
@@ -100,11 +110,11 @@ public sealed partial class PostgresCatalog
 
         public IReadOnlyList<FaceState> FaceStates(IReadOnlyCollection<long> faces)
         {
-            using var cmd = Query("SELECT id, person_id, assigned_by, clustered, ignored FROM faces WHERE id = ANY(@f)", ("f", faces.ToArray()));
+            using var cmd = Query("SELECT id, person_id, assigned_by, clustered, ignored, not_face FROM faces WHERE id = ANY(@f)", ("f", faces.ToArray()));
             using var r = cmd.ExecuteReader();
             var states = new List<FaceState>(faces.Count);
             while (r.Read())
-                states.Add(new FaceState(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), (FaceAssignment)r.GetInt64(2), r.GetInt64(3) != 0, r.GetInt64(4) != 0));
+                states.Add(new FaceState(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), (FaceAssignment)r.GetInt64(2), r.GetInt64(3) != 0, r.GetInt64(4) != 0, r.GetInt64(5) != 0));
             return states;
         }
 

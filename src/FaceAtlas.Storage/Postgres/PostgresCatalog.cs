@@ -98,7 +98,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
                    {CatalogTables.AttributeColumns("f")}, p.taken, p.taken_source, f.frame_ms, p.duration_ms{(withEmbeddings ? ", e.vector" : "")}
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
-            {(column is null ? photos is null ? "" : "WHERE true" : $"WHERE {column} = @key")}
+            WHERE f.not_face = 0 {(column is null ? "" : $"AND {column} = @key")}
             {(photos is null ? "" : "AND f.photo_id = ANY(@photos)")}
             ORDER BY f.id
             """, ("key", key), ("photos", photos?.ToArray()));
@@ -136,10 +136,10 @@ public sealed partial class PostgresCatalog : IFaceCatalog
     public IEnumerable<FaceVector> FaceVectors(IReadOnlyCollection<long>? only = null)
     {
         using var c = _db.Open();
-        string select = $"SELECT f.id, e.vector, {CatalogTables.AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id";
+        string select = $"SELECT f.id, e.vector, {CatalogTables.AttributeColumns("f")} FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.not_face = 0";
         using var cmd = only is null
             ? Command(c, select + " ORDER BY f.id")
-            : Command(c, select + " WHERE f.id = ANY(@ids) ORDER BY f.id", ("ids", only.ToArray()));
+            : Command(c, select + " AND f.id = ANY(@ids) ORDER BY f.id", ("ids", only.ToArray()));
         using var r = cmd.ExecuteReader();
         while (r.Read())
             yield return new FaceVector(r.GetInt64(0), Floats(r, 1, Embeddings.Dimensions), ReadAttributes(r, 2));
@@ -214,8 +214,8 @@ public sealed partial class PostgresCatalog : IFaceCatalog
     public CatalogCounts Counts() => _db.Read(c =>
     {
         using var cmd = Command(c, """
-            SELECT (SELECT count(*) FROM photos), (SELECT count(DISTINCT photo_id) FROM faces),
-                   (SELECT count(*) FROM faces), (SELECT count(*) FROM photos WHERE failure IS NOT NULL)
+            SELECT (SELECT count(*) FROM photos), (SELECT count(DISTINCT photo_id) FROM faces WHERE not_face = 0),
+                   (SELECT count(*) FROM faces WHERE not_face = 0), (SELECT count(*) FROM photos WHERE failure IS NOT NULL)
             """);
         using var r = cmd.ExecuteReader();
         r.Read();

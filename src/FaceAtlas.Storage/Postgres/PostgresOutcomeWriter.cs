@@ -53,14 +53,19 @@ internal sealed class PostgresOutcomeWriter(NpgsqlConnection connection, NpgsqlT
     void UpdateFaces(long photoId, IReadOnlyList<FaceObservation> faces)
     {
         var old = new List<(long Id, FaceBox Box)>();
-        using (var cmd = Command("SELECT id, x, y, w, h FROM faces WHERE photo_id = @photo AND drawn = 0 ORDER BY id", ("photo", photoId)))
+        var notFaces = new HashSet<long>();
+        using (var cmd = Command("SELECT id, x, y, w, h, not_face FROM faces WHERE photo_id = @photo AND drawn = 0 ORDER BY id", ("photo", photoId)))
         using (var r = cmd.ExecuteReader())
-            while (r.Read()) old.Add((r.GetInt64(0), Box(r, 1)));
+            while (r.Read())
+            {
+                old.Add((r.GetInt64(0), Box(r, 1)));
+                if (r.GetInt64(5) != 0) notFaces.Add(r.GetInt64(0));
+            }
         var forgotten = new List<FaceBox>();
         using (var cmd = Command("SELECT x, y, w, h FROM forgotten_faces WHERE photo_id = @photo", ("photo", photoId)))
         using (var r = cmd.ExecuteReader())
             while (r.Read()) forgotten.Add(Box(r, 0));
-        var plan = ReanalysedFaces.Plan(old, forgotten, faces);
+        var plan = ReanalysedFaces.Plan(old, forgotten, faces, notFaces);
         foreach (var (faceId, face) in plan.Kept)
         {
             Run("""

@@ -12,11 +12,20 @@ function say(text) {
   const change = undoable;
   undoable = null;
   message.replaceChildren(text || "");
-  if (text && change) message.append(" ", el("button", { type: "button", class: "undo", onclick: () => undo(change) }, "Undo"));
+  if (text && change) message.append(" ", el("button", { type: "button", class: "undo", id: "undo", onclick: () => undo(change) }, "Undo"));
 }
 async function undo(change) {
   const undone = await post("/undo", { change });
   go(location.hash, `Undone: ${undone.summary}`);
+}
+
+// "Not a face" (a hand, a logo, a poster): the detections leave their person and every list for good, also when
+// the photo is analysed again; the message's Undo (as after any change) makes them faces again, in no person.
+// then() redraws what the page shows.
+async function notAFace(faces, then) {
+  await post("/faces/not-a-face", { faces });
+  await then();
+  say(`${plural(faces.length, "detection")} removed: not ${faces.length === 1 ? "a face" : "faces"}`);
 }
 
 // Goes to another page and says there what was done: each page starts with a clear message line, so the words wait
@@ -366,7 +375,8 @@ async function person(id) {
     await person(id);
     say("Cover chosen");
   } }, "Use as cover");
-  selection.append(chosen, el("span", { class: "field" }, "Move to ", move), reject, cover);
+  const notFace = el("button", { id: "not-a-face", onclick: () => notAFace(selected(), () => person(id)) }, "Not a face");
+  selection.append(chosen, el("span", { class: "field" }, "Move to ", move), reject, notFace, cover);
 
   const span = years([{ taken: first.first_taken }, { taken: first.last_taken }]);
   show(label(p),
@@ -474,11 +484,16 @@ async function photo(id) {
     return added;
   } });
   panel.append(el("span", { class: "field" }, "Whose face is it? ", who));
+  // Each face found, small, with its person and a way to say it is none (the boxes are too small to hold a button).
+  const found = el("div", { class: "faces small", id: "photo-faces" }, view.faces.map(f => el("figure", { class: "tile", "data-face": f.face },
+    thumbnail(f.face, f.person ? label(f) : "face in no person", 96),
+    el("figcaption", {}, f.person ? el("a", { href: `#/person/${f.person}` }, label(f)) : "in no person"),
+    el("button", { class: "not-face", onclick: () => notAFace([f.face], () => photo(id)) }, "Not a face"))));
   // A video is shown by the frame of its first face; faces are drawn on photos only.
   const video = view.duration_ms != null;
   show(view.name, el("p", { class: "count", id: "photo-date" }, view.taken ? dateText(view) : "no date",
     video ? ` · video, ${clock(view.duration_ms)}` : "", ` · ${plural(view.faces.length, "face")}`),
-    video ? "" : el("div", { class: "tools" }, draw), panel, frame);
+    video ? "" : el("div", { class: "tools" }, draw), panel, frame, view.faces.length ? found : "");
 }
 
 // Faces to review: faces in no person, grouped by likeness; each group offered to the people it most likely is,
@@ -562,7 +577,12 @@ function reviewGroup(g, ignored) {
         await post("/faces/ignore", { faces: chosen });
         ignored.add(g.faces.filter(f => chosen.includes(f.face)));
         await done(`${plural(chosen.length, "face")} ignored`);
-      } }, g.faces.length === 1 ? "Ignore" : "Ignore all")));
+      } }, g.faces.length === 1 ? "Ignore" : "Ignore all"),
+      el("button", { class: "not-face", onclick: async () => {
+        const chosen = wanted();
+        if (!chosen.length) return say("Every face of this group is left out: click a face to take it in again");
+        await notAFace(chosen, async () => row.remove());
+      } }, "Not a face")));
   return row;
 }
 
