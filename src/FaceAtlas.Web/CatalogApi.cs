@@ -30,6 +30,8 @@ public sealed record PhotoView(long Photo, string Name, int Width, int Height, I
     long? DurationMs = null);
 public sealed record CandidateView(PersonView Person, float Similarity);
 public sealed record ReviewGroupView(IReadOnlyList<FaceView> Faces, IReadOnlyList<CandidateView> Candidates);
+/// <summary>A page of the review's groups, largest first: <paramref name="Groups"/> from <paramref name="Offset"/>, of <paramref name="TotalGroups"/> holding <paramref name="TotalFaces"/> faces.</summary>
+public sealed record ReviewPageView(int TotalGroups, int TotalFaces, int Offset, IReadOnlyList<ReviewGroupView> Groups);
 public sealed record FacesRequest(long[]? Faces);
 /// <summary>Detections that are not faces; <see cref="Undo"/>: they are faces again.</summary>
 public sealed record NotAFaceRequest(long[]? Faces, bool Undo = false);
@@ -107,10 +109,11 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/faces/unignore", (FacesRequest body, HttpContext http) => Undoable(http, p => p.Ignore(body.Faces ?? [], false)));
         api.MapPost("/faces/not-a-face", (NotAFaceRequest body, HttpContext http) => Undoable(http, p => p.NotAFace(body.Faces ?? [], !body.Undo)));
         api.MapGet("/review", (int? limit) => Read(c => Review(c, Math.Clamp(limit ?? 2000, 1, 5000))));
+        api.MapGet("/review/page", (int? offset, int? limit) => Read(c => ReviewPage(c, Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 12, 1, 200))));
         api.MapGet("/review/ignored", () => Read(c => c.IgnoredFaces().Select(id => c.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList()));
         api.MapPost("/suggestions/dismiss", (DismissRequest body, HttpContext http) => Undoable(http, p => p.Dismiss(body.First, body.Second)));
         api.MapGet("/history", (int? limit) => Read(c => new PeopleService(c).History(Math.Clamp(limit ?? 50, 1, 1000)).Select(View).ToList()));
-        api.MapPost("/undo", (UndoRequest? body) => Read(c => View(new PeopleService(c).Undo(body?.Change))));
+        api.MapPost("/undo", (UndoRequest? body) => Read(c => View(Changed(new PeopleService(c).Undo(body?.Change)))));
         api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Suggest().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
         api.MapPost("/photos/{id:long}/faces", (long id, DrawRequest body) => DrawAsync(id, body));
@@ -129,7 +132,15 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     }
 
     /// <summary>A change answered with <c>{ok: true}</c>; a refused one throws a typed failure (<see cref="ApiErrors"/>).</summary>
-    IResult Change(Action<IFaceCatalog> change) => Read(c => { change(c); return new OkView(true); });
+    IResult Change(Action<IFaceCatalog> change) => Read(c => { change(c); return Changed(new OkView(true)); });
+
+    /// <summary>Counts the changes made through this server, so that what is kept between requests is made again after one.</summary>
+    T Changed<T>(T answer)
+    {
+        Interlocked.Increment(ref _changes);
+        return answer;
+    }
+    long _changes;
 
     /// <summary>
     /// A change to people that goes into the history, answered with <c>{ok: true}</c>; the change's id is in the
@@ -141,7 +152,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     IResult UndoableAnswering<T>(HttpContext http, Func<PeopleService, T> change) => Read(c =>
     {
         var people = new PeopleService(c);
-        var answer = change(people);
+        var answer = Changed(change(people));
         if (people.Recorded is { } id) http.Response.Headers[ChangeHeader] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return answer;
     });
@@ -218,12 +229,29 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         new(f.Id, f.Photo.Id, Box(f), f.PersonId, name, Width: f.Photo.Width, Height: f.Photo.Height, Taken: f.Photo.Taken?.Text, TakenSource: f.Photo.Taken?.SourceName,
             FrameMs: f.FrameMs);
 
-    static List<ReviewGroupView> Review(IFaceCatalog catalog, int limit)
+    static List<ReviewGroupView> Review(IFaceCatalog catalog, int limit) => new FaceReview(catalog).Groups(limit).Select(g => View(catalog, g)).ToList();
+
+    static ReviewGroupView View(IFaceCatalog catalog, ReviewGroup g) => new(
+        g.Faces.Select(id => catalog.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList(),
+        g.Candidates.Select(c => new CandidateView(View(c.Person), MathF.Round(c.Similarity, 4))).ToList());
+
+    /// <summary>
+    /// The review's groups, made once and kept while the pages are turned (at a million faces making them takes
+    /// seconds): made again after any change through this server, and at least every <see cref="ReviewKeptFor"/>,
+    /// which bounds how long a change by another program (an index, a command) takes to show.
+    /// </summary>
+    sealed record KeptReview(long Changes, DateTime Made, IReadOnlyList<ReviewGroup> Groups);
+    KeptReview? _review;
+    static readonly TimeSpan ReviewKeptFor = TimeSpan.FromSeconds(30);
+
+    ReviewPageView ReviewPage(IFaceCatalog catalog, int offset, int limit)
     {
-        var groups = new FaceReview(catalog).Groups(limit);
-        return groups.Select(g => new ReviewGroupView(
-            g.Faces.Select(id => catalog.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList(),
-            g.Candidates.Select(c => new CandidateView(View(c.Person), MathF.Round(c.Similarity, 4))).ToList())).ToList();
+        long changes = Interlocked.Read(ref _changes);
+        var kept = _review;
+        if (kept is null || kept.Changes != changes || DateTime.UtcNow - kept.Made > ReviewKeptFor)
+            _review = kept = new KeptReview(changes, DateTime.UtcNow, new FaceReview(catalog).Groups());
+        var groups = kept.Groups;
+        return new ReviewPageView(groups.Count, groups.Sum(g => g.Faces.Count), offset, groups.Skip(offset).Take(limit).Select(g => View(catalog, g)).ToList());
     }
 
     StatusView Status(IFaceCatalog catalog)
@@ -303,7 +331,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             using var catalog = Open();
             return new DrawnFaces(catalog, analyzer).Add(photo, body.Box ?? [], body.To, body.Name);
         });
-        return Results.Ok(new DrawnView(face, person));
+        return Results.Ok(Changed(new DrawnView(face, person)));
     }
 
     static NotFoundException Unreadable(FaceRecord face) => new($"the photo of face {face.Id} cannot be read now; index again");

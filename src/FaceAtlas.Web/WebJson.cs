@@ -25,6 +25,7 @@ public sealed record OkView(bool Ok);
 [JsonSerializable(typeof(PhotoView))]
 [JsonSerializable(typeof(List<FaceView>))]
 [JsonSerializable(typeof(List<ReviewGroupView>))]
+[JsonSerializable(typeof(ReviewPageView))]
 [JsonSerializable(typeof(List<SuggestionView>))]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(DrawnView))]

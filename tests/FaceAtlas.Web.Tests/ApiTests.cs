@@ -322,4 +322,28 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Contains((await server.GetJson("/api/review")).EnumerateArray().SelectMany(g => g.GetProperty("faces").EnumerateArray()),
             f => f.GetProperty("face").GetInt64() == faceOfA);
     }
+
+    [DatasetFact]
+    public async Task Should_PageTheReviewWithoutLosingOrRepeatingAGroup_When_AnsweredBetweenPages()
+    {
+        // Given: the review's groups, all at once
+        await using var server = await fixture.StartAsync();
+        var all = (await server.GetJson("/api/review")).EnumerateArray().Select(g => g.GetRawText()).ToList();
+        Assert.True(all.Count >= 4, "the test catalog should leave at least four groups to review");
+
+        // When: read two at a time; then the first group ignored, and the rest read after the groups still shown
+        var first = await server.GetJson("/api/review/page?limit=2");
+        var second = await server.GetJson("/api/review/page?offset=2&limit=2");
+        long[] ignored = first.GetProperty("groups")[0].GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("face").GetInt64()).ToArray();
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, "/api/faces/ignore", JsonSerializer.Serialize(new { faces = ignored }))).StatusCode);
+        var rest = await server.GetJson("/api/review/page?offset=3&limit=200");
+
+        // Then: the fields; the pages are the whole review in order; after the ignore, one group fewer and none lost
+        Assert.Equal(["total_groups", "total_faces", "offset", "groups"], first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(all.Count, first.GetProperty("total_groups").GetInt32());
+        Assert.Equal(2, second.GetProperty("offset").GetInt32());
+        Assert.Equal(all.Take(4), first.GetProperty("groups").EnumerateArray().Concat(second.GetProperty("groups").EnumerateArray()).Select(g => g.GetRawText()));
+        Assert.Equal(all.Count - 1, rest.GetProperty("total_groups").GetInt32());
+        Assert.Equal(all.Skip(4), rest.GetProperty("groups").EnumerateArray().Select(g => g.GetRawText()));
+    }
 }

@@ -168,6 +168,40 @@ public sealed class ReviewTests(WebFixture fixture) : IClassFixture<WebFixture>
             if (name is "people" or "person" or "review" or "suggestions") Assert.NotEmpty(shapes);
         }
     }
+
+    [BrowserTheory]
+    [MemberData(nameof(Sizes))]
+    public async Task Should_EndWithAllDone_When_EveryGroupIsAnsweredByKey(int width, int height)
+    {
+        // Given: the faces to review, their groups counted
+        await using var server = await fixture.StartAsync();
+        var review = await server.GetJson("/api/review");
+        int groups = review.GetArrayLength();
+        Assert.True(groups >= 3, "the test catalog should leave at least three groups to review");
+        var page = await Open(server, width, height, "#/review");
+        await page.Locator("#review .group").First.WaitForAsync();
+        Assert.StartsWith($"{review.EnumerateArray().Sum(g => g.GetProperty("faces").GetArrayLength())} faces in no person, in {groups} groups",
+            await page.Locator("#review-count").TextContentAsync());
+
+        // When: the first group ignored (i), the next given to its most likely person if it has one (y), the rest ignored
+        var answered = new List<long[]>();
+        for (int i = 0; i < groups; i++)
+        {
+            var first = page.Locator("#review .group").First;
+            string faces = (await first.GetAttributeAsync("data-faces"))!;
+            bool hasCandidate = await first.Locator("button.candidate").CountAsync() > 0;
+            await page.Keyboard.PressAsync(i == 1 && hasCandidate ? "y" : "i");
+            await page.Locator($"#review .group[data-faces='{faces}']").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+            answered.Add(faces.Split(' ').Select(long.Parse).ToArray());
+        }
+
+        // Then: every group answered once, in the order shown; the page says all is done, and the catalog agrees
+        await page.Locator("#review-done").WaitForAsync();
+        await Shot(page, "review-done", width);
+        Assert.Equal(review.EnumerateArray().Select(FacesOf).Select(f => string.Join(' ', f)), answered.Select(f => string.Join(' ', f)));
+        Assert.Empty((await server.GetJson("/api/review")).EnumerateArray());
+        Assert.Equal(0, (await server.GetJson("/api/review/page")).GetProperty("total_groups").GetInt32());
+    }
 }
 
 /// <summary>A face the detector missed, drawn on its photo: embedded from the box, found by search like any other.</summary>

@@ -500,15 +500,64 @@ async function photo(id) {
 // to someone picked, to a new person, or ignored (background strangers). A click on a face leaves it out of the
 // group's answer; its date links to its photo. The ignored ones are listed below, kept up to date in place, and
 // can be brought back (as a group of their own, at the top).
+// Faces to review, a page of groups at a time, largest first; the next page comes as the last groups are reached
+// or answered (a group already on the page is never shown twice). The first group is the one the keys answer:
+// y gives it to its most likely person, i ignores it, x says it is not a face. The last answered, the page says so.
+const REVIEW_PAGE = 12;
 async function review() {
-  const [groups, ignored] = await Promise.all([api("/review"), api("/review/ignored")]);
+  const [first, ignored] = await Promise.all([api(`/review/page?limit=${REVIEW_PAGE}`), api("/review/ignored")]);
   const list = el("div", { id: "review" });
-  const back = ignoredFaces(ignored, f => list.prepend(reviewGroup({ faces: [f], candidates: [] }, back)));
-  list.append(...groups.map(g => reviewGroup(g, back)));
-  const faces = groups.reduce((n, g) => n + g.faces.length, 0);
-  show("Faces to review", el("p", { class: "count" }, groups.length
-    ? `${plural(faces, "face")} in no person, in ${plural(groups.length, "group")} of look-alikes`
-    : "Every face is in a person or ignored."), list, back);
+  const count = el("p", { class: "count", id: "review-count" });
+  const keys = el("p", { class: "count keys" }, "Keys, for the first group: y — the person it most likely is, i — ignore, x — not a face.");
+  const more = el("p", { class: "count", id: "review-more", hidden: true }, "More faces to review…");
+  const shown = new Set();
+  let groups = first.total_groups, faces = first.total_faces, loading = null, exhausted = false;
+  const recount = () => {
+    const left = list.querySelectorAll(".group").length;
+    count.textContent = groups > 0 ? `${plural(faces, "face")} in no person, in ${plural(groups, "group")} of look-alikes` : "";
+    keys.hidden = more.hidden = !left;
+    if (!left && exhausted) list.replaceChildren(allDone());
+    else more.hidden = exhausted;
+  };
+  const add = page => {
+    for (const g of page.groups) {
+      if (g.faces.some(f => shown.has(f.face))) continue;
+      for (const f of g.faces) shown.add(f.face);
+      list.append(reviewGroup(g, back, answered));
+    }
+    exhausted = page.offset + page.groups.length >= page.total_groups;
+  };
+  // Answered groups leave the server's list too, so the next page starts after the groups still on this one.
+  const load = () => loading ??= (async () => {
+    try {
+      const page = await api(`/review/page?offset=${list.querySelectorAll(".group").length}&limit=${REVIEW_PAGE}`);
+      groups = page.total_groups;
+      faces = page.total_faces;
+      add(page);
+      recount();
+    } finally { loading = null; }
+  })();
+  function answered(g) {
+    groups = Math.max(0, groups - 1);
+    faces = Math.max(0, faces - g.faces.length);
+    recount();
+    if (!exhausted && list.querySelectorAll(".group").length < 3) load().catch(e => say(e.message));
+  }
+  const allDone = () => el("div", { class: "card done", id: "review-done" },
+    el("p", {}, el("strong", {}, "All done."), " Every face is in a person, ignored or not a face. New faces come here as photos are added."),
+    el("p", {}, el("a", { href: "#/suggestions" }, "Suggestions"), " · ", el("a", { href: "#/people" }, "People")));
+  const back = ignoredFaces(ignored, f => {
+    list.querySelector("#review-done")?.remove();
+    shown.add(f.face);
+    list.prepend(reviewGroup({ faces: [f], candidates: [] }, back, answered));
+    groups++;
+    faces++;
+    recount();
+  });
+  add(first);
+  recount();
+  show("Faces to review", count, keys, list, more, back);
+  new IntersectionObserver(entries => { if (!exhausted && entries.some(e => e.isIntersecting)) load().catch(e => say(e.message)); }, { rootMargin: "600px" }).observe(more);
 }
 
 // A face's date, linked to its whole photo: to judge a face in its place.
@@ -532,7 +581,7 @@ function ignoredFaces(faces, brought) {
         recount();
         brought(f);
         say("Brought back: at the top of the faces to review");
-      } }, "Undo"));
+      } }, "Bring back"));
     return t;
   };
   section.add = added => { grid.prepend(...added.map(tile)); recount(); };
@@ -541,7 +590,7 @@ function ignoredFaces(faces, brought) {
 }
 
 let groupsMade = 0; // numbers each group's picker and faces apart, groups brought back included
-function reviewGroup(g, ignored) {
+function reviewGroup(g, ignored, answered = () => {}) {
   const n = ++groupsMade;
   const faces = g.faces.map(f => f.face);
   const left = new Set();
@@ -554,7 +603,7 @@ function reviewGroup(g, ignored) {
       } }, thumbnail(f.face, `face ${n}.${f.face}, ${dated(f)}`, 96));
     return el("figure", { class: "tile", "data-face": f.face }, tile, inPhoto(f));
   });
-  const done = async (text) => { row.remove(); say(text); };
+  const done = async (text) => { row.remove(); say(text); answered(g); };
   // target: a person ({person, name}), or null for a new one named newName if given.
   const give = async (target, newName) => {
     const chosen = wanted();
@@ -581,7 +630,7 @@ function reviewGroup(g, ignored) {
       el("button", { class: "not-face", onclick: async () => {
         const chosen = wanted();
         if (!chosen.length) return say("Every face of this group is left out: click a face to take it in again");
-        await notAFace(chosen, async () => row.remove());
+        await notAFace(chosen, async () => { row.remove(); answered(g); });
       } }, "Not a face")));
   return row;
 }
@@ -626,12 +675,19 @@ async function suggestions() {
 }
 
 document.addEventListener("keydown", e => {
-  if (!location.hash.startsWith("#/suggestions") || e.ctrlKey || e.altKey || e.metaKey || e.target.matches("input, textarea")
+  if (e.ctrlKey || e.altKey || e.metaKey || e.target.matches("input, textarea")
     || document.querySelector("dialog[open]")) return; // a question asked is answered in its dialog
-  const first = document.querySelector("#suggestions .suggestion");
-  if (!first) return;
-  if (e.key === "y") first.querySelector("button.same").click();
-  else if (e.key === "n") first.querySelector("button.different").click();
+  if (location.hash.startsWith("#/suggestions")) {
+    const first = document.querySelector("#suggestions .suggestion");
+    if (!first) return;
+    if (e.key === "y") first.querySelector("button.same").click();
+    else if (e.key === "n") first.querySelector("button.different").click();
+  } else if (location.hash.startsWith("#/review")) {
+    const first = document.querySelector("#review .group");
+    if (!first) return;
+    const button = { y: "button.candidate", i: "button.ignore", x: "button.not-face" }[e.key];
+    first.querySelector(button ?? ":not(*)")?.click();
+  }
 });
 
 // Search: drop or choose a selfie; the photos of the person it was recognised as (newest first), then faces
