@@ -114,7 +114,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/suggestions/dismiss", (DismissRequest body, HttpContext http) => Undoable(http, p => p.Dismiss(body.First, body.Second)));
         api.MapGet("/history", (int? limit) => Read(c => new PeopleService(c).History(Math.Clamp(limit ?? 50, 1, 1000)).Select(View).ToList()));
         api.MapPost("/undo", (UndoRequest? body) => Read(c => View(Changed(new PeopleService(c).Undo(body?.Change)))));
-        api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Suggest().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
+        api.MapGet("/suggestions", () => Read(c => KeptSuggestions.Get(() => new PeopleService(c).Suggest()).Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
         api.MapPost("/photos/{id:long}/faces", (long id, DrawRequest body) => DrawAsync(id, body));
         api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => Decoding(() => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http), http));
@@ -236,21 +236,33 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         g.Candidates.Select(c => new CandidateView(View(c.Person), MathF.Round(c.Similarity, 4))).ToList());
 
     /// <summary>
-    /// The review's groups, made once and kept while the pages are turned (at a million faces making them takes
-    /// seconds): made again after any change through this server, and at least every <see cref="ReviewKeptFor"/>,
-    /// which bounds how long a change by another program (an index, a command) takes to show.
+    /// What is made from every face and kept between requests (at a million faces making it takes seconds): made
+    /// again after any change through this server, and at least every 30 s, which bounds how long a change by
+    /// another program (an index, a command) takes to show.
     /// </summary>
-    sealed record KeptReview(long Changes, DateTime Made, IReadOnlyList<ReviewGroup> Groups);
-    KeptReview? _review;
-    static readonly TimeSpan ReviewKeptFor = TimeSpan.FromSeconds(30);
+    sealed class Kept<T>(CatalogApi api) where T : class
+    {
+        sealed record Made(long Changes, DateTime At, T Value);
+        Made? _made;
+
+        public T Get(Func<T> make)
+        {
+            long changes = Interlocked.Read(ref api._changes); // read first: a change meanwhile makes it again next time
+            var made = _made;
+            if (made is null || made.Changes != changes || DateTime.UtcNow - made.At > TimeSpan.FromSeconds(30))
+                _made = made = new Made(changes, DateTime.UtcNow, make());
+            return made.Value;
+        }
+    }
+
+    Kept<IReadOnlyList<ReviewGroup>> KeptReview => LazyInitializer.EnsureInitialized(ref _review, () => new(this));
+    Kept<IReadOnlyList<ReviewGroup>>? _review;
+    Kept<IReadOnlyList<MergeSuggestion>> KeptSuggestions => LazyInitializer.EnsureInitialized(ref _suggestions, () => new(this));
+    Kept<IReadOnlyList<MergeSuggestion>>? _suggestions;
 
     ReviewPageView ReviewPage(IFaceCatalog catalog, int offset, int limit)
     {
-        long changes = Interlocked.Read(ref _changes);
-        var kept = _review;
-        if (kept is null || kept.Changes != changes || DateTime.UtcNow - kept.Made > ReviewKeptFor)
-            _review = kept = new KeptReview(changes, DateTime.UtcNow, new FaceReview(catalog).Groups());
-        var groups = kept.Groups;
+        var groups = KeptReview.Get(() => new FaceReview(catalog).Groups());
         return new ReviewPageView(groups.Count, groups.Sum(g => g.Faces.Count), offset, groups.Skip(offset).Take(limit).Select(g => View(catalog, g)).ToList());
     }
 
