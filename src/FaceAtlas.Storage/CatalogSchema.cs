@@ -168,7 +168,7 @@ internal static class CatalogSchema
     /// <summary>
     /// The history of the user's changes to people, each with the journal that undoes it. And detections the user said
     /// are not a face (a hand, a logo, a poster): the row stays, out of every list of faces, so that the photo analysed
-    /// again finds it at the same place and the decision holds; undone, it is a face again.
+    /// again finds it at the same place and the decision holds; undone, it is a face again. And people's birth days.
     /// </summary>
     const string V9 = """
         CREATE TABLE changes(
@@ -180,6 +180,7 @@ internal static class CatalogSchema
             undone  INTEGER NOT NULL DEFAULT 0
         );
         ALTER TABLE faces ADD COLUMN not_face INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE people ADD COLUMN birth TEXT;  -- yyyy-MM-dd, when the user said it
         """;
 
     public static void Apply(SqliteConnection connection, string location)

@@ -11,7 +11,7 @@ internal static class CatalogTables
     public static readonly Table[] All =
     [
         new("photos", ["id", "path", "size", "mtime", "hash", "width", "height", "format", "failure", "indexed_at", "taken", "taken_source", "duration_ms"], "id"),
-        new("people", ["id", "name", "hidden", "cover_face_id", "created_at"], "id"),
+        new("people", ["id", "name", "hidden", "cover_face_id", "created_at", "birth"], "id"),
         new("faces", ["id", "photo_id", "x", "y", "w", "h", "score", "points", "person_id", "assigned_by", "clustered",
             "age", "maleness", "yaw", "pitch", "roll", "sharpness", "quality", "ignored", "drawn", "frame_ms", "not_face"], "id"),
         new("embeddings", ["face_id", "model", "vector"], "face_id"),
@@ -25,6 +25,15 @@ internal static class CatalogTables
     /// 30,000 faces keeps their places, ~2 MB). Not copied with a catalog: a copy starts its own history.
     /// </summary>
     public const int KeptChanges = 1000;
+
+    /// <summary>The day a photo on <c>photos p</c> was taken (yyyy-MM-dd), when it records one: never a file's date.</summary>
+    public const string TakenDay = "(CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN NULL ELSE substr(p.taken, 1, 10) END)";
+
+    /// <summary>A day as the catalog keeps it (yyyy-MM-dd); null for none or one that is not a day.</summary>
+    public static DateOnly? Day(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day) ? day : null;
+
+    public static string? DayText(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The photos' path column: the one a shared catalog keeps under named roots.</summary>
     public static bool IsPath(string table, string column) => table == "photos" && column == "path";

@@ -18,26 +18,30 @@ public sealed partial class SqliteCatalog
 
     public IEnumerable<PersonFace> FacesInPeople()
     {
-        using var cmd = Command("""
-            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality FROM faces f JOIN embeddings e ON e.face_id = f.id
+        using var cmd = Command($"""
+            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality, {CatalogTables.TakenDay}
+            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
             WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
             """);
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            yield return new PersonFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), r.Float(3), r.IsDBNull(4) ? null : r.Float(4));
+            yield return new PersonFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), r.Float(3), r.IsDBNull(4) ? null : r.Float(4),
+                CatalogTables.Day(r.IsDBNull(5) ? null : r.GetString(5)));
     }
 
     public IReadOnlyList<StoredFace> FacesInNoPerson(int newest)
     {
-        using var cmd = Command("""
-            SELECT f.id, f.photo_id, e.vector, f.assigned_by, f.clustered FROM faces f JOIN embeddings e ON e.face_id = f.id
+        using var cmd = Command($"""
+            SELECT f.id, f.photo_id, e.vector, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
+            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
             WHERE f.person_id IS NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id DESC LIMIT $n
             """, null, "$n");
         cmd.Parameters[0].Value = newest;
         using var r = cmd.ExecuteReader();
         var faces = new List<StoredFace>();
         while (r.Read())
-            faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), null, (FaceAssignment)r.Int(3), [], r.Int(4) != 0));
+            faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), null, (FaceAssignment)r.Int(3), [], r.Int(4) != 0,
+                CatalogTables.Day(r.IsDBNull(5) ? null : r.GetString(5))));
         return faces;
     }
 
@@ -50,15 +54,16 @@ public sealed partial class SqliteCatalog
                 (rejections.TryGetValue(r.Long(0), out var list) ? list : rejections[r.Long(0)] = []).Add(r.Long(1));
 
         var faces = new List<StoredFace>();
-        using (var cmd = Command("""
-            SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered
-            FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
+        using (var cmd = Command($"""
+            SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
+            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
+            WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
             """))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
                 faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions),
                     r.IsDBNull(3) ? null : r.Long(3), (FaceAssignment)r.Int(4),
-                    rejections.TryGetValue(r.Long(0), out var rejected) ? rejected : [], r.Int(5) != 0));
+                    rejections.TryGetValue(r.Long(0), out var rejected) ? rejected : [], r.Int(5) != 0, CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
         return faces;
     }
 
@@ -71,7 +76,7 @@ public sealed partial class SqliteCatalog
     }
 
     /// <summary>A person's row with the counts the schema's triggers keep (never a count of their faces).</summary>
-    const string PersonColumns = "SELECT p.id, p.name, p.face_count, p.photo_count, p.hidden, p.cover_face_id FROM people p";
+    const string PersonColumns = "SELECT p.id, p.name, p.face_count, p.photo_count, p.hidden, p.cover_face_id, p.birth FROM people p";
 
     public IReadOnlyList<PersonSummary> People(bool includeHidden) =>
         ReadPeople(Command($"{PersonColumns} {(includeHidden ? "" : "WHERE p.hidden = 0")} ORDER BY p.face_count DESC, p.id"));
@@ -102,6 +107,25 @@ public sealed partial class SqliteCatalog
         return names;
     }
 
+    public IReadOnlyDictionary<long, DateOnly> Births(IReadOnlyCollection<long> people) =>
+        Days("SELECT birth FROM people WHERE id = $id", people);
+
+    public IReadOnlyDictionary<long, DateOnly> FaceDays(IReadOnlyCollection<long> faces) =>
+        Days($"SELECT {CatalogTables.TakenDay} FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = $id", faces);
+
+    /// <summary>A day for each id the one-row statement (parameter $id) finds one for.</summary>
+    Dictionary<long, DateOnly> Days(string sql, IReadOnlyCollection<long> ids)
+    {
+        using var cmd = Command(sql, null, "$id");
+        var days = new Dictionary<long, DateOnly>();
+        foreach (var id in ids.Distinct())
+        {
+            cmd.Parameters[0].Value = id;
+            if (CatalogTables.Day(cmd.ExecuteScalar() as string) is { } day) days[id] = day;
+        }
+        return days;
+    }
+
     static List<PersonSummary> ReadPeople(SqliteCommand cmd)
     {
         using (cmd)
@@ -110,7 +134,7 @@ public sealed partial class SqliteCatalog
             var people = new List<PersonSummary>();
             while (r.Read())
                 people.Add(new PersonSummary(r.Long(0), r.IsDBNull(1) ? null : r.Text(1), r.Int(2), r.Int(3),
-                    r.Int(4) != 0, r.IsDBNull(5) ? null : r.Long(5)));
+                    r.Int(4) != 0, r.IsDBNull(5) ? null : r.Long(5), CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
             return people;
         }
     }

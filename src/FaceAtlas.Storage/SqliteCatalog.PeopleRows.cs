@@ -32,6 +32,12 @@ public sealed partial class SqliteCatalog
             Run(cmd, name, person);
         }
 
+        public void SetBirth(long person, DateOnly? birth)
+        {
+            using var cmd = Command("UPDATE people SET birth = $b WHERE id = $p", "$b", "$p");
+            Run(cmd, CatalogTables.DayText(birth), person);
+        }
+
         public void SetHidden(long person, bool hidden)
         {
             using var cmd = Command("UPDATE people SET hidden = $h WHERE id = $p", "$h", "$p");
@@ -162,13 +168,14 @@ public sealed partial class SqliteCatalog
 
         public IReadOnlyList<PersonRow> PersonRows(IReadOnlyCollection<long> people)
         {
-            using var cmd = Command("SELECT name, hidden, cover_face_id, created_at FROM people WHERE id = $p", "$p");
+            using var cmd = Command("SELECT name, hidden, cover_face_id, created_at, birth FROM people WHERE id = $p", "$p");
             var found = new List<PersonRow>(people.Count);
             foreach (var person in people)
             {
                 using var r = Bind(cmd, person).ExecuteReader();
                 if (r.Read())
-                    found.Add(new PersonRow(person, r.IsDBNull(0) ? null : r.GetString(0), r.Int(1) != 0, r.IsDBNull(2) ? null : r.GetInt64(2), r.Text(3)));
+                    found.Add(new PersonRow(person, r.IsDBNull(0) ? null : r.GetString(0), r.Int(1) != 0, r.IsDBNull(2) ? null : r.GetInt64(2), r.Text(3),
+                        CatalogTables.Day(r.IsDBNull(4) ? null : r.GetString(4))));
             }
             return found;
         }
@@ -205,10 +212,10 @@ public sealed partial class SqliteCatalog
         public void RestorePeople(IReadOnlyCollection<PersonRow> people)
         {
             using var cmd = Command("""
-                INSERT INTO people(id, name, hidden, cover_face_id, created_at) VALUES ($p, $n, $h, $c, $at)
-                ON CONFLICT(id) DO UPDATE SET name = excluded.name, hidden = excluded.hidden, cover_face_id = excluded.cover_face_id
-                """, "$p", "$n", "$h", "$c", "$at");
-            foreach (var p in people) Run(cmd, p.Id, p.Name, p.Hidden ? 1 : 0, p.Cover, p.Created);
+                INSERT INTO people(id, name, hidden, cover_face_id, created_at, birth) VALUES ($p, $n, $h, $c, $at, $b)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, hidden = excluded.hidden, cover_face_id = excluded.cover_face_id, birth = excluded.birth
+                """, "$p", "$n", "$h", "$c", "$at", "$b");
+            foreach (var p in people) Run(cmd, p.Id, p.Name, p.Hidden ? 1 : 0, p.Cover, p.Created, CatalogTables.DayText(p.Birth));
         }
 
         public void RestoreFaces(IReadOnlyCollection<FaceState> faces)

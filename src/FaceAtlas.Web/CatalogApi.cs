@@ -12,11 +12,12 @@ using Microsoft.AspNetCore.Routing;
 namespace FaceAtlas.Web;
 
 // The API's shapes: snake_case JSON, the field names of the command line's --format jsonl where they meet.
-public sealed record PersonView(long Person, string? Name, int Faces, int Photos, bool Hidden, long? Cover);
+/// <summary>A person as the API shows them; <paramref name="Birth"/>: the day they were born (yyyy-MM-dd), null when not known.</summary>
+public sealed record PersonView(long Person, string? Name, int Faces, int Photos, bool Hidden, long? Cover, string? Birth = null);
 public sealed record PeoplePage(int Total, int Offset, IReadOnlyList<PersonView> People);
 /// <summary>A face as the API shows it; <paramref name="Match"/> is set in search answers: "person" or "face" (looks alike), as `search --format jsonl` says it.</summary>
 public sealed record FaceView(long Face, long Photo, float[] Box, long? Person, string? Name, float? Similarity = null, int? Width = null, int? Height = null, string? Match = null,
-    string? Taken = null, string? TakenSource = null, long? FrameMs = null);
+    string? Taken = null, string? TakenSource = null, long? FrameMs = null, double? PersonAge = null);
 public sealed record PersonDetail(PersonView Person, IReadOnlyList<FaceView> Faces);
 /// <summary>A photo on a page of photos: its date, size and the faces that put it there.</summary>
 public sealed record PagedPhotoView(long Photo, string Name, string? Taken, string? TakenSource, int Width, int Height, long? DurationMs, IReadOnlyList<FaceView> Faces,
@@ -46,6 +47,7 @@ public sealed record StatusView(int Photos, int Faces, int People, long CatalogB
 public sealed record WorkerView(string Host, int Pid, DateTimeOffset Started, DateTimeOffset LastSeen, int PhotosDone, int PhotosTotal,
     int FacesFound, double PhotosPerSecond);
 public sealed record NameRequest(string? Name);
+public sealed record BirthRequest(string? Date);
 public sealed record MergeRequest(long[]? Others);
 public sealed record MoveRequest(long[]? Faces, long? To);
 public sealed record RejectRequest(long[]? Faces, long From);
@@ -96,8 +98,9 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapGet("/people/{id:long}", (long id, int? limit) => Read(c => Person(c, id, limit)));
         api.MapGet("/photos", (string? people, string? from, string? to, int? offset, int? limit, string? after) =>
             Read(c => PhotosPage(c, Query(people, from, to), new PageRequest(Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 60, 1, 500), after is null ? null : PageCursor.Parse(after)))));
-        api.MapGet("/people/{id:long}/photos", (long id, int? offset, int? limit, string? after) =>
-            Read(c => PersonPhotos(c, id, new PageRequest(Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 60, 1, 500), after is null ? null : PageCursor.Parse(after)))));
+        api.MapGet("/people/{id:long}/photos", (long id, int? offset, int? limit, string? after, int? age_from, int? age_to) =>
+            Read(c => PersonPhotos(c, id, new PageRequest(Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 60, 1, 500), after is null ? null : PageCursor.Parse(after)), age_from, age_to)));
+        api.MapPost("/people/{id:long}/birth", (long id, BirthRequest body, HttpContext http) => Undoable(http, p => p.SetBirth(id, Day(body.Date, "date"))));
         api.MapPost("/people/{id:long}/name", (long id, NameRequest body, HttpContext http) => Undoable(http, p => p.Name(id, body.Name ?? "")));
         api.MapPost("/people/{id:long}/hide", (long id, HttpContext http) => Undoable(http, p => p.Hide(id, true)));
         api.MapPost("/people/{id:long}/unhide", (long id, HttpContext http) => Undoable(http, p => p.Hide(id, false)));
@@ -161,7 +164,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
 
     static ChangeView View(RecordedChange c) => new(c.Id, c.At, c.Kind, c.Summary, c.Undone);
 
-    static PersonView View(PersonSummary p) => new(p.Id, p.Name, p.Faces, p.Photos, p.Hidden, p.CoverFace);
+    static PersonView View(PersonSummary p) => new(p.Id, p.Name, p.Faces, p.Photos, p.Hidden, p.CoverFace, p.Birth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 
     static float[] Box(FaceRecord f) => [MathF.Round(f.Box.X, 1), MathF.Round(f.Box.Y, 1), MathF.Round(f.Box.Width, 1), MathF.Round(f.Box.Height, 1)];
 
@@ -185,20 +188,31 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             .OrderByDescending(f => f.Photo.Taken is { Source: not DateSource.File } taken ? taken.Clock : DateTime.MinValue)
             .ThenByDescending(f => f.Photo.Taken?.Clock ?? DateTime.MinValue)
             .Take(limit ?? int.MaxValue)
-            .Select(f => Face(f, person.Name)).ToList();
+            .Select(f => Face(f, person.Name, person.Birth)).ToList();
         return new PersonDetail(View(person), faces);
     }
 
-    static PhotosPage PersonPhotos(IFaceCatalog catalog, long id, PageRequest request) => PhotosPage(catalog, new PhotoQuery([id]), request);
+    /// <summary>A person's photos, those at an age from <paramref name="ageFrom"/> to <paramref name="ageTo"/> (whole years) when given.</summary>
+    static PhotosPage PersonPhotos(IFaceCatalog catalog, long id, PageRequest request, int? ageFrom, int? ageTo)
+    {
+        if (ageFrom is null && ageTo is null) return PhotosPage(catalog, new PhotoQuery([id]), request);
+        if (ageFrom < 0 || ageTo < 0 || ageFrom > ageTo) throw new InvalidRequestException("age_from and age_to take whole years, the first not above the second");
+        var person = new PeopleService(catalog).Get(id);
+        var birth = person.Birth ?? throw new InvalidRequestException($"{person.Name ?? $"person {id}"} has no birth day: set it to see photos by age");
+        var (from, to) = PersonAge.Days(birth, ageFrom, ageTo);
+        return PhotosPage(catalog, new PhotoQuery([id], from, to), request);
+    }
 
     /// <summary>A page of the photos a query names, each with the faces of its people (all, for no people) and who they are.</summary>
     static PhotosPage PhotosPage(IFaceCatalog catalog, PhotoQuery query, PageRequest request)
     {
         var page = new PhotoBrowser(catalog).Photos(query, request);
-        var names = catalog.Names(page.Photos.SelectMany(p => p.Faces).Select(f => f.PersonId).OfType<long>().ToList());
+        var people = page.Photos.SelectMany(p => p.Faces).Select(f => f.PersonId).OfType<long>().Distinct().ToList();
+        var names = catalog.Names(people);
+        var births = catalog.Births(people);
         return new PhotosPage(page.Total, request.Offset, page.Next?.Text, page.Photos.Select(p => new PagedPhotoView(
             p.Photo.Id, Path.GetFileName(p.Photo.Path), p.Photo.Taken?.Text, p.Photo.Taken?.SourceName, p.Photo.Width, p.Photo.Height, p.Photo.DurationMs,
-            p.Faces.Select(f => Face(f, f.PersonId is { } person ? names.GetValueOrDefault(person) : null)).ToList(),
+            p.Faces.Select(f => Face(f, f.PersonId is { } person ? names.GetValueOrDefault(person) : null, Birth(births, f.PersonId))).ToList(),
             p.Faces.Select(f => f.PersonId).OfType<long>().Distinct().ToList())).ToList(), page.FirstTaken, page.LastTaken);
     }
 
@@ -208,26 +222,32 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         var ids = (people ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => long.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id) ? id
                 : throw new InvalidRequestException($"people takes person ids separated by commas, not '{p}'")).ToList();
-        DateOnly? Day(string? text, string what) => text is null ? null
-            : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day) ? day
-            : throw new InvalidRequestException($"{what} takes a day as yyyy-MM-dd, not '{text}'");
         return new PhotoQuery(ids, Day(from, "from"), Day(to, "to"));
     }
+
+    static DateOnly? Day(string? text, string what) => text is null ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day) ? day
+        : throw new InvalidRequestException($"{what} takes a day as yyyy-MM-dd, not '{text}'");
 
     static PhotoView Photo(IFaceCatalog catalog, long id)
     {
         var photo = catalog.Photo(id) ?? throw new NotFoundException($"no photo {id}");
         var faces = catalog.FacesInPhoto(id);
-        var names = catalog.Names(faces.Select(f => f.PersonId).OfType<long>().ToList());
+        var people = faces.Select(f => f.PersonId).OfType<long>().Distinct().ToList();
+        var names = catalog.Names(people);
+        var births = catalog.Births(people);
         return new PhotoView(id, Path.GetFileName(photo.Path), photo.Width, photo.Height,
-            faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null, FrameMs: f.FrameMs)).ToList(),
+            faces.Select(f => new FaceView(f.Id, id, Box(f), f.PersonId, f.PersonId is { } p ? names.GetValueOrDefault(p) : null, FrameMs: f.FrameMs,
+                PersonAge: PersonAge.Of(Birth(births, f.PersonId), photo.Taken))).ToList(),
             photo.Taken?.Text, photo.Taken?.SourceName, photo.DurationMs);
     }
 
-    /// <summary>A face with its photo's size and date, named <paramref name="name"/>.</summary>
-    static FaceView Face(FaceRecord f, string? name) =>
+    /// <summary>A face with its photo's size and date, named <paramref name="name"/>, of the age its person's <paramref name="birth"/> gives it.</summary>
+    static FaceView Face(FaceRecord f, string? name, DateOnly? birth = null) =>
         new(f.Id, f.Photo.Id, Box(f), f.PersonId, name, Width: f.Photo.Width, Height: f.Photo.Height, Taken: f.Photo.Taken?.Text, TakenSource: f.Photo.Taken?.SourceName,
-            FrameMs: f.FrameMs);
+            FrameMs: f.FrameMs, PersonAge: PersonAge.Of(birth, f.Photo.Taken));
+
+    static DateOnly? Birth(IReadOnlyDictionary<long, DateOnly> births, long? person) => person is { } p && births.TryGetValue(p, out var day) ? day : null;
 
     static List<ReviewGroupView> Review(IFaceCatalog catalog, int limit) => new FaceReview(catalog).Groups(limit).Select(g => View(catalog, g)).ToList();
 

@@ -34,6 +34,7 @@ public sealed record OkView(bool Ok);
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(OkView))]
 [JsonSerializable(typeof(NameRequest))]
+[JsonSerializable(typeof(BirthRequest))]
 [JsonSerializable(typeof(MergeRequest))]
 [JsonSerializable(typeof(MoveRequest))]
 [JsonSerializable(typeof(RejectRequest))]

@@ -109,6 +109,33 @@ public sealed class PeopleCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public void Should_GiveFacesTheirPersonsAge_When_ABirthDayIsSet()
+    {
+        // Given: people, one with a photo dated by its camera
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("deepface-tests"), "--catalog", Catalog]).Exit);
+        var face = Jsonl("faces").First(f => f.GetProperty("person").ValueKind == JsonValueKind.Number && f.GetProperty("taken_source").GetString() == "exif");
+        long person = face.GetProperty("person").GetInt64();
+        var taken = DateOnly.Parse(face.GetProperty("taken").GetString()![..10]);
+
+        // When: their birth day is said, asked without a date, and forgotten
+        var born = Cli.Run(["people", "birth", person.ToString(), "2010-01-01", "--catalog", Catalog]);
+        var aged = Jsonl("faces").Single(f => f.GetProperty("face").GetInt64() == face.GetProperty("face").GetInt64());
+        var listed = Jsonl("people", "list").Single(p => p.GetProperty("person").GetInt64() == person);
+        var neither = Cli.Run(["people", "birth", person.ToString(), "--catalog", Catalog]);
+        var unset = Cli.Run(["people", "birth", person.ToString(), "--unset", "--catalog", Catalog]);
+
+        // Then: the face has the age it shows there, the person their birth; without one, neither
+        Assert.Equal(0, born.Exit);
+        Assert.StartsWith($"person {person} was born 2010-01-01", born.Out);
+        Assert.Equal(Math.Floor((taken.DayNumber - new DateOnly(2010, 1, 1).DayNumber) / 365.2425 * 10) / 10, aged.GetProperty("person_age").GetDouble());
+        Assert.Equal("2010-01-01", listed.GetProperty("birth").GetString());
+        Assert.Equal(2, neither.Exit);
+        Assert.Equal(0, unset.Exit);
+        Assert.Equal(JsonValueKind.Null, Jsonl("faces").Single(f => f.GetProperty("face").GetInt64() == face.GetProperty("face").GetInt64()).GetProperty("person_age").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Jsonl("people", "list").Single(p => p.GetProperty("person").GetInt64() == person).GetProperty("birth").ValueKind);
+    }
+
+    [DatasetFact]
     public void Should_ManagePeople_When_UserNamesMergesMovesAndRejects()
     {
         // Given

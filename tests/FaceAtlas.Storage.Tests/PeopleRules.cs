@@ -412,4 +412,53 @@ public abstract class PeopleRules
         Assert.Contains(later, catalog.FacePeople([later]).Keys);
         Assert.Equal(5, catalog.People(true).Sum(p => p.Faces) + catalog.Faces(false).Count(f => f.PersonId is null));
     }
+
+    static PhotoOutcome Taken(PhotoOutcome.Analysed photo, int year, DateSource source = DateSource.Exif) =>
+        photo with { Taken = new CaptureDate(new DateTime(year, 6, 1, 12, 0, 0), null, source) };
+
+    [ContractFact]
+    public void Should_KeepFacesFromBeforeABirthOutOfThePerson_When_ClusteredMovedSuggestedOrReviewed()
+    {
+        // Given: a child's photos (2016, 2018, a file-dated one) and, alike, two of their parent's from 1990
+        using var catalog = Created(NewStore());
+        catalog.Commit([Taken(Photo("/p/1.jpg", 1), 2016), Taken(Photo("/p/2.jpg", 1), 2018), Taken(Photo("/p/3.jpg", 1), 1999, DateSource.File)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long child = people.List().Single().Id;
+        people.Name(child, "Ann");
+
+        // When: Ann's birth day is set, then the parent's photos indexed and clustered
+        Assert.Equal(0, people.SetBirth(child, new DateOnly(2015, 3, 1)));
+        catalog.Commit([Taken(Photo("/p/4.jpg", 1), 1990), Taken(Photo("/p/5.jpg", 1), 1991)]);
+        people.Cluster(full: false);
+        long[] parent = catalog.Faces(false).Where(f => f.Photo.Path is "/p/4.jpg" or "/p/5.jpg").Select(f => f.Id).ToArray();
+
+        // Then: the parent's faces never join Ann (a person of their own, or none); the file-dated one stayed hers
+        Assert.Equal(new DateOnly(2015, 3, 1), catalog.Person(child)!.Birth);
+        Assert.All(parent, f => Assert.NotEqual(child, catalog.FacePeople([f])[f]));
+        Assert.Equal(3, catalog.Person(child)!.Faces);
+        people.Cluster(full: true);
+        Assert.All(parent, f => Assert.NotEqual(child, catalog.FacePeople([f])[f]));
+        // a move is refused, saying why; no suggestion pairs them, and the review does not offer Ann for them
+        var refused = Assert.Throws<InvalidRequestException>(() => people.MoveFaces([parent[0]], child));
+        Assert.Contains("before Ann was born (2015-03-01)", refused.Message);
+        Assert.DoesNotContain(people.Suggest(), s => s.First.Id == child || s.Second.Id == child);
+        Assert.DoesNotContain(new FaceReview(catalog).Groups(), g => g.Candidates.Any(c => c.Person.Id == child));
+
+        // When: the birth day is set later than a photo already hers (2016)
+        people.Cluster(full: false);
+        int left = people.SetBirth(child, new DateOnly(2017, 1, 1));
+
+        // Then: that face leaves her, marked "not her"; undone, it is hers again with the earlier birth day
+        Assert.Equal(1, left);
+        long early = catalog.Faces(false).Single(f => f.Photo.Path == "/p/1.jpg").Id;
+        Assert.Null(catalog.FacePeople([early])[early]);
+        Assert.Contains(child, catalog.FacesForClustering().Single(f => f.FaceId == early).RejectedPeople);
+        Assert.Equal("birth", people.Undo().Kind);
+        Assert.Equal(child, catalog.FacePeople([early])[early]);
+        Assert.Equal(new DateOnly(2015, 3, 1), catalog.Person(child)!.Birth);
+        people.SetBirth(child, null);
+        Assert.Null(catalog.Person(child)!.Birth);
+        Assert.Empty(catalog.Births([child]));
+    }
 }

@@ -346,4 +346,52 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Equal(all.Count - 1, rest.GetProperty("total_groups").GetInt32());
         Assert.Equal(all.Skip(4), rest.GetProperty("groups").EnumerateArray().Select(g => g.GetRawText()));
     }
+
+    [DatasetFact]
+    public async Task Should_GiveEachFaceItsPersonsAge_When_ABirthDayIsSet()
+    {
+        // Given: a person with a photo dated by its camera
+        await using var server = await fixture.StartAsync();
+        var people = (await server.GetJson("/api/people")).GetProperty("people").EnumerateArray().Select(p => p.GetProperty("person").GetInt64()).ToList();
+        long person = 0;
+        JsonElement dated = default;
+        foreach (var id in people)
+        {
+            var photos = (await server.GetJson($"/api/people/{id}/photos?limit=500")).GetProperty("photos").EnumerateArray().ToList();
+            var found = photos.Where(ph => ph.GetProperty("taken_source").GetString() is "exif" or "xmp" or "filename").ToList();
+            if (found.Count == 0) continue;
+            (person, dated) = (id, found[^1]); // the oldest
+            break;
+        }
+        Assert.True(person != 0, "the test catalog should hold a person with a photo dated by its camera");
+        var taken = DateOnly.Parse(dated.GetProperty("taken").GetString()![..10]);
+        var birth = new DateOnly(taken.Year - 3, 1, 1);
+
+        // When: their birth day is set, and a wrong one, and one in the future, are refused
+        var set = await Post(server, $"/api/people/{person}/birth", $$"""{"date":"{{birth:yyyy-MM-dd}}"}""");
+        var wrong = await Post(server, $"/api/people/{person}/birth", """{"date":"2019-02-30"}""");
+        var future = await Post(server, $"/api/people/{person}/birth", $$"""{"date":"{{DateTime.Today.AddYears(1):yyyy-MM-dd}}"}""");
+
+        // Then: the person says it; each face of theirs on a dated photo has its age, on every answer that shows faces
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.True(set.Headers.Contains("FaceAtlas-Change"), "setting a birth day is not in the history");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+        Assert.Equal(birth.ToString("yyyy-MM-dd"), (await server.GetJson($"/api/people/{person}")).GetProperty("person").GetProperty("birth").GetString());
+        double expected = Math.Floor((taken.DayNumber - birth.DayNumber) / 365.2425 * 10) / 10;
+        var page = (await server.GetJson($"/api/people/{person}/photos?limit=500")).GetProperty("photos").EnumerateArray()
+            .Single(ph => ph.GetProperty("photo").GetInt64() == dated.GetProperty("photo").GetInt64());
+        Assert.Equal(expected, page.GetProperty("faces")[0].GetProperty("person_age").GetDouble());
+        var photo = await server.GetJson($"/api/photos/{dated.GetProperty("photo").GetInt64()}");
+        Assert.Equal(expected, photo.GetProperty("faces").EnumerateArray().Single(f => f.GetProperty("person").ValueKind == JsonValueKind.Number
+            && f.GetProperty("person").GetInt64() == person).GetProperty("person_age").GetDouble());
+
+        // And their photos by age: that photo at its age, none at an age they had not reached
+        int age = (int)expected;
+        var atAge = (await server.GetJson($"/api/people/{person}/photos?age_from={age}&age_to={age}")).GetProperty("photos").EnumerateArray();
+        Assert.Contains(atAge, ph => ph.GetProperty("photo").GetInt64() == dated.GetProperty("photo").GetInt64());
+        Assert.All(atAge, ph => Assert.Equal(age, (int)ph.GetProperty("faces")[0].GetProperty("person_age").GetDouble()));
+        Assert.Equal(0, (await server.GetJson($"/api/people/{person}/photos?age_from=200&age_to=210")).GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Http.GetAsync($"/api/people/{person}/photos?age_from=5&age_to=2")).StatusCode);
+    }
 }

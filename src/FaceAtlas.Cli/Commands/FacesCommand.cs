@@ -28,7 +28,7 @@ public static class FacesCommand
             using var catalog = CatalogAccess.OpenExisting(parse);
             var faces = catalog.Faces(parse.GetValue(WithEmbedding));
             if (parse.GetValue(Format) == OutputFormat.Jsonl)
-                WriteJsonLines(faces);
+                WriteJsonLines(faces, catalog.People(includeHidden: true).Where(p => p.Birth is not null).ToDictionary(p => p.Id, p => p.Birth!.Value));
             else
                 WriteTable(faces, Console.Out);
             return ExitCodes.Success;
@@ -92,7 +92,7 @@ public static class FacesCommand
     }
 
     /// <summary>The contract scripts rely on: extend it, never rename a field.</summary>
-    internal static void WriteJsonLines(IEnumerable<FaceRecord> faces)
+    internal static void WriteJsonLines(IEnumerable<FaceRecord> faces, IReadOnlyDictionary<long, DateOnly> births)
     {
         using var lines = new JsonLines();
         foreach (var f in faces)
@@ -113,6 +113,9 @@ public static class FacesCommand
                 FaceJson.WriteTaken(json, f.Photo.Taken);
                 FaceJson.WriteAttributes(json, f.Attributes);
                 FaceJson.WriteFrame(json, f.FrameMs);
+                // How old the face's person was in the photo, where their birth and the photo's own date are known.
+                if (PersonAge.Of(f.PersonId is { } p && births.TryGetValue(p, out var b) ? b : null, f.Photo.Taken) is { } age) json.WriteNumber("person_age", age);
+                else json.WriteNull("person_age");
                 if (f.Embedding is { } embedding)
                 {
                     json.WriteStartArray("embedding");

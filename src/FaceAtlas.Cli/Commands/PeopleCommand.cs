@@ -21,6 +21,7 @@ public static class PeopleCommand
         command.Subcommands.Add(ListCommand());
         command.Subcommands.Add(NameCommand());
         command.Subcommands.Add(MergeCommand());
+        command.Subcommands.Add(BirthCommand());
         command.Subcommands.Add(HideCommand("hide", true));
         command.Subcommands.Add(HideCommand("unhide", false));
         command.Subcommands.Add(SplitCommand());
@@ -58,6 +59,7 @@ public static class PeopleCommand
                         json.WriteNumber("photos", p.Photos);
                         json.WriteBoolean("hidden", p.Hidden);
                         if (p.CoverFace is { } cover) json.WriteNumber("cover_face", cover); else json.WriteNull("cover_face");
+                        if (p.Birth is { } birth) json.WriteString("birth", birth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)); else json.WriteNull("birth");
                         if (parse.GetValue(thumbnails)) json.WriteString("cover_thumbnail", Thumbnail(p));
                     });
             }
@@ -95,6 +97,27 @@ public static class PeopleCommand
             var all = parse.GetValue(ids)!;
             var merged = people.Merge(all[0], all.Skip(1).ToList());
             Console.WriteLine($"person {merged.Id} ({merged.DisplayName}) now has {merged.Faces} faces in {merged.Photos} photos");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    static Command BirthCommand()
+    {
+        var date = new Argument<string?>("DATE") { Description = "The day they were born, yyyy-MM-dd", Arity = ArgumentArity.ZeroOrOne };
+        var unset = new Option<bool>("--unset") { Description = "Forget the birth day" };
+        var command = new Command("birth", "Say when a person was born: their age on each photo, and no face from before it joins them") { PersonId, date, unset };
+        command.SetAction(parse => WithPeople(parse, (people, _) =>
+        {
+            var text = parse.GetValue(date);
+            if (parse.GetValue(unset) == (text is not null)) throw new UsageException("give a DATE (yyyy-MM-dd), or --unset");
+            DateOnly? birth = text is null ? null
+                : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day) ? day
+                : throw new UsageException($"DATE takes a day as yyyy-MM-dd, not '{text}'");
+            long id = parse.GetValue(PersonId);
+            int left = people.SetBirth(id, birth);
+            Console.WriteLine(birth is { } b ? $"person {id} was born {b:yyyy-MM-dd}" + (left > 0 ? $"; {left} face(s) of photos taken before that left them" : "")
+                : $"person {id}'s birth day is forgotten");
             return ExitCodes.Success;
         }));
         return command;

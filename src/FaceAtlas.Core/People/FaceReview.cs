@@ -34,7 +34,10 @@ public sealed class FaceReview(IPeopleCatalog catalog)
         return groups.Select(g =>
         {
             var mean = Mean(g.Select(i => leftover[i].Embedding).ToList());
-            var candidates = centres.Select(c => new ReviewCandidate(c.Person, TensorPrimitives.Dot(mean, c.Mean)))
+            var earliest = g.Select(i => leftover[i].Taken).Where(d => d is not null).Min();
+            // Never someone born after a photo of the group was taken.
+            var candidates = centres.Where(c => PersonAge.CouldBe(c.Person.Birth, earliest))
+                .Select(c => new ReviewCandidate(c.Person, TensorPrimitives.Dot(mean, c.Mean)))
                 .Where(c => c.Similarity >= CandidateSimilarity).OrderByDescending(c => c.Similarity).Take(3).ToList();
             return new ReviewGroup(g.Select(i => leftover[i].FaceId).ToList(), candidates);
         }).OrderByDescending(g => g.Faces.Count).ThenByDescending(g => g.Faces[0]).ToList();

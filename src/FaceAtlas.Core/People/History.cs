@@ -7,7 +7,7 @@ namespace FaceAtlas.Core.People;
 public sealed record FaceState(long Face, long? Person, FaceAssignment By, bool Clustered, bool Ignored, bool NotFace = false);
 
 /// <summary>A person's own row as a change found it (what is not counted from their faces).</summary>
-public sealed record PersonRow(long Id, string? Name, bool Hidden, long? Cover, string Created);
+public sealed record PersonRow(long Id, string? Name, bool Hidden, long? Cover, string Created, DateOnly? Birth = null);
 
 /// <summary>One change the user made to people, as the history lists it.</summary>
 public sealed record RecordedChange(long Id, DateTime At, string Kind, string Summary, bool Undone);

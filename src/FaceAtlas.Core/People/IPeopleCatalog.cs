@@ -2,16 +2,17 @@ namespace FaceAtlas.Core.People;
 
 /// <summary>
 /// A face with what clustering needs to know of it. <see cref="Clustered"/>: an earlier clustering already looked for
-/// this face's neighbours (and its embedding has not changed since).
+/// this face's neighbours (and its embedding has not changed since). <see cref="Taken"/>: the day its photo was
+/// taken, when the photo records it (never a file's date), for the birth-date rule.
 /// </summary>
 public sealed record StoredFace(long FaceId, long PhotoId, float[] Embedding, long? PersonId, FaceAssignment Assignment,
-    IReadOnlyCollection<long> RejectedPeople, bool Clustered = false);
+    IReadOnlyCollection<long> RejectedPeople, bool Clustered = false, DateOnly? Taken = null);
 
 /// <summary>
 /// A face in a person, with what a person's average face and photos are made of, its detection's confidence and its
 /// quality (null: indexed before qualities were kept).
 /// </summary>
-public readonly record struct PersonFace(long Person, long Photo, float[] Embedding, float Score, float? Quality);
+public readonly record struct PersonFace(long Person, long Photo, float[] Embedding, float Score, float? Quality, DateOnly? Taken = null);
 
 /// <summary>A group of faces that is one person; <see cref="PersonId"/> null: a new person.</summary>
 public sealed record PersonCluster(long? PersonId, IReadOnlyList<long> FaceIds);
@@ -57,6 +58,12 @@ public interface IPeopleCatalog
 
     /// <summary>The names of these people (null: unnamed), for answers that name the people of a few faces.</summary>
     IReadOnlyDictionary<long, string?> Names(IReadOnlyCollection<long> people);
+
+    /// <summary>The birth days of those of these people whose birth is known.</summary>
+    IReadOnlyDictionary<long, DateOnly> Births(IReadOnlyCollection<long> people);
+
+    /// <summary>The day the photo of each of these faces was taken, for those whose photo records it (never a file's date).</summary>
+    IReadOnlyDictionary<long, DateOnly> FaceDays(IReadOnlyCollection<long> faces);
     IReadOnlyList<long> FacesOf(long person);
 
     /// <summary>Which of these faces exist (those said not to be faces too, so that the mark can be undone), with their person.</summary>

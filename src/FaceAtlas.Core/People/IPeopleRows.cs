@@ -18,6 +18,9 @@ public interface IPeopleRows
     long NewPerson();
 
     void SetName(long person, string name);
+
+    /// <summary>The day the person was born; null: not known.</summary>
+    void SetBirth(long person, DateOnly? birth);
     void SetHidden(long person, bool hidden);
 
     /// <summary>The face that stands for the person in lists; null for none.</summary>

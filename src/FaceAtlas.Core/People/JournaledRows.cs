@@ -52,6 +52,8 @@ sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
 
     public void SetHidden(long person, bool hidden) { SeePeople([person]); rows.SetHidden(person, hidden); }
 
+    public void SetBirth(long person, DateOnly? birth) { SeePeople([person]); rows.SetBirth(person, birth); }
+
     public void SetCover(long person, long? face) { SeePeople([person]); rows.SetCover(person, face); }
 
     public void DeletePeople(IReadOnlyCollection<long> people) { SeePeople(people); rows.DeletePeople(people); }

@@ -25,7 +25,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         using var turn = catalog.ClusteringTurn(waiting ?? (() => { }));
-        var faces = catalog.FacesForClustering();
+        var faces = NotBeforeTheirBirth(catalog.FacesForClustering());
         var before = faces.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value).ToHashSet();
         var plan = new FaceClusterer(_options).Plan(faces, full, cancel);
         var ids = catalog.Change(rows => Apply(rows, plan));
@@ -51,6 +51,23 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         rows.SetClustered(plan.Clusters.SelectMany(c => c.FaceIds).Concat(plan.Unassigned).ToList(), true);
         AfterFacesMoved(rows);
         return ids;
+    }
+
+    /// <summary>
+    /// The birth-date rule as clustering sees it: a face of a photo taken before someone was born is "not them", as a
+    /// rejection is, so no clustering puts it with them.
+    /// </summary>
+    IReadOnlyList<StoredFace> NotBeforeTheirBirth(IReadOnlyList<StoredFace> faces)
+    {
+        var births = catalog.People(includeHidden: true).Where(p => p.Birth is not null)
+            .Select(p => (p.Id, Birth: p.Birth!.Value)).OrderByDescending(p => p.Birth).ToList();
+        if (births.Count == 0) return faces;
+        return faces.Select(f =>
+        {
+            if (f.Taken is not { } taken) return f;
+            var unborn = births.TakeWhile(b => b.Birth > taken).Select(b => b.Id).ToList();
+            return unborn.Count == 0 ? f : f with { RejectedPeople = [.. f.RejectedPeople, .. unborn] };
+        }).ToList();
     }
 
     /// <summary>The two rules that follow any move of faces between people.</summary>
@@ -187,6 +204,31 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         return name;
     }
 
+    /// <summary>
+    /// Sets the day a person was born (null: not known). Each face of theirs is then of an age; one of a photo taken
+    /// before it (someone else: a parent, an older sibling) leaves them, marked "not them", and joins them no more:
+    /// not by clustering, suggestion, review or a move. Returns how many faces left.
+    /// </summary>
+    public int SetBirth(long person, DateOnly? birth)
+    {
+        var who = Get(person);
+        if (birth is { } day && day > DateOnly.FromDateTime(DateTime.Now.AddDays(1)))
+            throw new InvalidRequestException($"a birth day cannot be in the future ({day:yyyy-MM-dd})");
+        if (birth is { Year: < 1850 } early)
+            throw new InvalidRequestException($"{early:yyyy-MM-dd} is too early a birth day for a person in a photo");
+        var unborn = birth is { } born ? catalog.FaceDays(catalog.FacesOf(person)).Where(d => d.Value < born).Select(d => d.Key).ToList() : [];
+        return Undoable("birth", birth is { } b ? $"{Called(who)} born {b:yyyy-MM-dd}" : $"{Called(who)}'s birth day removed", rows =>
+        {
+            rows.SetBirth(person, birth);
+            if (unborn.Count == 0) return 0;
+            rows.PlaceFaces(unborn, null, FaceAssignment.None);
+            rows.SetClustered(unborn, false);
+            rows.AddRejections(unborn, person);
+            AfterFacesMoved(rows);
+            return unborn.Count;
+        });
+    }
+
     public void Hide(long person, bool hidden)
     {
         var who = Get(person);
@@ -223,6 +265,13 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         CheckFaces(faces);
         string where = to is { } person ? Called(Get(person)) : "a new person";
+        if (to is { } target && Get(target).Birth is { } birth)
+        {
+            var unborn = catalog.FaceDays(faces).Where(d => d.Value < birth).OrderBy(d => d.Key).ToList();
+            if (unborn.Count > 0)
+                throw new InvalidRequestException($"face {unborn[0].Key} is in a photo taken {unborn[0].Value:yyyy-MM-dd}, before {where} was born ({birth:yyyy-MM-dd})" +
+                    (unborn.Count > 1 ? $", and {unborn.Count - 1} more" : ""));
+        }
         return Undoable("move", $"Moved {Faces(faces.Count)} to {where}", rows => Move(rows, faces, to));
     }
 
@@ -389,6 +438,8 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
             if (pair.Item1 == pair.Item2 || !seen.Add(pair)) continue;
             var (a, b) = (centroids[pair.Item1], centroids[pair.Item2]);
             if (a.Photos.Overlaps(b.Photos)) continue; // seen together in a photo: two people
+            // in a photo taken before the other was born: two people (a child and their parent or older sibling)
+            if (!PersonAge.CouldBe(a.Person.Birth, b.Earliest) || !PersonAge.CouldBe(b.Person.Birth, a.Earliest)) continue;
             if (dismissed.Contains(pair)) continue;
             float sim = TensorPrimitives.Dot(a.Mean, b.Mean);
             if (sim >= minSimilarity) suggestions.Add(new MergeSuggestion(a.Person, b.Person, sim));

@@ -1,7 +1,7 @@
 namespace FaceAtlas.Core.People;
 
-/// <summary>A person as lists show it.</summary>
-public sealed record PersonSummary(long Id, string? Name, int Faces, int Photos, bool Hidden, long? CoverFace)
+/// <summary>A person as lists show it; <paramref name="Birth"/>: the day they were born, when the user said it.</summary>
+public sealed record PersonSummary(long Id, string? Name, int Faces, int Photos, bool Hidden, long? CoverFace, DateOnly? Birth = null)
 {
     /// <summary>The name, else "person-ID": also the export folder's name.</summary>
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? $"person-{Id}" : Name;

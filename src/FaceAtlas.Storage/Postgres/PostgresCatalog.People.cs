@@ -51,25 +51,29 @@ public sealed partial class PostgresCatalog
     public IEnumerable<PersonFace> FacesInPeople()
     {
         using var c = _db.Open();
-        using var cmd = Command(c, """
-            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality FROM faces f JOIN embeddings e ON e.face_id = f.id
+        using var cmd = Command(c, $"""
+            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality, {CatalogTables.TakenDay}
+            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
             WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
             """);
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            yield return new PersonFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions), (float)r.GetDouble(3), r.IsDBNull(4) ? null : (float)r.GetDouble(4));
+            yield return new PersonFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions), (float)r.GetDouble(3), r.IsDBNull(4) ? null : (float)r.GetDouble(4),
+                CatalogTables.Day(r.IsDBNull(5) ? null : r.GetString(5)));
     }
 
     public IReadOnlyList<StoredFace> FacesInNoPerson(int newest) => _db.Read(c =>
     {
-        using var cmd = Command(c, """
-            SELECT f.id, f.photo_id, e.vector, f.assigned_by, f.clustered FROM faces f JOIN embeddings e ON e.face_id = f.id
+        using var cmd = Command(c, $"""
+            SELECT f.id, f.photo_id, e.vector, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
+            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
             WHERE f.person_id IS NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id DESC LIMIT @n
             """, ("n", newest));
         using var r = cmd.ExecuteReader();
         var faces = new List<StoredFace>();
         while (r.Read())
-            faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions), null, (FaceAssignment)r.GetInt64(3), [], r.GetInt64(4) != 0));
+            faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions), null, (FaceAssignment)r.GetInt64(3), [], r.GetInt64(4) != 0,
+                CatalogTables.Day(r.IsDBNull(5) ? null : r.GetString(5))));
         return (IReadOnlyList<StoredFace>)faces;
     });
 
@@ -81,22 +85,23 @@ public sealed partial class PostgresCatalog
             while (r.Read())
                 (rejections.TryGetValue(r.GetInt64(0), out var list) ? list : rejections[r.GetInt64(0)] = []).Add(r.GetInt64(1));
         var faces = new List<StoredFace>();
-        using (var cmd = Command(c, """
-            SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered
-            FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
+        using (var cmd = Command(c, $"""
+            SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
+            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
+            WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
             """))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
                 faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions),
                     r.IsDBNull(3) ? null : r.GetInt64(3), (FaceAssignment)r.GetInt64(4),
-                    rejections.TryGetValue(r.GetInt64(0), out var rejected) ? rejected : [], r.GetInt64(5) != 0));
+                    rejections.TryGetValue(r.GetInt64(0), out var rejected) ? rejected : [], r.GetInt64(5) != 0, CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
         return faces;
     });
 
     public T Change<T>(Func<IPeopleRows, T> change) => _db.Write((c, tx) => change(new Rows(c, tx)));
 
     /// <summary>A person's row with the counts the schema's triggers keep (never a count of their faces).</summary>
-    const string PersonColumns = "SELECT p.id, p.name, p.face_count, p.photo_count, p.hidden, p.cover_face_id FROM people p";
+    const string PersonColumns = "SELECT p.id, p.name, p.face_count, p.photo_count, p.hidden, p.cover_face_id, p.birth FROM people p";
 
     public IReadOnlyList<PersonSummary> People(bool includeHidden) => _db.Read(c =>
         ReadPeople(Command(c, $"{PersonColumns} {(includeHidden ? "" : "WHERE p.hidden = 0")} ORDER BY p.face_count DESC, p.id")));
@@ -115,6 +120,22 @@ public sealed partial class PostgresCatalog
         return (IReadOnlyDictionary<long, string?>)names;
     });
 
+    public IReadOnlyDictionary<long, DateOnly> Births(IReadOnlyCollection<long> people) => _db.Read(c =>
+        Days(c, "SELECT id, birth FROM people WHERE id = ANY(@ids) AND birth IS NOT NULL", people));
+
+    public IReadOnlyDictionary<long, DateOnly> FaceDays(IReadOnlyCollection<long> faces) => _db.Read(c =>
+        Days(c, $"SELECT f.id, {CatalogTables.TakenDay} AS day FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = ANY(@ids)", faces));
+
+    static IReadOnlyDictionary<long, DateOnly> Days(NpgsqlConnection c, string sql, IReadOnlyCollection<long> ids)
+    {
+        using var cmd = Command(c, sql, ("ids", ids.Distinct().ToArray()));
+        using var r = cmd.ExecuteReader();
+        var days = new Dictionary<long, DateOnly>();
+        while (r.Read())
+            if (CatalogTables.Day(r.IsDBNull(1) ? null : r.GetString(1)) is { } day) days[r.GetInt64(0)] = day;
+        return days;
+    }
+
     static List<PersonSummary> ReadPeople(NpgsqlCommand cmd)
     {
         using (cmd)
@@ -123,7 +144,7 @@ public sealed partial class PostgresCatalog
             var people = new List<PersonSummary>();
             while (r.Read())
                 people.Add(new PersonSummary(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), (int)r.GetInt64(2), (int)r.GetInt64(3),
-                    r.GetInt64(4) != 0, r.IsDBNull(5) ? null : r.GetInt64(5)));
+                    r.GetInt64(4) != 0, r.IsDBNull(5) ? null : r.GetInt64(5), CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
             return people;
         }
     }

@@ -25,6 +25,12 @@ public sealed partial class PostgresCatalog
 
         public void SetName(long person, string name) => Do("UPDATE people SET name = @n WHERE id = @p", ("n", name), ("p", person));
 
+        public void SetBirth(long person, DateOnly? birth)
+        {
+            if (CatalogTables.DayText(birth) is { } day) Do("UPDATE people SET birth = @b WHERE id = @p", ("b", day), ("p", person));
+            else Do("UPDATE people SET birth = NULL WHERE id = @p", ("p", person));
+        }
+
         public void SetHidden(long person, bool hidden) => Do("UPDATE people SET hidden = @h WHERE id = @p", ("h", hidden ? 1L : 0L), ("p", person));
 
         public void SetCover(long person, long? face)
@@ -122,11 +128,12 @@ public sealed partial class PostgresCatalog
 
         public IReadOnlyList<PersonRow> PersonRows(IReadOnlyCollection<long> people)
         {
-            using var cmd = Query("SELECT id, name, hidden, cover_face_id, created_at FROM people WHERE id = ANY(@p)", ("p", people.ToArray()));
+            using var cmd = Query("SELECT id, name, hidden, cover_face_id, created_at, birth FROM people WHERE id = ANY(@p)", ("p", people.ToArray()));
             using var r = cmd.ExecuteReader();
             var found = new List<PersonRow>(people.Count);
             while (r.Read())
-                found.Add(new PersonRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2) != 0, r.IsDBNull(3) ? null : r.GetInt64(3), r.GetString(4)));
+                found.Add(new PersonRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2) != 0, r.IsDBNull(3) ? null : r.GetInt64(3), r.GetString(4),
+                    CatalogTables.Day(r.IsDBNull(5) ? null : r.GetString(5))));
             return found;
         }
 
@@ -144,11 +151,12 @@ public sealed partial class PostgresCatalog
         public void UnmarkDistinct(long smaller, long larger) => Do("DELETE FROM distinct_people WHERE a = @a AND b = @b", ("a", smaller), ("b", larger));
 
         public void RestorePeople(IReadOnlyCollection<PersonRow> people) => Do("""
-            INSERT INTO people(id, name, hidden, cover_face_id, created_at)
-                SELECT * FROM unnest(@id::bigint[], @n::text[], @h::bigint[], @c::bigint[], @at::text[])
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, hidden = excluded.hidden, cover_face_id = excluded.cover_face_id
+            INSERT INTO people(id, name, hidden, cover_face_id, created_at, birth)
+                SELECT * FROM unnest(@id::bigint[], @n::text[], @h::bigint[], @c::bigint[], @at::text[], @b::text[])
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, hidden = excluded.hidden, cover_face_id = excluded.cover_face_id, birth = excluded.birth
             """, ("id", people.Select(p => p.Id).ToArray()), ("n", people.Select(p => p.Name).ToArray()),
-            ("h", people.Select(p => p.Hidden ? 1L : 0L).ToArray()), ("c", people.Select(p => p.Cover).ToArray()), ("at", people.Select(p => p.Created).ToArray()));
+            ("h", people.Select(p => p.Hidden ? 1L : 0L).ToArray()), ("c", people.Select(p => p.Cover).ToArray()), ("at", people.Select(p => p.Created).ToArray()),
+            ("b", people.Select(p => CatalogTables.DayText(p.Birth)).ToArray()));
 
         public void RestoreFaces(IReadOnlyCollection<FaceState> faces) => Do("""
             UPDATE faces SET person_id = u.p, assigned_by = u.by, clustered = u.c, ignored = u.i

@@ -175,7 +175,7 @@ internal static class PostgresSchema
 
     /// <summary>
     /// The history of the user's changes to people, each with the journal that undoes it; detections the user said are
-    /// not a face, kept as rows out of every list of faces (as the SQLite catalog's schema 9).
+    /// not a face, kept as rows out of every list of faces; people's birth days (as the SQLite catalog's schema 9).
     /// </summary>
     const string V4 = """
         CREATE TABLE changes(
@@ -187,6 +187,7 @@ internal static class PostgresSchema
             undone  bigint NOT NULL DEFAULT 0
         );
         ALTER TABLE faces ADD COLUMN not_face bigint NOT NULL DEFAULT 0;
+        ALTER TABLE people ADD COLUMN birth text;
         """;
 
     /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>

@@ -60,6 +60,8 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// A person's age on a photo, in whole years, after their name ("Ann, 3"), where their birth day is known.
+const aged = f => f.person_age != null ? `, ${Math.floor(f.person_age)}` : "";
 // One name for a person wherever they are named: theirs, else "Unnamed person 61" (the number tells two apart).
 // Takes a person, a picked person or a face: each carries person and name.
 const label = p => p.name || `Unnamed person ${p.person}`;
@@ -296,9 +298,15 @@ function personCard(p) {
 
 // Person: their faces, newest photo first; rename, hide, merge into someone (picked by face and name), choose the
 // cover, and select faces (click, shift-click a range, select all) to move or reject in one action.
-async function person(id) {
+async function person(id, age = null) {
   const detail = await api(`/people/${id}?limit=0`);
   const p = detail.person;
+  // The birth day: each photo then says the age, and photos can be shown by age; saved as it is chosen.
+  const birth = el("input", { type: "date", id: "person-birth", value: p.birth || "", max: new Date().toISOString().slice(0, 10), "aria-label": "Birth day",
+    onchange: async () => {
+      await post(`/people/${id}/birth`, { date: birth.value || null });
+      go(`#/person/${id}`, birth.value ? `${label(p)} born ${day(birth.value)}` : `${label(p)}'s birth day removed`);
+    } });
   const name = nameField(p, { id: "person-name", "aria-label": "Name" }, named => {
     main.querySelector("h1").textContent = named;
     document.title = `${named} - FaceAtlas`;
@@ -334,12 +342,13 @@ async function person(id) {
     const t = el("figure", { class: "card tile", "data-photo": f.photo, "data-face": f.face },
       el("label", { class: "select" }, box, thumbnail(f.face, `${label(p)}, ${dated(f)}`), f.face === p.cover ? el("span", { class: "badge" }, "cover") : "",
         videoBadge(f)),
-      el("figcaption", {}, el("a", { href: `#/photo/${f.photo}` }, dateText(f, true))));
+      el("figcaption", {}, el("a", { href: `#/photo/${f.photo}` }, dateText(f, true)), f.person_age != null ? el("span", { class: "age" }, `age ${Math.floor(f.person_age)}`) : ""));
     tiles.push(t);
     return t;
   };
   const more = el("p", { class: "count more", id: "person-more" }, "Loading…");
-  const first = await pagedPhotos(`/people/${id}/photos`, grid, more, ph => { for (const f of ph.faces) grid.append(tile(f)); });
+  const first = await pagedPhotos(`/people/${id}/photos${age != null ? `?age_from=${age}&age_to=${age}` : ""}`, grid, more,
+    ph => { for (const f of ph.faces) grid.append(tile(f)); });
   const selected = () => [...main.querySelectorAll("input.pick:checked")].map(c => Number(c.value));
   const chosen = el("span", { class: "count", id: "selected" });
   const selection = el("div", { class: "tools selection", hidden: true });
@@ -379,8 +388,16 @@ async function person(id) {
   selection.append(chosen, el("span", { class: "field" }, "Move to ", move), reject, notFace, cover);
 
   const span = years([{ taken: first.first_taken }, { taken: first.last_taken }]);
+  // With a birth day, their photos by age: every age their dated photos span.
+  const latest = age == null ? first.last_taken : (await api(`/people/${id}/photos?limit=1`)).last_taken;
+  const oldest = p.birth && latest ? Math.max(0, Math.floor((new Date(latest.slice(0, 10)) - new Date(p.birth)) / 31556952000)) : 0;
+  const byAge = p.birth ? el("select", { id: "person-age", "aria-label": "Photos at the age of", onchange: e => go(`#/person/${id}${e.target.value === "" ? "" : `/age-${e.target.value}`}`) },
+    el("option", { value: "" }, "All ages"),
+    ...Array.from({ length: Math.max(oldest, age ?? 0) + 1 }, (_, n) => el("option", { value: n, selected: n === age }, `Age ${n}`))) : "";
   show(label(p),
     el("div", { class: "tools" }, name, rename, hide, el("span", { class: "field" }, "Merge into ", merge)),
+    el("div", { class: "tools" }, el("label", { class: "field" }, "Born ", birth), byAge,
+      age != null ? el("span", { class: "count" }, `${plural(first.total, "photo")} at the age of ${age}`) : ""),
     el("p", { class: "count", id: "person-span" }, `${plural(p.photos, "photo")}, ${plural(p.faces, "face")}${span ? `, ${span}` : ""}${p.hidden ? " · hidden" : ""}`),
     el("div", { class: "tools" }, all, el("a", { class: "button", id: "photos-with", href: `#/photos/${id}` }, "Photos, and with whom…")), selection,
     grid, more);
@@ -423,7 +440,7 @@ function framed(view, size, alt, faces = [view], link = false) {
     // so that it stays on the photo; the link is a full tap target around the small tag.
     const place = `${x + w / 2 > view.width / 2 ? " end" : ""}${y + h > view.height * 0.85 ? " above" : ""}`;
     const box = el("div", { class: `box${place}`, "data-face": f.face },
-      link && f.person ? el("a", { href: `#/person/${f.person}` }, el("span", {}, label(f))) : "");
+      link && f.person ? el("a", { href: `#/person/${f.person}` }, el("span", {}, label(f) + aged(f))) : "");
     const percent = (v, of) => `${(100 * v / of).toFixed(3)}%`;
     Object.assign(box.style, { left: percent(x, view.width), top: percent(y, view.height), width: percent(w, view.width), height: percent(h, view.height) });
     frame.append(box);
@@ -778,11 +795,11 @@ async function status() {
 async function route() {
   say(done);
   done = "";
-  const [, page, arg] = location.hash.split("/");
+  const [, page, arg, more] = location.hash.split("/");
   openMenu(false);
   for (const a of document.querySelectorAll("header nav a")) a.toggleAttribute("aria-current", a.getAttribute("href") === `#/${page || "people"}`);
   try {
-    if (page === "person") await person(Number(arg));
+    if (page === "person") await person(Number(arg), more?.startsWith("age-") ? Number(more.slice(4)) : null);
     else if (page === "photo") await photo(Number(arg));
     else if (page === "photos") await photos(arg);
     else if (page === "review") await review();

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace FaceAtlas.Web.Tests;
+
+/// <summary>Ages (issue 40): a birth day set on a person's page, their age on their photos, and their photos by age.</summary>
+public sealed partial class PagesTests
+{
+    [BrowserTheory]
+    [MemberData(nameof(ReviewTests.Sizes), MemberType = typeof(ReviewTests))]
+    public async Task Should_ShowAgesAndPhotosByAge_When_ABirthDayIsChosen(int width, int height)
+    {
+        // Given: a named person with a photo dated by its camera
+        await using var server = await fixture.StartAsync();
+        long person = 0;
+        JsonElement dated = default;
+        foreach (var id in await PeopleIds(server))
+        {
+            var found = (await server.GetJson($"/api/people/{id}/photos?limit=500")).GetProperty("photos").EnumerateArray()
+                .Where(ph => ph.GetProperty("taken_source").GetString() == "exif").ToList();
+            if (found.Count == 0) continue;
+            (person, dated) = (id, found[0]);
+            break;
+        }
+        Assert.True(person != 0, "the test catalog should hold a person with a photo dated by its camera");
+        await Name(server, person, "Ada");
+        var taken = DateOnly.Parse(dated.GetProperty("taken").GetString()![..10]);
+        var birth = new DateOnly(taken.Year - 4, 1, 1);
+        int age = (int)Math.Floor((taken.DayNumber - birth.DayNumber) / 365.2425);
+        var page = await Open(server, width, height, $"#/person/{person}");
+        await page.Locator("#person-photos figure").First.WaitForAsync();
+
+        // When: the birth day chosen on the person's page
+        await page.FillAsync("#person-birth", birth.ToString("yyyy-MM-dd"));
+        await page.WaitForSelectorAsync("#message:has-text('Ada born')");
+        await page.Locator("#person-photos .age").First.WaitForAsync();
+        await Shot(page, "person-ages", width);
+
+        // Then: the photo's tile says the age, the person keeps the birth day, and the photo page names "Ada, 4"
+        Assert.Equal(birth.ToString("yyyy-MM-dd"), await page.InputValueAsync("#person-birth"));
+        Assert.Equal($"age {age}", await page.Locator($"#person-photos figure[data-photo='{dated.GetProperty("photo").GetInt64()}'] .age").First.TextContentAsync());
+        Assert.Equal(birth.ToString("yyyy-MM-dd"), (await PersonOf(server, person)).GetProperty("birth").GetString());
+
+        // When: their photos at that age are chosen. Then: that photo is among them, each at that age
+        await page.SelectOptionAsync("#person-age", age.ToString());
+        await page.WaitForSelectorAsync($"#person-photos figure[data-photo='{dated.GetProperty("photo").GetInt64()}']");
+        Assert.EndsWith($"#/person/{person}/age-{age}", page.Url);
+        Assert.All(await page.Locator("#person-photos .age").AllTextContentsAsync(), a => Assert.Equal($"age {age}", a));
+        await Shot(page, "person-by-age", width);
+
+        await page.GotoAsync(server.Address + $"/#/photo/{dated.GetProperty("photo").GetInt64()}");
+        var tag = page.Locator($".photo .box a[href='#/person/{person}'] span");
+        await tag.WaitForAsync();
+        Assert.Equal($"Ada, {age}", await tag.TextContentAsync());
+        await Shot(page, "photo-ages", width);
+    }
+}
