@@ -166,6 +166,15 @@ public sealed partial class SqliteCatalog
 
         public IReadOnlyList<long> FacesIn(long person) => Ids("SELECT id FROM faces WHERE person_id = $p", person);
 
+        public IReadOnlyList<FaceState> FaceStatesIn(long person)
+        {
+            using var cmd = Command("SELECT id, assigned_by, clustered, ignored, not_face FROM faces WHERE person_id = $p", "$p");
+            using var r = Bind(cmd, person).ExecuteReader();
+            var states = new List<FaceState>();
+            while (r.Read()) states.Add(new FaceState(r.Long(0), person, (FaceAssignment)r.Int(1), r.Int(2) != 0, r.Int(3) != 0, r.Int(4) != 0));
+            return states;
+        }
+
         public IReadOnlyList<PersonRow> PersonRows(IReadOnlyCollection<long> people)
         {
             using var cmd = Command("SELECT name, hidden, cover_face_id, created_at, birth FROM people WHERE id = $p", "$p");

@@ -20,6 +20,11 @@ sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
         [.. _rejections.Select(r => new MarkBefore(r.Key.Item1, r.Key.Item2, r.Value))],
         [.. _distinct.Select(d => new MarkBefore(d.Key.Item1, d.Key.Item2, d.Value))]);
 
+    void SeeStates(IEnumerable<FaceState> states)
+    {
+        foreach (var state in states) _faces.TryAdd(state.Face, state);
+    }
+
     void SeeFaces(IEnumerable<long> faces)
     {
         var fresh = faces.Where(f => !_faces.ContainsKey(f)).Distinct().ToList();
@@ -64,9 +69,10 @@ sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
         rows.PlaceFaces(faces, person, by, unlessPlacedBy);
     }
 
-    public void MoveAllFaces(long from, long into) { SeeFaces(rows.FacesIn(from)); rows.MoveAllFaces(from, into); }
+    public void MoveAllFaces(long from, long into) { SeeStates(rows.FaceStatesIn(from)); rows.MoveAllFaces(from, into); }
 
-    public void SetPlacedBy(long person, FaceAssignment by) { SeeFaces(rows.FacesIn(person)); rows.SetPlacedBy(person, by); }
+    /// <summary>Journals only the faces it changes: naming a person of 30,000 confirmed faces again keeps no journal of them.</summary>
+    public void SetPlacedBy(long person, FaceAssignment by) { SeeStates(rows.FaceStatesIn(person).Where(s => s.By != by)); rows.SetPlacedBy(person, by); }
 
     public void SetClustered(IReadOnlyCollection<long> faces, bool clustered) { SeeFaces(faces); rows.SetClustered(faces, clustered); }
 
@@ -107,6 +113,7 @@ sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
     public IReadOnlyList<CoverCandidate> FacesForCover(IReadOnlyCollection<long> people) => rows.FacesForCover(people);
     public IReadOnlyList<FaceState> FaceStates(IReadOnlyCollection<long> faces) => rows.FaceStates(faces);
     public IReadOnlyList<long> FacesIn(long person) => rows.FacesIn(person);
+    public IReadOnlyList<FaceState> FaceStatesIn(long person) => rows.FaceStatesIn(person);
     public IReadOnlyList<PersonRow> PersonRows(IReadOnlyCollection<long> people) => rows.PersonRows(people);
     public IReadOnlyCollection<long> RejectedAmong(IReadOnlyCollection<long> faces, long person) => rows.RejectedAmong(faces, person);
     public IReadOnlyList<long> RejectionsOf(long person) => rows.RejectionsOf(person);

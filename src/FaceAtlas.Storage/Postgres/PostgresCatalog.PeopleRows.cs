@@ -126,6 +126,15 @@ public sealed partial class PostgresCatalog
 
         public IReadOnlyList<long> FacesIn(long person) => Ids(c, tx, "SELECT id FROM faces WHERE person_id = @p", ("p", person));
 
+        public IReadOnlyList<FaceState> FaceStatesIn(long person)
+        {
+            using var cmd = Query("SELECT id, assigned_by, clustered, ignored, not_face FROM faces WHERE person_id = @p", ("p", person));
+            using var r = cmd.ExecuteReader();
+            var states = new List<FaceState>();
+            while (r.Read()) states.Add(new FaceState(r.GetInt64(0), person, (FaceAssignment)r.GetInt64(1), r.GetInt64(2) != 0, r.GetInt64(3) != 0, r.GetInt64(4) != 0));
+            return states;
+        }
+
         public IReadOnlyList<PersonRow> PersonRows(IReadOnlyCollection<long> people)
         {
             using var cmd = Query("SELECT id, name, hidden, cover_face_id, created_at, birth FROM people WHERE id = ANY(@p)", ("p", people.ToArray()));
