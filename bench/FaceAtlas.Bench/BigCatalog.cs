@@ -132,7 +132,8 @@ internal static class BigCatalog
         string[] paths =
         [
             "api/status", "api/people?limit=200", "api/people?limit=200&q=an", $"api/photos/{photo}", $"api/people/{largest}",
-            $"api/people/{largest}/photos?offset=0&limit=60", $"api/people/{largest}/photos?offset=30000&limit=60", "api/review?limit=200", "api/suggestions",
+            $"api/people/{largest}/photos?offset=0&limit=60", $"api/people/{largest}/photos?offset=30000&limit=60", "api/review?limit=200",
+            "api/review/page?limit=12", "api/review/page?offset=12&limit=12", "api/suggestions",
         ];
         foreach (var path in paths)
         {

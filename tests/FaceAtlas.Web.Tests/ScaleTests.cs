@@ -50,6 +50,44 @@ public sealed class ScaleTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Equal(0, await page.Locator("text=Next page").CountAsync()); // the last page has no next
     }
 
+    [BrowserFact]
+    public async Task Should_HeadEachMonthOfADenseYear_When_ScrollingAPersonsPhotos()
+    {
+        // Given: one person's 77 photos: July 2021 (70, more than a page), March 2021 (2), and a sparse 2019 (5)
+        var path = Path.Combine(Path.GetDirectoryName(fixture.BaseCatalog)!, "months.db");
+        var random = new Random(7);
+        var direction = Unit(Enumerable.Range(0, 512).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray());
+        var days = Enumerable.Range(0, 70).Select(i => new DateTime(2021, 7, 1 + i % 28, 10, i % 60, 0))
+            .Concat([new DateTime(2021, 3, 3, 9, 0, 0), new DateTime(2021, 3, 9, 9, 0, 0)])
+            .Concat([new DateTime(2019, 5, 1, 9, 0, 0), new DateTime(2019, 5, 2, 9, 0, 0), new DateTime(2019, 5, 3, 9, 0, 0), new DateTime(2019, 2, 1, 9, 0, 0), new DateTime(2019, 2, 2, 9, 0, 0)]).ToList();
+        using (var catalog = SqliteCatalog.Open(path))
+        {
+            catalog.Commit(days.Select((day, i) => (PhotoOutcome)new PhotoOutcome.Analysed(new PhotoFile($"/nowhere/m{i}.jpg", 1, 1), [1], new PhotoAnalysis(100, 100, "JPEG",
+                [new FaceObservation(new FaceBox(10, 10, 50, 50), 0.99f, new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50)),
+                    Unit(direction.Select(v => v + (float)((random.NextDouble() - 0.5) * 0.02)).ToArray()))])) { Taken = new CaptureDate(day, null, DateSource.Exif) }).ToList());
+            new PeopleService(catalog).Cluster(full: false);
+        }
+        await using var server = await fixture.StartAsync(catalog: path);
+        long person = (await server.GetJson("/api/people")).GetProperty("people")[0].GetProperty("person").GetInt64();
+        var page = await fixture.Browser.NewPageAsync();
+
+        // When: their page, scrolled to the end
+        await page.GotoAsync(server.Address + $"/#/person/{person}");
+        await page.Locator("#person-photos figure").First.WaitForAsync();
+        for (int i = 0; i < 20 && await page.Locator("#person-more").IsVisibleAsync(); i++)
+        {
+            await page.Locator("#person-more").ScrollIntoViewIfNeededAsync();
+            await page.WaitForTimeoutAsync(200);
+        }
+
+        // Then: 2021 by months, each heading right before its photos; 2019 by its year alone; every photo once
+        var headings = await page.Locator("#person-photos h2, #person-photos h3").AllTextContentsAsync();
+        Assert.Equal(["2021", "July 2021", "March 2021", "2019"], headings);
+        Assert.Equal(77, await page.Locator("#person-photos figure").CountAsync());
+        var afterMarch = await page.Locator("#person-photos h3:has-text('March 2021') + figure a").TextContentAsync();
+        Assert.Contains("Mar", afterMarch);
+    }
+
     static float[] Unit(float[] v)
     {
         FaceEmbedder.Normalize(v);

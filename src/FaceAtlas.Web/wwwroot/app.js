@@ -79,19 +79,43 @@ function day(taken) {
   return dateFormat.format(new Date(y, m - 1, d));
 }
 // The heading a photo goes under in a grid of a person's or the library's photos: its year, a photo of unknown date
-// under "Date unknown" (the day and month are in each photo's caption: months as headings left a row to each photo
-// where a year holds few).
+// under "Date unknown". A year with a month of at least DENSE_MONTH photos is shown by months, each under its own
+// heading ("July 2019"); in a sparse year a month heading would leave a row to each photo, so the month is in each
+// photo's caption instead.
 const group = photo => !photo.taken || photo.taken_source === "file" ? "Date unknown" : photo.taken.slice(0, 4);
+const DENSE_MONTH = 12;
+const monthFormat = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric" });
+const monthName = key => monthFormat.format(new Date(Number(key.slice(0, 4)), Number(key.slice(5, 7)) - 1, 1));
 // Photos of an API page of photos (path: /people/ID/photos, /photos?people=...), a page at a time, each handed to
-// add under its year's heading in grid; the next page fetched as more comes into view: tens of thousands of photos
-// show their first at once and are never all held. Resolves to the first page (its total and span).
+// add under its year's (or month's) heading in grid; the next page fetched as more comes into view: tens of
+// thousands of photos show their first at once and are never all held. Resolves to the first page (its total and span).
 async function pagedPhotos(path, grid, more, add) {
   let next = null, heading = null, loading = null;
+  // This year's months as met: their key, first element and count; once one is dense, every one has its heading.
+  let months = [], byMonths = false;
+  const monthHeading = m => grid.insertBefore(el("h3", { class: "month-label" }, monthName(m.key)), m.first);
   const load = () => loading ??= (async () => {
     const page = await api(`${path}${path.includes("?") ? "&" : "?"}limit=60${next ? `&after=${encodeURIComponent(next)}` : ""}`);
     for (const ph of page.photos) {
-      if (group(ph) !== heading) grid.append(el("h2", { class: "month" }, heading = group(ph)));
+      if (group(ph) !== heading) {
+        grid.append(el("h2", { class: "month" }, heading = group(ph)));
+        months = [];
+        byMonths = false;
+      }
+      const before = grid.lastElementChild;
       add(ph);
+      const first = before.nextElementSibling;
+      const key = heading === "Date unknown" ? null : ph.taken.slice(0, 7);
+      if (!key || !first) continue;
+      let month = months[months.length - 1];
+      if (month?.key !== key) {
+        months.push(month = { key, first, count: 0 });
+        if (byMonths) monthHeading(month);
+      }
+      if (++month.count === DENSE_MONTH && !byMonths) {
+        byMonths = true;
+        months.forEach(monthHeading);
+      }
     }
     next = page.next;
     more.hidden = !next;
