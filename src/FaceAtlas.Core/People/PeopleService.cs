@@ -70,6 +70,13 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         }).ToList();
     }
 
+    /// <summary>Faces out of any person, as new ones: the next clustering looks for their neighbours again.</summary>
+    static void ToBeClusteredAgain(IPeopleRows rows, IReadOnlyCollection<long> faces)
+    {
+        rows.PlaceFaces(faces, null, FaceAssignment.None);
+        rows.SetClustered(faces, false);
+    }
+
     /// <summary>The two rules that follow any move of faces between people.</summary>
     static void AfterFacesMoved(IPeopleRows rows)
     {
@@ -146,11 +153,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
             rows.SetNotFace(marked.Select(f => f.Face).ToList(), marked.Key);
         var made = journal.People.Where(p => p.Row is null).Select(p => p.Id).ToList();
         foreach (var person in made)
-        {
-            var since = rows.FacesIn(person); // faces clustering put in them after the change: to be clustered again
-            rows.PlaceFaces(since, null, FaceAssignment.None);
-            rows.SetClustered(since, false);
-        }
+            ToBeClusteredAgain(rows, rows.FacesIn(person)); // faces clustering put in them after the change
         if (made.Count > 0) rows.DeletePeople(made);
         // A face forgotten since takes its marks with it.
         var present = rows.FaceStates(journal.Rejections.Select(m => m.First).Distinct().ToList()).Select(f => f.Face).ToHashSet();
@@ -221,8 +224,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         {
             rows.SetBirth(person, birth);
             if (unborn.Count == 0) return 0;
-            rows.PlaceFaces(unborn, null, FaceAssignment.None);
-            rows.SetClustered(unborn, false);
+            ToBeClusteredAgain(rows, unborn);
             rows.AddRejections(unborn, person);
             AfterFacesMoved(rows);
             return unborn.Count;
@@ -328,8 +330,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
                 // Ignored no more: like a new face, to be clustered. A face that was not ignored is left alone.
                 var back = rows.IgnoredAmong(faces);
                 rows.SetIgnored(back, false);
-                rows.PlaceFaces(back, null, FaceAssignment.None);
-                rows.SetClustered(back, false);
+                ToBeClusteredAgain(rows, back);
             }
             AfterFacesMoved(rows);
             return true;
@@ -357,8 +358,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
             {
                 var back = rows.NotFacesAmong(faces);
                 rows.SetNotFace(back, false);
-                rows.PlaceFaces(back, null, FaceAssignment.None);
-                rows.SetClustered(back, false);
+                ToBeClusteredAgain(rows, back);
             }
             AfterFacesMoved(rows);
             return true;
