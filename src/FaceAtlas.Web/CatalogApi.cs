@@ -193,15 +193,8 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     }
 
     /// <summary>A person's photos, those at an age from <paramref name="ageFrom"/> to <paramref name="ageTo"/> (whole years) when given.</summary>
-    static PhotosPage PersonPhotos(IFaceCatalog catalog, long id, PageRequest request, int? ageFrom, int? ageTo)
-    {
-        if (ageFrom is null && ageTo is null) return PhotosPage(catalog, new PhotoQuery([id]), request);
-        if (ageFrom < 0 || ageTo < 0 || ageFrom > ageTo) throw new InvalidRequestException("age_from and age_to take whole years, the first not above the second");
-        var person = new PeopleService(catalog).Get(id);
-        var birth = person.Birth ?? throw new InvalidRequestException($"{person.Name ?? $"person {id}"} has no birth day: set it to see photos by age");
-        var (from, to) = PersonAge.Days(birth, ageFrom, ageTo);
-        return PhotosPage(catalog, new PhotoQuery([id], from, to), request);
-    }
+    static PhotosPage PersonPhotos(IFaceCatalog catalog, long id, PageRequest request, int? ageFrom, int? ageTo) =>
+        PhotosPage(catalog, new PhotoBrowser(catalog).AtAges(new PhotoQuery([id]), ageFrom, ageTo), request);
 
     /// <summary>A page of the photos a query names, each with the faces of its people (all, for no people) and who they are.</summary>
     static PhotosPage PhotosPage(IFaceCatalog catalog, PhotoQuery query, PageRequest request)

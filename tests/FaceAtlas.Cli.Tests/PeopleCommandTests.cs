@@ -136,6 +136,46 @@ public sealed class PeopleCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public void Should_ListPhotosByAgeAndRefuseAnOlderFace_When_ABirthDayIsSet()
+    {
+        // Given: a person with a photo dated by its camera, born four years (and a little) before it
+        Assert.Equal(0, Cli.Run(["index", Datasets.At("deepface-tests"), "--catalog", Catalog]).Exit);
+        var face = Jsonl("faces").First(f => f.GetProperty("person").ValueKind == JsonValueKind.Number && f.GetProperty("taken_source").GetString() == "exif");
+        long person = face.GetProperty("person").GetInt64(), photo = face.GetProperty("photo").GetInt64();
+        var taken = DateOnly.Parse(face.GetProperty("taken").GetString()![..10]);
+        var birth = taken.AddYears(-4).AddDays(-10);
+        Assert.Equal(0, Cli.Run(["people", "name", person.ToString(), "Ann", "--catalog", Catalog]).Exit);
+        Assert.Equal(0, Cli.Run(["people", "birth", person.ToString(), $"{birth:yyyy-MM-dd}", "--catalog", Catalog]).Exit);
+        string[] Photos(params string[] args) => [.. (string[])["photos", "--person", person.ToString()], .. args];
+
+        // When: their photos at four, at ten and more, at ages that make no span, and by age without a birth day
+        var atFour = Jsonl(Photos("--age-from", "4", "--age-to", "4"));
+        var atTen = Jsonl(Photos("--age-from", "10"));
+        var backwards = Cli.Run([.. Photos("--age-from", "5", "--age-to", "2"), "--catalog", Catalog]);
+        var twoPeople = Cli.Run(["photos", "--person", person.ToString(), "--person", person.ToString(), "--age-to", "2", "--catalog", Catalog]);
+
+        // Then: that photo at four, every one listed taken in the year from the fourth birthday; none at ten
+        Assert.Contains(atFour, p => p.GetProperty("photo").GetInt64() == photo);
+        Assert.All(atFour, p => Assert.InRange(DateOnly.Parse(p.GetProperty("taken").GetString()![..10]), birth.AddYears(4), birth.AddYears(5).AddDays(-1)));
+        Assert.Empty(atTen);
+        Assert.Equal(1, backwards.Exit);
+        Assert.Contains("ages", backwards.Err);
+        Assert.Equal(1, twoPeople.Exit);
+
+        // When: the birth day is put after that photo: its face leaves them, and moving it back is refused, saying why
+        var later = Cli.Run(["people", "birth", person.ToString(), $"{taken.AddDays(1):yyyy-MM-dd}", "--catalog", Catalog]);
+        var move = Cli.Run(["faces", "move", face.GetProperty("face").GetInt64().ToString(), "--to", person.ToString(), "--catalog", Catalog]);
+
+        // Then
+        Assert.Equal(0, later.Exit);
+        Assert.Contains("left them", later.Out);
+        Assert.Equal(1, move.Exit);
+        Assert.Contains($"before Ann was born ({taken.AddDays(1):yyyy-MM-dd})", move.Err);
+        var now = Jsonl("faces").Single(f => f.GetProperty("face").GetInt64() == face.GetProperty("face").GetInt64()).GetProperty("person");
+        Assert.False(now.ValueKind == JsonValueKind.Number && now.GetInt64() == person, "the face from before the birth day is still theirs");
+    }
+
+    [DatasetFact]
     public void Should_ManagePeople_When_UserNamesMergesMovesAndRejects()
     {
         // Given

@@ -461,4 +461,36 @@ public abstract class PeopleRules
         Assert.Null(catalog.Person(child)!.Birth);
         Assert.Empty(catalog.Births([child]));
     }
+
+    [ContractFact]
+    public void Should_RefuseAMergeAcrossABirthDayAndKeepTheDay_When_MergedUndoneAndCopied()
+    {
+        // Given: Ann (born 2015, a photo of 2016), a parent's person (1990), and a person of 2019 of no known birth
+        using var catalog = Created(NewStore());
+        catalog.Commit([Taken(Photo("/p/1.jpg", 1), 2016), Taken(Photo("/p/2.jpg", 2), 1990), Taken(Photo("/p/3.jpg", 3), 2019)]);
+        var people = new PeopleService(catalog);
+        long Own(string path) => people.MoveFaces([catalog.Faces(false).Single(f => f.Photo.Path == path).Id], null);
+        long ann = Own("/p/1.jpg"), parent = Own("/p/2.jpg"), later = Own("/p/3.jpg");
+        people.Name(ann, "Ann");
+        people.SetBirth(ann, new DateOnly(2015, 3, 1));
+
+        // When / Then: the parent cannot be merged into Ann, nor Ann into the parent; nothing changed
+        Assert.Contains("before Ann was born (2015-03-01)", Assert.Throws<InvalidRequestException>(() => people.Merge(ann, [parent])).Message);
+        Assert.Throws<InvalidRequestException>(() => people.Merge(parent, [ann]));
+        Assert.Equal(1, catalog.Person(parent)!.Faces);
+        Assert.Null(catalog.Person(parent)!.Birth);
+
+        // When: the person of 2019 takes Ann in. Then: the merged person has her birth day, and loses it when undone
+        people.Merge(later, [ann]);
+        Assert.Equal(new DateOnly(2015, 3, 1), catalog.Person(later)!.Birth);
+        Assert.Equal("merge", people.Undo().Kind);
+        Assert.Null(catalog.Person(later)!.Birth);
+        Assert.Equal(new DateOnly(2015, 3, 1), catalog.Person(ann)!.Birth);
+
+        // And a copy of the catalog (catalog copy) keeps the day
+        using var copy = NewStore().OpenForWriting(create: true);
+        copy.WriteAll(catalog.ReadAll());
+        Assert.Equal(new DateOnly(2015, 3, 1), copy.Catalog.Person(ann)!.Birth);
+        Assert.Equal(new Dictionary<long, DateOnly> { [ann] = new(2015, 3, 1) }, copy.Catalog.Births([ann, parent]));
+    }
 }

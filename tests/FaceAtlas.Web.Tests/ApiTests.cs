@@ -394,4 +394,55 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Equal(0, (await server.GetJson($"/api/people/{person}/photos?age_from=200&age_to=210")).GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.BadRequest, (await server.Http.GetAsync($"/api/people/{person}/photos?age_from=5&age_to=2")).StatusCode);
     }
+
+    [DatasetFact]
+    public async Task Should_RefuseAFaceFromBeforeTheBirth_When_MovedDrawnOrMerged()
+    {
+        // Given: a person with a photo dated by its camera (taken), and another person
+        await using var server = await fixture.StartAsync();
+        var people = (await server.GetJson("/api/people")).GetProperty("people").EnumerateArray().Select(p => p.GetProperty("person").GetInt64()).ToList();
+        long person = 0;
+        JsonElement dated = default;
+        foreach (var id in people)
+        {
+            var found = (await server.GetJson($"/api/people/{id}/photos?limit=500")).GetProperty("photos").EnumerateArray()
+                .Where(ph => ph.GetProperty("taken_source").GetString() == "exif").ToList();
+            if (found.Count == 0) continue;
+            (person, dated) = (id, found[^1]);
+            break;
+        }
+        Assert.True(person != 0, "the test catalog should hold a person with a photo dated by its camera");
+        long other = people.First(p => p != person);
+        long photo = dated.GetProperty("photo").GetInt64(), face = dated.GetProperty("faces")[0].GetProperty("face").GetInt64();
+        var taken = DateOnly.Parse(dated.GetProperty("taken").GetString()![..10]);
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, $"/api/people/{person}/name", """{"name":"Ann"}""")).StatusCode);
+        int facesInPhoto = (await server.GetJson($"/api/photos/{photo}")).GetProperty("faces").GetArrayLength();
+
+        // When: Ann's birth day is put the day after that photo
+        var set = await Post(server, $"/api/people/{person}/birth", $$"""{"date":"{{taken.AddDays(1):yyyy-MM-dd}}"}""");
+
+        // Then: its face left her; moving it back, drawing a face there for her, or merging its new person into her are refused, saying why
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var now = (await server.GetJson($"/api/photos/{photo}")).GetProperty("faces").EnumerateArray().Single(f => f.GetProperty("face").GetInt64() == face);
+        Assert.False(now.GetProperty("person").ValueKind == JsonValueKind.Number && now.GetProperty("person").GetInt64() == person);
+        var move = await Post(server, "/api/faces/move", $$"""{"faces":[{{face}}],"to":{{person}}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, move.StatusCode);
+        Assert.Contains($"before Ann was born ({taken.AddDays(1):yyyy-MM-dd})", await move.Content.ReadAsStringAsync());
+        var draw = await Post(server, $"/api/photos/{photo}/faces", $$"""{"box":[1,1,40,40],"to":{{person}}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, draw.StatusCode);
+        Assert.Contains("before Ann was born", await draw.Content.ReadAsStringAsync());
+        Assert.Equal(facesInPhoto, (await server.GetJson($"/api/photos/{photo}")).GetProperty("faces").GetArrayLength());
+        long moved = long.Parse(await (await Post(server, "/api/faces/move", $$"""{"faces":[{{face}}],"to":{{other}}}""")).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post(server, $"/api/people/{person}/merge", $$"""{"others":[{{moved}}]}""")).StatusCode);
+
+        // And with the birth day back before the photo, the face's age is in every answer that shows it
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, $"/api/people/{person}/birth", $$"""{"date":"{{taken.AddYears(-2):yyyy-MM-dd}}"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, "/api/faces/move", $$"""{"faces":[{{face}}],"to":{{person}}}""")).StatusCode);
+        double age = Math.Floor((taken.DayNumber - taken.AddYears(-2).DayNumber) / 365.2425 * 10) / 10;
+        JsonElement Of(JsonElement faces) => faces.EnumerateArray().Single(f => f.GetProperty("face").GetInt64() == face);
+        Assert.Equal(age, Of((await server.GetJson($"/api/people/{person}")).GetProperty("faces")).GetProperty("person_age").GetDouble());
+        var listed = (await server.GetJson($"/api/photos?people={person}&limit=500")).GetProperty("photos").EnumerateArray().Single(ph => ph.GetProperty("photo").GetInt64() == photo);
+        Assert.Equal(age, Of(listed.GetProperty("faces")).GetProperty("person_age").GetDouble());
+        Assert.Equal(JsonValueKind.Null, (await server.GetJson($"/api/people/{other}/photos?limit=1")).GetProperty("photos")[0].GetProperty("faces")[0].GetProperty("person_age").ValueKind);
+    }
 }

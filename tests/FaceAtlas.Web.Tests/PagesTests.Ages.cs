@@ -40,6 +40,12 @@ public sealed partial class PagesTests
         Assert.Equal(birth.ToString("yyyy-MM-dd"), await page.InputValueAsync("#person-birth"));
         Assert.Equal($"age {age}", await page.Locator($"#person-photos figure[data-photo='{dated.GetProperty("photo").GetInt64()}'] .age").First.TextContentAsync());
         Assert.Equal(birth.ToString("yyyy-MM-dd"), (await PersonOf(server, person)).GetProperty("birth").GetString());
+        // and the photo's year heading the ages of that year's photos: "2019 · age 4" (or "age 3–4")
+        var year = await page.Locator("#person-photos h2.month", new() { HasTextString = $"{taken.Year} · age" }).TextContentAsync();
+        var ages = System.Text.RegularExpressions.Regex.Match(year!, $@"^{taken.Year} · age (\d+)(?:–(\d+))?$");
+        Assert.True(ages.Success, $"the year's heading says '{year}'");
+        Assert.InRange(age, int.Parse(ages.Groups[1].Value), int.Parse(ages.Groups[2].Success ? ages.Groups[2].Value : ages.Groups[1].Value));
+        Assert.DoesNotContain(await page.Locator("#person-photos h2.month").AllTextContentsAsync(), h => h.StartsWith("Date unknown ·"));
 
         // When: their photos at that age are chosen. Then: that photo is among them, each at that age
         await page.SelectOptionAsync("#person-age", age.ToString());
@@ -52,6 +58,7 @@ public sealed partial class PagesTests
         var tag = page.Locator($".photo .box a[href='#/person/{person}'] span");
         await tag.WaitForAsync();
         Assert.Equal($"Ada, {age}", await tag.TextContentAsync());
+        Assert.Equal($"Ada, {age}", await page.Locator($"#photo-faces a[href='#/person/{person}']").TextContentAsync()); // and in the list below
         await Shot(page, "photo-ages", width);
     }
 }

@@ -18,6 +18,17 @@ public static class PhotosCommand
     static readonly Option<string?> From = new("--from") { Description = "Only photos taken on or after this day (yyyy-MM-dd)", HelpName = "DATE" };
     static readonly Option<string?> To = new("--to") { Description = "Only photos taken on or before this day (yyyy-MM-dd)", HelpName = "DATE" };
 
+    static readonly Option<int?> AgeFrom = new("--age-from")
+    {
+        Description = "With one --person whose birth day is known: only photos taken when they were at least this old (whole years)",
+        HelpName = "YEARS",
+    };
+    static readonly Option<int?> AgeTo = new("--age-to")
+    {
+        Description = "With one --person whose birth day is known: only photos taken before they were a year older than this",
+        HelpName = "YEARS",
+    };
+
     static readonly Option<OutputFormat> Format = new("--format")
     {
         Description = "table (for people) or jsonl (one JSON object per line, for scripts; fields in the README)",
@@ -29,12 +40,13 @@ public static class PhotosCommand
 
     public static Command Create()
     {
-        var command = new Command("photos", "List the photos in which every person named appears (or all photos), newest first") { People, From, To, Format };
+        var command = new Command("photos", "List the photos in which every person named appears (or all photos), newest first") { People, From, To, AgeFrom, AgeTo, Format };
         command.SetAction(parse =>
         {
             var query = new PhotoQuery(parse.GetValue(People) ?? [], Day(parse.GetValue(From), "--from"), Day(parse.GetValue(To), "--to"));
             using var catalog = CatalogAccess.OpenExisting(parse);
             var browser = new PhotoBrowser(catalog);
+            query = browser.AtAges(query, parse.GetValue(AgeFrom), parse.GetValue(AgeTo));
             var names = new PeopleNames(catalog);
             bool jsonl = parse.GetValue(Format) == OutputFormat.Jsonl;
             using var lines = jsonl ? new JsonLines() : null;

@@ -27,7 +27,7 @@ public sealed class DrawnFaces(IFaceCatalog catalog, IFaceAnalyzer analyzer)
         if (x < 0 || y < 0 || x + w > photoRef.Width + 1 || y + h > photoRef.Height + 1)
             throw new InvalidRequestException($"the box must lie inside the photo ({photoRef.Width} x {photoRef.Height})");
         var people = new PeopleService(catalog);
-        if (person is { } p) people.Get(p);
+        if (person is { } p) people.RefuseBeforeBirth(p, photoRef.Taken); // the person exists, and was born by then
         if (name is not null) people.CheckName(name);
 
         byte[] bytes;

@@ -244,11 +244,14 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         if (from.Contains(into)) throw new InvalidRequestException($"cannot merge person {into} into itself");
         RefuseRepeatedIds(from, "person");
         var sources = from.Select(Get).ToList();
+        var birth = BirthOfMerged(target, sources);
         Undoable("merge", $"Merged {string.Join(", ", sources.Select(Called))} into {Called(target)}", rows =>
         {
             // An unnamed target takes the name of the first source that has one.
             if (target.Name is null && sources.FirstOrDefault(s => s.Name is not null)?.Name is { } name)
                 rows.SetName(into, name);
+            // and a target of unknown birth the birth day of the sources (all the same, BirthOfMerged checked it).
+            if (target.Birth is null && birth is not null) rows.SetBirth(into, birth);
             foreach (var source in from)
             {
                 rows.MoveAllFaces(source, into);
@@ -262,18 +265,57 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         return Get(into);
     }
 
-    /// <summary>Moves faces to a person (null: a new person); the user's decision, kept by every re-run.</summary>
+    /// <summary>
+    /// The birth day of the person a merge makes, checked before anything is written: people born on different days
+    /// are not one person, and no face of any of them may be of a photo taken before that day (a merge is a move of
+    /// every face). Null when none of them has a birth day.
+    /// </summary>
+    DateOnly? BirthOfMerged(PersonSummary target, IReadOnlyList<PersonSummary> sources)
+    {
+        var all = sources.Prepend(target).ToList();
+        var born = all.Where(p => p.Birth is not null).ToList();
+        if (born.Count == 0) return null;
+        if (born.FirstOrDefault(p => p.Birth != born[0].Birth) is { } other)
+            throw new InvalidRequestException($"{Called(born[0])} and {Called(other)} were born on different days " +
+                $"({born[0].Birth:yyyy-MM-dd}, {other.Birth:yyyy-MM-dd}): they are not one person");
+        var birth = born[0].Birth!.Value;
+        foreach (var person in all.Where(p => p.Birth is null))
+            RefuseBeforeBirth(catalog.FacesOf(person.Id), birth, Called(born[0]), $" ({Called(person)}'s)");
+        return birth;
+    }
+
+    /// <summary>
+    /// The birth-date rule for the user's own placements: refuses, saying which face and why, when any of
+    /// <paramref name="faces"/> is in a photo taken before <paramref name="who"/> was born on <paramref name="birth"/>.
+    /// </summary>
+    void RefuseBeforeBirth(IReadOnlyCollection<long> faces, DateOnly birth, string who, string whose = "")
+    {
+        var unborn = catalog.FaceDays(faces).Where(d => d.Value < birth).OrderBy(d => d.Key).ToList();
+        if (unborn.Count > 0)
+            throw new InvalidRequestException($"face {unborn[0].Key}{whose} is in a photo taken {unborn[0].Value:yyyy-MM-dd}, before {who} was born ({birth:yyyy-MM-dd})" +
+                (unborn.Count > 1 ? $", and {unborn.Count - 1} more" : ""));
+    }
+
+    /// <summary>
+    /// Refuses a face of a photo taken on <paramref name="taken"/> (its own date, never a file's) for a person born
+    /// after it: for a face that is not in the catalog yet (one drawn by hand), checked before it is added.
+    /// </summary>
+    public void RefuseBeforeBirth(long person, Catalog.CaptureDate? taken)
+    {
+        var who = Get(person);
+        if (who.Birth is { } birth && PersonAge.DayOf(taken) is { } day && day < birth)
+            throw new InvalidRequestException($"the photo was taken {day:yyyy-MM-dd}, before {Called(who)} was born ({birth:yyyy-MM-dd})");
+    }
+
+    /// <summary>
+    /// Moves faces to a person (null: a new person); the user's decision, kept by every re-run. Refused for a face of
+    /// a photo taken before the person was born.
+    /// </summary>
     public long MoveFaces(IReadOnlyList<long> faces, long? to)
     {
         CheckFaces(faces);
         string where = to is { } person ? Called(Get(person)) : "a new person";
-        if (to is { } target && Get(target).Birth is { } birth)
-        {
-            var unborn = catalog.FaceDays(faces).Where(d => d.Value < birth).OrderBy(d => d.Key).ToList();
-            if (unborn.Count > 0)
-                throw new InvalidRequestException($"face {unborn[0].Key} is in a photo taken {unborn[0].Value:yyyy-MM-dd}, before {where} was born ({birth:yyyy-MM-dd})" +
-                    (unborn.Count > 1 ? $", and {unborn.Count - 1} more" : ""));
-        }
+        if (to is { } target && Get(target).Birth is { } birth) RefuseBeforeBirth(faces, birth, where);
         return Undoable("move", $"Moved {Faces(faces.Count)} to {where}", rows => Move(rows, faces, to));
     }
 

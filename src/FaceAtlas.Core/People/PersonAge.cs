@@ -14,7 +14,14 @@ public static class PersonAge
     /// null where either is unknown, or the date is only a file's.
     /// </summary>
     public static double? Of(DateOnly? birth, Catalog.CaptureDate? taken) =>
-        birth is { } b && taken is { Source: not Catalog.DateSource.File } t ? At(b, DateOnly.FromDateTime(t.Clock)) : null;
+        birth is { } b && DayOf(taken) is { } day ? At(b, day) : null;
+
+    /// <summary>
+    /// The day a photo was taken as the rule reads it: its own record's (EXIF, XMP, a video's, its name's), never the
+    /// file's last write, which is often the day it was copied and would put a parent's photo after a child's birth.
+    /// </summary>
+    public static DateOnly? DayOf(Catalog.CaptureDate? taken) =>
+        taken is { Source: not Catalog.DateSource.File } t ? DateOnly.FromDateTime(t.Clock) : null;
 
     /// <summary>Years, one decimal (3.4); null for a photo taken before the birth.</summary>
     public static double? At(DateOnly birth, DateOnly taken) =>

@@ -29,7 +29,8 @@ public sealed record TagSummary(int Regions, int Matched, int Drawn, int FacesNa
 /// named region with no face becomes a face of its own, embedded from its box as a face drawn by hand. The same name
 /// (ignoring case) in several photos is one person, and a person the catalog has by that name already is that one.
 /// What the user decided in FaceAtlas wins: a face they placed in a person of another name, ignored, or said is not
-/// this person is left as it is and reported.
+/// this person is left as it is and reported; so is a region naming someone whose birth day the user gave as after
+/// the photo was taken (a parent's name carried to a child, or a wrong date): the birth-date rule holds for tags too.
 /// </summary>
 public sealed class FaceTagging(IFaceCatalog catalog, IFaceAnalyzer analyzer)
 {
@@ -118,6 +119,11 @@ public sealed class FaceTagging(IFaceCatalog catalog, IFaceAnalyzer analyzer)
                 if (target is { } rejected && now is not null && now.RejectedPeople.Contains(rejected))
                 {
                     problems.Add(new PathProblem(photo.Path, $"region '{name}': you said face {face} is not {name}; kept so"));
+                    continue;
+                }
+                if (target is { } whom && catalog.Births([whom]).TryGetValue(whom, out var born) && PersonAge.DayOf(where.Taken) is { } day && day < born)
+                {
+                    problems.Add(new PathProblem(photo.Path, $"region '{name}': the photo was taken {day:yyyy-MM-dd}, before {name} was born ({born:yyyy-MM-dd}); skipped"));
                     continue;
                 }
                 long into = people.MoveFaces([face], target);

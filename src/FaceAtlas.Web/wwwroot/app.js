@@ -62,6 +62,12 @@ function el(tag, attributes = {}, ...children) {
 
 // A person's age on a photo, in whole years, after their name ("Ann, 3"), where their birth day is known.
 const aged = f => f.person_age != null ? `, ${Math.floor(f.person_age)}` : "";
+// The ages (whole years) of a person's faces on a year's photos, for its heading: "2019 · age 4", "2019 · age 3–4";
+// a year none of whose photos gives one (their dates only their files') says nothing more.
+const ages = {
+  of: ph => ph.faces.filter(f => f.person_age != null).map(f => Math.floor(f.person_age)),
+  say: (least, most) => least === most ? ` · age ${least}` : ` · age ${least}–${most}`,
+};
 // One name for a person wherever they are named: theirs, else "Unnamed person 61" (the number tells two apart).
 // Takes a person, a picked person or a face: each carries person and name.
 const label = p => p.name || `Unnamed person ${p.person}`;
@@ -89,8 +95,10 @@ const monthName = key => monthFormat.format(new Date(Number(key.slice(0, 4)), Nu
 // Photos of an API page of photos (path: /people/ID/photos, /photos?people=...), a page at a time, each handed to
 // add under its year's (or month's) heading in grid; the next page fetched as more comes into view: tens of
 // thousands of photos show their first at once and are never all held. Resolves to the first page (its total and span).
-async function pagedPhotos(path, grid, more, add) {
-  let next = null, heading = null, loading = null;
+// note (optional) says more of a heading from the numbers note.of(photo) gives its photos so far, as note.say(least,
+// most): a person's ages, "2019 · age 3–4". Only the least and most are kept, however many photos a year holds.
+async function pagedPhotos(path, grid, more, add, note = null) {
+  let next = null, heading = null, loading = null, title = null, least = Infinity, most = -Infinity;
   // This year's months as met: their key, first element and count; once one is dense, every one has its heading.
   let months = [], byMonths = false;
   const monthHeading = m => grid.insertBefore(el("h3", { class: "month-label" }, monthName(m.key)), m.first);
@@ -98,9 +106,16 @@ async function pagedPhotos(path, grid, more, add) {
     const page = await api(`${path}${path.includes("?") ? "&" : "?"}limit=60${next ? `&after=${encodeURIComponent(next)}` : ""}`);
     for (const ph of page.photos) {
       if (group(ph) !== heading) {
-        grid.append(el("h2", { class: "month" }, heading = group(ph)));
+        grid.append(title = el("h2", { class: "month" }, heading = group(ph)));
         months = [];
         byMonths = false;
+        least = Infinity;
+        most = -Infinity;
+      }
+      if (note) for (const n of note.of(ph)) {
+        least = Math.min(least, n);
+        most = Math.max(most, n);
+        title.textContent = heading + note.say(least, most);
       }
       const before = grid.lastElementChild;
       add(ph);
@@ -372,7 +387,7 @@ async function person(id, age = null) {
   };
   const more = el("p", { class: "count more", id: "person-more" }, "Loading…");
   const first = await pagedPhotos(`/people/${id}/photos${age != null ? `?age_from=${age}&age_to=${age}` : ""}`, grid, more,
-    ph => { for (const f of ph.faces) grid.append(tile(f)); });
+    ph => { for (const f of ph.faces) grid.append(tile(f)); }, p.birth ? ages : null);
   const selected = () => [...main.querySelectorAll("input.pick:checked")].map(c => Number(c.value));
   const chosen = el("span", { class: "count", id: "selected" });
   const selection = el("div", { class: "tools selection", hidden: true });
@@ -528,7 +543,7 @@ async function photo(id) {
   // Each face found, small, with its person and a way to say it is none (the boxes are too small to hold a button).
   const found = el("div", { class: "faces small", id: "photo-faces" }, view.faces.map(f => el("figure", { class: "tile", "data-face": f.face },
     thumbnail(f.face, f.person ? label(f) : "face in no person", 96),
-    el("figcaption", {}, f.person ? el("a", { href: `#/person/${f.person}` }, label(f)) : "in no person"),
+    el("figcaption", {}, f.person ? el("a", { href: `#/person/${f.person}` }, label(f) + aged(f)) : "in no person"),
     el("button", { class: "not-face", onclick: () => notAFace([f.face], () => photo(id)) }, "Not a face"))));
   // A video is shown by the frame of its first face; faces are drawn on photos only.
   const video = view.duration_ms != null;
