@@ -255,5 +255,20 @@ public sealed partial class SqliteCatalog
             using var cmd = Command("UPDATE changes SET undone = 1 WHERE id = $id", "$id");
             Run(cmd, change);
         }
+
+        public IReadOnlyList<UndoableChange> KeptChanges()
+        {
+            using var cmd = Command("SELECT id, at, kind, summary, journal, undone FROM changes ORDER BY id DESC");
+            using var r = cmd.ExecuteReader();
+            var changes = new List<UndoableChange>();
+            while (r.Read()) changes.Add(new UndoableChange(new RecordedChange(r.Long(0), StoredTime(r.Text(1)), r.Text(2), r.Text(3), r.Int(5) != 0), r.Text(4)));
+            return changes;
+        }
+
+        public void ForgetChanges(IReadOnlyCollection<long> changes)
+        {
+            using var cmd = Command("DELETE FROM changes WHERE id = $id", "$id");
+            foreach (var change in changes) Run(cmd, change);
+        }
     }
 }

@@ -10,6 +10,11 @@ public sealed class PersonAgeTests
     [InlineData("2015-03-01", "2018-08-30", 3.4)]  // 1,278 days: 3.499 years, never rounded up to 3.5
     [InlineData("2015-03-01", "2018-03-01", 3.0)]
     [InlineData("2016-02-29", "2017-02-28", 0.9)]  // a leap day's birthday: not yet one
+    [InlineData("2016-02-29", "2017-03-01", 1.0)]  // ... and one on 1 March
+    [InlineData("2016-02-29", "2020-02-29", 4.0)]
+    [InlineData("2017-03-01", "2018-03-01", 1.0)]  // 365 days: a whole year, though less than 365.24 days
+    [InlineData("2015-03-01", "2016-02-29", 0.9)]  // the day before the first birthday, in a leap year
+    [InlineData("2019-12-31", "2020-12-30", 0.9)]
     [InlineData("1950-07-04", "2020-07-04", 70.0)]
     public void Should_GiveYearsWithOneDecimal_When_BornBeforeThePhoto(string birth, string taken, double years)
     {

@@ -325,6 +325,7 @@ public abstract class PeopleRules
             ("dismiss", () => people.Dismiss(cy, ann)),
             ("name", () => people.Name(bob, "Bob")),
             ("not-a-face", () => people.NotAFace([catalog.FacesOf(bob)[0]])),
+            ("cover", () => people.SetCover(bob, catalog.FacesOf(bob).First(f => f != catalog.Person(bob)!.CoverFace))),
         };
 
         foreach (var (kind, change) in changes)
@@ -411,6 +412,67 @@ public abstract class PeopleRules
         Assert.Equal(2, catalog.Person(b)!.Faces);
         Assert.Contains(later, catalog.FacePeople([later]).Keys);
         Assert.Equal(5, catalog.People(true).Sum(p => p.Faces) + catalog.Faces(false).Count(f => f.PersonId is null));
+    }
+
+    [ContractFact]
+    public void Should_KeepNothingOfAForgottenPersonInTheHistory_When_Forgotten()
+    {
+        // Given: Ann named and Bea hidden (older changes), Ann's face moved, then Cy named (a later change)
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1, 3), Photo("/p/2.jpg", 1, 3), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 1)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        var ids = people.List().OrderByDescending(p => p.Faces).ThenBy(p => p.Id).Select(p => p.Id).ToList();
+        long ann = ids[0], bea = ids[1], cy = ids[2];
+        people.Hide(bea, true);
+        people.Name(ann, "Ann");
+        people.MoveFaces([catalog.FacesOf(ann)[0]], null);
+        long moved = people.Recorded!.Value;
+        people.Name(cy, "Cy");
+
+        // When: Ann is forgotten
+        people.Forget(ann);
+
+        // Then: no line names Ann or her faces, nor comes before one that did; the later change still undoes;
+        // and no undo brings Ann back
+        var history = people.History(10);
+        Assert.DoesNotContain(history, c => c.Summary.Contains("Ann"));
+        Assert.DoesNotContain(history, c => c.Id <= moved);
+        Assert.Equal("name", people.Undo().Kind);
+        Assert.Null(catalog.Person(cy)!.Name);
+        Assert.Throws<InvalidRequestException>(() => people.Undo());
+        Assert.Null(catalog.Person(ann));
+        Assert.True(catalog.Person(bea)!.Hidden);
+    }
+
+    [ContractFact]
+    public void Should_LeaveAFaceToClustering_When_UndoWouldPutItInAPersonGoneSince()
+    {
+        // Given: a face moved from Ann to Bea, then Ann dropped by something outside the history (as a full
+        // re-clustering drops a machine's person)
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 1), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 2)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long ann = people.List()[0].Id, bea = people.List()[1].Id;
+        // a face that is not Ann's cover, so the move leaves Ann's own row as it was (the journal keeps no copy of it)
+        var annFaces = catalog.FacesOf(ann).OrderBy(f => f == catalog.Person(ann)!.CoverFace).ToList();
+        people.MoveFaces([annFaces[0]], bea);
+        catalog.Change(rows =>
+        {
+            rows.PlaceFaces(annFaces.Skip(1).ToList(), null, FaceAssignment.None);
+            rows.DeletePeople([ann]);
+            return true;
+        });
+
+        // When: the move is undone
+        people.Undo();
+
+        // Then: the face is nobody's, to be clustered again, and no row points at a person who is not there
+        Assert.Null(catalog.Person(ann));
+        Assert.Null(catalog.FacePeople([annFaces[0]])[annFaces[0]]);
+        Assert.False(catalog.FacesForClustering().Single(f => f.FaceId == annFaces[0]).Clustered);
+        Assert.All(catalog.FacesForClustering().Where(f => f.PersonId is not null), f => Assert.NotNull(catalog.Person(f.PersonId!.Value)));
     }
 
     static PhotoOutcome Taken(PhotoOutcome.Analysed photo, int year, DateSource source = DateSource.Exif) =>

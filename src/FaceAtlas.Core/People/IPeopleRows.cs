@@ -115,4 +115,10 @@ public interface IPeopleRows
     UndoableChange? LatestChange();
 
     void MarkUndone(long change);
+
+    /// <summary>Every change the history keeps, undone ones too, newest first, with its journal.</summary>
+    IReadOnlyList<UndoableChange> KeptChanges();
+
+    /// <summary>Removes these changes from the history.</summary>
+    void ForgetChanges(IReadOnlyCollection<long> changes);
 }

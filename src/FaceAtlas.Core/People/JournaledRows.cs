@@ -125,4 +125,6 @@ sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
     public long RecordChange(string kind, string summary, string journal) => rows.RecordChange(kind, summary, journal);
     public UndoableChange? LatestChange() => rows.LatestChange();
     public void MarkUndone(long change) => rows.MarkUndone(change);
+    public IReadOnlyList<UndoableChange> KeptChanges() => rows.KeptChanges();
+    public void ForgetChanges(IReadOnlyCollection<long> changes) => rows.ForgetChanges(changes);
 }

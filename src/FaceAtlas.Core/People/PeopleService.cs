@@ -148,6 +148,10 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         rows.RestorePeople(journal.People.Select(p => p.Row).OfType<PersonRow>().ToList());
         var now = rows.FaceStates(journal.Faces.Select(f => f.Face).ToList()).ToDictionary(f => f.Face);
         rows.RestoreFaces(journal.Faces);
+        // A face whose person is gone since (a full clustering dropped them) is left to clustering, not put in nobody.
+        var existing = rows.PersonRows(journal.Faces.Select(f => f.Person).OfType<long>().Distinct().ToList()).Select(p => p.Id).ToHashSet();
+        var orphaned = journal.Faces.Where(f => f.Person is { } p && !existing.Contains(p) && now.ContainsKey(f.Face)).Select(f => f.Face).ToList();
+        if (orphaned.Count > 0) ToBeClusteredAgain(rows, orphaned);
         // The "not a face" mark through its own row operation, which also tells the search index.
         foreach (var marked in journal.Faces.Where(f => now.TryGetValue(f.Face, out var n) && n.NotFace != f.NotFace).GroupBy(f => f.NotFace))
             rows.SetNotFace(marked.Select(f => f.Face).ToList(), marked.Key);
@@ -351,9 +355,9 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     /// <summary>The face that stands for the person in lists: one of their own.</summary>
     public void SetCover(long person, long face)
     {
-        Get(person);
+        var who = Get(person);
         if (CheckFaces([face])[face] != person) throw new InvalidRequestException($"face {face} is not in person {person}");
-        catalog.Change(rows => { rows.SetCover(person, face); return true; });
+        Undoable("cover", $"Chose face {face} to stand for {Called(who)}", rows => { rows.SetCover(person, face); return true; });
     }
 
     /// <summary>"Ignore": background strangers out of people, review and suggestions; undone with <paramref name="ignored"/> false.</summary>
@@ -434,8 +438,34 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     public IReadOnlyList<long> Forget(long person)
     {
         Get(person);
+        var faces = catalog.FacesOf(person).ToHashSet();
+        // The history first: a crash between the two leaves a person with fewer lines of history, never a history
+        // that could bring a forgotten person back.
+        catalog.Change(rows => ForgetHistoryOf(rows, person, faces));
         return catalog.Forget(person);
     }
+
+    /// <summary>
+    /// Forgetting is for good, so the history keeps nothing of the person: every change that names them or their
+    /// faces goes, and so does every change not undone before the newest of those (undo goes newest first, and
+    /// could no longer pass it). Returns how many changes went.
+    /// </summary>
+    static int ForgetHistoryOf(IPeopleRows rows, long person, IReadOnlySet<long> faces)
+    {
+        var kept = rows.KeptChanges();
+        var mentions = kept.Where(c => Mentions(UndoJournal.FromJson(c.Journal), person, faces)).Select(c => c.Change.Id).ToHashSet();
+        if (mentions.Count == 0) return 0;
+        long newest = kept.Where(c => !c.Change.Undone && mentions.Contains(c.Change.Id)).Select(c => c.Change.Id).DefaultIfEmpty(0).Max();
+        var gone = kept.Where(c => mentions.Contains(c.Change.Id) || (!c.Change.Undone && c.Change.Id < newest)).Select(c => c.Change.Id).ToList();
+        rows.ForgetChanges(gone);
+        return gone.Count;
+    }
+
+    static bool Mentions(UndoJournal journal, long person, IReadOnlySet<long> faces) =>
+        journal.People.Any(p => p.Id == person)
+        || journal.Faces.Any(f => f.Person == person || faces.Contains(f.Face))
+        || journal.Rejections.Any(m => m.Second == person || faces.Contains(m.First))
+        || journal.Distinct.Any(m => m.First == person || m.Second == person);
 
     /// <summary>"Not the same person": the pair is never suggested again.</summary>
     public void Dismiss(long a, long b)

@@ -98,7 +98,18 @@ public sealed partial class PostgresCatalog
         return faces;
     });
 
-    public T Change<T>(Func<IPeopleRows, T> change) => _db.Write((c, tx) => change(new Rows(c, tx)));
+    /// <summary>The transaction-scoped advisory lock that makes changes to people one at a time per catalog.</summary>
+    const long PeopleChangeLockKey = 0x4661636541746C03;
+
+    /// <summary>
+    /// One change to people, after every change begun before it: under READ COMMITTED two undos, or an undo and a
+    /// change, could otherwise each read the same newest change and both act on it.
+    /// </summary>
+    public T Change<T>(Func<IPeopleRows, T> change) => _db.Write((c, tx) =>
+    {
+        using (var cmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PeopleChangeLockKey})", c, tx)) cmd.ExecuteNonQuery();
+        return change(new Rows(c, tx));
+    });
 
     /// <summary>A person's row with the counts the schema's triggers keep (never a count of their faces).</summary>
     const string PersonColumns = "SELECT p.id, p.name, p.face_count, p.photo_count, p.hidden, p.cover_face_id, p.birth FROM people p";

@@ -190,5 +190,16 @@ public sealed partial class PostgresCatalog
         }
 
         public void MarkUndone(long change) => Do("UPDATE changes SET undone = 1 WHERE id = @id", ("id", change));
+
+        public IReadOnlyList<UndoableChange> KeptChanges()
+        {
+            using var cmd = Query("SELECT id, at, kind, summary, journal, undone FROM changes ORDER BY id DESC");
+            using var r = cmd.ExecuteReader();
+            var changes = new List<UndoableChange>();
+            while (r.Read()) changes.Add(new UndoableChange(new RecordedChange(r.GetInt64(0), StoredTime(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetInt64(5) != 0), r.GetString(4)));
+            return changes;
+        }
+
+        public void ForgetChanges(IReadOnlyCollection<long> changes) => Do("DELETE FROM changes WHERE id = ANY(@ids)", ("ids", changes.ToArray()));
     }
 }
