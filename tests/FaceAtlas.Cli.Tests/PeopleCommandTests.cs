@@ -127,7 +127,7 @@ public sealed class PeopleCommandTests : IDisposable
         // Then: the face has the age it shows there, the person their birth; without one, neither
         Assert.Equal(0, born.Exit);
         Assert.StartsWith($"person {person} was born 2010-01-01", born.Out);
-        Assert.Equal(Math.Floor((taken.DayNumber - new DateOnly(2010, 1, 1).DayNumber) / 365.2425 * 10) / 10, aged.GetProperty("person_age").GetDouble());
+        Assert.Equal(FaceAtlas.Core.People.PersonAge.At(new DateOnly(2010, 1, 1), taken), aged.GetProperty("person_age").GetDouble());
         Assert.Equal("2010-01-01", listed.GetProperty("birth").GetString());
         Assert.Equal(2, neither.Exit);
         Assert.Equal(0, unset.Exit);

@@ -215,6 +215,12 @@ public abstract class PeopleRules
         Assert.Empty(new FaceReview(catalog).Groups());
         Assert.Empty(people.Suggest());
         Assert.Equal(2, catalog.Faces(false).Count()); // Ann's two left of five
+        // No one's and no stranger: a move or an ignore is refused, and writes nothing
+        string marked = PeopleState(catalog);
+        var refused = Assert.Throws<InvalidRequestException>(() => people.MoveFaces([handFaces[0], annFaces[1]], ann));
+        Assert.Contains($"face {handFaces[0]} is marked not a face", refused.Message);
+        Assert.Throws<InvalidRequestException>(() => people.Ignore([handFaces[1]]));
+        Assert.Equal(marked, PeopleState(catalog));
 
         // Undone: faces again, in no person, to be clustered as new ones; a face never marked is left alone
         people.NotAFace([annFaces[0], annFaces[1]], notFace: false);

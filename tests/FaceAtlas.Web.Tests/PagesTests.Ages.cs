@@ -26,7 +26,7 @@ public sealed partial class PagesTests
         await Name(server, person, "Ada");
         var taken = DateOnly.Parse(dated.GetProperty("taken").GetString()![..10]);
         var birth = new DateOnly(taken.Year - 4, 1, 1);
-        int age = (int)Math.Floor((taken.DayNumber - birth.DayNumber) / 365.2425);
+        int age = (int)FaceAtlas.Core.People.PersonAge.At(birth, taken)!.Value; // the formula's own test: PersonAgeTests
         var page = await Open(server, width, height, $"#/person/{person}");
         await page.Locator("#person-photos figure").First.WaitForAsync();
 

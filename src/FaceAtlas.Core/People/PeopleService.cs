@@ -325,11 +325,23 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
 
     static long Move(IPeopleRows rows, IReadOnlyList<long> faces, long? to)
     {
+        RefuseNotFaces(rows, faces);
         long person = to ?? rows.NewPerson();
         rows.PlaceFaces(faces, person, FaceAssignment.User);
         rows.RemoveRejections(faces, person); // moving a face into a person takes back an earlier "not this person"
         AfterFacesMoved(rows);
         return person;
+    }
+
+    /// <summary>
+    /// A detection said to be no face is no one's and no stranger: it takes a face again first (refused inside the
+    /// change's transaction, so nothing of it is written).
+    /// </summary>
+    static void RefuseNotFaces(IPeopleRows rows, IReadOnlyCollection<long> faces)
+    {
+        var marked = rows.NotFacesAmong(faces);
+        if (marked.Count > 0)
+            throw new InvalidRequestException($"face {string.Join(", ", marked.Order())} is marked not a face: make it a face again first (faces not-a-face --undo)");
     }
 
     /// <summary>"Not this person": the faces leave the person and never join it again.</summary>
@@ -368,6 +380,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         {
             if (ignored)
             {
+                RefuseNotFaces(rows, faces);
                 rows.SetIgnored(faces, true);
                 rows.PlaceFaces(faces, null, FaceAssignment.User); // out of any person, as the user's decision
             }
