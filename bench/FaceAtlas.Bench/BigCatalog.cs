@@ -25,6 +25,7 @@ internal static class BigCatalog
         var sizes = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || args[i - 1] != "--requests")).Select(int.Parse).DefaultIfEmpty(100_000).ToArray();
         int requests = BenchArgs.Option(args, "--requests", 10);
         bool keep = args.Contains("--keep");
+        bool postgres = args.Contains("--postgres");
         string launcher = Path.Combine(BenchPaths.RepositoryRoot, "faceatlas");
         foreach (int n in sizes)
         {
@@ -38,6 +39,7 @@ internal static class BigCatalog
                 Console.WriteLine();
                 await Endpoints(launcher, path, largest, anyPhoto, requests);
                 Incremental(path);
+                if (postgres) await BigCatalogOnPostgres.RunAsync(launcher, path, largest, anyPhoto, requests);
             }
             finally
             {
@@ -120,7 +122,7 @@ internal static class BigCatalog
     }
 
     /// <summary>Each answer the pages ask for, timed through the program's own server: the first, then the median and worst of the rest.</summary>
-    static async Task Endpoints(string launcher, string catalog, long largest, long photo, int requests)
+    internal static async Task Endpoints(string launcher, string catalog, long largest, long photo, int requests)
     {
         using var serve = Start(launcher, "serve", "--port", "0", "--catalog", catalog);
         var address = (await serve.StandardOutput.ReadLineAsync())!["FaceAtlas is at ".Length..].Split(' ')[0];
