@@ -26,6 +26,16 @@ internal static class CatalogTables
     /// </summary>
     public const int KeptChanges = 1000;
 
+    /// <summary>
+    /// What the kept changes' journals may hold together: older changes go beyond it (the newest is always kept), so a
+    /// run of merges of a person of tens of thousands of faces cannot grow the catalog by gigabytes. Checked when a
+    /// change's journal is of <see cref="JournalBytesWorthCounting"/> or more, so that the sum, a read of every kept
+    /// journal, is paid by large changes only; smaller ones add at most KeptChanges times that.
+    /// </summary>
+    public const long KeptJournalBytes = 64L << 20;
+
+    public const int JournalBytesWorthCounting = 64 << 10;
+
     /// <summary>The day a photo on <c>photos p</c> was taken (yyyy-MM-dd), when it records one: never a file's date.</summary>
     public const string TakenDay = "(CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN NULL ELSE substr(p.taken, 1, 10) END)";
 

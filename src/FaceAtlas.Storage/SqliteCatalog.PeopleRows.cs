@@ -240,6 +240,15 @@ public sealed partial class SqliteCatalog
             long id = Convert.ToInt64(Bind(cmd, DateTime.UtcNow.ToString("O"), kind, summary, journal).ExecuteScalar());
             using var old = Command($"DELETE FROM changes WHERE id <= $id - {CatalogTables.KeptChanges}", "$id");
             Run(old, id);
+            if (journal.Length >= CatalogTables.JournalBytesWorthCounting)
+            {
+                // JSON is ASCII: its length in characters is its length in bytes.
+                using var beyond = Command($"""
+                    DELETE FROM changes WHERE id < $id AND id <= (SELECT id FROM (SELECT id, SUM(length(journal)) OVER (ORDER BY id DESC) AS held FROM changes)
+                        WHERE held > {CatalogTables.KeptJournalBytes} ORDER BY id DESC LIMIT 1)
+                    """, "$id");
+                Run(beyond, id);
+            }
             return id;
         }
 

@@ -250,6 +250,30 @@ public abstract class CatalogContract
         Assert.Null(catalog.FacePeople([face])[face]);
     }
 
+    [ContractFact]
+    public void Should_KeepTheLatestChangesWithinTheirNumberAndBytes_When_ManyAreRecorded()
+    {
+        // The history's promise (README): the latest 1,000 changes, their journals within 64 MiB together
+        const int KeptChanges = 1000;
+        const long KeptJournalBytes = 64L << 20;
+        using var catalog = Created(out _);
+        long Record(string journal) => catalog.Change(rows => rows.RecordChange("name", "a change", journal));
+
+        // Small changes: the latest KeptChanges of them
+        long first = Record("{}");
+        for (int i = 1; i < KeptChanges + 4; i++) Record("{}");
+        var kept = catalog.History(2 * KeptChanges);
+        Assert.Equal(KeptChanges, kept.Count);
+        Assert.Equal(first + KeptChanges + 3, kept[0].Id);
+
+        // Large ones: no more than their bytes allow, the newest always
+        var large = new string('x', (int)(KeptJournalBytes / 4) + 1);
+        var ids = Enumerable.Range(0, 5).Select(_ => Record(large)).ToList();
+        Assert.Equal(ids.TakeLast(3).Reverse(), catalog.History(2 * KeptChanges).Select(c => c.Id));
+        var huge = Record(large + large + large + large + large);
+        Assert.Equal([huge], catalog.History(10).Select(c => c.Id));
+    }
+
     /// <summary>A person's photos a page at a time: newest first, the undated last, none lost or repeated while photos come and go.</summary>
     [ContractFact]
     public void Should_PageAPersonsPhotosInOrder_When_PhotosComeAndGoBetweenPages()

@@ -179,6 +179,11 @@ public sealed partial class PostgresCatalog
                 ("at", DateTime.UtcNow.ToString("O")), ("k", kind), ("s", summary), ("j", journal));
             long id = (long)cmd.ExecuteScalar()!;
             Do($"DELETE FROM changes WHERE id <= @id - {CatalogTables.KeptChanges}", ("id", id));
+            if (journal.Length >= CatalogTables.JournalBytesWorthCounting)
+                Do($"""
+                    DELETE FROM changes WHERE id < @id AND id <= (SELECT id FROM (SELECT id, SUM(octet_length(journal)) OVER (ORDER BY id DESC) AS held FROM changes) h
+                        WHERE held > {CatalogTables.KeptJournalBytes} ORDER BY id DESC LIMIT 1)
+                    """, ("id", id));
             return id;
         }
 
