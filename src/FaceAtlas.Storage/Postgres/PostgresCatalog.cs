@@ -3,6 +3,7 @@ using FaceAtlas.Core;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.Faces;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace FaceAtlas.Storage.Postgres;
 
@@ -179,22 +180,23 @@ public sealed partial class PostgresCatalog : IFaceCatalog
             foreach (var table in tables)
             {
                 CatalogTables.Check(table);
-                using var insert = new NpgsqlCommand(
-                    $"INSERT INTO {table.Table}({string.Join(", ", table.Columns)}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => $"${i + 1}"))})",
-                    c, tx);
+                var types = ColumnTypes(c, tx, table);
                 long rows = 0;
-                foreach (var row in table.Rows)
+                // COPY, not a statement a row: a million faces in minutes instead of most of an hour.
+                using (var copy = c.BeginBinaryImport($"COPY {table.Table}({string.Join(", ", table.Columns)}) FROM STDIN (FORMAT BINARY)"))
                 {
-                    insert.Parameters.Clear();
-                    for (int i = 0; i < row.Length; i++)
-                        insert.Parameters.Add(new NpgsqlParameter
+                    foreach (var row in table.Rows)
+                    {
+                        copy.StartRow();
+                        for (int i = 0; i < row.Length; i++)
                         {
-                            Value = row[i] is null ? DBNull.Value
-                                : CatalogTables.IsPath(table.Table, table.Columns[i]) ? _paths.ToCatalog((string)row[i]!)
-                                : row[i],
-                        });
-                    insert.ExecuteNonQuery();
-                    rows++;
+                            if (row[i] is not { } value) copy.WriteNull();
+                            else if (CatalogTables.IsPath(table.Table, table.Columns[i])) copy.Write(_paths.ToCatalog((string)value), NpgsqlDbType.Text);
+                            else copy.Write(As(value, types[i]), types[i]);
+                        }
+                        rows++;
+                    }
+                    copy.Complete();
                 }
                 written.Add((table.Table, rows));
             }
@@ -210,6 +212,37 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         }
         return new CopiedTables(written);
     }
+
+    /// <summary>Each copied column's type in this catalog's table, as COPY's binary form must be told.</summary>
+    static NpgsqlDbType[] ColumnTypes(NpgsqlConnection c, NpgsqlTransaction tx, CatalogRows table)
+    {
+        using var cmd = new NpgsqlCommand("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @t", c, tx);
+        cmd.Parameters.AddWithValue("t", table.Table);
+        var types = new Dictionary<string, string>();
+        using (var r = cmd.ExecuteReader())
+            while (r.Read()) types[r.GetString(0)] = r.GetString(1);
+        return table.Columns.Select(column => types.GetValueOrDefault(column) switch
+        {
+            "bigint" => NpgsqlDbType.Bigint,
+            "integer" => NpgsqlDbType.Integer,
+            "double precision" => NpgsqlDbType.Double,
+            "real" => NpgsqlDbType.Real,
+            "text" => NpgsqlDbType.Text,
+            "bytea" => NpgsqlDbType.Bytea,
+            var other => throw new DamagedCatalogException($"{table.Table}.{column} is of a type a copy does not know ({other ?? "no such column"})"),
+        }).ToArray();
+    }
+
+    /// <summary>A value as the column's type holds it (SQLite gives a whole number for a REAL that has no fraction, and the like).</summary>
+    static object As(object value, NpgsqlDbType type) => type switch
+    {
+        NpgsqlDbType.Bigint => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+        NpgsqlDbType.Integer => Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture),
+        NpgsqlDbType.Double => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+        NpgsqlDbType.Real => Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture),
+        NpgsqlDbType.Text => value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+        _ => value,
+    };
 
     public CatalogCounts Counts() => _db.Read(c =>
     {
