@@ -19,6 +19,12 @@ public sealed class AverageLinkage
     readonly List<Cluster> _clusters = [];
     readonly int[] _clusterOf;
 
+    /// <summary>
+    /// Sums of retired clusters, given to the next cluster that needs one of its own: a million faces make hundreds of
+    /// thousands of merges, and each sum left to the collector would be one more long-lived 2 KB array for it to find.
+    /// </summary>
+    readonly Stack<float[]> _spareSums = new();
+
     sealed class Cluster
     {
         public required float[] Sum;
@@ -74,10 +80,12 @@ public sealed class AverageLinkage
             (c.Rejected ??= []).UnionWith(rejected);
     }
 
-    static void OwnSum(Cluster c)
+    void OwnSum(Cluster c)
     {
         if (c.OwnsSum) return;
-        c.Sum = (float[])c.Sum.Clone();
+        var sum = _spareSums.TryPop(out var spare) ? spare : new float[c.Sum.Length];
+        c.Sum.CopyTo(sum, 0);
+        c.Sum = sum;
         c.OwnsSum = true;
     }
 
@@ -175,7 +183,9 @@ public sealed class AverageLinkage
         from.Neighbours = [];
         from.Members = [];
         from.Photos = [];
+        if (from.OwnsSum) _spareSums.Push(from.Sum);
         from.Sum = [];
+        from.OwnsSum = false;
         return a;
     }
 
