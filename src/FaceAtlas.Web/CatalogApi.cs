@@ -302,6 +302,20 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         }
     }
 
+    /// <summary>People's averages, then the suggestions, made in the background (<see cref="ServeOptions.Prepare"/>).</summary>
+    public void Prepare() => _ = Task.Run(() =>
+    {
+        try
+        {
+            KeptCentres.Get();
+            KeptSuggestions.Get();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nobody asked yet: the first request that needs them makes them again and answers the failure.
+        }
+    });
+
     /// <summary>The review's groups, without candidates: cheap to make (no face of a person is read), so always fresh.</summary>
     Kept<IReadOnlyList<LeftoverGroup>> KeptLeftovers => LazyInitializer.EnsureInitialized(ref _leftovers,
         () => new(this, c => new FaceReview(c).Leftovers(ReviewFaces), TimeSpan.FromSeconds(30), Timeout.InfiniteTimeSpan));
