@@ -6,7 +6,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 9;
+    public const int Version = 10;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -183,6 +183,78 @@ internal static class CatalogSchema
         ALTER TABLE people ADD COLUMN birth TEXT;  -- yyyy-MM-dd, when the user said it
         """;
 
+    /// <summary>
+    /// The catalog's counts kept as rows come and go (triggers, by any path of writing), so that its status never
+    /// counts a million faces: photos, failed photos, faces (not those said not to be faces) and photos with one.
+    /// And each person's photos kept in the pages' order (their photo's <c>undated</c> and <c>taken</c> copied into
+    /// <c>person_photos</c>, by the triggers that keep it and when a photo's date changes), so that a page of a
+    /// person's photos is a range of an index, never a sort of all their photos.
+    /// </summary>
+    const string V10 = """
+        ALTER TABLE person_photos ADD COLUMN undated INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE person_photos ADD COLUMN taken TEXT NOT NULL DEFAULT '';
+        UPDATE person_photos SET (undated, taken) =
+            (SELECT CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN 1 ELSE 0 END, coalesce(p.taken, '') FROM photos p WHERE p.id = person_photos.photo_id);
+        CREATE INDEX person_photos_in_order ON person_photos(person_id, undated, taken DESC, photo_id DESC);
+        CREATE INDEX person_photos_by_photo ON person_photos(photo_id);
+        DROP TRIGGER face_joins;
+        CREATE TRIGGER face_joins AFTER INSERT ON faces WHEN NEW.person_id IS NOT NULL BEGIN
+            INSERT OR IGNORE INTO person_photos(person_id, photo_id, faces, undated, taken)
+                SELECT NEW.person_id, NEW.photo_id, 0, CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN 1 ELSE 0 END, coalesce(p.taken, '')
+                FROM photos p WHERE p.id = NEW.photo_id;
+            UPDATE person_photos SET faces = faces + 1 WHERE person_id = NEW.person_id AND photo_id = NEW.photo_id;
+            UPDATE people SET face_count = face_count + 1,
+                photo_count = photo_count + (SELECT faces = 1 FROM person_photos WHERE person_id = NEW.person_id AND photo_id = NEW.photo_id)
+                WHERE id = NEW.person_id;
+        END;
+        DROP TRIGGER face_moves;
+        CREATE TRIGGER face_moves AFTER UPDATE OF person_id ON faces WHEN OLD.person_id IS NOT NEW.person_id BEGIN
+            UPDATE person_photos SET faces = faces - 1 WHERE OLD.person_id IS NOT NULL AND person_id = OLD.person_id AND photo_id = OLD.photo_id;
+            UPDATE people SET face_count = face_count - 1,
+                photo_count = photo_count - (SELECT faces = 0 FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id)
+                WHERE OLD.person_id IS NOT NULL AND id = OLD.person_id;
+            DELETE FROM person_photos WHERE OLD.person_id IS NOT NULL AND person_id = OLD.person_id AND photo_id = OLD.photo_id AND faces = 0;
+            INSERT OR IGNORE INTO person_photos(person_id, photo_id, faces, undated, taken)
+                SELECT NEW.person_id, NEW.photo_id, 0, CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN 1 ELSE 0 END, coalesce(p.taken, '')
+                FROM photos p WHERE NEW.person_id IS NOT NULL AND p.id = NEW.photo_id;
+            UPDATE person_photos SET faces = faces + 1 WHERE NEW.person_id IS NOT NULL AND person_id = NEW.person_id AND photo_id = NEW.photo_id;
+            UPDATE people SET face_count = face_count + 1,
+                photo_count = photo_count + (SELECT faces = 1 FROM person_photos WHERE person_id = NEW.person_id AND photo_id = NEW.photo_id)
+                WHERE NEW.person_id IS NOT NULL AND id = NEW.person_id;
+        END;
+        CREATE TRIGGER photo_redated AFTER UPDATE OF taken, taken_source ON photos BEGIN
+            UPDATE person_photos SET undated = CASE WHEN NEW.taken IS NULL OR NEW.taken_source = 'file' THEN 1 ELSE 0 END, taken = coalesce(NEW.taken, '')
+                WHERE photo_id = NEW.id;
+        END;
+        CREATE TABLE tallies(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO tallies VALUES
+            ('photos', (SELECT count(*) FROM photos)),
+            ('failed', (SELECT count(*) FROM photos WHERE failure IS NOT NULL)),
+            ('faces', (SELECT count(*) FROM faces WHERE not_face = 0)),
+            ('photos_with_faces', (SELECT count(DISTINCT photo_id) FROM faces WHERE not_face = 0));
+        CREATE TRIGGER photo_tallied AFTER INSERT ON photos BEGIN
+            UPDATE tallies SET value = value + 1 WHERE name = 'photos' OR (name = 'failed' AND NEW.failure IS NOT NULL);
+        END;
+        CREATE TRIGGER photo_untallied AFTER DELETE ON photos BEGIN
+            UPDATE tallies SET value = value - 1 WHERE name = 'photos' OR (name = 'failed' AND OLD.failure IS NOT NULL);
+        END;
+        CREATE TRIGGER photo_failure_tallied AFTER UPDATE OF failure ON photos WHEN (OLD.failure IS NULL) <> (NEW.failure IS NULL) BEGIN
+            UPDATE tallies SET value = value + (CASE WHEN NEW.failure IS NULL THEN -1 ELSE 1 END) WHERE name = 'failed';
+        END;
+        CREATE TRIGGER face_tallied AFTER INSERT ON faces WHEN NEW.not_face = 0 BEGIN
+            UPDATE tallies SET value = value + 1 WHERE name = 'faces' OR (name = 'photos_with_faces'
+                AND NOT EXISTS (SELECT 1 FROM faces WHERE photo_id = NEW.photo_id AND not_face = 0 AND id <> NEW.id));
+        END;
+        CREATE TRIGGER face_untallied AFTER DELETE ON faces WHEN OLD.not_face = 0 BEGIN
+            UPDATE tallies SET value = value - 1 WHERE name = 'faces' OR (name = 'photos_with_faces'
+                AND NOT EXISTS (SELECT 1 FROM faces WHERE photo_id = OLD.photo_id AND not_face = 0));
+        END;
+        CREATE TRIGGER face_mark_tallied AFTER UPDATE OF not_face ON faces WHEN (OLD.not_face = 0) <> (NEW.not_face = 0) BEGIN
+            UPDATE tallies SET value = value + (CASE WHEN NEW.not_face = 0 THEN 1 ELSE -1 END) WHERE name = 'faces' OR (name = 'photos_with_faces'
+                AND NOT EXISTS (SELECT 1 FROM faces WHERE photo_id = NEW.photo_id AND not_face = 0 AND id <> NEW.id));
+        END;
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -196,7 +268,9 @@ internal static class CatalogSchema
         {
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
-            cmd.CommandText = (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + (version < 9 ? V9 : "") + $"\nPRAGMA user_version = {Version};";
+            // (Joined by lines: a step may end in a comment.)
+            string[] steps = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+            cmd.CommandText = string.Join('\n', steps.Skip(version)) + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

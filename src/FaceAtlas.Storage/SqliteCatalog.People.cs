@@ -81,6 +81,18 @@ public sealed partial class SqliteCatalog
     public IReadOnlyList<PersonSummary> People(bool includeHidden) =>
         ReadPeople(Command($"{PersonColumns} {(includeHidden ? "" : "WHERE p.hidden = 0")} ORDER BY p.face_count DESC, p.id"));
 
+    public PersonList PeoplePage(bool includeHidden, bool namedOnly, int offset, int limit)
+    {
+        string where = string.Join(" AND ", new[] { includeHidden ? null : "p.hidden = 0", namedOnly ? "p.name IS NOT NULL" : null }.OfType<string>().DefaultIfEmpty("1"));
+        int total;
+        using (var count = Command($"SELECT count(*) FROM people p WHERE {where}"))
+            total = (int)StoredValues.Long(count.ExecuteScalar(), "the people");
+        var page = Command($"{PersonColumns} WHERE {where} ORDER BY p.face_count DESC, p.id LIMIT $limit OFFSET $offset", null, "$limit", "$offset");
+        page.Parameters[0].Value = limit;
+        page.Parameters[1].Value = offset;
+        return new PersonList(total, ReadPeople(page));
+    }
+
     public PersonSummary? Person(long id)
     {
         var cmd = Command($"{PersonColumns} WHERE p.id = $id", null, "$id");

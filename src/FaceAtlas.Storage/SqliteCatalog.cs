@@ -313,18 +313,15 @@ public sealed partial class SqliteCatalog : IFaceCatalog
         return new CopiedTables(written);
     }
 
+    /// <summary>Read from the counts the catalog keeps (schema 10): never a count of the faces.</summary>
     public CatalogCounts Counts()
     {
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = """
-            SELECT (SELECT count(*) FROM photos),
-                   (SELECT count(DISTINCT photo_id) FROM faces WHERE not_face = 0),
-                   (SELECT count(*) FROM faces WHERE not_face = 0),
-                   (SELECT count(*) FROM photos WHERE failure IS NOT NULL)
-            """;
+        cmd.CommandText = "SELECT name, value FROM tallies";
         using var reader = cmd.ExecuteReader();
-        reader.Read();
-        return new CatalogCounts(reader.Int(0), reader.Int(1), reader.Int(2), reader.Int(3));
+        var tallies = new Dictionary<string, int>();
+        while (reader.Read()) tallies[reader.Text(0)] = reader.Int(1);
+        return new CatalogCounts(tallies["photos"], tallies["photos_with_faces"], tallies["faces"], tallies["failed"]);
     }
 
     static void Execute(SqliteConnection connection, string sql)

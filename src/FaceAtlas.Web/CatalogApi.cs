@@ -31,8 +31,12 @@ public sealed record PhotoView(long Photo, string Name, int Width, int Height, I
     long? DurationMs = null);
 public sealed record CandidateView(PersonView Person, float Similarity);
 public sealed record ReviewGroupView(IReadOnlyList<FaceView> Faces, IReadOnlyList<CandidateView> Candidates);
-/// <summary>A page of the review's groups, largest first: <paramref name="Groups"/> from <paramref name="Offset"/>, of <paramref name="TotalGroups"/> holding <paramref name="TotalFaces"/> faces.</summary>
-public sealed record ReviewPageView(int TotalGroups, int TotalFaces, int Offset, IReadOnlyList<ReviewGroupView> Groups);
+/// <summary>
+/// A page of the review's groups, largest first: <paramref name="Groups"/> from <paramref name="Offset"/>, of
+/// <paramref name="TotalGroups"/> holding <paramref name="TotalFaces"/> faces; <paramref name="Next"/>: pass it as
+/// <c>after</c> for the next page (null: the last page).
+/// </summary>
+public sealed record ReviewPageView(int TotalGroups, int TotalFaces, int Offset, IReadOnlyList<ReviewGroupView> Groups, string? Next);
 public sealed record FacesRequest(long[]? Faces);
 /// <summary>Detections that are not faces; <see cref="Undo"/>: they are faces again.</summary>
 public sealed record NotAFaceRequest(long[]? Faces, bool Undo = false);
@@ -112,12 +116,12 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/faces/unignore", (FacesRequest body, HttpContext http) => Undoable(http, p => p.Ignore(body.Faces ?? [], false)));
         api.MapPost("/faces/not-a-face", (NotAFaceRequest body, HttpContext http) => Undoable(http, p => p.NotAFace(body.Faces ?? [], !body.Undo)));
         api.MapGet("/review", (int? limit) => Read(c => Review(c, Math.Clamp(limit ?? 2000, 1, 5000))));
-        api.MapGet("/review/page", (int? offset, int? limit) => Read(c => ReviewPage(c, Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 12, 1, 200))));
+        api.MapGet("/review/page", (int? offset, int? limit, string? after) => Read(c => ReviewPage(c, Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 12, 1, 200), after)));
         api.MapGet("/review/ignored", () => Read(c => c.IgnoredFaces().Select(id => c.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList()));
         api.MapPost("/suggestions/dismiss", (DismissRequest body, HttpContext http) => Undoable(http, p => p.Dismiss(body.First, body.Second)));
         api.MapGet("/history", (int? limit) => Read(c => new PeopleService(c).History(Math.Clamp(limit ?? 50, 1, 1000)).Select(View).ToList()));
         api.MapPost("/undo", (UndoRequest? body) => Read(c => View(Changed(new PeopleService(c).Undo(body?.Change)))));
-        api.MapGet("/suggestions", () => Read(c => KeptSuggestions.Get(() => new PeopleService(c).Suggest()).Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
+        api.MapGet("/suggestions", () => Read(c => KeptSuggestions.Get().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
         api.MapPost("/photos/{id:long}/faces", (long id, DrawRequest body) => DrawAsync(id, body));
         api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => Decoding(() => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http), http));
@@ -171,25 +175,24 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// <summary>A page of people; <paramref name="query"/>: only those whose name holds it (the person picker's typing).</summary>
     static PeoplePage People(IFaceCatalog catalog, int offset, int limit, bool hidden, string? query)
     {
-        var people = new PeopleService(catalog).List(hidden);
-        if (!string.IsNullOrWhiteSpace(query))
-            people = people.Where(p => p.Name?.Contains(query.Trim(), StringComparison.OrdinalIgnoreCase) == true).ToList();
-        return new PeoplePage(people.Count, offset, people.Skip(offset).Take(limit).Select(View).ToList());
+        var page = new PeopleService(catalog).Page(hidden, query, offset, limit);
+        return new PeoplePage(page.Total, offset, page.People.Select(View).ToList());
     }
 
-    /// <summary>A person and their faces (the first <paramref name="limit"/> only, when given: the pages page their photos instead).</summary>
+    /// <summary>Faces a person's answer holds at most (and when no limit is asked for): the pages page their photos instead.</summary>
+    public const int PersonFaces = 1000, PersonFacesUnasked = 500;
+
+    /// <summary>
+    /// A person and their newest faces, at most <paramref name="limit"/> (<see cref="PersonFacesUnasked"/> when not
+    /// given): those of the first page of their photos, in its order (an index's, never a sort of all their faces).
+    /// </summary>
     static PersonDetail Person(IFaceCatalog catalog, long id, int? limit)
     {
         var person = new PeopleService(catalog).Get(id);
-        if (limit is { } most && most <= 0) return new PersonDetail(View(person), []);
-        // Newest first, as every photo tool shows a person's photos; those of unknown date last: dated only by their
-        // file's last write (often the day they were copied, which would put them first), or not indexed again yet.
-        var faces = catalog.FacesOfPerson(id)
-            .OrderByDescending(f => f.Photo.Taken is { Source: not DateSource.File } taken ? taken.Clock : DateTime.MinValue)
-            .ThenByDescending(f => f.Photo.Taken?.Clock ?? DateTime.MinValue)
-            .Take(limit ?? int.MaxValue)
-            .Select(f => Face(f, person.Name, person.Birth)).ToList();
-        return new PersonDetail(View(person), faces);
+        int most = Math.Clamp(limit ?? PersonFacesUnasked, 0, PersonFaces);
+        if (most == 0) return new PersonDetail(View(person), []);
+        var page = new PhotoBrowser(catalog).Photos(new PhotoQuery([id]), new PageRequest(0, most, null));
+        return new PersonDetail(View(person), page.Photos.SelectMany(p => p.Faces).Take(most).Select(f => Face(f, person.Name, person.Birth)).ToList());
     }
 
     /// <summary>A person's photos, those at an age from <paramref name="ageFrom"/> to <paramref name="ageTo"/> (whole years) when given.</summary>
@@ -242,41 +245,112 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
 
     static DateOnly? Birth(IReadOnlyDictionary<long, DateOnly> births, long? person) => person is { } p && births.TryGetValue(p, out var day) ? day : null;
 
-    static List<ReviewGroupView> Review(IFaceCatalog catalog, int limit) => new FaceReview(catalog).Groups(limit).Select(g => View(catalog, g)).ToList();
+    /// <summary>The review's groups of the newest <paramref name="limit"/> leftover faces, each with its candidates.</summary>
+    List<ReviewGroupView> Review(IFaceCatalog catalog, int limit)
+    {
+        var review = new FaceReview(catalog);
+        var groups = limit == ReviewFaces ? KeptLeftovers.Get() : review.Leftovers(limit);
+        return groups.Count == 0 ? [] : review.Candidates(groups, KeptCentres.Get()).Select(g => View(catalog, g)).ToList();
+    }
 
     static ReviewGroupView View(IFaceCatalog catalog, ReviewGroup g) => new(
         g.Faces.Select(id => catalog.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList(),
         g.Candidates.Select(c => new CandidateView(View(c.Person), MathF.Round(c.Similarity, 4))).ToList());
 
+    /// <summary>How many of the newest leftover faces the review groups (<see cref="FaceReview.Leftovers"/>'s default).</summary>
+    const int ReviewFaces = 2000;
+
     /// <summary>
-    /// What is made from every face and kept between requests (at a million faces making it takes seconds): made
-    /// again after any change through this server, and at least every 30 s, which bounds how long a change by
-    /// another program (an index, a command) takes to show.
+    /// What is made from the catalog and kept between requests, made again after any change through this server and
+    /// when older than <paramref name="maxAge"/> (which bounds how long a change by another program, an index or a
+    /// command, takes to show). Made again in the background, one making at a time: a request waits for it up to
+    /// <paramref name="patience"/> (always for the first), and is answered from the last one made meanwhile.
     /// </summary>
-    sealed class Kept<T>(CatalogApi api) where T : class
+    sealed class Kept<T>(CatalogApi api, Func<IFaceCatalog, T> make, TimeSpan maxAge, TimeSpan patience) where T : class
     {
         sealed record Made(long Changes, DateTime At, T Value);
         Made? _made;
+        Task<Made>? _making;
+        readonly Lock _gate = new();
 
-        public T Get(Func<T> make)
+        public T Get()
         {
-            long changes = Interlocked.Read(ref api._changes); // read first: a change meanwhile makes it again next time
             var made = _made;
-            if (made is null || made.Changes != changes || DateTime.UtcNow - made.At > TimeSpan.FromSeconds(30))
-                _made = made = new Made(changes, DateTime.UtcNow, make());
-            return made.Value;
+            if (made is not null && made.Changes == Interlocked.Read(ref api._changes) && DateTime.UtcNow - made.At <= maxAge) return made.Value;
+            var making = Making();
+            return made is null || patience == Timeout.InfiniteTimeSpan || making.Wait(patience) ? making.GetAwaiter().GetResult().Value : made.Value;
+        }
+
+        /// <summary>Starts making it, when no making is under way; the one under way.</summary>
+        Task<Made> Making()
+        {
+            lock (_gate)
+                return _making ??= Task.Run(() =>
+                {
+                    long changes = Interlocked.Read(ref api._changes); // read first: a change meanwhile makes it again next time
+                    try
+                    {
+                        using var catalog = api.Open();
+                        var value = make(catalog);
+                        return _made = new Made(changes, DateTime.UtcNow, value); // stamped when made: a long making is not stale at once
+                    }
+                    finally
+                    {
+                        lock (_gate) _making = null;
+                    }
+                });
         }
     }
 
-    Kept<IReadOnlyList<ReviewGroup>> KeptReview => LazyInitializer.EnsureInitialized(ref _review, () => new(this));
-    Kept<IReadOnlyList<ReviewGroup>>? _review;
-    Kept<IReadOnlyList<MergeSuggestion>> KeptSuggestions => LazyInitializer.EnsureInitialized(ref _suggestions, () => new(this));
+    /// <summary>People's averages, then the suggestions, made in the background (<see cref="ServeOptions.Prepare"/>).</summary>
+    public void Prepare() => _ = Task.Run(() =>
+    {
+        try
+        {
+            KeptCentres.Get();
+            KeptSuggestions.Get();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nobody asked yet: the first request that needs them makes them again and answers the failure.
+        }
+    });
+
+    /// <summary>The review's groups, without candidates: cheap to make (no face of a person is read), so always fresh.</summary>
+    Kept<IReadOnlyList<LeftoverGroup>> KeptLeftovers => LazyInitializer.EnsureInitialized(ref _leftovers,
+        () => new(this, c => new FaceReview(c).Leftovers(ReviewFaces), TimeSpan.FromSeconds(30), Timeout.InfiniteTimeSpan));
+    Kept<IReadOnlyList<LeftoverGroup>>? _leftovers;
+
+    /// <summary>
+    /// People's average faces, the review's candidates are looked for among: made from every face in a person
+    /// (seconds at a million faces), so a change is waited for briefly and meanwhile the last ones serve (a group's
+    /// candidates are read afresh from the catalog: names, covers, hidden or gone people are always current).
+    /// </summary>
+    Kept<PersonCentres> KeptCentres => LazyInitializer.EnsureInitialized(ref _centres,
+        () => new(this, PersonCentres.Of, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2)));
+    Kept<PersonCentres>? _centres;
+
+    Kept<IReadOnlyList<MergeSuggestion>> KeptSuggestions => LazyInitializer.EnsureInitialized(ref _suggestions,
+        () => new(this, c => new PeopleService(c).Suggest(), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2)));
     Kept<IReadOnlyList<MergeSuggestion>>? _suggestions;
 
-    ReviewPageView ReviewPage(IFaceCatalog catalog, int offset, int limit)
+    /// <summary>
+    /// A page of the review's groups: from <paramref name="offset"/>, or after the group whose key is
+    /// <paramref name="after"/> (the page before's <c>next</c>), which neither skips nor repeats a group when groups
+    /// are answered between pages (they leave the list).
+    /// </summary>
+    ReviewPageView ReviewPage(IFaceCatalog catalog, int offset, int limit, string? after)
     {
-        var groups = KeptReview.Get(() => new FaceReview(catalog).Groups());
-        return new ReviewPageView(groups.Count, groups.Sum(g => g.Faces.Count), offset, groups.Skip(offset).Take(limit).Select(g => View(catalog, g)).ToList());
+        var groups = KeptLeftovers.Get();
+        if (after is not null)
+        {
+            var key = ReviewKey.Parse(after);
+            offset = groups.Count(g => g.Key.CompareTo(key) <= 0);
+        }
+        var page = groups.Skip(offset).Take(limit).ToList();
+        var shown = page.Count == 0 ? [] : new FaceReview(catalog).Candidates(page, KeptCentres.Get());
+        return new ReviewPageView(groups.Count, groups.Sum(g => g.Faces.Count), offset, shown.Select(g => View(catalog, g)).ToList(),
+            offset + page.Count < groups.Count ? page[^1].Key.Text : null);
     }
 
     StatusView Status(IFaceCatalog catalog)

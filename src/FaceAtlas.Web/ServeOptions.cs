@@ -16,6 +16,12 @@ public sealed record ServeOptions(ICatalogStore Catalog, IPAddress Bind, int Por
     public required Func<IFaceAnalyzer> NewAnalyzer { get; init; }
     public required IPictureRenderer Pictures { get; init; }
 
+    /// <summary>
+    /// Whether the app makes, at its start and in the background, what the review and the suggestions read (people's
+    /// average faces: seconds at a million faces), so that their first page does not wait for it.
+    /// </summary>
+    public bool Prepare { get; init; }
+
     /// <summary>Largest query photo accepted by the search upload.</summary>
     public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
 

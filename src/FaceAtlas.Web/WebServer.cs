@@ -38,7 +38,9 @@ public static class WebServer
         app.Use(new RequestGuard(options.Token).InvokeAsync);
         foreach (var path in StaticAssets.Paths)
             app.MapGet(path, () => StaticAssets.Serve(path));
-        app.Services.GetRequiredService<CatalogApi>().Map(app);
+        var api = app.Services.GetRequiredService<CatalogApi>();
+        api.Map(app);
+        if (options.Prepare) api.Prepare();
         return app;
     }
 

@@ -50,6 +50,58 @@ public abstract class CatalogContract
     }
 
     [ContractFact]
+    public void Should_KeepItsCounts_When_PhotosAndFacesComeGoAndAreMarked()
+    {
+        // Given: two photos with faces, one that failed
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 3), new PhotoOutcome.Failed(new PhotoFile("/p/bad.jpg", 5, 1), [9], "not a photo")]);
+        long only = catalog.Faces(false).Single(f => f.Photo.Path == "/p/2.jpg").Id;
+        long first = catalog.Faces(false).First(f => f.Photo.Path == "/p/1.jpg").Photo.Id;
+
+        // When / Then: the only face of a photo said not to be one, the failed photo read at last, the mark undone,
+        // a photo removed: each count follows
+        catalog.Change(rows => { rows.SetNotFace([only], true); return true; });
+        Assert.Equal(new CatalogCounts(3, 1, 2, 1), catalog.Counts());
+        catalog.Commit([Photo("/p/bad.jpg", 4)]);
+        Assert.Equal(new CatalogCounts(3, 2, 3, 0), catalog.Counts());
+        catalog.Change(rows => { rows.SetNotFace([only], false); return true; });
+        Assert.Equal(new CatalogCounts(3, 3, 4, 0), catalog.Counts());
+        catalog.RemovePhotos([first]);
+        Assert.Equal(new CatalogCounts(2, 2, 2, 0), catalog.Counts());
+    }
+
+    [ContractFact]
+    public void Should_PagePeopleLargestFirst_When_AskedAPageAtATime()
+    {
+        // Given: three people of three, two and one faces, the middle one hidden, the largest named
+        using var catalog = Created(out _);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2, 3), Photo("/p/2.jpg", 4, 5, 6)]);
+        var faces = catalog.Faces(false).Select(f => f.Id).Order().ToList();
+        var (large, middle, small) = catalog.Change(rows =>
+        {
+            long a = rows.NewPerson(), b = rows.NewPerson(), c = rows.NewPerson();
+            rows.PlaceFaces([faces[0], faces[3], faces[4]], a, FaceAssignment.Machine);
+            rows.PlaceFaces([faces[1], faces[5]], b, FaceAssignment.Machine);
+            rows.PlaceFaces([faces[2]], c, FaceAssignment.Machine);
+            rows.SetName(a, "Ada");
+            rows.SetHidden(b, true);
+            return (a, b, c);
+        });
+
+        // When / Then: the visible, a page at a time; the hidden too; the named only
+        var firstPage = catalog.PeoplePage(includeHidden: false, namedOnly: false, 0, 1);
+        Assert.Equal(2, firstPage.Total);
+        Assert.Equal([large], firstPage.People.Select(p => p.Id));
+        Assert.Equal(3, firstPage.People[0].Faces);
+        Assert.Equal([small], catalog.PeoplePage(false, false, 1, 1).People.Select(p => p.Id));
+        Assert.Equal([large, middle, small], catalog.PeoplePage(true, false, 0, 10).People.Select(p => p.Id));
+        Assert.Equal(catalog.People(includeHidden: true), catalog.PeoplePage(true, false, 0, 10).People);
+        var named = catalog.PeoplePage(true, namedOnly: true, 0, 10);
+        Assert.Equal(1, named.Total);
+        Assert.Equal([large], named.People.Select(p => p.Id));
+    }
+
+    [ContractFact]
     public void Should_FindOnlyPhotosUnderTheRoot_When_PathsShareAPrefix()
     {
         using var catalog = Created(out _);

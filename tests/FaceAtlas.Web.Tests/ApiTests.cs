@@ -329,22 +329,31 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         // Given: the review's groups, all at once
         await using var server = await fixture.StartAsync();
         var all = (await server.GetJson("/api/review")).EnumerateArray().Select(g => g.GetRawText()).ToList();
-        Assert.True(all.Count >= 4, "the test catalog should leave at least four groups to review");
+        Assert.True(all.Count >= 5, "the test catalog should leave at least five groups to review");
 
-        // When: read two at a time; then the first group ignored, and the rest read after the groups still shown
+        // When: read two at a time, each page after the one before; then the first group of each page answered (one
+        // ignored, one said not to be faces), and the rest read after the last page, and by offset after the groups
+        // still shown
         var first = await server.GetJson("/api/review/page?limit=2");
-        var second = await server.GetJson("/api/review/page?offset=2&limit=2");
-        long[] ignored = first.GetProperty("groups")[0].GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("face").GetInt64()).ToArray();
-        Assert.Equal(HttpStatusCode.OK, (await Post(server, "/api/faces/ignore", JsonSerializer.Serialize(new { faces = ignored }))).StatusCode);
-        var rest = await server.GetJson("/api/review/page?offset=3&limit=200");
+        var second = await server.GetJson($"/api/review/page?after={first.GetProperty("next").GetString()}&limit=2");
+        long[] FirstFaces(JsonElement page) => page.GetProperty("groups")[0].GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("face").GetInt64()).ToArray();
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, "/api/faces/ignore", JsonSerializer.Serialize(new { faces = FirstFaces(first) }))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, "/api/faces/not-a-face", JsonSerializer.Serialize(new { faces = FirstFaces(second) }))).StatusCode);
+        var rest = await server.GetJson($"/api/review/page?after={second.GetProperty("next").GetString()}&limit=200");
+        var byOffset = await server.GetJson("/api/review/page?offset=2&limit=200");
+        var badCursor = await server.Http.GetAsync("/api/review/page?after=yesterday");
 
-        // Then: the fields; the pages are the whole review in order; after the ignore, one group fewer and none lost
-        Assert.Equal(["total_groups", "total_faces", "offset", "groups"], first.EnumerateObject().Select(p => p.Name));
+        // Then: the fields; the pages are the whole review in order; after the answers, two groups fewer and none lost
+        Assert.Equal(["total_groups", "total_faces", "offset", "groups", "next"], first.EnumerateObject().Select(p => p.Name));
         Assert.Equal(all.Count, first.GetProperty("total_groups").GetInt32());
         Assert.Equal(2, second.GetProperty("offset").GetInt32());
         Assert.Equal(all.Take(4), first.GetProperty("groups").EnumerateArray().Concat(second.GetProperty("groups").EnumerateArray()).Select(g => g.GetRawText()));
-        Assert.Equal(all.Count - 1, rest.GetProperty("total_groups").GetInt32());
+        Assert.Equal(all.Count - 2, rest.GetProperty("total_groups").GetInt32());
+        Assert.Equal(2, rest.GetProperty("offset").GetInt32());
         Assert.Equal(all.Skip(4), rest.GetProperty("groups").EnumerateArray().Select(g => g.GetRawText()));
+        Assert.Equal(JsonValueKind.Null, rest.GetProperty("next").ValueKind);
+        Assert.Equal(all.Skip(4), byOffset.GetProperty("groups").EnumerateArray().Select(g => g.GetRawText()));
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
     }
 
     [DatasetFact]

@@ -30,9 +30,13 @@ public sealed partial class PagesTests
         var page = await Open(server, width, height, $"#/person/{person}");
         await page.Locator("#person-photos figure").First.WaitForAsync();
 
-        // When: the birth day chosen on the person's page
+        // When: a day typed into the birth field, changed before it is left, then Enter pressed
+        await page.FillAsync("#person-birth", birth.AddYears(-1).ToString("yyyy-MM-dd"));
         await page.FillAsync("#person-birth", birth.ToString("yyyy-MM-dd"));
+        await page.PressAsync("#person-birth", "Enter");
         await page.WaitForSelectorAsync("#message:has-text('Ada born')");
+        // (saved once, with the day left in the field: not at each change)
+        Assert.Single((await server.GetJson("/api/history")).EnumerateArray(), c => c.GetProperty("kind").GetString() == "birth");
         await page.Locator("#person-photos .age").First.WaitForAsync();
         await Shot(page, "person-ages", width);
 

@@ -115,6 +115,56 @@ public sealed class ReviewTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Equal(faces - 3, (await server.GetJson($"/api/people/{person}")).GetProperty("person").GetProperty("faces").GetInt32());
     }
 
+    [BrowserTheory]
+    [MemberData(nameof(Sizes))]
+    public async Task Should_UndoTheMoveAsWellAsTheName_When_AGroupGivenToANewNamedPersonIsUndone(int width, int height)
+    {
+        // Given: the review's first group given to a new person named there (two changes: the move, then the name)
+        await using var server = await fixture.StartAsync();
+        var review = await server.GetJson("/api/review");
+        long[] faces = FacesOf(review[0]);
+        var page = await Open(server, width, height, "#/review");
+        var group = page.Locator($"#review .group[data-faces='{string.Join(' ', faces)}']");
+        await group.Locator(".picker input").FillAsync("Zed");
+        await group.Locator(".picker [data-new]").ClickAsync();
+        await page.WaitForSelectorAsync("#message:has-text('to Zed')");
+
+        // When: the message's Undo is pressed
+        await page.ClickAsync("#message button.undo");
+        await page.WaitForSelectorAsync("#message:has-text('Undone')");
+
+        // Then: both are undone, the name and the move: the faces are in no person again, and nobody is Zed
+        var history = (await server.GetJson("/api/history?limit=2")).EnumerateArray().ToList();
+        Assert.Equal(["name", "move"], history.Select(c => c.GetProperty("kind").GetString()));
+        Assert.All(history, c => Assert.True(c.GetProperty("undone").GetBoolean()));
+        Assert.Contains((await server.GetJson("/api/review")).EnumerateArray(), g => FacesOf(g).SequenceEqual(faces));
+        Assert.DoesNotContain((await server.GetJson("/api/people?hidden=true")).GetProperty("people").EnumerateArray(), p => p.GetProperty("name").GetString() == "Zed");
+    }
+
+    [BrowserFact]
+    public async Task Should_AnswerEachGroupOnce_When_AKeyIsPressedTwiceQuickly()
+    {
+        // Given: the review's first two groups
+        await using var server = await fixture.StartAsync();
+        var review = await server.GetJson("/api/review");
+        Assert.True(review.GetArrayLength() >= 3, "the test catalog should leave at least three groups to review");
+        long[] first = FacesOf(review[0]), second = FacesOf(review[1]);
+        var page = await Open(server, 1280, 900, "#/review");
+        await page.Locator("#review .group").First.WaitForAsync();
+
+        // When: i pressed twice at once, before the first answer is back
+        await page.Keyboard.PressAsync("i");
+        await page.Keyboard.PressAsync("i");
+        await page.Locator($"#review .group[data-faces='{string.Join(' ', first)}']").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await page.Locator($"#review .group[data-faces='{string.Join(' ', second)}']").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
+        // Then: two ignores, one for each group: the first group is not ignored twice
+        var ignores = (await server.GetJson("/api/history")).EnumerateArray().Where(c => c.GetProperty("kind").GetString() == "ignore").ToList();
+        Assert.Equal(2, ignores.Count);
+        Assert.Equal(first.Concat(second).Order(), (await server.GetJson("/api/review/ignored")).EnumerateArray().Select(f => f.GetProperty("face").GetInt64()).Order());
+        Assert.Equal(FacesOf(review[2]), FacesOf((await server.GetJson("/api/review"))[0]));
+    }
+
     [BrowserFact]
     public async Task Should_AnswerSuggestionsByKey_When_PressingYOrN()
     {

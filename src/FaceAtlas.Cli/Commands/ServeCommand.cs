@@ -42,7 +42,8 @@ public static class ServeCommand
             // Watching makes the catalog when it is new and holds the writer's lock for as long as it serves.
             using var writer = watched.Length > 0 ? store.OpenForWriting() : null;
             using (store.Open()) { } // a missing or foreign catalog is said now, not on the first request
-            var options = ServeOptions.For(store, IPAddress.Parse(parse.GetValue(Bind)!), parse.GetValue(Port), () => new Vision.FaceAnalyzer(), new Vision.PictureRenderer());
+            var options = ServeOptions.For(store, IPAddress.Parse(parse.GetValue(Bind)!), parse.GetValue(Port), () => new Vision.FaceAnalyzer(), new Vision.PictureRenderer())
+                with { Prepare = true };
             await using var app = WebServer.Build(options);
             await app.StartAsync(cancel);
             Console.WriteLine($"FaceAtlas is at {WebServer.Address(app, options)}  (Ctrl+C to stop)");

@@ -51,6 +51,13 @@ public interface IPeopleCatalog
     T Change<T>(Func<IPeopleRows, T> change);
 
     IReadOnlyList<PersonSummary> People(bool includeHidden);
+
+    /// <summary>
+    /// A page of <see cref="People"/>'s list (the most faces first): at most <paramref name="limit"/> from
+    /// <paramref name="offset"/>, with how many the list holds; <paramref name="namedOnly"/>: only people with a name.
+    /// Read from the kept counts and an index, never by counting faces.
+    /// </summary>
+    PersonList PeoplePage(bool includeHidden, bool namedOnly, int offset, int limit);
     PersonSummary? Person(long id);
 
     /// <summary>How many people there are, hidden ones included: without counting their faces.</summary>

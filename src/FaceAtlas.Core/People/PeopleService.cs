@@ -184,6 +184,18 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
 
     public IReadOnlyList<PersonSummary> List(bool includeHidden = false) => catalog.People(includeHidden);
 
+    /// <summary>
+    /// A page of <see cref="List"/>'s people; <paramref name="nameHolds"/>: only those whose name holds it, in any case
+    /// (the person picker's typing).
+    /// </summary>
+    public PersonList Page(bool includeHidden, string? nameHolds, int offset, int limit)
+    {
+        if (string.IsNullOrWhiteSpace(nameHolds)) return catalog.PeoplePage(includeHidden, namedOnly: false, offset, limit);
+        var named = catalog.PeoplePage(includeHidden, namedOnly: true, 0, int.MaxValue).People
+            .Where(p => p.Name!.Contains(nameHolds.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        return new PersonList(named.Count, named.Skip(offset).Take(limit).ToList());
+    }
+
     public PersonSummary Get(long id) => catalog.Person(id) ?? throw new NotFoundException($"no person {id}");
 
     public void Name(long person, string name)

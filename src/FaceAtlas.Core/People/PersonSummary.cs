@@ -6,3 +6,6 @@ public sealed record PersonSummary(long Id, string? Name, int Faces, int Photos,
     /// <summary>The name, else "person-ID": also the export folder's name.</summary>
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? $"person-{Id}" : Name;
 }
+
+/// <summary>A page of people, and how many the whole list holds.</summary>
+public sealed record PersonList(int Total, IReadOnlyList<PersonSummary> People);

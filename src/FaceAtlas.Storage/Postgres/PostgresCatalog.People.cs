@@ -117,6 +117,14 @@ public sealed partial class PostgresCatalog
     public IReadOnlyList<PersonSummary> People(bool includeHidden) => _db.Read(c =>
         ReadPeople(Command(c, $"{PersonColumns} {(includeHidden ? "" : "WHERE p.hidden = 0")} ORDER BY p.face_count DESC, p.id")));
 
+    public PersonList PeoplePage(bool includeHidden, bool namedOnly, int offset, int limit) => _db.Read(c =>
+    {
+        string where = string.Join(" AND ", new[] { includeHidden ? null : "p.hidden = 0", namedOnly ? "p.name IS NOT NULL" : null }.OfType<string>().DefaultIfEmpty("true"));
+        int total = (int)Scalar<long>(c, $"SELECT count(*) FROM people p WHERE {where}");
+        return new PersonList(total, ReadPeople(Command(c, $"{PersonColumns} WHERE {where} ORDER BY p.face_count DESC, p.id LIMIT @limit OFFSET @offset",
+            ("limit", limit), ("offset", offset))));
+    });
+
     public PersonSummary? Person(long id) => _db.Read(c =>
         ReadPeople(Command(c, $"{PersonColumns} WHERE p.id = @id", ("id", id))).SingleOrDefault());
 

@@ -5,49 +5,52 @@ const main = document.getElementById("main");
 const message = document.getElementById("message");
 const PAGE = 200;
 
-// The message line. After a change the server keeps in its history (a merge, a move, an ignore, ...), the words
-// that tell of it carry an "Undo" that takes back that change, and only it.
-let undoable = null;
-function say(text) {
-  const change = undoable;
-  undoable = null;
+// The message line. After changes the server keeps in its history (a merge, a move, an ignore, ...), the words
+// that tell of them carry an "Undo" that takes back those changes (their ids, as post() gives them), and only them.
+function say(text, changes = []) {
+  const ids = changes.filter(c => c !== null && c !== undefined);
   message.replaceChildren(text || "");
-  if (text && change) message.append(" ", el("button", { type: "button", class: "undo", id: "undo", onclick: () => undo(change) }, "Undo"));
+  if (text && ids.length) message.append(" ", el("button", { type: "button", class: "undo", id: "undo", onclick: () => undo(ids) }, "Undo"));
 }
-async function undo(change) {
-  const undone = await post("/undo", { change });
-  go(location.hash, `Undone: ${undone.summary}`);
+// The newest change first: a move then the naming of the new person is undone as the naming, then the move.
+async function undo(changes) {
+  const undone = [];
+  for (const change of [...changes].sort((a, b) => b - a)) undone.push((await post("/undo", { change })).answer.summary);
+  go(location.hash, `Undone: ${undone.join("; ")}`);
 }
 
 // "Not a face" (a hand, a logo, a poster): the detections leave their person and every list for good, also when
 // the photo is analysed again; the message's Undo (as after any change) makes them faces again, in no person.
 // then() redraws what the page shows.
 async function notAFace(faces, then) {
-  await post("/faces/not-a-face", { faces });
+  const { change } = await post("/faces/not-a-face", { faces });
   await then();
-  say(`${plural(faces.length, "detection")} removed: not ${faces.length === 1 ? "a face" : "faces"}`);
+  say(`${plural(faces.length, "detection")} removed: not ${faces.length === 1 ? "a face" : "faces"}`, [change]);
 }
 
 // Goes to another page and says there what was done: each page starts with a clear message line, so the words wait
 // for the page they belong to.
-let done = "";
-function go(hash, words) {
+let done = "", doneChanges = [];
+function go(hash, words, changes = []) {
   done = words;
+  doneChanges = changes;
   if (location.hash === hash) route(); else location.hash = hash;
 }
 
-async function api(path, options = {}) {
+// The answer, and the id of the change the server kept in its history (FaceAtlas-Change; null for none).
+async function request(path, options = {}) {
   const headers = { "X-FaceAtlas-Request": "1", ...(options.headers || {}) };
   const response = await fetch("/api" + path, { ...options, headers, credentials: "same-origin" });
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
   if (!response.ok) throw new Error(body?.error || `${response.status} ${response.statusText}`);
   const change = response.headers.get("FaceAtlas-Change");
-  if (change) undoable = Number(change);
-  return body;
+  return { answer: body, change: change ? Number(change) : null };
 }
+const api = async (path, options) => (await request(path, options)).answer;
 
+// A change: {answer, change}, the change's id to hand to say() for its Undo.
 // keepalive: the request outlives the page (a name saved as the page is reloaded or closed).
-const post = (path, body, keepalive = false) => api(path, { method: "POST", keepalive, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
+const post = (path, body, keepalive = false) => request(path, { method: "POST", keepalive, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -185,14 +188,15 @@ function nameField(p, attributes, onSaved = () => {}) {
     if (!name) { input.value = saved; say(`A name cannot be removed: still ${saved}`); return; }
     const before = saved;
     saved = name; // at once: Enter, then leaving the field, saves once
+    let change;
     try {
-      await post(`/people/${p.person}/name`, { name }, keepalive);
+      ({ change } = await post(`/people/${p.person}/name`, { name }, keepalive));
     } catch (error) {
       saved = before;
       throw error;
     }
     p.name = name;
-    say(`Named ${name}`);
+    say(`Named ${name}`, [change]);
     onSaved(name);
   };
   input.addEventListener("change", () => input.save().catch(e => say(e.message)));
@@ -340,12 +344,25 @@ function personCard(p) {
 async function person(id, age = null) {
   const detail = await api(`/people/${id}?limit=0`);
   const p = detail.person;
-  // The birth day: each photo then says the age, and photos can be shown by age; saved as it is chosen.
+  // The birth day: each photo then says the age, and photos can be shown by age; saved on leaving the field or on
+  // Enter, not at each change (typing a date changes it at every digit: 0002, 0020, 0201, 2015).
+  let savedBirth = p.birth || "";
+  const saveBirth = async () => {
+    const chosen = birth.value;
+    if (chosen === savedBirth) return;
+    const before = savedBirth;
+    savedBirth = chosen; // at once: Enter, then leaving the field, saves once
+    let change;
+    try {
+      ({ change } = await post(`/people/${id}/birth`, { date: chosen || null }));
+    } catch (error) {
+      savedBirth = before;
+      throw error;
+    }
+    go(`#/person/${id}`, chosen ? `${label(p)} born ${day(chosen)}` : `${label(p)}'s birth day removed`, [change]);
+  };
   const birth = el("input", { type: "date", id: "person-birth", value: p.birth || "", max: new Date().toISOString().slice(0, 10), "aria-label": "Birth day",
-    onchange: async () => {
-      await post(`/people/${id}/birth`, { date: birth.value || null });
-      go(`#/person/${id}`, birth.value ? `${label(p)} born ${day(birth.value)}` : `${label(p)}'s birth day removed`);
-    } });
+    onblur: saveBirth, onkeydown: async e => { if (e.key === "Enter") await saveBirth(); } });
   const name = nameField(p, { id: "person-name", "aria-label": "Name" }, named => {
     main.querySelector("h1").textContent = named;
     document.title = `${named} - FaceAtlas`;
@@ -353,17 +370,17 @@ async function person(id, age = null) {
   // Saving needs no button (leaving the field saves); it is there for those who look for one.
   const rename = el("button", { id: "rename", onclick: () => name.save() }, "Save name");
   const hide = el("button", { onclick: async () => {
-    await post(`/people/${id}/${p.hidden ? "unhide" : "hide"}`);
-    if (p.hidden) go(`#/person/${id}`, `${label(p)} is shown again`);
-    else go("#/people", `Hid ${label(p)}: “Hidden people” lists them`);
+    const { change } = await post(`/people/${id}/${p.hidden ? "unhide" : "hide"}`);
+    if (p.hidden) go(`#/person/${id}`, `${label(p)} is shown again`, [change]);
+    else go("#/people", `Hid ${label(p)}: “Hidden people” lists them`, [change]);
   } },
     p.hidden ? "Unhide" : "Hide");
   const merge = picker({ id: "merge-picker", label: "Merge into person", exclude: [id], onPick: async target => {
     const order = await mergeOrder(p, target);
     if (!order) return say("Not merged");
     const [from, into] = order;
-    await post(`/people/${into.person}/merge`, { others: [from.person] });
-    go(`#/person/${into.person}`, `Merged ${label(from)} into ${label(into)}`);
+    const { change } = await post(`/people/${into.person}/merge`, { others: [from.person] });
+    go(`#/person/${into.person}`, `Merged ${label(from)} into ${label(into)}`, [change]);
   } });
 
   // Their photos a page at a time, newest first under year headings (pagedPhotos).
@@ -405,16 +422,16 @@ async function person(id, age = null) {
     const faces = selected();
     const newName = target ? null : typed(move);
     const to = target ? target.person : null;
-    const moved = await post("/faces/move", { faces, to });
-    if (!target && newName) await post(`/people/${moved}/name`, { name: newName }).catch(() => {});
+    const { answer: moved, change } = await post("/faces/move", { faces, to });
+    const named = !target && newName ? (await post(`/people/${moved}/name`, { name: newName }).catch(() => ({}))).change : null;
     await person(id);
-    say(`Moved ${plural(faces.length, "face")}`);
+    say(`Moved ${plural(faces.length, "face")}`, [change, named]);
   } });
   const reject = el("button", { id: "reject", onclick: async () => {
     const faces = selected();
-    await post("/faces/reject", { faces, from: id });
+    const { change } = await post("/faces/reject", { faces, from: id });
     await person(id);
-    say(`${plural(faces.length, "face")} ${faces.length === 1 ? "is" : "are"} not ${label(p)}`);
+    say(`${plural(faces.length, "face")} ${faces.length === 1 ? "is" : "are"} not ${label(p)}`, [change]);
   } }, "Not this person");
   const cover = el("button", { id: "make-cover", onclick: async () => {
     const faces = selected();
@@ -534,7 +551,7 @@ async function photo(id) {
   });
   const who = picker({ id: "draw-picker", label: "Whose face is it?", allowNew: true, onPick: async target => {
     const name = target ? null : typed(who) || null;
-    const added = await post(`/photos/${id}/faces`, { box: box.map(v => Math.round(v * 10) / 10), to: target ? target.person : null, name });
+    const { answer: added } = await post(`/photos/${id}/faces`, { box: box.map(v => Math.round(v * 10) / 10), to: target ? target.person : null, name });
     await photo(id);
     say(`Face added to ${target ? label(target) : name || "a new person"}`);
     return added;
@@ -567,7 +584,7 @@ async function review() {
   const keys = el("p", { class: "count keys" }, "Keys, for the first group: y — the person it most likely is, i — ignore, x — not a face.");
   const more = el("p", { class: "count", id: "review-more", hidden: true }, "More faces to review…");
   const shown = new Set();
-  let groups = first.total_groups, faces = first.total_faces, loading = null, exhausted = false;
+  let groups = first.total_groups, faces = first.total_faces, loading = null, exhausted = false, next = null;
   const recount = () => {
     const left = list.querySelectorAll(".group").length;
     count.textContent = groups > 0 ? `${plural(faces, "face")} in no person, in ${plural(groups, "group")} of look-alikes` : "";
@@ -581,12 +598,14 @@ async function review() {
       for (const f of g.faces) shown.add(f.face);
       list.append(reviewGroup(g, back, answered));
     }
-    exhausted = page.offset + page.groups.length >= page.total_groups;
+    next = page.next;
+    exhausted = next === null;
   };
-  // Answered groups leave the server's list too, so the next page starts after the groups still on this one.
+  // The next page starts after the last group of the one before (by its place in the order, not by a count):
+  // groups answered meanwhile leave the server's list without moving where it starts.
   const load = () => loading ??= (async () => {
     try {
-      const page = await api(`/review/page?offset=${list.querySelectorAll(".group").length}&limit=${REVIEW_PAGE}`);
+      const page = await api(`/review/page?after=${encodeURIComponent(next)}&limit=${REVIEW_PAGE}`);
       groups = page.total_groups;
       faces = page.total_faces;
       add(page);
@@ -632,11 +651,11 @@ function ignoredFaces(faces, brought) {
   const tile = f => {
     const t = el("figure", { class: "card tile", "data-face": f.face }, thumbnail(f.face, `ignored face, ${dated(f)}`, 96), inPhoto(f),
       el("button", { onclick: async () => {
-        await post("/faces/unignore", { faces: [f.face] });
+        const { change } = await post("/faces/unignore", { faces: [f.face] });
         t.remove();
         recount();
         brought(f);
-        say("Brought back: at the top of the faces to review");
+        say("Brought back: at the top of the faces to review", [change]);
       } }, "Bring back"));
     return t;
   };
@@ -659,15 +678,27 @@ function reviewGroup(g, ignored, answered = () => {}) {
       } }, thumbnail(f.face, `face ${n}.${f.face}, ${dated(f)}`, 96));
     return el("figure", { class: "tile", "data-face": f.face }, tile, inPhoto(f));
   });
-  const done = async (text) => { row.remove(); say(text); answered(g); };
+  const done = async (text, changes) => { row.remove(); say(text, changes); answered(g); };
+  // An answer at a time: the group is busy (inert, and no longer the one the keys answer) from the moment it is
+  // answered, so a key pressed twice quickly cannot answer it twice; it is itself again if the answer failed.
+  const answer = action => async (...args) => {
+    if (row.classList.contains("busy")) return;
+    row.classList.add("busy");
+    row.inert = true;
+    try {
+      await action(...args);
+    } finally {
+      if (row.isConnected) { row.classList.remove("busy"); row.inert = false; }
+    }
+  };
   // target: a person ({person, name}), or null for a new one named newName if given.
-  const give = async (target, newName) => {
+  const give = answer(async (target, newName) => {
     const chosen = wanted();
     if (!chosen.length) return say("Every face of this group is left out: click a face to take it in again");
-    const moved = await post("/faces/move", { faces: chosen, to: target ? target.person : null });
-    if (!target && newName) await post(`/people/${moved}/name`, { name: newName });
-    await done(`${plural(chosen.length, "face")} to ${target ? label(target) : newName || "a new person"}`);
-  };
+    const { answer: moved, change } = await post("/faces/move", { faces: chosen, to: target ? target.person : null });
+    const named = !target && newName ? (await post(`/people/${moved}/name`, { name: newName })).change : null;
+    await done(`${plural(chosen.length, "face")} to ${target ? label(target) : newName || "a new person"}`, [change, named]);
+  });
   const other = picker({ id: `review-picker-${n}`, label: "Someone else", allowNew: true, onPick: async target => give(target, typed(other)) });
   const row = el("section", { class: `card group${g.faces.length > 3 ? " wide" : ""}`, "data-faces": faces.join(" ") },
     el("div", { class: "faces small" }, tiles),
@@ -677,17 +708,17 @@ function reviewGroup(g, ignored, answered = () => {}) {
         el("span", {}, `Is this ${label(c.person)}?`), el("span", { class: "count" }, plural(c.person.photos, "photo"))))) : "",
     el("div", { class: "tools" },
       el("span", { class: "field" }, g.candidates.length ? "Someone else " : "Who is this? ", other),
-      el("button", { class: "ignore", onclick: async () => {
+      el("button", { class: "ignore", onclick: answer(async () => {
         const chosen = wanted();
-        await post("/faces/ignore", { faces: chosen });
+        const { change } = await post("/faces/ignore", { faces: chosen });
         ignored.add(g.faces.filter(f => chosen.includes(f.face)));
-        await done(`${plural(chosen.length, "face")} ignored`);
-      } }, g.faces.length === 1 ? "Ignore" : "Ignore all"),
-      el("button", { class: "not-face", onclick: async () => {
+        await done(`${plural(chosen.length, "face")} ignored`, [change]);
+      }) }, g.faces.length === 1 ? "Ignore" : "Ignore all"),
+      el("button", { class: "not-face", onclick: answer(async () => {
         const chosen = wanted();
         if (!chosen.length) return say("Every face of this group is left out: click a face to take it in again");
         await notAFace(chosen, async () => { row.remove(); answered(g); });
-      } }, "Not a face")));
+      }) }, "Not a face")));
   return row;
 }
 
@@ -696,7 +727,7 @@ function reviewGroup(g, ignored, answered = () => {}) {
 // Two named people are merged only once asked which name to keep. The last pair answered, the page says all is done.
 async function suggestions() {
   const pairs = await api("/suggestions");
-  const faces = async p => (await api(`/people/${p.person}`)).faces.slice(0, 4);
+  const faces = async p => (await api(`/people/${p.person}?limit=4`)).faces;
   const side = (p, shown) => el("div", { class: "side" },
     el("div", { class: "faces quad" }, shown.map(f => thumbnail(f.face, `${label(p)}, ${dated(f)}`, 96))),
     el("a", { href: `#/person/${p.person}` }, label(p)), el("div", { class: "count" }, plural(p.photos, "photo")));
@@ -709,12 +740,12 @@ async function suggestions() {
           const order = await mergeOrder(s.second, s.first);
           if (!order) return say("Not merged");
           const [from, into] = order;
-          await post(`/people/${into.person}/merge`, { others: [from.person] });
-          answered(row, `Merged into ${label(into)}`);
+          const { change } = await post(`/people/${into.person}/merge`, { others: [from.person] });
+          answered(row, `Merged into ${label(into)}`, [change]);
         } }, "Same person (y)"),
         el("button", { class: "different", onclick: async () => {
-          await post("/suggestions/dismiss", { first: s.first.person, second: s.second.person });
-          answered(row, "Noted");
+          const { change } = await post("/suggestions/dismiss", { first: s.first.person, second: s.second.person });
+          answered(row, "Noted", [change]);
         } }, "Not the same (n)")));
     return row;
   }));
@@ -722,9 +753,9 @@ async function suggestions() {
   const allDone = () => el("div", { class: "card done", id: "suggestions-done" },
     el("p", {}, el("strong", {}, "All done."), " No more “same person?” pairs for now: new ones come as photos are added."),
     el("p", {}, el("a", { href: "#/review" }, "Faces to review"), " · ", el("a", { href: "#/people" }, "People")));
-  function answered(row, words) {
+  function answered(row, words, changes) {
     row.remove();
-    say(words);
+    say(words, changes);
     if (!list.querySelector(".suggestion")) list.replaceChildren(allDone());
   }
   show("Same person?", pairs.length ? list : allDone());
@@ -739,7 +770,7 @@ document.addEventListener("keydown", e => {
     if (e.key === "y") first.querySelector("button.same").click();
     else if (e.key === "n") first.querySelector("button.different").click();
   } else if (location.hash.startsWith("#/review")) {
-    const first = document.querySelector("#review .group");
+    const first = document.querySelector("#review .group:not(.busy)");
     if (!first) return;
     const button = { y: "button.candidate", i: "button.ignore", x: "button.not-face" }[e.key];
     first.querySelector(button ?? ":not(*)")?.click();
@@ -805,7 +836,7 @@ async function changes() {
   const when = at => new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   const rows = list.map(c => el("li", { class: "card change", "data-change": c.change },
     el("div", {}, el("span", { class: c.undone ? "undone" : "" }, c.summary), el("div", { class: "count" }, when(c.at), c.undone ? " · undone" : "")),
-    c === latest ? el("button", { type: "button", class: "undo", onclick: () => undo(c.change) }, "Undo") : null));
+    c === latest ? el("button", { type: "button", class: "undo", onclick: () => undo([c.change]) }, "Undo") : null));
   show("History", ...(list.length
     ? [el("p", { class: "count" }, "Merges, moves, names and the other changes made to people, newest first. The newest can be undone, then the one before it."),
        el("ol", { id: "history" }, rows)]
@@ -832,7 +863,7 @@ async function status() {
 }
 
 async function route() {
-  say(done);
+  say(done, doneChanges);
   done = "";
   const [, page, arg, more] = location.hash.split("/");
   openMenu(false);
