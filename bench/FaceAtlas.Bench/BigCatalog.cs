@@ -26,6 +26,7 @@ internal static class BigCatalog
         int requests = BenchArgs.Option(args, "--requests", 10);
         bool keep = args.Contains("--keep");
         bool postgres = args.Contains("--postgres");
+        bool endpoints = !args.Contains("--no-endpoints");
         string launcher = Path.Combine(BenchPaths.RepositoryRoot, "faceatlas");
         foreach (int n in sizes)
         {
@@ -37,8 +38,8 @@ internal static class BigCatalog
                 var (largest, anyPhoto) = Make(path, n);
                 Console.WriteLine($"## {n:N0} faces: catalog made in {made.Elapsed.TotalSeconds:F0} s, {new FileInfo(path).Length / 1048576:N0} MB");
                 Console.WriteLine();
-                await Endpoints(launcher, path, largest, anyPhoto, requests);
-                Incremental(path);
+                if (endpoints) await Endpoints(launcher, path, largest, anyPhoto, requests);
+                await Incremental(launcher, path);
                 if (postgres) await BigCatalogOnPostgres.RunAsync(launcher, path, largest, anyPhoto, requests);
             }
             finally
@@ -165,27 +166,122 @@ internal static class BigCatalog
 
     /// <summary>
     /// What an `index` of new photos ends with: 60 new faces (20 of the largest person, 40 of people never seen)
-    /// committed, then clustered incrementally; time and this process's peak memory.
+    /// committed to two copies of the catalog, then each clustered by `./faceatlas cluster`: the one beside a search
+    /// index against the new faces' neighbourhood in it, the other by reading every face (as without an index). Time
+    /// and peak memory of each process, and whether the two placed every new face alike.
     /// </summary>
-    static void Incremental(string path)
+    static async Task Incremental(string launcher, string path)
+    {
+        var watch = Stopwatch.StartNew();
+        long anyFace;
+        using (var catalog = SqliteCatalog.Open(path, create: false)) anyFace = catalog.Faces(false).First().Id;
+        await Run(launcher, "search", "--like", anyFace.ToString(), "--top", "1", "--index", "--catalog", path);
+        Console.WriteLine($"search index built by `search --like` in {watch.Elapsed.TotalSeconds:F0} s");
+        string Copy(string name)
+        {
+            var copy = Path.Combine(Path.GetDirectoryName(path)!, name);
+            File.Copy(path, copy);
+            if (File.Exists(path + "-wal")) File.Copy(path + "-wal", copy + "-wal");
+            return copy;
+        }
+        var (whole, exact) = (Copy("whole.db"), Copy("exact.db"));
+        foreach (var copy in new[] { path, whole, exact }) AddNewFaces(copy);
+
+        Console.WriteLine();
+        Console.WriteLine("| 60 new faces clustered | time | peak memory | what `cluster` said |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (name, catalog) in new[] { ("every face read", whole), ("neighbourhood, through the search index", path) })
+        {
+            watch.Restart();
+            var (said, peak) = await Run(launcher, "cluster", "--catalog", catalog);
+            Console.WriteLine($"| {name} | {watch.Elapsed.TotalSeconds:F1} s | {peak / 1048576:N0} MB | {said.Split('\n').Last(l => l.StartsWith("Clustered"))} |");
+        }
+        Console.WriteLine();
+        // The reference: the neighbourhood's decisions with every face compared, no search approximate.
+        watch.Restart();
+        using (var catalog = SqliteCatalog.Open(exact, create: false))
+            new PeopleService(catalog, ClusteringOptions.Default with { NeighbourhoodShare = 1 }).Cluster(full: false, neighbours: new ExactNeighbours(catalog));
+        Console.WriteLine($"the same with exact neighbours (every face compared, in this process): {watch.Elapsed.TotalSeconds:F1} s");
+        var reference = NewFacePlaces(exact);
+        foreach (var (name, catalog) in new[] { ("every face read", whole), ("neighbourhood, through the search index", path) })
+        {
+            var places = NewFacePlaces(catalog);
+            var differ = Enumerable.Range(0, places.Count).Where(i => places[i] != reference[i]).ToList();
+            Console.WriteLine($"- {name}: {places.Count - differ.Count} of {places.Count} new faces placed as with exact neighbours" +
+                              (differ.Count == 0 ? "" : $" ({string.Join("; ", differ.Take(5).Select(i => $"face {i}: {places[i]}, exactly: {reference[i]}"))})"));
+        }
+        Console.WriteLine();
+    }
+
+    /// <summary>Commits the 60 new faces (the same on every call).</summary>
+    static void AddNewFaces(string path)
     {
         var random = new Random(60);
-        using var catalog = SqliteCatalog.Open(path);
+        using var catalog = SqliteCatalog.Open(path, create: false);
         var points = new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50));
         var largestCentre = SyntheticFaces.Mean(catalog.People(includeHidden: true).Take(1)
             .SelectMany(p => catalog.FaceVectors(catalog.FacesOf(p.Id).Take(200).ToList())).Select(v => v.Embedding));
         var strangers = Enumerable.Range(0, 10).Select(_ => SyntheticFaces.Face(random, new float[Embeddings.Dimensions], 1.0)).ToList();
+        var taken = new DateTime(2026, 12, 1, 12, 0, 0);
         var outcomes = Enumerable.Range(0, 60).Select(i => (PhotoOutcome)new PhotoOutcome.Analysed(
-            new PhotoFile($"/library/new/IMG_{i:D4}.jpg", 1_000 + i, DateTime.UtcNow.Ticks), SHA256.HashData(BitConverter.GetBytes(-1 - i)),
+            new PhotoFile($"/library/new/IMG_{i:D4}.jpg", 1_000 + i, taken.Ticks), SHA256.HashData(BitConverter.GetBytes(-1 - i)),
             new PhotoAnalysis(4000, 3000, "JPEG", [new FaceObservation(new FaceBox(100, 100, 150, 150), 0.95f, points,
-                SyntheticFaces.Face(random, i < 20 ? largestCentre : strangers[i % 10], 0.029))])) { Taken = new CaptureDate(DateTime.Now, null, DateSource.Exif) }).ToList();
+                SyntheticFaces.Face(random, i < 20 ? largestCentre : strangers[i % 10], 0.029))])) { Taken = new CaptureDate(taken, null, DateSource.Exif) }).ToList();
         catalog.Commit(outcomes);
-        GC.Collect();
-        var watch = Stopwatch.StartNew();
-        var summary = new PeopleService(catalog).Cluster(full: false);
-        using var process = Process.GetCurrentProcess();
-        Console.WriteLine($"60 new faces clustered in {watch.Elapsed.TotalSeconds:F1} s ({summary.FacesAssigned} placed, {summary.NewPeople} new people); " +
-                          $"this process's peak memory {process.PeakWorkingSet64 / 1048576:N0} MB (catalog making included)");
-        Console.WriteLine();
+    }
+
+    /// <summary>Where each new face went: a person that existed before by id, a new one by its first new face, or none.</summary>
+    static List<string> NewFacePlaces(string path)
+    {
+        using var catalog = SqliteCatalog.Open(path, create: false);
+        var fresh = catalog.Faces(false).Where(f => f.Photo.Path.StartsWith("/library/new/")).OrderBy(f => f.Photo.Path).ToList();
+        var byPerson = fresh.Where(f => f.PersonId is not null).GroupBy(f => f.PersonId!.Value).ToDictionary(g => g.Key, g => g.First().Photo.Path);
+        long firstNew = fresh.Min(f => f.Id);
+        return fresh.Select(f => f.PersonId is not { } p ? "none"
+            : catalog.FacesOf(p).Any(id => id < firstNew) ? $"person {p}" : $"new with {byPerson[p]}").ToList();
+    }
+
+    /// <summary>Runs the program under GNU time; its output, and its peak resident memory in bytes.</summary>
+    static async Task<(string Output, long Peak)> Run(string launcher, params string[] args)
+    {
+        using var process = Start("/usr/bin/time", ["-f", "peak-kb %M", launcher, .. args]);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"faceatlas {string.Join(' ', args)}: exit {process.ExitCode}: {await errors}");
+        var peak = (await errors).Split('\n').Last(l => l.StartsWith("peak-kb "));
+        return (await output, long.Parse(peak["peak-kb ".Length..]) * 1024);
+    }
+
+    /// <summary>
+    /// Every face of the catalog compared with each new face in one pass (the new faces' embeddings asked for are
+    /// known before: those no clustering has seen), keeping their nearest.
+    /// </summary>
+    sealed class ExactNeighbours : IFaceNeighbours
+    {
+        readonly List<(float[] Query, List<NearFace> Nearest)> _answers;
+
+        public ExactNeighbours(SqliteCatalog catalog)
+        {
+            var queries = catalog.FacesNotClustered(int.MaxValue - 1).Select(f => f.Embedding).ToList();
+            var heaps = queries.Select(_ => new PriorityQueue<NearFace, float>()).ToList();
+            int k = ClusteringOptions.Default.Neighbours + 8;
+            foreach (var face in catalog.FaceVectors())
+            {
+                Faces++;
+                for (int q = 0; q < queries.Count; q++)
+                {
+                    float s = System.Numerics.Tensors.TensorPrimitives.Dot(queries[q], face.Embedding);
+                    if (heaps[q].Count < k) heaps[q].Enqueue(new NearFace(face.Id, s), s);
+                    else if (heaps[q].TryPeek(out _, out float worst) && s > worst) heaps[q].DequeueEnqueue(new NearFace(face.Id, s), s);
+                }
+            }
+            _answers = queries.Select((q, i) => (q, heaps[i].UnorderedItems.Select(x => x.Element).OrderByDescending(n => n.Similarity).ToList())).ToList();
+        }
+
+        public int Faces { get; }
+
+        public IReadOnlyList<NearFace> Nearest(float[] embedding, int k) =>
+            _answers.First(a => a.Query.AsSpan().SequenceEqual(embedding)).Nearest.Take(k).ToList();
     }
 }

@@ -67,6 +67,77 @@ public sealed partial class SqliteCatalog
         return faces;
     }
 
+    /// <summary>A face row as clustering reads it: id, photo, vector, person, assigned_by, clustered, the day (columns in that order).</summary>
+    const string ClusteringColumns = $"""
+        SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
+        FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
+        """;
+
+    public IReadOnlyList<StoredFace> FacesForClustering(IReadOnlyCollection<long> faces)
+    {
+        using var cmd = Command($"{ClusteringColumns} WHERE f.id = $f AND f.ignored = 0 AND f.not_face = 0", null, "$f");
+        var found = new List<StoredFace>();
+        foreach (var face in faces.Distinct())
+        {
+            cmd.Parameters[0].Value = face;
+            found.AddRange(ReadClusteringFaces(cmd));
+        }
+        return found;
+    }
+
+    public IReadOnlyList<StoredFace> FacesNotClustered(int limit)
+    {
+        using var cmd = Command($"{ClusteringColumns} WHERE f.person_id IS NULL AND f.clustered = 0 AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id LIMIT $n", null, "$n");
+        cmd.Parameters[0].Value = (long)limit + 1;
+        return ReadClusteringFaces(cmd);
+    }
+
+    /// <summary>The faces <paramref name="cmd"/> finds (<see cref="ClusteringColumns"/>), each with the people it was rejected from.</summary>
+    List<StoredFace> ReadClusteringFaces(SqliteCommand cmd)
+    {
+        var faces = new List<StoredFace>();
+        using (var r = cmd.ExecuteReader())
+            while (r.Read())
+                faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions),
+                    r.IsDBNull(3) ? null : r.Long(3), (FaceAssignment)r.Int(4), [], r.Int(5) != 0, CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
+        using var rejections = Command("SELECT person_id FROM face_rejections WHERE face_id = $f", null, "$f");
+        for (int i = 0; i < faces.Count; i++)
+        {
+            rejections.Parameters[0].Value = faces[i].FaceId;
+            var rejected = new List<long>();
+            using (var r = rejections.ExecuteReader())
+                while (r.Read()) rejected.Add(r.Long(0));
+            if (rejected.Count > 0) faces[i] = faces[i] with { RejectedPeople = rejected };
+        }
+        return faces;
+    }
+
+    public IReadOnlyList<PersonAsCluster> PeopleAsClusters(IReadOnlyCollection<long> people, IReadOnlyCollection<long> photos)
+    {
+        var clusters = new List<PersonAsCluster>();
+        var among = new HashSet<long>(photos);
+        using var cmd = Command("""
+            SELECT f.photo_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
+            WHERE f.person_id = $p AND f.ignored = 0 AND f.not_face = 0
+            """, null, "$p");
+        foreach (var person in people.Distinct())
+        {
+            cmd.Parameters[0].Value = person;
+            var sum = new float[Embeddings.Dimensions];
+            int count = 0;
+            var present = new HashSet<long>();
+            using (var r = cmd.ExecuteReader())
+                while (r.Read())
+                {
+                    r.AddFloatsTo(1, sum);
+                    count++;
+                    if (among.Contains(r.Long(0))) present.Add(r.Long(0));
+                }
+            if (count > 0) clusters.Add(new PersonAsCluster(person, sum, count, present));
+        }
+        return clusters;
+    }
+
     public T Change<T>(Func<IPeopleRows, T> change)
     {
         using var tx = _connection.BeginTransaction();

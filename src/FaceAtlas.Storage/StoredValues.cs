@@ -34,6 +34,14 @@ internal static class StoredValues
         return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
     }
 
+    /// <summary>Adds the vector stored in column <paramref name="i"/> to <paramref name="sum"/>, without a copy of its own.</summary>
+    public static void AddFloatsTo(this SqliteDataReader r, int i, float[] sum)
+    {
+        var bytes = r.Blob(i);
+        if (bytes.Length != sum.Length * sizeof(float)) throw Damaged(r, i, $"{bytes.Length} bytes instead of {sum.Length * sizeof(float)}");
+        System.Numerics.Tensors.TensorPrimitives.Add(sum, MemoryMarshal.Cast<byte, float>(bytes), sum);
+    }
+
     /// <summary>A single value a query must return, such as a count or an id.</summary>
     public static long Long(object? scalar, string what) =>
         scalar is long value ? value : throw new DamagedCatalogException($"{Damage} ({what} is {scalar ?? "nothing"})");

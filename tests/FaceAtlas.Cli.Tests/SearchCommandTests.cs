@@ -199,6 +199,43 @@ public sealed class SearchCommandTests : IDisposable
     }
 
     [DatasetFact]
+    public void Should_PlaceANewFaceAsWithoutAnIndex_When_IndexClustersItAgainstItsNeighbourhoodInTheIndex()
+    {
+        // Given: deepface-tests without one photo of person_06, indexed into two catalogs; one of them has a search index
+        var gallery = Directory.CreateDirectory(_temp.File("gallery")).FullName;
+        foreach (var folder in Directory.GetDirectories(Datasets.At("deepface-tests")))
+        {
+            var copy = Directory.CreateDirectory(Path.Combine(gallery, Path.GetFileName(folder))).FullName;
+            foreach (var f in Directory.GetFiles(folder)) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+        }
+        // A photo of one face: new faces may be a fiftieth of the catalog's at most for a run by neighbourhood
+        var held = Path.Combine(gallery, "person_06", "img19.jpg");
+        var away = _temp.File(Path.GetFileName(held));
+        File.Move(held, away);
+        var without = _temp.File("without.db");
+        foreach (var catalog in new[] { Catalog, without }) Assert.Equal(0, Cli.Run(["index", gallery, "--catalog", catalog]).Exit);
+        Assert.NotEmpty(Search(away, "--index"));
+
+        // When: the photo comes back, and both are indexed again
+        File.Move(away, held);
+        var near = Cli.Run(["index", gallery, "--catalog", Catalog]);
+        var whole = Cli.Run(["index", gallery, "--catalog", without]);
+
+        // Then: one clustered the new face against its neighbourhood, the other read every face; both put every face alike,
+        // the new one with the other photos of its person
+        Assert.Equal(0, near.Exit);
+        Assert.Contains("Clustered 1 new faces against their neighbourhood", near.Out);
+        Assert.DoesNotContain("neighbourhood", whole.Out);
+        List<string> People(string catalog) => Cli.JsonLines(["faces", "--catalog", catalog, "--format", "jsonl"])
+            .GroupBy(f => f.GetProperty("person").ValueKind == JsonValueKind.Null ? "none" : f.GetProperty("person").GetInt64().ToString())
+            .Select(g => g.Key == "none" ? "none" : string.Join(",", g.Select(f => Path.GetRelativePath(gallery, f.GetProperty("file").GetString()!)).Order()))
+            .Order().ToList();
+        var people = People(Catalog);
+        Assert.Equal(People(without), people);
+        Assert.Contains(people, p => p.Contains(Path.GetRelativePath(gallery, held)) && p.Split(',').Count(f => f.StartsWith("person_06")) >= 2);
+    }
+
+    [DatasetFact]
     public void Should_NarrowResults_When_FilteringByAttributes()
     {
         Assert.Equal(0, Cli.Run(["index", Datasets.At("deepface-tests"), "--catalog", Catalog]).Exit);

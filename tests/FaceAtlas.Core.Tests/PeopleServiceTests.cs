@@ -94,6 +94,67 @@ public sealed class PeopleServiceTests : IDisposable
         Assert.Subset(seenIds, _people.List().Select(p => p.Id).ToHashSet());
     }
 
+    /// <summary>An exact search of every face of the catalog, as the index would answer were it perfect.</summary>
+    sealed class EveryFace(ICatalog catalog) : IFaceNeighbours
+    {
+        readonly List<FaceVector> _faces = catalog.FaceVectors().ToList();
+
+        public int Faces => _faces.Count;
+
+        public IReadOnlyList<NearFace> Nearest(float[] embedding, int k) => _faces
+            .Select(f => new NearFace(f.Id, System.Numerics.Tensors.TensorPrimitives.Dot(embedding, f.Embedding)))
+            .OrderByDescending(n => n.Similarity).ThenBy(n => n.Face).Take(k).ToList();
+    }
+
+    /// <summary>Each person's faces, and the faces in none, as comparable text (ids of people left out).</summary>
+    static List<string> Grouping(SqliteCatalog catalog) => catalog.Faces(false)
+        .GroupBy(f => f.PersonId).Select(g => (g.Key is null ? "none: " : "person: ") + string.Join(",", g.Select(f => f.Id).Order()))
+        .Order().ToList();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Should_PlaceNewFacesAsAWholeCatalogRunDoes_When_ClusteredByTheirNeighbourhood(bool throughTheSearchIndex)
+    {
+        // Given: the same faces arriving in five batches into two catalogs, with the same decisions of a user between
+        using var whole = SqliteCatalog.Open(_temp.File("whole.db"));
+        var wholeLibrary = new Library(whole);
+        var wholePeople = new PeopleService(whole);
+        var nearPeople = new PeopleService(_catalog, ClusteringOptions.Default with { NeighbourhoodShare = 1 });
+        var world = World(33).Concat(World(34).Select(f => ("q" + f.Item1, f.Item2))).ToList();
+        var runs = new List<ClusteringSummary>();
+        int batch = 0;
+        foreach (var chunk in world.Chunk((world.Count + 4) / 5))
+        {
+            AddPhotos(chunk);
+            wholeLibrary.AddPhotos(chunk);
+
+            // When: one clusters every face, the other the new faces against what is found near them
+            wholePeople.Cluster(full: false);
+            IFaceNeighbours neighbours = throughTheSearchIndex
+                ? new FaceAtlas.Core.Search.IndexedNeighbours(FaceAtlas.Core.Search.SearchIndex.Build(_catalog.FaceVectors().ToList(), _catalog.CatalogId, 0))
+                : new EveryFace(_catalog);
+            runs.Add(nearPeople.Cluster(full: false, neighbours: neighbours));
+
+            // Then: every face where the other put it
+            Assert.Equal(Grouping(whole), Grouping(_catalog));
+            if (++batch == 2)
+            {
+                // the user's decisions, alike in both: a face moved into another person, one said not to be its person
+                var (largest, second) = (wholePeople.List()[0].Id, wholePeople.List()[1].Id);
+                var (moved, rejected) = (whole.FacesOf(largest)[0], whole.FacesOf(second)[0]);
+                foreach (var (catalog, people) in new[] { (whole, wholePeople), (_catalog, nearPeople) })
+                {
+                    people.MoveFaces([moved], catalog.FacePeople([whole.FacesOf(second)[1]]).Single().Value);
+                    people.RejectFaces([rejected], catalog.FacePeople([rejected]).Single().Value!.Value);
+                }
+            }
+        }
+        Assert.All(runs, r => Assert.True(r.Neighbourhood));
+        Assert.True(runs.Sum(r => r.NewPeople) >= 20, $"{runs.Sum(r => r.NewPeople)} people made");
+        Assert.True(runs.Skip(1).Sum(r => r.FacesAssigned) > 50, "later batches join people made before");
+    }
+
     (long A, long B) TwoPeople()
     {
         var (a, b) = (_s.Direction(), _s.Direction());

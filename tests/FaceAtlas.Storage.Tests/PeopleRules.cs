@@ -396,6 +396,64 @@ public abstract class PeopleRules
         Assert.All(people.History(10), c => Assert.True(c.Undone));
     }
 
+    /// <summary>Every face of the catalog compared: the neighbourhood as a perfect index would find it.</summary>
+    sealed class EveryFace(ICatalog catalog) : IFaceNeighbours
+    {
+        readonly List<FaceVector> _faces = catalog.FaceVectors().ToList();
+
+        public int Faces => _faces.Count;
+
+        public IReadOnlyList<NearFace> Nearest(float[] embedding, int k) => _faces
+            .Select(f => new NearFace(f.Id, System.Numerics.Tensors.TensorPrimitives.Dot(embedding, f.Embedding)))
+            .OrderByDescending(n => n.Similarity).ThenBy(n => n.Face).Take(k).ToList();
+    }
+
+    [ContractFact]
+    public void Should_PlaceNewFacesAsAWholeCatalogRunDoes_When_ClusteredByTheirNeighbourhood()
+    {
+        // Given: two catalogs alike: people clustered, a face said not to be its person, a birth day known
+        using var whole = Created(NewStore());
+        using var near = Created(NewStore());
+        static PhotoOutcome Dated(PhotoOutcome.Analysed photo, int year) => photo with { Taken = new CaptureDate(new DateTime(year, 6, 1), null, DateSource.Exif) };
+        PhotoOutcome[] first = [Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2), Photo("/p/4.jpg", 3), Photo("/p/5.jpg", 3),
+            Photo("/p/12.jpg", 1, 1)];
+        PhotoOutcome[] later = [Photo("/p/6.jpg", 1), Dated(Photo("/p/7.jpg", 2), 2019), Dated(Photo("/p/8.jpg", 6), 2021),
+            Photo("/p/9.jpg", 4), Photo("/p/10.jpg", 4), Photo("/p/11.jpg", 5)];
+        var wholePeople = new PeopleService(whole);
+        var nearPeople = new PeopleService(near, ClusteringOptions.Default with { NeighbourhoodShare = 1 });
+        long FaceOf(IFaceCatalog catalog, string path, int nth = 0) => catalog.Faces(false).Where(f => f.Photo.Path == path).OrderBy(f => f.Id).ElementAt(nth).Id;
+        foreach (var (catalog, people) in new[] { (whole, wholePeople), (near, nearPeople) })
+        {
+            catalog.Commit(first);
+            people.Cluster(full: false);
+            long third = catalog.FacePeople([FaceOf(catalog, "/p/4.jpg")]).Single().Value!.Value;
+            people.RejectFaces([FaceOf(catalog, "/p/5.jpg")], third);
+            people.SetBirth(catalog.FacePeople([FaceOf(catalog, "/p/3.jpg")]).Single().Value!.Value, new DateOnly(2020, 1, 1));
+            catalog.Commit(later);
+        }
+
+        // When: new faces clustered, in one by reading every face, in the other against their neighbourhood
+        wholePeople.Cluster(full: false);
+        var summary = nearPeople.Cluster(full: false, neighbours: new EveryFace(near));
+
+        // Then: every face where the other put it; and the rules held: one photo, one face of a person (the lone face
+        // of /p/12.jpg stays out of the person its photo's other face is in); no face before a birth; no face back in
+        // the person it was said not to be
+        static List<string> Grouping(IFaceCatalog catalog) => catalog.Faces(false).GroupBy(f => f.PersonId)
+            .Select(g => (g.Key is null ? "none: " : "person: ") + string.Join(",", g.Select(f => f.Photo.Path).Order())).Order().ToList();
+        Assert.True(summary.Neighbourhood);
+        Assert.Equal(Grouping(whole), Grouping(near));
+        long? PersonOf(string path, int nth = 0) => near.FacePeople([FaceOf(near, path, nth)]).Single().Value;
+        Assert.Equal(PersonOf("/p/2.jpg"), PersonOf("/p/6.jpg"));
+        Assert.NotEqual(PersonOf("/p/3.jpg"), PersonOf("/p/7.jpg"));
+        Assert.NotEqual(PersonOf("/p/4.jpg"), PersonOf("/p/5.jpg"));
+        Assert.NotNull(PersonOf("/p/9.jpg"));
+        Assert.Equal(PersonOf("/p/9.jpg"), PersonOf("/p/10.jpg"));
+        Assert.Null(PersonOf("/p/11.jpg"));
+        Assert.Null(PersonOf("/p/8.jpg"));
+        Assert.NotEqual(PersonOf("/p/12.jpg", 0) ?? -1, PersonOf("/p/12.jpg", 1) ?? -2);
+    }
+
     [ContractFact]
     public void Should_KeepFacesThatCameLater_When_AMergeIsUndone()
     {

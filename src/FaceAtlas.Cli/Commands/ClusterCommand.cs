@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FaceAtlas.Core.People;
+using FaceAtlas.Core.Application;
 
 namespace FaceAtlas.Cli.Commands;
 
@@ -16,8 +16,14 @@ public static class ClusterCommand
         var command = new Command("cluster", "Group faces into people; new faces join existing people or form new ones") { Full };
         command.SetAction((parse, cancel) =>
         {
-            using (var writer = CatalogAccess.Store(parse).OpenForWriting(create: false))
-                ClusteringWords.Write(new PeopleService(writer.Catalog).Cluster(parse.GetValue(Full), cancel, () => Console.Error.WriteLine(ClusteringWords.Waiting)), Console.Out);
+            var store = CatalogAccess.Store(parse);
+            using (var writer = store.OpenForWriting(create: false))
+            {
+                var service = new IndexService(store, writer);
+                service.WaitingToCluster += () => Console.Error.WriteLine(ClusteringWords.Waiting);
+                service.SearchIndexChanging += message => Console.Out.WriteLine($"search: {message}");
+                ClusteringWords.Write(service.Cluster(parse.GetValue(Full), cancel), Console.Out);
+            }
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

@@ -25,7 +25,7 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
     /// <summary>The follow-up's clustering waits while another clustering of the same catalog runs.</summary>
     public event Action? WaitingToCluster;
 
-    /// <summary>The follow-up's clustering is done (before the search index is brought up to date).</summary>
+    /// <summary>The follow-up's clustering is done (after the search index is brought up to date).</summary>
     public event Action<ClusteringSummary>? Clustered;
 
     /// <summary>The photos are in the catalog and their names read (<see cref="RunAsync"/>, each pass of a watch); what follows comes next.</summary>
@@ -72,16 +72,30 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
         new PhotoIndexer(writer.Catalog, analyzer, options, writer.SharedWork).RunAsync(roots, new PublishedProgress(progress, writer), cancel);
 
     /// <summary>
-    /// After an index: new faces grouped into people (unless <paramref name="cluster"/> is off) and the search index
-    /// brought up to date. Nothing new and nothing gone: people stay as the last run left them, so an unchanged re-run
-    /// stays instant. A clustering that ran is told through <see cref="Clustered"/>.
+    /// After an index: the search index brought up to date, then new faces grouped into people (unless
+    /// <paramref name="cluster"/> is off), against their neighbourhood in that index where there is one. Nothing new
+    /// and nothing gone: people stay as the last run left them, so an unchanged re-run stays instant. A clustering
+    /// that ran is told through <see cref="Clustered"/>.
     /// </summary>
     public void FollowUp(IndexSummary summary, bool cluster, CancellationToken cancel, TagSummary? tags = null)
     {
         bool changed = summary.PhotosAnalysed > 0 || summary.PhotosRemoved > 0 || tags?.Changed == true;
-        var clustering = cluster && changed ? new PeopleService(writer.Catalog).Cluster(full: false, cancel, () => WaitingToCluster?.Invoke()) : null;
-        if (clustering is not null) Clustered?.Invoke(clustering);
-        UpdateSearchIndex(changed);
+        var index = UpdateSearchIndex(changed);
+        if (!cluster || !changed) return;
+        var clustering = new PeopleService(writer.Catalog).Cluster(full: false, cancel, () => WaitingToCluster?.Invoke(),
+            index is null ? null : new IndexedNeighbours(index));
+        Clustered?.Invoke(clustering);
+    }
+
+    /// <summary>
+    /// Clustering as <c>cluster</c> asks for it: a run that is not <paramref name="full"/> brings a search index that
+    /// exists up to date first and clusters new faces against their neighbourhood in it.
+    /// </summary>
+    public ClusteringSummary Cluster(bool full, CancellationToken cancel)
+    {
+        var index = !full && File.Exists(FaceSearch.IndexPathFor(store.LocalFiles)) ? UpdateSearchIndex(changed: true) : null;
+        return new PeopleService(writer.Catalog).Cluster(full, cancel, () => WaitingToCluster?.Invoke(),
+            index is null ? null : new IndexedNeighbours(index));
     }
 
     /// <summary>
@@ -121,14 +135,17 @@ public sealed class IndexService(ICatalogStore store, ICatalogWriter writer)
         }
     }
 
-    /// <summary>Small catalogs are searched exactly and need no index, unless one was made (with search --index).</summary>
-    void UpdateSearchIndex(bool changed)
+    /// <summary>
+    /// Small catalogs are searched exactly and need no index, unless one was made (with search --index). Returns the
+    /// index brought up to date; null when there is none, or nothing changed.
+    /// </summary>
+    SearchIndex? UpdateSearchIndex(bool changed)
     {
         var path = FaceSearch.IndexPathFor(store.LocalFiles);
-        if (File.Exists(path) ? !changed : writer.Catalog.Counts().Faces <= FaceSearch.ExactLimit) return;
+        if (File.Exists(path) ? !changed : writer.Catalog.Counts().Faces <= FaceSearch.ExactLimit) return null;
         var search = new FaceSearch(writer.Catalog, path);
         search.IndexChanging += message => SearchIndexChanging?.Invoke(message);
-        search.Index();
+        return search.Index();
     }
 
     sealed class PublishedProgress(IProgress<IndexProgress> inner, ICatalogWriter writer) : IProgress<IndexProgress>

@@ -40,11 +40,33 @@ public sealed class AverageLinkage
         public List<int> Members = [];
     }
 
-    public AverageLinkage(IReadOnlyList<ClusterFace> faces)
+    public AverageLinkage(IReadOnlyList<ClusterFace> faces) : this(faces, []) { }
+
+    /// <summary>
+    /// Clusters <paramref name="faces"/> beside <paramref name="people"/>, each person one cluster from the start
+    /// (fixed to them, as their faces would be). Edges and labels number the faces first, then the people: person
+    /// j is node <c>faces.Count + j</c>. The people's sums become this clustering's own.
+    /// </summary>
+    public AverageLinkage(IReadOnlyList<ClusterFace> faces, IReadOnlyList<PersonAsCluster> people)
     {
         _faces = faces;
-        _clusterOf = new int[faces.Count];
+        _clusterOf = new int[faces.Count + people.Count];
         SeedClusters();
+        SeedPeople(people);
+    }
+
+    void SeedPeople(IReadOnlyList<PersonAsCluster> people)
+    {
+        for (int j = 0; j < people.Count; j++)
+        {
+            var person = people[j];
+            int node = _faces.Count + j;
+            _clusterOf[node] = _clusters.Count;
+            _clusters.Add(new Cluster
+            {
+                Sum = person.Sum, OwnsSum = true, Count = person.Faces, Photos = [.. person.PhotosAmong], Person = person.Person, Members = [node],
+            });
+        }
     }
 
     /// <summary>Faces fixed to one person start as one cluster; every other face starts alone.</summary>
@@ -106,7 +128,7 @@ public sealed class AverageLinkage
 
     /// <summary>
     /// Merges the most similar pair of neighbouring clusters while their linkage is at least <paramref name="threshold"/>.
-    /// Returns, per face, the index of its cluster (0..clusters-1, dense).
+    /// Returns, per face (then per person seeded), the index of its cluster (0..clusters-1, dense).
     /// </summary>
     public int[] Run(IEnumerable<FaceEdge> edges, float threshold, CancellationToken cancel = default) =>
         Run(edges, threshold, 0, cancel);
@@ -192,7 +214,7 @@ public sealed class AverageLinkage
     int[] Labels()
     {
         var dense = new Dictionary<int, int>();
-        var labels = new int[_faces.Count];
+        var labels = new int[_clusterOf.Length];
         for (int i = 0; i < labels.Length; i++)
         {
             if (!dense.TryGetValue(_clusterOf[i], out var label)) dense[_clusterOf[i]] = label = dense.Count;

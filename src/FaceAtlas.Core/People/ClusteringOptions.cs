@@ -21,5 +21,11 @@ public sealed record ClusteringOptions
     /// <summary>How much stricter <c>people split</c> is than clustering.</summary>
     public float SplitTightening { get; init; } = 0.12f;
 
+    /// <summary>
+    /// New faces may be at most this share of all faces for an incremental run to read only their neighbourhood (see
+    /// <see cref="PeopleService.Cluster"/>). Each new face costs a search of the index, about a millisecond; past a
+    /// fiftieth the one pass over every face costs less.
+    /// </summary>
+    public double NeighbourhoodShare { get; init; } = 0.02;
     public static ClusteringOptions Default { get; } = new();
 }

@@ -30,6 +30,56 @@ public sealed class FaceClusterer(ClusteringOptions? options = null)
         return NameGroups(faces, input, labels, full);
     }
 
+    /// <summary>
+    /// The incremental plan made from the neighbourhood alone: the same decisions as <see cref="Plan"/> with full off,
+    /// without reading every face. There, only new faces look for neighbours, and only clusters an edge reaches can
+    /// merge; so what matters is the new faces (<paramref name="fresh"/>), what they found
+    /// (<paramref name="nearest"/>, per new face, most alike first), those found faces clustering may use
+    /// (<paramref name="around"/>), and the people among them whole (<paramref name="people"/>: a person's sum and
+    /// count are their linkage, and a shared photo can only be one a free face is in). The plan names only the faces
+    /// in no person (new ones, and lone ones found), and where they go.
+    /// </summary>
+    public ClusteringPlan PlanAround(IReadOnlyList<StoredFace> fresh, IReadOnlyList<IReadOnlyList<NearFace>> nearest,
+        IReadOnlyList<StoredFace> around, IReadOnlyList<PersonAsCluster> people, CancellationToken cancel = default)
+    {
+        // A lone face found that no clustering has seen either came after the new faces were read: it looks for its
+        // own neighbours next time, and is no neighbour now (its own run would have it search, and be marked).
+        var free = fresh.Concat(around.Where(f => f.PersonId is null && f.Clustered)).DistinctBy(f => f.FaceId).ToList();
+        var nodeOfFree = free.Select((f, i) => (f.FaceId, i)).ToDictionary(p => p.FaceId, p => p.i);
+        var nodeOfPerson = people.Select((p, j) => (p.Person, j)).ToDictionary(p => p.Person, p => free.Count + p.j);
+        var personOf = around.Where(f => f.PersonId is not null).ToDictionary(f => f.FaceId, f => f.PersonId!.Value);
+        var edges = new List<FaceEdge>();
+        for (int q = 0; q < fresh.Count; q++)
+        {
+            int from = nodeOfFree[fresh[q].FaceId], kept = 0;
+            foreach (var near in nearest[q])
+            {
+                if (kept == _options.Neighbours || near.Similarity < _options.EdgeFloor) break;
+                if (near.Face == fresh[q].FaceId) continue;
+                int to = nodeOfFree.TryGetValue(near.Face, out var lone) ? lone
+                    : personOf.TryGetValue(near.Face, out var person) && nodeOfPerson.TryGetValue(person, out var node) ? node
+                    : -1; // ignored, not a face, or gone since the index saw it: not a neighbour here either
+                if (to < 0) continue;
+                edges.Add(new FaceEdge(from, to, near.Similarity));
+                kept++;
+            }
+        }
+        var input = free.Select(f => new ClusterFace(f.FaceId, f.PhotoId, f.Embedding, null, f.RejectedPeople)).ToList();
+        var labels = new AverageLinkage(input, people).Run(edges, _options.Threshold, _options.SmallClusterPenalty, cancel);
+        var clusters = new List<PersonCluster>();
+        var unassigned = new List<long>();
+        foreach (var group in Enumerable.Range(0, labels.Length).GroupBy(n => labels[n]))
+        {
+            var faces = group.Where(n => n < free.Count).Select(n => free[n].FaceId).ToList();
+            int seed = group.FirstOrDefault(n => n >= free.Count, -1);
+            long? person = seed >= 0 ? people[seed - free.Count].Person : null;
+            if (faces.Count == 0) continue;
+            if (person is null && faces.Count < _options.MinFaces) unassigned.AddRange(faces);
+            else clusters.Add(new PersonCluster(person, faces));
+        }
+        return new ClusteringPlan(clusters, unassigned);
+    }
+
     /// <summary>A user's placement never moves; in an incremental run, neither does the machine's.</summary>
     static List<ClusterFace> FixWhatMayNotMove(IReadOnlyList<StoredFace> faces, bool full) =>
         faces.Select(f => new ClusterFace(f.FaceId, f.PhotoId, f.Embedding,

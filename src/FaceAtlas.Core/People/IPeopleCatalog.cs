@@ -14,6 +14,13 @@ public sealed record StoredFace(long FaceId, long PhotoId, float[] Embedding, lo
 /// </summary>
 public readonly record struct PersonFace(long Person, long Photo, float[] Embedding, float Score, float? Quality, DateOnly? Taken = null);
 
+/// <summary>
+/// A person as one cluster, for clustering new faces beside them: the sum of their faces' embeddings and how many
+/// there are (the average linkage needs no more), and those of the photos asked about that they appear in (two faces
+/// of one photo are two people).
+/// </summary>
+public sealed record PersonAsCluster(long Person, float[] Sum, int Faces, IReadOnlyCollection<long> PhotosAmong);
+
 /// <summary>A group of faces that is one person; <see cref="PersonId"/> null: a new person.</summary>
 public sealed record PersonCluster(long? PersonId, IReadOnlyList<long> FaceIds);
 
@@ -31,6 +38,22 @@ public interface IPeopleCatalog
 
     /// <summary>Every face with an embedding that is not ignored (nor said not to be a face).</summary>
     IReadOnlyList<StoredFace> FacesForClustering();
+
+    /// <summary>Those of these faces <see cref="FacesForClustering()"/> holds, read as it would.</summary>
+    IReadOnlyList<StoredFace> FacesForClustering(IReadOnlyCollection<long> faces);
+
+    /// <summary>
+    /// The faces no clustering has looked at yet, in the order they came: in no person, not ignored (nor said not to be
+    /// faces), with an embedding; at most <paramref name="limit"/> + 1, so that a caller learns there are more than it
+    /// wants without reading them all. Read through an index, not by reading every face.
+    /// </summary>
+    IReadOnlyList<StoredFace> FacesNotClustered(int limit);
+
+    /// <summary>
+    /// Each of these people who has faces clustering may use, as one cluster; <paramref name="photos"/>: the photos
+    /// whose presence in each person the answer says (<see cref="PersonAsCluster.PhotosAmong"/>).
+    /// </summary>
+    IReadOnlyList<PersonAsCluster> PeopleAsClusters(IReadOnlyCollection<long> people, IReadOnlyCollection<long> photos);
 
     /// <summary>
     /// Every face in a person that has an embedding and is not ignored (nor said not to be a face), read as it is

@@ -3,8 +3,14 @@ using FaceAtlas.Vectors;
 
 namespace FaceAtlas.Core.People;
 
-/// <summary>What a clustering run changed.</summary>
-public sealed record ClusteringSummary(int Faces, int People, int NewPeople, int FacesAssigned, int FacesUnassigned, TimeSpan Elapsed);
+/// <summary>
+/// What a clustering run changed. <paramref name="Neighbourhood"/>: the run read only the new faces' neighbourhood;
+/// its <paramref name="Faces"/> are then the new faces, <paramref name="FacesAssigned"/> the faces it put in people (new
+/// ones, and lone ones that joined them) and <paramref name="FacesUnassigned"/> the new faces left in none; otherwise
+/// all three count every face of the catalog.
+/// </summary>
+public sealed record ClusteringSummary(int Faces, int People, int NewPeople, int FacesAssigned, int FacesUnassigned, TimeSpan Elapsed,
+    bool Neighbourhood = false);
 
 /// <summary>Two people who are probably one, for a quick "same person?" review.</summary>
 public sealed record MergeSuggestion(PersonSummary First, PersonSummary Second, float Similarity);
@@ -20,17 +26,53 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     /// <summary>
     /// Groups faces into people (only those without one unless <paramref name="full"/>); one clustering at a time per
     /// catalog: <paramref name="waiting"/> is told when another runs and this one waits its turn.
+    /// <para>
+    /// With <paramref name="neighbours"/> (the search index, current with the catalog), an incremental run reads only
+    /// the new faces' neighbourhood, unless new faces are more than <see cref="ClusteringOptions.NeighbourhoodShare"/> of them all; the
+    /// decisions are the same (<see cref="FaceClusterer.PlanAround"/>), and the summary counts the faces of the
+    /// neighbourhood, not of the catalog.
+    /// </para>
     /// </summary>
-    public ClusteringSummary Cluster(bool full, CancellationToken cancel = default, Action? waiting = null)
+    public ClusteringSummary Cluster(bool full, CancellationToken cancel = default, Action? waiting = null, IFaceNeighbours? neighbours = null)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         using var turn = catalog.ClusteringTurn(waiting ?? (() => { }));
+        if (!full && neighbours is not null)
+        {
+            int most = (int)(neighbours.Faces * _options.NeighbourhoodShare);
+            var fresh = catalog.FacesNotClustered(limit: most);
+            if (fresh.Count <= most)
+                return ClusterNeighbourhood(NotBeforeTheirBirth(fresh), neighbours, started, cancel);
+        }
         var faces = NotBeforeTheirBirth(catalog.FacesForClustering());
         var before = faces.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value).ToHashSet();
         var plan = new FaceClusterer(_options).Plan(faces, full, cancel);
         var ids = catalog.Change(rows => Apply(rows, plan));
         return new ClusteringSummary(faces.Count, ids.Count, ids.Count(id => !before.Contains(id)),
             plan.Clusters.Sum(c => c.FaceIds.Count), plan.Unassigned.Count, started.Elapsed);
+    }
+
+    /// <summary>
+    /// Clusters <paramref name="fresh"/>, the faces no clustering has seen, against what the index finds near them:
+    /// the faces found, and whole the people those are in.
+    /// </summary>
+    ClusteringSummary ClusterNeighbourhood(IReadOnlyList<StoredFace> fresh, IFaceNeighbours neighbours,
+        System.Diagnostics.Stopwatch started, CancellationToken cancel)
+    {
+        if (fresh.Count == 0) return new ClusteringSummary(0, catalog.PeopleCount(), 0, 0, 0, started.Elapsed, Neighbourhood: true);
+        // A few more than the neighbours kept: some found may be faces clustering leaves out (ignored ones).
+        var nearest = new IReadOnlyList<NearFace>[fresh.Count];
+        Parallel.For(0, fresh.Count, new ParallelOptions { CancellationToken = cancel },
+            i => nearest[i] = neighbours.Nearest(fresh[i].Embedding, _options.Neighbours + 8));
+        var freshIds = fresh.Select(f => f.FaceId).ToHashSet();
+        var around = NotBeforeTheirBirth(catalog.FacesForClustering(
+            nearest.SelectMany(n => n).Select(n => n.Face).Where(f => !freshIds.Contains(f)).ToHashSet()));
+        var photos = fresh.Concat(around.Where(f => f.PersonId is null)).Select(f => f.PhotoId).ToHashSet();
+        var people = catalog.PeopleAsClusters(around.Select(f => f.PersonId).OfType<long>().ToHashSet(), photos);
+        var plan = new FaceClusterer(_options).PlanAround(fresh, nearest, around, people, cancel);
+        catalog.Change(rows => Apply(rows, plan));
+        return new ClusteringSummary(fresh.Count, catalog.PeopleCount(), plan.Clusters.Count(c => c.PersonId is null),
+            plan.Clusters.Sum(c => c.FaceIds.Count), plan.Unassigned.Count(freshIds.Contains), started.Elapsed, Neighbourhood: true);
     }
 
     /// <summary>

@@ -98,6 +98,61 @@ public sealed partial class PostgresCatalog
         return faces;
     });
 
+    /// <summary>A face row as clustering reads it, with the people it was rejected from (columns in <see cref="ReadClusteringFaces"/>'s order).</summary>
+    const string ClusteringColumns = $"""
+        SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay},
+               ARRAY(SELECT x.person_id FROM face_rejections x WHERE x.face_id = f.id) AS rejected
+        FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
+        """;
+
+    public IReadOnlyList<StoredFace> FacesForClustering(IReadOnlyCollection<long> faces) => _db.Read(c =>
+        ReadClusteringFaces(Command(c, $"{ClusteringColumns} WHERE f.id = ANY(@f) AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id",
+            ("f", faces.Distinct().ToArray()))));
+
+    public IReadOnlyList<StoredFace> FacesNotClustered(int limit) => _db.Read(c =>
+        ReadClusteringFaces(Command(c, $"{ClusteringColumns} WHERE f.person_id IS NULL AND f.clustered = 0 AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id LIMIT @n",
+            ("n", (long)limit + 1))));
+
+    static IReadOnlyList<StoredFace> ReadClusteringFaces(NpgsqlCommand cmd)
+    {
+        using (cmd)
+        using (var r = cmd.ExecuteReader())
+        {
+            var faces = new List<StoredFace>();
+            while (r.Read())
+                faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions),
+                    r.IsDBNull(3) ? null : r.GetInt64(3), (FaceAssignment)r.GetInt64(4), r.GetFieldValue<long[]>(7), r.GetInt64(5) != 0,
+                    CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
+            return faces;
+        }
+    }
+
+    public IReadOnlyList<PersonAsCluster> PeopleAsClusters(IReadOnlyCollection<long> people, IReadOnlyCollection<long> photos) => _db.Read(c =>
+    {
+        var among = new HashSet<long>(photos);
+        var sums = new Dictionary<long, float[]>();
+        var counts = new Dictionary<long, int>();
+        var present = new Dictionary<long, HashSet<long>>();
+        using var cmd = Command(c, """
+            SELECT f.person_id, f.photo_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
+            WHERE f.person_id = ANY(@p) AND f.ignored = 0 AND f.not_face = 0
+            """, ("p", people.Distinct().ToArray()));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            long person = r.GetInt64(0), photo = r.GetInt64(1);
+            if (!sums.TryGetValue(person, out var sum))
+            {
+                sums[person] = sum = new float[Embeddings.Dimensions];
+                present[person] = [];
+            }
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, Floats(r, 2, Embeddings.Dimensions), sum);
+            counts[person] = counts.GetValueOrDefault(person) + 1;
+            if (among.Contains(photo)) present[person].Add(photo);
+        }
+        return (IReadOnlyList<PersonAsCluster>)sums.Select(s => new PersonAsCluster(s.Key, s.Value, counts[s.Key], present[s.Key])).ToList();
+    });
+
     /// <summary>The transaction-scoped advisory lock that makes changes to people one at a time per catalog.</summary>
     const long PeopleChangeLockKey = 0x4661636541746C03;
 
