@@ -39,8 +39,9 @@ internal static class BigCatalog
                 Console.WriteLine($"## {n:N0} faces: catalog made in {made.Elapsed.TotalSeconds:F0} s, {new FileInfo(path).Length / 1048576:N0} MB");
                 Console.WriteLine();
                 if (endpoints) await Endpoints(launcher, path, largest, anyPhoto, requests);
-                await Incremental(launcher, path);
-                if (postgres) await BigCatalogOnPostgres.RunAsync(launcher, path, largest, anyPhoto, requests);
+                var pristine = postgres ? Path.Combine(work, "before.db") : null;
+                var placed = await Incremental(launcher, path, pristine);
+                if (pristine is not null) await BigCatalogOnPostgres.RunAsync(launcher, pristine, largest, anyPhoto, requests, endpoints, placed);
             }
             finally
             {
@@ -168,15 +169,12 @@ internal static class BigCatalog
     /// What an `index` of new photos ends with: 60 new faces (20 of the largest person, 40 of people never seen)
     /// committed to two copies of the catalog, then each clustered by `./faceatlas cluster`: the one beside a search
     /// index against the new faces' neighbourhood in it, the other by reading every face (as without an index). Time
-    /// and peak memory of each process, and whether the two placed every new face alike.
+    /// and peak memory of each process, and how many new faces each placed as the neighbourhood's rule does with
+    /// every face compared (a third copy, in this process). Returns those placements; <paramref name="pristine"/>: a
+    /// copy of the catalog as it was before, kept for another backend's turn.
     /// </summary>
-    static async Task Incremental(string launcher, string path)
+    static async Task<List<string>> Incremental(string launcher, string path, string? pristine)
     {
-        var watch = Stopwatch.StartNew();
-        long anyFace;
-        using (var catalog = SqliteCatalog.Open(path, create: false)) anyFace = catalog.Faces(false).First().Id;
-        await Run(launcher, "search", "--like", anyFace.ToString(), "--top", "1", "--index", "--catalog", path);
-        Console.WriteLine($"search index built by `search --like` in {watch.Elapsed.TotalSeconds:F0} s");
         string Copy(string name)
         {
             var copy = Path.Combine(Path.GetDirectoryName(path)!, name);
@@ -184,40 +182,59 @@ internal static class BigCatalog
             if (File.Exists(path + "-wal")) File.Copy(path + "-wal", copy + "-wal");
             return copy;
         }
+        if (pristine is not null) File.Copy(path, pristine);
         var (whole, exact) = (Copy("whole.db"), Copy("exact.db"));
-        foreach (var copy in new[] { path, whole, exact }) AddNewFaces(copy);
+        foreach (var copy in new[] { whole, exact }) AddNewFaces(copy);
+        await IndexedThenClustered(launcher, path);
+        var watch = Stopwatch.StartNew();
+        var (said, peak) = await Run(launcher, "cluster", "--catalog", whole);
+        Console.WriteLine($"| every face read | {watch.Elapsed.TotalSeconds:F1} s | {peak / 1048576:N0} MB | {said.Split('\n').Last(l => l.StartsWith("Clustered"))} |");
+        Console.WriteLine();
 
-        Console.WriteLine();
-        Console.WriteLine("| 60 new faces clustered | time | peak memory | what `cluster` said |");
-        Console.WriteLine("|---|---|---|---|");
-        foreach (var (name, catalog) in new[] { ("every face read", whole), ("neighbourhood, through the search index", path) })
-        {
-            watch.Restart();
-            var (said, peak) = await Run(launcher, "cluster", "--catalog", catalog);
-            Console.WriteLine($"| {name} | {watch.Elapsed.TotalSeconds:F1} s | {peak / 1048576:N0} MB | {said.Split('\n').Last(l => l.StartsWith("Clustered"))} |");
-        }
-        Console.WriteLine();
         // The reference: the neighbourhood's decisions with every face compared, no search approximate.
         watch.Restart();
         using (var catalog = SqliteCatalog.Open(exact, create: false))
             new PeopleService(catalog, ClusteringOptions.Default with { NeighbourhoodShare = 1 }).Cluster(full: false, neighbours: new ExactNeighbours(catalog));
         Console.WriteLine($"the same with exact neighbours (every face compared, in this process): {watch.Elapsed.TotalSeconds:F1} s");
         var reference = NewFacePlaces(exact);
-        foreach (var (name, catalog) in new[] { ("every face read", whole), ("neighbourhood, through the search index", path) })
-        {
-            var places = NewFacePlaces(catalog);
-            var differ = Enumerable.Range(0, places.Count).Where(i => places[i] != reference[i]).ToList();
-            Console.WriteLine($"- {name}: {places.Count - differ.Count} of {places.Count} new faces placed as with exact neighbours" +
-                              (differ.Count == 0 ? "" : $" ({string.Join("; ", differ.Take(5).Select(i => $"face {i}: {places[i]}, exactly: {reference[i]}"))})"));
-        }
+        Agreement("every face read", NewFacePlaces(whole), reference);
+        Agreement("neighbourhood, through the search index", NewFacePlaces(path), reference);
         Console.WriteLine();
+        return reference;
+    }
+
+    /// <summary>
+    /// The search index built over the catalog at <paramref name="location"/> (`search --like --index`), the new faces
+    /// committed, then `cluster` run; prints the table's heading and its row.
+    /// </summary>
+    internal static async Task IndexedThenClustered(string launcher, string location)
+    {
+        var watch = Stopwatch.StartNew();
+        long anyFace;
+        using (var catalog = CatalogStores.For(location).Open()) anyFace = catalog.FaceVectors().First().Id;
+        await Run(launcher, "search", "--like", anyFace.ToString(), "--top", "1", "--index", "--catalog", location);
+        Console.WriteLine($"search index built by `search --like --index` in {watch.Elapsed.TotalSeconds:F0} s");
+        AddNewFaces(location);
+        Console.WriteLine();
+        Console.WriteLine("| 60 new faces clustered | time | peak memory | what `cluster` said |");
+        Console.WriteLine("|---|---|---|---|");
+        watch.Restart();
+        var (said, peak) = await Run(launcher, "cluster", "--catalog", location);
+        Console.WriteLine($"| neighbourhood, through the search index | {watch.Elapsed.TotalSeconds:F1} s | {peak / 1048576:N0} MB | {said.Split('\n').Last(l => l.StartsWith("Clustered"))} |");
+    }
+
+    internal static void Agreement(string name, List<string> places, List<string> reference)
+    {
+        var differ = Enumerable.Range(0, places.Count).Where(i => places[i] != reference[i]).ToList();
+        Console.WriteLine($"- {name}: {places.Count - differ.Count} of {places.Count} new faces placed as with exact neighbours" +
+                          (differ.Count == 0 ? "" : $" ({string.Join("; ", differ.Take(5).Select(i => $"face {i}: {places[i]}, exactly: {reference[i]}"))})"));
     }
 
     /// <summary>Commits the 60 new faces (the same on every call).</summary>
-    static void AddNewFaces(string path)
+    static void AddNewFaces(string location)
     {
         var random = new Random(60);
-        using var catalog = SqliteCatalog.Open(path, create: false);
+        using var catalog = CatalogStores.For(location).Open();
         var points = new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50));
         var largestCentre = SyntheticFaces.Mean(catalog.People(includeHidden: true).Take(1)
             .SelectMany(p => catalog.FaceVectors(catalog.FacesOf(p.Id).Take(200).ToList())).Select(v => v.Embedding));
@@ -231,9 +248,9 @@ internal static class BigCatalog
     }
 
     /// <summary>Where each new face went: a person that existed before by id, a new one by its first new face, or none.</summary>
-    static List<string> NewFacePlaces(string path)
+    internal static List<string> NewFacePlaces(string location)
     {
-        using var catalog = SqliteCatalog.Open(path, create: false);
+        using var catalog = CatalogStores.For(location).Open();
         var fresh = catalog.Faces(false).Where(f => f.Photo.Path.StartsWith("/library/new/")).OrderBy(f => f.Photo.Path).ToList();
         var byPerson = fresh.Where(f => f.PersonId is not null).GroupBy(f => f.PersonId!.Value).ToDictionary(g => g.Key, g => g.First().Photo.Path);
         long firstNew = fresh.Min(f => f.Id);

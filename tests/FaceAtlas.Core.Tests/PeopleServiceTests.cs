@@ -155,6 +155,22 @@ public sealed class PeopleServiceTests : IDisposable
         Assert.True(runs.Skip(1).Sum(r => r.FacesAssigned) > 50, "later batches join people made before");
     }
 
+    [Fact]
+    public void Should_DropAPersonWhosePhotosAreGone_When_ClusteredByNeighbourhoodWithNothingNew()
+    {
+        // Given: two people, and every photo of the second deleted (as an index finds their files gone)
+        var (a, b) = TwoPeople();
+        _catalog.RemovePhotos(_catalog.Faces(false).Where(f => f.PersonId == b).Select(f => f.Photo.Id).ToList());
+
+        // When: the follow-up's clustering, by neighbourhood, finds no new face
+        var summary = new PeopleService(_catalog, ClusteringOptions.Default with { NeighbourhoodShare = 1 }).Cluster(full: false, neighbours: new EveryFace(_catalog));
+
+        // Then: the emptied person the machine made is gone, as after a run over every face
+        Assert.True(summary.Neighbourhood);
+        Assert.Equal(0, summary.Faces);
+        Assert.Equal([a], _people.List().Select(p => p.Id));
+    }
+
     (long A, long B) TwoPeople()
     {
         var (a, b) = (_s.Direction(), _s.Direction());

@@ -28,9 +28,9 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     /// catalog: <paramref name="waiting"/> is told when another runs and this one waits its turn.
     /// <para>
     /// With <paramref name="neighbours"/> (the search index, current with the catalog), an incremental run reads only
-    /// the new faces' neighbourhood, unless new faces are more than <see cref="ClusteringOptions.NeighbourhoodShare"/> of them all; the
-    /// decisions are the same (<see cref="FaceClusterer.PlanAround"/>), and the summary counts the faces of the
-    /// neighbourhood, not of the catalog.
+    /// the new faces' neighbourhood, unless new faces are more than <see cref="ClusteringOptions.NeighbourhoodShare"/> of
+    /// them all; the decisions are the same (<see cref="FaceClusterer.PlanAround"/>), and the summary counts the new
+    /// faces, not the catalog's.
     /// </para>
     /// </summary>
     public ClusteringSummary Cluster(bool full, CancellationToken cancel = default, Action? waiting = null, IFaceNeighbours? neighbours = null)
@@ -59,7 +59,16 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     ClusteringSummary ClusterNeighbourhood(IReadOnlyList<StoredFace> fresh, IFaceNeighbours neighbours,
         System.Diagnostics.Stopwatch started, CancellationToken cancel)
     {
-        if (fresh.Count == 0) return new ClusteringSummary(0, catalog.PeopleCount(), 0, 0, 0, started.Elapsed, Neighbourhood: true);
+        if (fresh.Count == 0)
+        {
+            // Nothing to place, but photos may be gone: their people's covers and the people left empty follow.
+            catalog.Change(rows =>
+            {
+                AfterFacesMoved(rows);
+                return 0;
+            });
+            return new ClusteringSummary(0, catalog.PeopleCount(), 0, 0, 0, started.Elapsed, Neighbourhood: true);
+        }
         // A few more than the neighbours kept: some found may be faces clustering leaves out (ignored ones).
         var nearest = new IReadOnlyList<NearFace>[fresh.Count];
         Parallel.For(0, fresh.Count, new ParallelOptions { CancellationToken = cancel },
