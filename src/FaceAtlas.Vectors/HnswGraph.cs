@@ -390,13 +390,17 @@ public sealed class HnswGraph
             if (_levels[i] > 0) w.Write(MemoryMarshal.AsBytes(_upper[i].AsSpan()));
     }
 
-    public static HnswGraph Read(BinaryReader r, int efConstruction)
+    /// <summary>
+    /// Reads a graph <see cref="Write"/> wrote, with room for <paramref name="capacity"/>(nodes) nodes in all, so that
+    /// nodes added next need not copy it.
+    /// </summary>
+    public static HnswGraph Read(BinaryReader r, int efConstruction, Func<int, int>? capacity = null)
     {
         int dims = r.ReadInt32(), m = r.ReadInt32(), count = r.ReadInt32();
         if (dims is < 1 or > 4096 || m is < 2 or > 128 || count < 0 || (long)count * dims > r.BaseStream.Length)
             throw new InvalidDataException("not a search index");
         var graph = new HnswGraph(dims, m, efConstruction);
-        graph.Reserve(Math.Max(count, 1));
+        graph.Reserve(Math.Max(capacity?.Invoke(count) ?? count, 1));
         graph._count = count;
         graph._entry = r.ReadInt32();
         graph._top = r.ReadInt32();

@@ -172,6 +172,31 @@ public sealed class SearchIndexTests : IDisposable
     }
 
     [Fact]
+    public void Should_FindFacesAddedAfterLoading_When_TheyFitTheRoomLeftAndWhenTheyDoNot()
+    {
+        // Given: an index saved and loaded (with room for a few more faces), then faces added twice: a few, then more
+        // than the room left
+        var faces = Faces();
+        Assert.True(faces.Count > 210 + 1024, "the second batch must pass the room a loaded index keeps (at least 1,024)");
+        var path = _temp.File("c.db.search");
+        SearchIndex.Build(faces.Take(200).ToList(), "catalog-a", 1).Save(path);
+        var index = SearchIndex.TryLoad(path)!;
+
+        index = index.Apply([], faces.Skip(200).Take(10).ToList(), 2);
+        index = index.Apply([], faces.Skip(210).ToList(), 3);
+        index.Save(path);
+        var again = SearchIndex.TryLoad(path)!;
+
+        // Then: every face is found, by the index in hand and by the one saved from it
+        Assert.Equal(faces.Count, again.Count);
+        foreach (var face in faces.Where(f => f.Id % 7 == 0))
+        {
+            Assert.Equal(face.Id, index.Search(face.Embedding, 1)[0].Face);
+            Assert.Equal(index.Search(face.Embedding, 10), again.Search(face.Embedding, 10));
+        }
+    }
+
+    [Fact]
     public void Should_ReadNothing_When_TheFileIsDamaged()
     {
         var path = _temp.File("c.db.search");

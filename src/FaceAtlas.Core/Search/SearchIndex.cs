@@ -64,17 +64,28 @@ public sealed class SearchIndex
         return index;
     }
 
+    /// <summary>
+    /// Room for faces to come beyond <paramref name="nodes"/>: a catch-up of a few photos then writes into it. Growing
+    /// every array to the exact size instead copied the whole index at the first new face, a second gigabyte held at
+    /// once at a million faces (docs/BENCHMARKS.md).
+    /// </summary>
+    static int WithRoom(int nodes) => nodes + Math.Max(1024, nodes / 32);
+
     /// <summary>Adds faces (not already in the index) to the graph, linking them on several threads.</summary>
     void Add(IReadOnlyList<FaceVector> faces, int threads)
     {
         if (faces.Count == 0) return;
         int first = _graph.Count, total = first + faces.Count;
-        _graph.Reserve(total);
-        Array.Resize(ref _faceOf, total);
-        Array.Resize(ref _tags, total);
-        Array.Resize(ref _residuals, total * _graph.Dimensions);
-        Array.Resize(ref _residualFactors, total);
-        HugePages.Advise(_residuals);
+        if (total > _faceOf.Length)
+        {
+            int capacity = WithRoom(total);
+            _graph.Reserve(capacity);
+            Array.Resize(ref _faceOf, capacity);
+            Array.Resize(ref _tags, capacity);
+            Array.Resize(ref _residuals, capacity * _graph.Dimensions);
+            Array.Resize(ref _residualFactors, capacity);
+            HugePages.Advise(_residuals);
+        }
         _removed.Length = total;
         var residual = new float[_graph.Dimensions];
         foreach (var face in faces)
@@ -273,18 +284,18 @@ public sealed class SearchIndex
             if (r.ReadInt32() != Magic || r.ReadInt32() != FormatVersion) return null;
             string catalogId = r.ReadString();
             long revision = r.ReadInt64();
-            var loaded = new SearchIndex(HnswGraph.Read(r, EfConstruction), catalogId, revision);
-            int n = loaded._graph.Count;
-            loaded._faceOf = new long[n];
-            loaded._tags = new uint[n];
+            var loaded = new SearchIndex(HnswGraph.Read(r, EfConstruction, WithRoom), catalogId, revision);
+            int n = loaded._graph.Count, capacity = WithRoom(n);
+            loaded._faceOf = new long[capacity];
+            loaded._tags = new uint[capacity];
             loaded._removed.Length = n;
             for (int node = 0; node < n; node++) loaded._faceOf[node] = r.ReadInt64();
             for (int node = 0; node < n; node++) loaded._tags[node] = r.ReadUInt32();
-            loaded._residuals = new sbyte[n * loaded._graph.Dimensions];
-            loaded._residualFactors = new float[n];
+            loaded._residuals = new sbyte[capacity * loaded._graph.Dimensions];
+            loaded._residualFactors = new float[capacity];
             HugePages.Advise(loaded._residuals);
-            stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(loaded._residuals.AsSpan()));
-            stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(loaded._residualFactors.AsSpan()));
+            stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(loaded._residuals.AsSpan(0, n * loaded._graph.Dimensions)));
+            stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(loaded._residualFactors.AsSpan(0, n)));
             for (int node = 0; node < n; node++)
             {
                 bool removed = r.ReadBoolean();
