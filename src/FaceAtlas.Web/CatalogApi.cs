@@ -111,7 +111,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/people/{id:long}/merge", (long id, MergeRequest body, HttpContext http) => UndoableAnswering(http, p => p.Merge(id, body.Others ?? [])));
         api.MapPost("/faces/move", (MoveRequest body, HttpContext http) => UndoableAnswering(http, p => p.MoveFaces(body.Faces ?? [], body.To)));
         api.MapPost("/faces/reject", (RejectRequest body, HttpContext http) => Undoable(http, p => p.RejectFaces(body.Faces ?? [], body.From)));
-        api.MapPost("/people/{id:long}/cover", (long id, CoverRequest body) => Change(c => new PeopleService(c).SetCover(id, body.Face)));
+        api.MapPost("/people/{id:long}/cover", (long id, CoverRequest body, HttpContext http) => Undoable(http, p => p.SetCover(id, body.Face)));
         api.MapPost("/faces/ignore", (FacesRequest body, HttpContext http) => Undoable(http, p => p.Ignore(body.Faces ?? [], true)));
         api.MapPost("/faces/unignore", (FacesRequest body, HttpContext http) => Undoable(http, p => p.Ignore(body.Faces ?? [], false)));
         api.MapPost("/faces/not-a-face", (NotAFaceRequest body, HttpContext http) => Undoable(http, p => p.NotAFace(body.Faces ?? [], !body.Undo)));
@@ -137,9 +137,6 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         using var catalog = Open();
         return Results.Ok(read(catalog));
     }
-
-    /// <summary>A change answered with <c>{ok: true}</c>; a refused one throws a typed failure (<see cref="ApiErrors"/>).</summary>
-    IResult Change(Action<IFaceCatalog> change) => Read(c => { change(c); return Changed(new OkView(true)); });
 
     /// <summary>Counts the changes made through this server, so that what is kept between requests is made again after one.</summary>
     T Changed<T>(T answer)

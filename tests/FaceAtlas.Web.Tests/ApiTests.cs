@@ -290,6 +290,29 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [DatasetFact]
+    public async Task Should_PutTheOldCoverBack_When_TheChangeInTheCoversAnswerIsUndone()
+    {
+        // Given: a person and a face of theirs that is not their cover
+        await using var server = await fixture.StartAsync();
+        var (a, _, _, _) = await TwoPeople(server);
+        var before = await server.GetJson($"/api/people/{a}");
+        long cover = before.GetProperty("person").GetProperty("cover").GetInt64();
+        long other = before.GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("face").GetInt64()).First(f => f != cover);
+
+        // When: that face is made the cover, and the change the answer names is undone
+        var chosen = await Post(server, $"/api/people/{a}/cover", $$"""{"face":{{other}}}""");
+        long change = long.Parse(chosen.Headers.GetValues("FaceAtlas-Change").Single());
+        long during = (await server.GetJson($"/api/people/{a}")).GetProperty("person").GetProperty("cover").GetInt64();
+        var undone = await Post(server, "/api/undo", $$"""{"change":{{change}}}""");
+
+        // Then
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+        Assert.Equal(other, during);
+        Assert.Equal(HttpStatusCode.OK, undone.StatusCode);
+        Assert.Equal(cover, (await server.GetJson($"/api/people/{a}")).GetProperty("person").GetProperty("cover").GetInt64());
+    }
+
+    [DatasetFact]
     public async Task Should_TakeADetectionOutOfItsPersonAndEveryList_When_NotAFace_AndBackWhenUndone()
     {
         await using var server = await fixture.StartAsync();

@@ -73,4 +73,30 @@ public sealed partial class PagesTests
         await page.Locator($"#review [data-faces~='{faces[0]}']").WaitForAsync();
         Assert.Empty((await server.GetJson("/api/review/ignored")).EnumerateArray());
     }
+
+    [BrowserTheory]
+    [MemberData(nameof(ReviewTests.Sizes), MemberType = typeof(ReviewTests))]
+    public async Task Should_PutTheOldCoverBack_When_TheMessagesUndoIsPressedAfterACoverIsChosen(int width, int height)
+    {
+        // Given: a person's page, and another of their faces made their cover there
+        await using var server = await fixture.StartAsync();
+        long person = (await PeopleIds(server))[0];
+        var before = await server.GetJson($"/api/people/{person}");
+        long cover = before.GetProperty("person").GetProperty("cover").GetInt64();
+        long other = before.GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("face").GetInt64()).First(f => f != cover);
+        var page = await Open(server, width, height, $"#/person/{person}");
+        await page.Locator($"#person-photos [data-face='{other}'] input.pick").CheckAsync();
+        await page.ClickAsync("#make-cover");
+        await page.WaitForSelectorAsync("#message:has-text('Cover chosen')");
+        Assert.Equal(other, (await server.GetJson($"/api/people/{person}")).GetProperty("person").GetProperty("cover").GetInt64());
+        await Shot(page, "cover-undo", width);
+
+        // When: the message's Undo is pressed
+        await page.ClickAsync("#message button.undo");
+        await page.WaitForSelectorAsync("#message:has-text('Undone')");
+
+        // Then: the old cover is back, and the page marks it
+        Assert.Equal(cover, (await server.GetJson($"/api/people/{person}")).GetProperty("person").GetProperty("cover").GetInt64());
+        await page.Locator($"#person-photos [data-face='{cover}'] .badge").WaitForAsync();
+    }
 }

@@ -436,9 +436,9 @@ async function person(id, age = null) {
   const cover = el("button", { id: "make-cover", onclick: async () => {
     const faces = selected();
     if (faces.length !== 1) return say("Select one face to stand for this person");
-    await post(`/people/${id}/cover`, { face: faces[0] });
+    const { change } = await post(`/people/${id}/cover`, { face: faces[0] });
     await person(id);
-    say("Cover chosen");
+    say("Cover chosen", [change]);
   } }, "Use as cover");
   const notFace = el("button", { id: "not-a-face", onclick: () => notAFace(selected(), () => person(id)) }, "Not a face");
   selection.append(chosen, el("span", { class: "field" }, "Move to ", move), reject, notFace, cover);
