@@ -24,7 +24,7 @@ public static class ApproximateNeighbourGraph
         // Every face's nearest centroids: the first is where it is filed, all are where its neighbours are looked for.
         var nearest = NearestCentroids(embeddings, centroids, probes, cancel);
 
-        // Faces packed list by list, so a list is one contiguous run of memory.
+        // Faces ordered list by list: a list is one run of face numbers, its faces scored where they are.
         // Balanced filing: a face goes to the nearest of its lists that is not already three times the average size.
         // Without it, one list can catch thousands of lone faces that match no centroid well, and every query that
         // probes it pays for all of them.
@@ -43,10 +43,9 @@ public static class ApproximateNeighbourGraph
         var order = new int[n];
         var fill = (int[])start.Clone();
         for (int i = 0; i < n; i++) order[fill[filed[i]]++] = i;
-        var packed = BlockDot.Pack(embeddings, order);
 
         var wanted = queries ?? Enumerable.Range(0, n).ToList();
-        var best = SearchListByList(embeddings, wanted, nearest, packed, start, order, k, minSimilarity, cancel);
+        var best = SearchListByList(embeddings, wanted, nearest, start, order, k, minSimilarity, cancel);
         return NeighbourGraph.Edges(wanted, best);
     }
 
@@ -54,9 +53,10 @@ public static class ApproximateNeighbourGraph
     /// Each wanted face's k most similar faces among those filed under its probed lists. The work goes list by list,
     /// not face by face: a list (a few hundred faces, under a megabyte) is scored against every face that probes it
     /// while it sits in cache, four faces at a time (<see cref="BlockDot"/>). Face by face, each list came from main
-    /// memory again for every face that probed it.
+    /// memory again for every face that probed it. The list's faces are read where they are, not packed again: at a
+    /// million faces a packed copy was 2 GB more at the peak (docs/BENCHMARKS.md).
     /// </summary>
-    static NearestFaces SearchListByList(IReadOnlyList<float[]> embeddings, IReadOnlyList<int> wanted, int[][] nearest, float[] packed,
+    static NearestFaces SearchListByList(IReadOnlyList<float[]> embeddings, IReadOnlyList<int> wanted, int[][] nearest,
         int[] start, int[] order, int k, float minSimilarity, CancellationToken cancel)
     {
         int lists = start.Length - 1, d = embeddings[0].Length;
@@ -77,13 +77,13 @@ public static class ApproximateNeighbourGraph
         {
             int first = start[list], count = start[list + 1] - first;
             if (count == 0) return passing;
-            var candidates = packed.AsSpan(first * d, count * d);
+            var candidates = order.AsSpan(first, count);
             var scores = new float[4 * count];
             for (int p = proberStart[list]; p < proberStart[list + 1]; p += 4)
             {
                 int block = Math.Min(4, proberStart[list + 1] - p);
                 float[] Query(int t) => embeddings[wanted[probers[p + Math.Min(t, block - 1)]]];
-                BlockDot.Four(Query(0), Query(1), Query(2), Query(3), candidates, count, d, scores);
+                BlockDot.FourAmong(Query(0), Query(1), Query(2), Query(3), embeddings, candidates, d, scores);
                 for (int t = 0; t < block; t++)
                 {
                     int qi = probers[p + t], q = wanted[qi];

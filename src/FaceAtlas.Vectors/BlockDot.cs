@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace FaceAtlas.Vectors;
@@ -29,8 +30,13 @@ public static class BlockDot
         int c = 0;
         if (Vector256.IsHardwareAccelerated && d % Vector256<float>.Count == 0)
         {
+            ref float k = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(candidates);
             for (; c + 4 <= count; c += 4)
-                FourByFour(q0, q1, q2, q3, candidates.Slice(c * d, 4 * d), d, scores, c, count);
+            {
+                ref float k0 = ref Unsafe.Add(ref k, c * d);
+                FourByFour(q0, q1, q2, q3, ref k0, ref Unsafe.Add(ref k0, d), ref Unsafe.Add(ref k0, 2 * d), ref Unsafe.Add(ref k0, 3 * d),
+                    d, scores, c, count);
+            }
         }
         for (; c < count; c++)
         {
@@ -42,22 +48,48 @@ public static class BlockDot
         }
     }
 
+    /// <summary>
+    /// The same scores as <see cref="Four"/>, bit for bit, with the candidates read where they are:
+    /// <paramref name="scores"/>[i · ids.Length + c] = queries[i] · vectors[ids[c]]. The approximate graph scores its
+    /// lists this way so that no second copy of a million embeddings is made (docs/BENCHMARKS.md); each candidate is
+    /// still one contiguous run, so a list stays in cache while its probers are scored.
+    /// </summary>
+    public static void FourAmong(float[] q0, float[] q1, float[] q2, float[] q3, IReadOnlyList<float[]> vectors, ReadOnlySpan<int> ids,
+        int d, Span<float> scores)
+    {
+        int c = 0, count = ids.Length;
+        if (Vector256.IsHardwareAccelerated && d % Vector256<float>.Count == 0)
+        {
+            for (; c + 4 <= count; c += 4)
+                FourByFour(q0, q1, q2, q3, ref vectors[ids[c]][0], ref vectors[ids[c + 1]][0], ref vectors[ids[c + 2]][0],
+                    ref vectors[ids[c + 3]][0], d, scores, c, count);
+        }
+        for (; c < count; c++)
+        {
+            float[] candidate = vectors[ids[c]];
+            scores[c] = TensorPrimitives.Dot(q0, candidate);
+            scores[count + c] = TensorPrimitives.Dot(q1, candidate);
+            scores[2 * count + c] = TensorPrimitives.Dot(q2, candidate);
+            scores[3 * count + c] = TensorPrimitives.Dot(q3, candidate);
+        }
+    }
+
     /// <summary>Sixteen accumulators: four queries times four candidates, eight lanes at a time.</summary>
-    static void FourByFour(float[] q0, float[] q1, float[] q2, float[] q3, ReadOnlySpan<float> four, int d, Span<float> scores, int c, int count)
+    static void FourByFour(float[] q0, float[] q1, float[] q2, float[] q3, ref float k0, ref float k1, ref float k2, ref float k3,
+        int d, Span<float> scores, int c, int count)
     {
         ref float r0 = ref q0[0], r1 = ref q1[0], r2 = ref q2[0], r3 = ref q3[0];
-        ref float k = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(four);
         Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
         Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default;
         Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default;
         Vector256<float> a30 = default, a31 = default, a32 = default, a33 = default;
-        nuint n = (nuint)d, d1 = n, d2 = 2 * n, d3 = 3 * n;
+        nuint n = (nuint)d;
         for (nuint j = 0; j < n; j += (nuint)Vector256<float>.Count)
         {
-            var c0 = Vector256.LoadUnsafe(ref k, j);
-            var c1 = Vector256.LoadUnsafe(ref k, d1 + j);
-            var c2 = Vector256.LoadUnsafe(ref k, d2 + j);
-            var c3 = Vector256.LoadUnsafe(ref k, d3 + j);
+            var c0 = Vector256.LoadUnsafe(ref k0, j);
+            var c1 = Vector256.LoadUnsafe(ref k1, j);
+            var c2 = Vector256.LoadUnsafe(ref k2, j);
+            var c3 = Vector256.LoadUnsafe(ref k3, j);
             var v = Vector256.LoadUnsafe(ref r0, j);
             a00 = Vector256.FusedMultiplyAdd(v, c0, a00); a01 = Vector256.FusedMultiplyAdd(v, c1, a01);
             a02 = Vector256.FusedMultiplyAdd(v, c2, a02); a03 = Vector256.FusedMultiplyAdd(v, c3, a03);

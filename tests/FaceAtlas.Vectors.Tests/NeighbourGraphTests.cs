@@ -87,4 +87,26 @@ public sealed class NeighbourGraphTests
         Assert.Equal(9, edges.Count);
         Assert.All(edges, e => Assert.True(e.A == 3 || e.B == 3));
     }
+
+    [Theory]
+    [InlineData(512, 11)]
+    [InlineData(20, 9)]
+    public void Should_ScoreExactlyAsPacked_When_ScoringCandidatesWhereTheyAre(int d, int count)
+    {
+        // Given: four queries and candidates kept one array each, taken in a shuffled order
+        var random = new Random(d * count);
+        float[] Vector() => Enumerable.Range(0, d).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var queries = Enumerable.Range(0, 4).Select(_ => Vector()).ToArray();
+        var vectors = Enumerable.Range(0, count).Select(_ => Vector()).ToList();
+        var ids = Enumerable.Range(0, count).Reverse().ToArray();
+        var packed = new float[4 * count];
+        var among = new float[4 * count];
+
+        // When
+        BlockDot.Four(queries[0], queries[1], queries[2], queries[3], BlockDot.Pack(vectors, ids), count, d, packed);
+        BlockDot.FourAmong(queries[0], queries[1], queries[2], queries[3], vectors, ids, d, among);
+
+        // Then: the same floats, so the graph's edges cannot move
+        Assert.Equal(packed, among);
+    }
 }
