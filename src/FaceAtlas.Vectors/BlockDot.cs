@@ -27,6 +27,9 @@ public static class BlockDot
     /// </summary>
     public static void Four(float[] q0, float[] q1, float[] q2, float[] q3, ReadOnlySpan<float> candidates, int count, int d, Span<float> scores)
     {
+        // The kernel reads without bounds checks: what it reads is checked here once.
+        if (candidates.Length < count * d || scores.Length < 4 * count || Math.Min(Math.Min(q0.Length, q1.Length), Math.Min(q2.Length, q3.Length)) < d)
+            throw new ArgumentException("fewer candidates, scores or query values than asked for");
         int c = 0;
         if (Vector256.IsHardwareAccelerated && d % Vector256<float>.Count == 0)
         {
@@ -58,11 +61,18 @@ public static class BlockDot
         int d, Span<float> scores)
     {
         int c = 0, count = ids.Length;
+        if (scores.Length < 4 * count || Math.Min(Math.Min(q0.Length, q1.Length), Math.Min(q2.Length, q3.Length)) < d)
+            throw new ArgumentException("fewer scores or query values than asked for");
         if (Vector256.IsHardwareAccelerated && d % Vector256<float>.Count == 0)
         {
             for (; c + 4 <= count; c += 4)
-                FourByFour(q0, q1, q2, q3, ref vectors[ids[c]][0], ref vectors[ids[c + 1]][0], ref vectors[ids[c + 2]][0],
-                    ref vectors[ids[c + 3]][0], d, scores, c, count);
+            {
+                float[] v0 = vectors[ids[c]], v1 = vectors[ids[c + 1]], v2 = vectors[ids[c + 2]], v3 = vectors[ids[c + 3]];
+                // The kernel reads without bounds checks: each candidate's length is checked here.
+                if (Math.Min(Math.Min(v0.Length, v1.Length), Math.Min(v2.Length, v3.Length)) < d)
+                    throw new ArgumentException("a candidate is shorter than the queries");
+                FourByFour(q0, q1, q2, q3, ref v0[0], ref v1[0], ref v2[0], ref v3[0], d, scores, c, count);
+            }
         }
         for (; c < count; c++)
         {
