@@ -94,18 +94,6 @@ public sealed class PeopleServiceTests : IDisposable
         Assert.Subset(seenIds, _people.List().Select(p => p.Id).ToHashSet());
     }
 
-    /// <summary>An exact search of every face of the catalog, as the index would answer were it perfect.</summary>
-    sealed class EveryFace(ICatalog catalog) : IFaceNeighbours
-    {
-        readonly List<FaceVector> _faces = catalog.FaceVectors().ToList();
-
-        public int Faces => _faces.Count;
-
-        public IReadOnlyList<NearFace> Nearest(float[] embedding, int k) => _faces
-            .Select(f => new NearFace(f.Id, System.Numerics.Tensors.TensorPrimitives.Dot(embedding, f.Embedding)))
-            .OrderByDescending(n => n.Similarity).ThenBy(n => n.Face).Take(k).ToList();
-    }
-
     /// <summary>Each person's faces, and the faces in none, as comparable text (ids of people left out).</summary>
     static List<string> Grouping(SqliteCatalog catalog) => catalog.Faces(false)
         .GroupBy(f => f.PersonId).Select(g => (g.Key is null ? "none: " : "person: ") + string.Join(",", g.Select(f => f.Id).Order()))

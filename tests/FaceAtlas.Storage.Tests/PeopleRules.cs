@@ -396,18 +396,6 @@ public abstract class PeopleRules
         Assert.All(people.History(10), c => Assert.True(c.Undone));
     }
 
-    /// <summary>Every face of the catalog compared: the neighbourhood as a perfect index would find it.</summary>
-    sealed class EveryFace(ICatalog catalog) : IFaceNeighbours
-    {
-        readonly List<FaceVector> _faces = catalog.FaceVectors().ToList();
-
-        public int Faces => _faces.Count;
-
-        public IReadOnlyList<NearFace> Nearest(float[] embedding, int k) => _faces
-            .Select(f => new NearFace(f.Id, System.Numerics.Tensors.TensorPrimitives.Dot(embedding, f.Embedding)))
-            .OrderByDescending(n => n.Similarity).ThenBy(n => n.Face).Take(k).ToList();
-    }
-
     [ContractFact]
     public void Should_PlaceNewFacesAsAWholeCatalogRunDoes_When_ClusteredByTheirNeighbourhood()
     {
