@@ -54,16 +54,10 @@ public sealed partial class SqliteCatalog
                 (rejections.TryGetValue(r.Long(0), out var list) ? list : rejections[r.Long(0)] = []).Add(r.Long(1));
 
         var faces = new List<StoredFace>();
-        using (var cmd = Command($"""
-            SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
-            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
-            WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
-            """))
+        using (var cmd = Command($"{ClusteringColumns} WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id"))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
-                faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions),
-                    r.IsDBNull(3) ? null : r.Long(3), (FaceAssignment)r.Int(4),
-                    rejections.TryGetValue(r.Long(0), out var rejected) ? rejected : [], r.Int(5) != 0, CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
+                faces.Add(ClusteringFace(r, rejections.TryGetValue(r.Long(0), out var rejected) ? rejected : []));
         return faces;
     }
 
@@ -72,6 +66,11 @@ public sealed partial class SqliteCatalog
         SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
         FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
         """;
+
+    /// <summary>The face a <see cref="ClusteringColumns"/> row holds, with the people it was rejected from.</summary>
+    static StoredFace ClusteringFace(SqliteDataReader r, IReadOnlyCollection<long> rejected) =>
+        new(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), r.IsDBNull(3) ? null : r.Long(3), (FaceAssignment)r.Int(4),
+            rejected, r.Int(5) != 0, CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6)));
 
     public IReadOnlyList<StoredFace> FacesForClustering(IReadOnlyCollection<long> faces)
     {
@@ -98,8 +97,7 @@ public sealed partial class SqliteCatalog
         var faces = new List<StoredFace>();
         using (var r = cmd.ExecuteReader())
             while (r.Read())
-                faces.Add(new StoredFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions),
-                    r.IsDBNull(3) ? null : r.Long(3), (FaceAssignment)r.Int(4), [], r.Int(5) != 0, CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
+                faces.Add(ClusteringFace(r, []));
         using var rejections = Command("SELECT person_id FROM face_rejections WHERE face_id = $f", null, "$f");
         for (int i = 0; i < faces.Count; i++)
         {

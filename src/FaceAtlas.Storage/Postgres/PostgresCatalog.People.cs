@@ -85,33 +85,37 @@ public sealed partial class PostgresCatalog
             while (r.Read())
                 (rejections.TryGetValue(r.GetInt64(0), out var list) ? list : rejections[r.GetInt64(0)] = []).Add(r.GetInt64(1));
         var faces = new List<StoredFace>();
-        using (var cmd = Command(c, $"""
-            SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
-            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
-            WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
-            """))
+        // Every face: the rejections read in one pass above, not by a subquery a row.
+        using (var cmd = Command(c, $"SELECT {ClusteringColumns} {ClusteringFrom} WHERE f.ignored = 0 AND f.not_face = 0 ORDER BY f.id"))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
-                faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions),
-                    r.IsDBNull(3) ? null : r.GetInt64(3), (FaceAssignment)r.GetInt64(4),
-                    rejections.TryGetValue(r.GetInt64(0), out var rejected) ? rejected : [], r.GetInt64(5) != 0, CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
+                faces.Add(ClusteringFace(r, rejections.TryGetValue(r.GetInt64(0), out var rejected) ? rejected : []));
         return faces;
     });
 
-    /// <summary>A face row as clustering reads it, with the people it was rejected from (columns in <see cref="ReadClusteringFaces"/>'s order).</summary>
-    const string ClusteringColumns = $"""
-        SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay},
-               ARRAY(SELECT x.person_id FROM face_rejections x WHERE x.face_id = f.id) AS rejected
-        FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
-        """;
+    /// <summary>A face row as clustering reads it: id, photo, vector, person, assigned_by, clustered, the day (columns in that order).</summary>
+    const string ClusteringColumns = $"f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}";
+
+    const string ClusteringFrom = "FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id";
+
+    /// <summary>The face a <see cref="ClusteringColumns"/> row holds, with the people it was rejected from.</summary>
+    static StoredFace ClusteringFace(NpgsqlDataReader r, IReadOnlyCollection<long> rejected) =>
+        new(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions), r.IsDBNull(3) ? null : r.GetInt64(3), (FaceAssignment)r.GetInt64(4),
+            rejected, r.GetInt64(5) != 0, CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6)));
 
     public IReadOnlyList<StoredFace> FacesForClustering(IReadOnlyCollection<long> faces) => _db.Read(c =>
-        ReadClusteringFaces(Command(c, $"{ClusteringColumns} WHERE f.id = ANY(@f) AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id",
+        ReadClusteringFaces(Command(c, $"{FewClusteringFaces} WHERE f.id = ANY(@f) AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id",
             ("f", faces.Distinct().ToArray()))));
 
     public IReadOnlyList<StoredFace> FacesNotClustered(int limit) => _db.Read(c =>
-        ReadClusteringFaces(Command(c, $"{ClusteringColumns} WHERE f.person_id IS NULL AND f.clustered = 0 AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id LIMIT @n",
+        ReadClusteringFaces(Command(c, $"{FewClusteringFaces} WHERE f.person_id IS NULL AND f.clustered = 0 AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id LIMIT @n",
             ("n", (long)limit + 1))));
+
+    /// <summary>Clustering's columns with each face's rejections beside them (column 7): for a few faces, not every one.</summary>
+    const string FewClusteringFaces = $"""
+        SELECT {ClusteringColumns}, ARRAY(SELECT x.person_id FROM face_rejections x WHERE x.face_id = f.id) AS rejected
+        {ClusteringFrom}
+        """;
 
     static IReadOnlyList<StoredFace> ReadClusteringFaces(NpgsqlCommand cmd)
     {
@@ -119,10 +123,7 @@ public sealed partial class PostgresCatalog
         using (var r = cmd.ExecuteReader())
         {
             var faces = new List<StoredFace>();
-            while (r.Read())
-                faces.Add(new StoredFace(r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions),
-                    r.IsDBNull(3) ? null : r.GetInt64(3), (FaceAssignment)r.GetInt64(4), r.GetFieldValue<long[]>(7), r.GetInt64(5) != 0,
-                    CatalogTables.Day(r.IsDBNull(6) ? null : r.GetString(6))));
+            while (r.Read()) faces.Add(ClusteringFace(r, r.GetFieldValue<long[]>(7)));
             return faces;
         }
     }
