@@ -121,7 +121,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/suggestions/dismiss", (DismissRequest body, HttpContext http) => Undoable(http, p => p.Dismiss(body.First, body.Second)));
         api.MapGet("/history", (int? limit) => Read(c => new PeopleService(c).History(Math.Clamp(limit ?? 50, 1, 1000)).Select(View).ToList()));
         api.MapPost("/undo", (UndoRequest? body) => Read(c => View(Changed(new PeopleService(c).Undo(body?.Change)))));
-        api.MapGet("/suggestions", () => Read(c => KeptSuggestions.Get().Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
+        api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Current(KeptSuggestions.Get()).Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
         api.MapPost("/photos/{id:long}/faces", (long id, DrawRequest body) => DrawAsync(id, body));
         api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => Decoding(() => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http), http));
@@ -262,20 +262,41 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// when older than <paramref name="maxAge"/> (which bounds how long a change by another program, an index or a
     /// command, takes to show). Made again in the background, one making at a time: a request waits for it up to
     /// <paramref name="patience"/> (always for the first), and is answered from the last one made meanwhile.
+    /// With <paramref name="saved"/> and <paramref name="save"/>, each one made is saved, and the first request
+    /// after a start is answered at once from the last one saved while it is made anew.
     /// </summary>
-    sealed class Kept<T>(CatalogApi api, Func<IFaceCatalog, T> make, TimeSpan maxAge, TimeSpan patience) where T : class
+    sealed class Kept<T>(CatalogApi api, Func<IFaceCatalog, T> make, TimeSpan maxAge, TimeSpan patience,
+        Func<IFaceCatalog, T?>? saved = null, Action<IFaceCatalog, T>? save = null) where T : class
     {
-        sealed record Made(long Changes, DateTime At, T Value);
+        /// <summary><paramref name="Saved"/>: read from the file a server before saved; made again at once.</summary>
+        sealed record Made(long Changes, DateTime At, T Value, bool Saved = false);
         Made? _made;
         Task<Made>? _making;
+        bool _savedRead;
         readonly Lock _gate = new();
 
         public T Get()
         {
-            var made = _made;
-            if (made is not null && made.Changes == Interlocked.Read(ref api._changes) && DateTime.UtcNow - made.At <= maxAge) return made.Value;
+            var made = _made ?? Saved();
+            if (made is not null && !made.Saved && made.Changes == Interlocked.Read(ref api._changes) && DateTime.UtcNow - made.At <= maxAge) return made.Value;
             var making = Making();
-            return made is null || patience == Timeout.InfiniteTimeSpan || making.Wait(patience) ? making.GetAwaiter().GetResult().Value : made.Value;
+            return made is null || (!made.Saved && (patience == Timeout.InfiniteTimeSpan || making.Wait(patience))) ? making.GetAwaiter().GetResult().Value : made.Value;
+        }
+
+        /// <summary>The last one saved, read once, while nothing was made yet.</summary>
+        Made? Saved()
+        {
+            if (saved is null) return null;
+            lock (_gate)
+            {
+                if (_made is null && !_savedRead)
+                {
+                    _savedRead = true;
+                    using var catalog = api.Open();
+                    if (saved(catalog) is { } value) _made = new Made(-1, DateTime.MinValue, value, Saved: true);
+                }
+                return _made;
+            }
         }
 
         /// <summary>Starts making it, when no making is under way; the one under way.</summary>
@@ -288,8 +309,10 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
                     try
                     {
                         using var catalog = api.Open();
-                        var value = make(catalog);
-                        return _made = new Made(changes, DateTime.UtcNow, value); // stamped when made: a long making is not stale at once
+                        var made = new Made(changes, DateTime.UtcNow, make(catalog)); // stamped when made: a long making is not stale at once
+                        lock (_gate) _made = made;
+                        save?.Invoke(catalog, made.Value);
+                        return made;
                     }
                     finally
                     {
@@ -324,11 +347,16 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// candidates are read afresh from the catalog: names, covers, hidden or gone people are always current).
     /// </summary>
     Kept<PersonCentres> KeptCentres => LazyInitializer.EnsureInitialized(ref _centres,
-        () => new(this, PersonCentres.Of, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2)));
+        () => new(this, PersonCentres.Of, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2),
+            c => SavedLikeness.LoadCentres(SavedLikeness.CentresPath(options.Catalog.LocalFiles), c.CatalogId),
+            (c, centres) => SavedLikeness.Save(SavedLikeness.CentresPath(options.Catalog.LocalFiles), c.CatalogId, centres)));
     Kept<PersonCentres>? _centres;
 
+    /// <summary>The suggestions, made from people's averages as <see cref="KeptCentres"/> are, and kept the same way.</summary>
     Kept<IReadOnlyList<MergeSuggestion>> KeptSuggestions => LazyInitializer.EnsureInitialized(ref _suggestions,
-        () => new(this, c => new PeopleService(c).Suggest(), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2)));
+        () => new(this, c => new PeopleService(c).Suggest(), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2),
+            c => SavedLikeness.LoadSuggestions(SavedLikeness.SuggestionsPath(options.Catalog.LocalFiles), c.CatalogId, c),
+            (c, suggestions) => SavedLikeness.Save(SavedLikeness.SuggestionsPath(options.Catalog.LocalFiles), c.CatalogId, suggestions)));
     Kept<IReadOnlyList<MergeSuggestion>>? _suggestions;
 
     /// <summary>

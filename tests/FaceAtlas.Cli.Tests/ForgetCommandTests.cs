@@ -9,9 +9,9 @@ public sealed class ForgetCommandTests : IDisposable
     readonly TempFolder _temp = new();
     string Catalog => _temp.File("c.db");
 
-    /// <summary>Every file FaceAtlas keeps for the catalog: the database, its WAL, the thumbnails, the search index.</summary>
+    /// <summary>Every file FaceAtlas keeps for the catalog: the database, its WAL, the thumbnails, the search index, people's averages.</summary>
     List<string> CatalogFiles() =>
-        new[] { Catalog, Catalog + "-wal", Catalog + ".search" }.Where(File.Exists)
+        new[] { Catalog, Catalog + "-wal", Catalog + ".search", Catalog + ".centres", Catalog + ".suggestions" }.Where(File.Exists)
             .Concat(Directory.Exists(Catalog + ".thumbs") ? Directory.GetFiles(Catalog + ".thumbs") : []).ToList();
 
     static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
@@ -33,6 +33,12 @@ public sealed class ForgetCommandTests : IDisposable
             .Select(v => v.GetSingle()).ToArray().AsSpan()).ToArray()).ToList();
         Assert.Equal(0, Cli.Run(["people", "list", "--thumbnails", "--catalog", Catalog]).Exit);
         Assert.Equal(0, Cli.Run(["search", "--person", person.ToString(), "--index", "--catalog", Catalog]).Exit);
+        // and people's averages and suggestions saved as a server saves them
+        using (var opened = Storage.CatalogStores.For(Catalog).Open())
+        {
+            Core.People.SavedLikeness.Save(Catalog + ".centres", opened.CatalogId, Core.People.PersonCentres.Of(opened));
+            Core.People.SavedLikeness.Save(Catalog + ".suggestions", opened.CatalogId, new Core.People.PeopleService(opened).Suggest());
+        }
         var before = CatalogFiles().Select(File.ReadAllBytes).ToList();
         Assert.All(needles, n => Assert.Contains(before, file => Contains(file, n))); // the scan can find them
 
@@ -52,6 +58,10 @@ public sealed class ForgetCommandTests : IDisposable
         Assert.DoesNotContain(Cli.JsonLines(["people", "list", "--format", "jsonl", "--catalog", Catalog]), p => p.GetProperty("person").GetInt64() == person);
         Assert.DoesNotContain(Directory.Exists(Catalog + ".thumbs") ? Directory.GetFiles(Catalog + ".thumbs") : [],
             t => forgotten.Any(f => Path.GetFileName(t).StartsWith($"face-{f.GetProperty("face").GetInt64()}-")));
+
+        // People's averages are removed: the next server makes them from the faces left.
+        Assert.Contains(", the saved average faces of people", output);
+        Assert.False(File.Exists(Catalog + ".centres") || File.Exists(Catalog + ".suggestions"));
 
         // The search index was kept and erased in place (not deleted for a rebuild): the next search uses it as it is.
         Assert.Contains(", their entries in the search index", output);

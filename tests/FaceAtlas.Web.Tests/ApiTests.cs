@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using FaceAtlas.Core.People;
 
 namespace FaceAtlas.Web.Tests;
 
@@ -33,6 +34,44 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         long a = people[0].GetProperty("person").GetInt64(), b = people[1].GetProperty("person").GetInt64();
         long Face(JsonElement detail) => detail.GetProperty("faces")[0].GetProperty("face").GetInt64();
         return (a, b, Face(await server.GetJson($"/api/people/{a}")), Face(await server.GetJson($"/api/people/{b}")));
+    }
+
+    [DatasetFact]
+    public async Task Should_AnswerTheSavedSuggestionsAtOnce_AndMakeThemAnew_When_AServerStartsAgain()
+    {
+        // Given: a server that made the suggestions and the review (people's averages), then stopped
+        string catalog, suggestions, review;
+        long a, b;
+        await using (var first = await fixture.StartAsync())
+        {
+            catalog = first.Catalog;
+            (a, b, _, _) = await TwoPeople(first);
+            suggestions = (await first.GetJson("/api/suggestions")).GetRawText();
+            review = (await first.GetJson("/api/review")).GetRawText();
+        }
+        Assert.True(File.Exists(SavedLikeness.CentresPath(catalog)), "people's averages saved beside the catalog");
+        // and, saved in place of the suggestions made, one no making gives: the two largest people, 0.99 alike
+        using (var opened = FaceAtlas.Storage.CatalogStores.For(catalog).Open())
+            SavedLikeness.Save(SavedLikeness.SuggestionsPath(catalog), opened.CatalogId, [new MergeSuggestion(opened.Person(a)!, opened.Person(b)!, 0.99f)]);
+        static (long, long, float) Pair(JsonElement s) => (s.GetProperty("first").GetProperty("person").GetInt64(),
+            s.GetProperty("second").GetProperty("person").GetInt64(), s.GetProperty("similarity").GetSingle());
+        Assert.DoesNotContain(JsonDocument.Parse(suggestions).RootElement.EnumerateArray(), s => Pair(s) == (a, b, 0.99f));
+
+        // When: a server starts again on the catalog
+        await using var second = await fixture.StartAsync(catalog: catalog);
+        var answered = await second.GetJson("/api/suggestions");
+
+        // Then: its first answer is the saved one, the people as they are; the review's the same as before the stop
+        Assert.Equal((a, b, 0.99f), Pair(Assert.Single(answered.EnumerateArray())));
+        Assert.Equal(review, (await second.GetJson("/api/review")).GetRawText());
+        // and the suggestions are made anew meanwhile: soon the answer is the one made before, saved again
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string again;
+        while ((again = (await second.GetJson("/api/suggestions")).GetRawText()) != suggestions && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.Equal(suggestions, again);
+        using (var opened = FaceAtlas.Storage.CatalogStores.For(catalog).Open())
+            Assert.DoesNotContain(SavedLikeness.LoadSuggestions(SavedLikeness.SuggestionsPath(catalog), opened.CatalogId, opened)!, s => s.Similarity == 0.99f);
     }
 
     [DatasetFact]

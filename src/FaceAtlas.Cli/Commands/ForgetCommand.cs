@@ -18,7 +18,8 @@ public static class ForgetCommand
         {
             var forgotten = new ForgetService(CatalogAccess.Store(parse)).Forget(parse.GetValue(Person));
             Console.WriteLine($"forgot person {forgotten.Person}: {forgotten.Faces} faces and their embeddings, {forgotten.Thumbnails} thumbnails" +
-                              (forgotten.SearchIndexErased ? ", their entries in the search index" : ""));
+                              (forgotten.SearchIndexErased ? ", their entries in the search index" : "") +
+                              (forgotten.AveragesRemoved ? ", the saved average faces of people" : ""));
             return ExitCodes.Success;
         });
         return command;

@@ -17,7 +17,8 @@ public interface ICatalogStore
 
     /// <summary>
     /// Where the files FaceAtlas keeps for this catalog on this machine begin (thumbnails in
-    /// <c>LocalFiles.thumbs/</c>, the search index in <c>LocalFiles.search</c>): caches, remade from the catalog.
+    /// <c>LocalFiles.thumbs/</c>, the search index in <c>LocalFiles.search</c>, people's average faces in
+    /// <c>LocalFiles.centres</c> and <c>LocalFiles.suggestions</c>): caches, remade from the catalog.
     /// </summary>
     string LocalFiles { get; }
 

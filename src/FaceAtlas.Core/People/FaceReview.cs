@@ -46,7 +46,7 @@ public readonly record struct ReviewKey(int Size, long Face) : IComparable<Revie
 /// </summary>
 public sealed class PersonCentres
 {
-    PersonCentres(IReadOnlyList<long> people, float[] packed) => (People, Packed) = (people, packed);
+    internal PersonCentres(IReadOnlyList<long> people, float[] packed) => (People, Packed) = (people, packed);
 
     public IReadOnlyList<long> People { get; }
     internal float[] Packed { get; }

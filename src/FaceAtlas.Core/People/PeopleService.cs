@@ -595,6 +595,25 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         return suggestions.OrderByDescending(s => s.Similarity).Take(count).ToList();
     }
 
+    /// <summary>
+    /// Suggestions made a while ago, as they stand now: each person read afresh (a name or count changed since shows),
+    /// a pair left out when either is gone, hidden, or the two were said to be different people since.
+    /// </summary>
+    public IReadOnlyList<MergeSuggestion> Current(IReadOnlyList<MergeSuggestion> made) =>
+        Current(catalog, made.Select(s => (s.First.Id, s.Second.Id, s.Similarity)).ToList());
+
+    internal static IReadOnlyList<MergeSuggestion> Current(IPeopleCatalog catalog, IReadOnlyList<(long First, long Second, float Similarity)> pairs)
+    {
+        if (pairs.Count == 0) return [];
+        var dismissed = catalog.DistinctPeople();
+        var people = new Dictionary<long, PersonSummary?>();
+        PersonSummary? Read(long id) => people.TryGetValue(id, out var p) ? p : people[id] = catalog.Person(id);
+        return pairs.Where(s => !dismissed.Contains((Math.Min(s.First, s.Second), Math.Max(s.First, s.Second))))
+            .Select(s => (First: Read(s.First), Second: Read(s.Second), s.Similarity))
+            .Where(s => s.First is { Hidden: false } && s.Second is { Hidden: false })
+            .Select(s => new MergeSuggestion(s.First!, s.Second!, s.Similarity)).ToList();
+    }
+
     IReadOnlyDictionary<long, long?> CheckFaces(IReadOnlyList<long> faces)
     {
         if (faces.Count == 0) throw new InvalidRequestException("name at least one face");

@@ -1,0 +1,104 @@
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.Faces;
+using FaceAtlas.Core.People;
+using FaceAtlas.Storage;
+
+namespace FaceAtlas.Core.Tests;
+
+/// <summary>
+/// People's averages and suggestions saved beside a real SQLite catalog: read back as they were made, never from
+/// another catalog or a damaged file, and each suggestion as the catalog stands when it is read.
+/// </summary>
+public sealed class SavedLikenessTests : IDisposable
+{
+    readonly TempFolder _temp = new();
+    readonly SqliteCatalog _catalog;
+    readonly PeopleService _people;
+    readonly SyntheticFaces _s = new(5);
+    int _photo;
+
+    public SavedLikenessTests()
+    {
+        _catalog = SqliteCatalog.Open(_temp.File("c.db"));
+        _people = new PeopleService(_catalog);
+    }
+
+    public void Dispose()
+    {
+        _catalog.Dispose();
+        _temp.Dispose();
+    }
+
+    /// <summary>A person of <paramref name="count"/> one-face photos of one identity, moved there by hand.</summary>
+    long Person(float[] identity, int count)
+    {
+        var outcomes = Enumerable.Range(0, count).Select(_ => (PhotoOutcome)new PhotoOutcome.Analysed(new PhotoFile($"/photos/{++_photo}.jpg", 1, 1), [1],
+            new PhotoAnalysis(100, 100, "JPEG", [new FaceObservation(new FaceBox(10, 10, 50, 50), 0.99f,
+                new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50)), _s.Face(identity))]))).ToList();
+        _catalog.Commit(outcomes);
+        var faces = _catalog.Faces(false).Where(f => f.PersonId is null).Select(f => f.Id).ToList();
+        return _people.MoveFaces(faces, null);
+    }
+
+    string Path(string name) => _temp.File(name);
+
+    [Fact]
+    public void Should_ReadTheCentresBackBitForBit_When_SavedForThisCatalog()
+    {
+        Person(_s.Direction(), 3);
+        Person(_s.Direction(), 2);
+        var made = PersonCentres.Of(_catalog);
+
+        SavedLikeness.Save(Path("c.centres"), _catalog.CatalogId, made);
+        var read = SavedLikeness.LoadCentres(Path("c.centres"), _catalog.CatalogId);
+
+        Assert.NotNull(read);
+        Assert.Equal(made.People, read.People);
+        Assert.Equal(made.Packed, read.Packed);
+        Assert.Equal(2, read.People.Count);
+    }
+
+    [Fact]
+    public void Should_ReadNothing_When_TheFileIsOfAnotherCatalogCutShortOrNotThere()
+    {
+        Person(_s.Direction(), 3);
+        SavedLikeness.Save(Path("c.centres"), _catalog.CatalogId, PersonCentres.Of(_catalog));
+        var whole = File.ReadAllBytes(Path("c.centres"));
+        File.WriteAllBytes(Path("short.centres"), whole[..^4]);
+        File.WriteAllBytes(Path("long.centres"), [.. whole, 0]);
+        File.WriteAllBytes(Path("garbage.centres"), [0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2]);
+
+        Assert.Null(SavedLikeness.LoadCentres(Path("c.centres"), "another catalog"));
+        Assert.Null(SavedLikeness.LoadCentres(Path("short.centres"), _catalog.CatalogId));
+        Assert.Null(SavedLikeness.LoadCentres(Path("long.centres"), _catalog.CatalogId));
+        Assert.Null(SavedLikeness.LoadCentres(Path("garbage.centres"), _catalog.CatalogId));
+        Assert.Null(SavedLikeness.LoadCentres(Path("absent.centres"), _catalog.CatalogId));
+        Assert.Null(SavedLikeness.LoadSuggestions(Path("c.centres"), _catalog.CatalogId, _catalog)); // centres are not suggestions
+        Assert.NotNull(SavedLikeness.LoadCentres(Path("c.centres"), _catalog.CatalogId));
+    }
+
+    [Fact]
+    public void Should_ReadEachSuggestionAsThePeopleAreNow_When_ChangedSinceItWasSaved()
+    {
+        // Given: four pairs of people, each one identity split in two, suggested and saved
+        var pairs = Enumerable.Range(0, 4).Select(_ => _s.Direction()).Select(id => (Person(id, 3), Person(id, 2))).ToList();
+        var made = _people.Suggest();
+        Assert.All(pairs, p => Assert.Contains(made, s => new[] { s.First.Id, s.Second.Id }.Order().SequenceEqual(new[] { p.Item1, p.Item2 }.Order())));
+        SavedLikeness.Save(Path("c.suggestions"), _catalog.CatalogId, made);
+
+        // When: one pair merged, one person hidden, one pair said to be two people, the last one named
+        _people.Merge(pairs[0].Item1, [pairs[0].Item2]);
+        _people.Hide(pairs[1].Item2, true);
+        _people.Dismiss(pairs[2].Item1, pairs[2].Item2);
+        _people.Name(pairs[3].Item1, "Ada");
+        var read = SavedLikeness.LoadSuggestions(Path("c.suggestions"), _catalog.CatalogId, _catalog);
+
+        // Then: only the last pair is left, with its name as it is now and its similarity as it was saved
+        Assert.NotNull(read);
+        var left = Assert.Single(read);
+        Assert.Equal(new[] { pairs[3].Item1, pairs[3].Item2 }.Order(), new[] { left.First.Id, left.Second.Id }.Order());
+        Assert.Contains("Ada", new[] { left.First.Name, left.Second.Name });
+        Assert.Equal(made.Single(s => s.First.Id == left.First.Id && s.Second.Id == left.Second.Id).Similarity, left.Similarity);
+        Assert.Null(SavedLikeness.LoadSuggestions(Path("c.suggestions"), "another catalog", _catalog));
+    }
+}
