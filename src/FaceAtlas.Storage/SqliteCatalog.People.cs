@@ -162,6 +162,18 @@ public sealed partial class SqliteCatalog
         return new PersonList(total, ReadPeople(page));
     }
 
+    public IReadOnlyList<NamedPerson> NamedPeople(bool includeHidden)
+    {
+        using var cmd = Command($"SELECT id, name, face_count FROM people WHERE name IS NOT NULL{(includeHidden ? "" : " AND hidden = 0")}");
+        using var r = cmd.ExecuteReader();
+        var named = new List<NamedPerson>();
+        while (r.Read()) named.Add(new NamedPerson(r.Long(0), r.Text(1), r.Int(2)));
+        return named;
+    }
+
+    public IReadOnlyList<PersonSummary> PeopleWithIds(IReadOnlyCollection<long> ids) =>
+        ids.Distinct().Select(Person).OfType<PersonSummary>().ToList();
+
     public PersonSummary? Person(long id)
     {
         var cmd = Command($"{PersonColumns} WHERE p.id = $id", null, "$id");

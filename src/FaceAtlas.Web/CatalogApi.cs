@@ -283,6 +283,13 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             return made is null || (!made.Saved && (patience == Timeout.InfiniteTimeSpan || making.Wait(patience))) ? making.GetAwaiter().GetResult().Value : made.Value;
         }
 
+        /// <summary>As <see cref="Get"/>, but one this server made: waits for the making a saved one began.</summary>
+        public T GetMade()
+        {
+            var value = Get();
+            return Volatile.Read(ref _making) is { } making ? making.GetAwaiter().GetResult().Value : value;
+        }
+
         /// <summary>The last one saved, read once, while nothing was made yet.</summary>
         Made? Saved()
         {
@@ -327,8 +334,9 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     {
         try
         {
-            KeptCentres.Get();
-            KeptSuggestions.Get();
+            // One after the other: each reads every face in a person, and meanwhile the saved ones answer.
+            KeptCentres.GetMade();
+            KeptSuggestions.GetMade();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

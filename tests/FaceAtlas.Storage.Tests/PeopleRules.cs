@@ -52,6 +52,40 @@ public abstract class PeopleRules
     }
 
     [ContractFact]
+    public void Should_FindPeopleByAnyPartOfTheirName_InAnyCase_When_Filtered()
+    {
+        // Given: people of 5, 4, 3, 2 and 1 faces, named; one hidden; one more unnamed
+        using var catalog = Created(NewStore());
+        catalog.Commit(Enumerable.Range(1, 16).Select(i => (PhotoOutcome)Photo($"/p/{i}.jpg", i)).ToList());
+        var people = new PeopleService(catalog);
+        var faces = catalog.Faces(false).Select(f => f.Id).Order().ToList();
+        long Person(int from, int count, string? name)
+        {
+            long person = people.MoveFaces(faces.Skip(from).Take(count).ToList(), null);
+            if (name is not null) people.Name(person, name);
+            return person;
+        }
+        long anna = Person(0, 5, "Anna"), emile = Person(5, 4, "Émile"), ann = Person(9, 3, "ann"), eva = Person(12, 2, "ÉVA"), anne = Person(14, 1, "Anne");
+        Person(15, 1, null);
+        people.Hide(anne, true);
+        List<long> Ids(PersonList list) => list.People.Select(p => p.Id).ToList();
+
+        // Then: any part of a name, in any case (.NET's rule, not SQL's ASCII one), the most faces first
+        Assert.Equal([anna, ann], Ids(people.Page(false, "AN", 0, 10)));
+        Assert.Equal(2, people.Page(false, "AN", 0, 10).Total);
+        Assert.Equal([anna, ann, anne], Ids(people.Page(true, " an ", 0, 10)));
+        Assert.Equal([emile, eva], Ids(people.Page(false, "é", 0, 10)));
+        Assert.Equal("Émile", people.Page(false, "MIL", 0, 10).People.Single().Name);
+        // a page of them counts them all
+        var second = people.Page(true, "an", 1, 1);
+        Assert.Equal(3, second.Total);
+        Assert.Equal([ann], Ids(second));
+        Assert.Equal(0, people.Page(false, "zz", 0, 10).Total);
+        Assert.Empty(people.Page(false, "zz", 0, 10).People);
+        Assert.Equal(6, people.Page(true, null, 0, 10).Total);
+    }
+
+    [ContractFact]
     public void Should_MergeAndRememberDistinctPeople_When_Asked()
     {
         using var catalog = Created(NewStore());

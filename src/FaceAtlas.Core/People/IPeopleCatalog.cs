@@ -81,6 +81,12 @@ public interface IPeopleCatalog
     /// Read from the kept counts and an index, never by counting faces.
     /// </summary>
     PersonList PeoplePage(bool includeHidden, bool namedOnly, int offset, int limit);
+
+    /// <summary>Every person with a name (hidden ones when <paramref name="includeHidden"/>), in no order: what a name filter looks through.</summary>
+    IReadOnlyList<NamedPerson> NamedPeople(bool includeHidden);
+
+    /// <summary>These people, those there are, in no order.</summary>
+    IReadOnlyList<PersonSummary> PeopleWithIds(IReadOnlyCollection<long> ids);
     PersonSummary? Person(long id);
 
     /// <summary>How many people there are, hidden ones included: without counting their faces.</summary>

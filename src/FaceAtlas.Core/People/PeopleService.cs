@@ -242,9 +242,14 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     public PersonList Page(bool includeHidden, string? nameHolds, int offset, int limit)
     {
         if (string.IsNullOrWhiteSpace(nameHolds)) return catalog.PeoplePage(includeHidden, namedOnly: false, offset, limit);
-        var named = catalog.PeoplePage(includeHidden, namedOnly: true, 0, int.MaxValue).People
-            .Where(p => p.Name!.Contains(nameHolds.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
-        return new PersonList(named.Count, named.Skip(offset).Take(limit).ToList());
+        // Names alone are looked through (.NET's rule, the same on every catalog: SQL's LIKE folds ASCII alone); only
+        // the page's people are read whole.
+        string holds = nameHolds.Trim();
+        var named = catalog.NamedPeople(includeHidden).Where(p => p.Name.Contains(holds, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(p => p.Faces).ThenBy(p => p.Id).ToList();
+        var page = named.Skip(offset).Take(limit).Select(p => p.Id).ToList();
+        var read = catalog.PeopleWithIds(page).ToDictionary(p => p.Id);
+        return new PersonList(named.Count, page.Where(read.ContainsKey).Select(id => read[id]).ToList());
     }
 
     public PersonSummary Get(long id) => catalog.Person(id) ?? throw new NotFoundException($"no person {id}");

@@ -9,3 +9,6 @@ public sealed record PersonSummary(long Id, string? Name, int Faces, int Photos,
 
 /// <summary>A page of people, and how many the whole list holds.</summary>
 public sealed record PersonList(int Total, IReadOnlyList<PersonSummary> People);
+
+/// <summary>A named person as the name filter reads them: their name and how many faces they have (the list's order), nothing else.</summary>
+public readonly record struct NamedPerson(long Id, string Name, int Faces);

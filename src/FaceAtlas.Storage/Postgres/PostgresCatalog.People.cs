@@ -181,6 +181,18 @@ public sealed partial class PostgresCatalog
             ("limit", limit), ("offset", offset))));
     });
 
+    public IReadOnlyList<NamedPerson> NamedPeople(bool includeHidden) => _db.Read(c =>
+    {
+        using var cmd = Command(c, $"SELECT id, name, face_count FROM people WHERE name IS NOT NULL{(includeHidden ? "" : " AND hidden = 0")}");
+        using var r = cmd.ExecuteReader();
+        var named = new List<NamedPerson>();
+        while (r.Read()) named.Add(new NamedPerson(r.GetInt64(0), r.GetString(1), (int)r.GetInt64(2)));
+        return (IReadOnlyList<NamedPerson>)named;
+    });
+
+    public IReadOnlyList<PersonSummary> PeopleWithIds(IReadOnlyCollection<long> ids) => _db.Read(c =>
+        (IReadOnlyList<PersonSummary>)ReadPeople(Command(c, $"{PersonColumns} WHERE p.id = ANY(@ids)", ("ids", ids.Distinct().ToArray()))));
+
     public PersonSummary? Person(long id) => _db.Read(c =>
         ReadPeople(Command(c, $"{PersonColumns} WHERE p.id = @id", ("id", id))).SingleOrDefault());
 
