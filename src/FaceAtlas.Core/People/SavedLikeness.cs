@@ -83,6 +83,7 @@ public static class SavedLikeness
         var partial = path + ".partial";
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!); // a PostgreSQL catalog's cache folder, on first use
             using (var w = new BinaryWriter(File.Create(partial)))
             {
                 w.Write(kind);
