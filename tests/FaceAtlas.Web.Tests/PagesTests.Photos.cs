@@ -11,11 +11,7 @@ public sealed partial class PagesTests
     static async Task<HashSet<long>> Shown(IPage page)
     {
         // Scrolled to the end: each page is fetched as the last comes into view.
-        for (int i = 0; i < 50 && await page.Locator("#photos-more").IsVisibleAsync(); i++)
-        {
-            await page.Locator("#photos-more").ScrollIntoViewIfNeededAsync();
-            await page.WaitForTimeoutAsync(200);
-        }
+        await page.ScrollToEndAsync("#photos-more");
         var shown = (await page.Locator("#photos-grid figure").EvaluateAllAsync<long[]>("figures => figures.map(f => Number(f.dataset.photo))")).ToList();
         Assert.Equal(shown.Count, shown.Distinct().Count()); // none shown twice
         return shown.ToHashSet();

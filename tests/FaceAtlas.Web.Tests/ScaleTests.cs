@@ -74,11 +74,7 @@ public sealed class ScaleTests(WebFixture fixture) : IClassFixture<WebFixture>
         // When: their page, scrolled to the end
         await page.GotoAsync(server.Address + $"/#/person/{person}");
         await page.Locator("#person-photos figure").First.WaitForAsync();
-        for (int i = 0; i < 20 && await page.Locator("#person-more").IsVisibleAsync(); i++)
-        {
-            await page.Locator("#person-more").ScrollIntoViewIfNeededAsync();
-            await page.WaitForTimeoutAsync(200);
-        }
+        await page.ScrollToEndAsync("#person-more");
 
         // Then: 2021 by months, each heading right before its photos; 2019 by its year alone; every photo once
         var headings = await page.Locator("#person-photos h2, #person-photos h3").AllTextContentsAsync();

@@ -135,4 +135,18 @@ public static class PageReload
     /// the element they assert.
     /// </summary>
     public static Task<IResponse?> ReloadPageAsync(this IPage page) => page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+
+    /// <summary>
+    /// Scrolls a paged grid to its end: its "more" line (<paramref name="more"/>, a selector) brought into view until
+    /// the last page hides it. Scrolled by the page's own <c>scrollIntoView</c>, not Playwright's, which waits for the
+    /// line to be visible: the last page can hide it between the check and the scroll, and the wait then runs out.
+    /// </summary>
+    public static async Task ScrollToEndAsync(this IPage page, string more)
+    {
+        for (int i = 0; i < 100 && await page.Locator(more).IsVisibleAsync(); i++)
+        {
+            await page.EvaluateAsync("selector => document.querySelector(selector)?.scrollIntoView()", more);
+            await page.WaitForTimeoutAsync(200);
+        }
+    }
 }
