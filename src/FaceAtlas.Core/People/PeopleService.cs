@@ -611,12 +611,10 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     {
         if (pairs.Count == 0) return [];
         var dismissed = catalog.DistinctPeople();
-        var people = new Dictionary<long, PersonSummary?>();
-        PersonSummary? Read(long id) => people.TryGetValue(id, out var p) ? p : people[id] = catalog.Person(id);
-        return pairs.Where(s => !dismissed.Contains((Math.Min(s.First, s.Second), Math.Max(s.First, s.Second))))
-            .Select(s => (First: Read(s.First), Second: Read(s.Second), s.Similarity))
-            .Where(s => s.First is { Hidden: false } && s.Second is { Hidden: false })
-            .Select(s => new MergeSuggestion(s.First!, s.Second!, s.Similarity)).ToList();
+        var people = catalog.PeopleWithIds(pairs.SelectMany(s => new[] { s.First, s.Second }).ToHashSet()).Where(p => !p.Hidden).ToDictionary(p => p.Id);
+        return pairs.Where(s => !dismissed.Contains((Math.Min(s.First, s.Second), Math.Max(s.First, s.Second)))
+                && people.ContainsKey(s.First) && people.ContainsKey(s.Second))
+            .Select(s => new MergeSuggestion(people[s.First], people[s.Second], s.Similarity)).ToList();
     }
 
     IReadOnlyDictionary<long, long?> CheckFaces(IReadOnlyList<long> faces)
