@@ -28,9 +28,31 @@ internal static class BigCatalog
         if (BenchArgs.Value(args, "--catalog") is { } given)
         {
             // A catalog this made and kept: its answers alone, measured again (after a change to the server).
-            using var catalog = SqliteCatalog.Open(given);
-            var largestPerson = catalog.PeoplePage(includeHidden: false, namedOnly: false, 0, 1).People[0].Id;
-            await Endpoints(launcher, given, largestPerson, catalog.FacesOfPerson(largestPerson)[0].Photo.Id, requests);
+            long largestPerson, itsPhoto;
+            using (var catalog = SqliteCatalog.Open(given))
+            {
+                largestPerson = catalog.PeoplePage(includeHidden: false, namedOnly: false, 0, 1).People[0].Id;
+                itsPhoto = catalog.FacesOfPerson(largestPerson)[0].Photo.Id;
+            }
+            if (!args.Contains("--postgres"))
+            {
+                await Endpoints(launcher, given, largestPerson, itsPhoto, requests);
+                return 0;
+            }
+            // The kept catalog on PostgreSQL: the new faces' reference places made on a copy of it here (exactly,
+            // no search index), then the copy into PostgreSQL, its answers and its incremental clustering.
+            var copy = Path.Combine(Path.GetDirectoryName(given)!, "exact.db");
+            File.Copy(given, copy, overwrite: true);
+            try
+            {
+                AddNewFaces(copy);
+                var reference = ExactPlaces(copy);
+                await BigCatalogOnPostgres.RunAsync(launcher, given, largestPerson, itsPhoto, requests, !args.Contains("--no-endpoints"), reference);
+            }
+            finally
+            {
+                File.Delete(copy);
+            }
             return 0;
         }
         bool keep = args.Contains("--keep");
@@ -46,6 +68,7 @@ internal static class BigCatalog
                 var (largest, anyPhoto) = Make(path, n);
                 Console.WriteLine($"## {n:N0} faces: catalog made in {made.Elapsed.TotalSeconds:F0} s, {new FileInfo(path).Length / 1048576:N0} MB");
                 Console.WriteLine();
+                if (args.Contains("--make-only")) continue; // for `--catalog` to measure later (with --keep)
                 if (endpoints)
                 {
                     await Endpoints(launcher, path, largest, anyPhoto, requests, "first start");
@@ -205,12 +228,7 @@ internal static class BigCatalog
         Console.WriteLine($"| every face read | {watch.Elapsed.TotalSeconds:F1} s | {peak / 1048576:N0} MB | {said.Split('\n').Last(l => l.StartsWith("Clustered"))} |");
         Console.WriteLine();
 
-        // The reference: the neighbourhood's decisions with every face compared, no search approximate.
-        watch.Restart();
-        using (var catalog = SqliteCatalog.Open(exact, create: false))
-            new PeopleService(catalog, ClusteringOptions.Default with { NeighbourhoodShare = 1 }).Cluster(full: false, neighbours: new ExactNeighbours(catalog));
-        Console.WriteLine($"the same with exact neighbours (every face compared, in this process): {watch.Elapsed.TotalSeconds:F1} s");
-        var reference = NewFacePlaces(exact);
+        var reference = ExactPlaces(exact);
         Agreement("every face read", NewFacePlaces(whole), reference);
         Agreement("neighbourhood, through the search index", NewFacePlaces(path), reference);
         Console.WriteLine();
@@ -235,6 +253,19 @@ internal static class BigCatalog
         watch.Restart();
         var (said, peak) = await Run(launcher, "cluster", "--catalog", location);
         Console.WriteLine($"| neighbourhood, through the search index | {watch.Elapsed.TotalSeconds:F1} s | {peak / 1048576:N0} MB | {said.Split('\n').Last(l => l.StartsWith("Clustered"))} |");
+    }
+
+    /// <summary>
+    /// The reference: the neighbourhood's decisions with every face compared, no search approximate, made on the
+    /// catalog at <paramref name="path"/> (its new faces committed); where they put each new face.
+    /// </summary>
+    static List<string> ExactPlaces(string path)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var catalog = SqliteCatalog.Open(path, create: false))
+            new PeopleService(catalog, ClusteringOptions.Default with { NeighbourhoodShare = 1 }).Cluster(full: false, neighbours: new ExactNeighbours(catalog));
+        Console.WriteLine($"the same with exact neighbours (every face compared, in this process): {watch.Elapsed.TotalSeconds:F1} s");
+        return NewFacePlaces(path);
     }
 
     internal static void Agreement(string name, List<string> places, List<string> reference)

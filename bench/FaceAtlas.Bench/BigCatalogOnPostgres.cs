@@ -24,7 +24,11 @@ internal static class BigCatalogOnPostgres
         new CatalogCopyService(CatalogStores.For(sqlitePath), CatalogStores.For(location)).Copy();
         Console.WriteLine($"### On PostgreSQL {PostgresVersion(server)}: copied in {copying.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine();
-        if (endpoints) await BigCatalog.Endpoints(launcher, location, largest, photo, requests);
+        if (endpoints)
+        {
+            await BigCatalog.Endpoints(launcher, location, largest, photo, requests, "first start on PostgreSQL");
+            await BigCatalog.Endpoints(launcher, location, largest, photo, requests, "started again on PostgreSQL (people's averages and suggestions saved by the first)");
+        }
 
         var localFiles = Path.GetDirectoryName(CatalogStores.For(location).LocalFiles)!;
         try
