@@ -94,6 +94,12 @@ public sealed class PostgresCommandTests(PostgresServer server) : IClassFixture<
         Assert.Equal(1, again.Exit);
         Assert.Contains("holds a catalog already", again.Err);
         Assert.Equal(before, AllRows(back));
+        // People's tallies, counted once at the end of the copy, go on counting there: a merge counts alike on both.
+        var two = Cli.Run("people", "list", "--format", "jsonl", "--catalog", original).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Take(2).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("person").GetInt64().ToString()).ToArray();
+        foreach (var catalog in new[] { original, onServer })
+            Assert.Equal(0, Cli.Run(["people", "merge", .. two, "--catalog", catalog]).Exit);
+        Assert.Equal(Cli.Run("people", "list", "--format", "jsonl", "--catalog", original).Out, Cli.Run("people", "list", "--format", "jsonl", "--catalog", onServer).Out);
     }
 
     [PostgresFact(NeedsDatasets = true)]

@@ -175,8 +175,15 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         // Not retried: the rows stream from the source once. A copy cut short leaves nothing (one transaction).
         using var c = _db.Open();
         using var tx = c.BeginTransaction();
+        void Run(string sql)
+        {
+            using var command = new NpgsqlCommand(sql, c, tx) { CommandTimeout = 0 }; // a million faces take minutes
+            command.ExecuteNonQuery();
+        }
         try
         {
+            // People's tallies counted once at the end, not by the trigger once per face copied (minutes at a million).
+            Run("ALTER TABLE faces DISABLE TRIGGER person_counts");
             foreach (var table in tables)
             {
                 CatalogTables.Check(table);
@@ -185,6 +192,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
                 // COPY, not a statement a row: a million faces in minutes instead of most of an hour.
                 using (var copy = c.BeginBinaryImport($"COPY {table.Table}({string.Join(", ", table.Columns)}) FROM STDIN (FORMAT BINARY)"))
                 {
+                    copy.Timeout = TimeSpan.Zero; // none: a table of a million rows is written as long as it takes
                     foreach (var row in table.Rows)
                     {
                         copy.StartRow();
@@ -200,10 +208,12 @@ public sealed partial class PostgresCatalog : IFaceCatalog
                 }
                 written.Add((table.Table, rows));
             }
+            Run(PostgresSchema.CountPeople);
+            Run("ALTER TABLE faces ENABLE TRIGGER person_counts");
             foreach (var table in new[] { "photos", "faces", "people" })
-                using (var next = new NpgsqlCommand(
-                    $"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)", c, tx))
-                    next.ExecuteNonQuery();
+                Run($"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)");
+            // The deferred numbering of the embeddings' changes run now, with no time limit, rather than in the commit.
+            Run("SET CONSTRAINTS ALL IMMEDIATE");
             tx.Commit();
         }
         catch (Exception e) when (PostgresConnections.Explain(e, Location) is { } explained)

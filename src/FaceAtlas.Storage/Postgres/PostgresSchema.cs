@@ -129,6 +129,16 @@ internal static class PostgresSchema
         INSERT INTO meta(key, value) VALUES ('catalog_id', md5(random()::text || clock_timestamp()::text));
         """;
 
+    /// <summary>
+    /// Every person's faces and photos counted from the faces, as schema 3 first counted them: for faces written while
+    /// the counting trigger was off (a catalog copied in), into a catalog that held none.
+    /// </summary>
+    internal const string CountPeople = """
+        INSERT INTO person_photos SELECT person_id, photo_id, count(*) FROM faces WHERE person_id IS NOT NULL GROUP BY person_id, photo_id;
+        UPDATE people p SET face_count = c.faces, photo_count = c.photos
+            FROM (SELECT person_id, sum(faces) AS faces, count(*) AS photos FROM person_photos GROUP BY person_id) c WHERE c.person_id = p.id;
+        """;
+
     /// <summary>Videos: a video's length (NULL for a photo), and the moment of the frame each of its faces was seen in.</summary>
     const string V2 = """
         ALTER TABLE photos ADD COLUMN duration_ms bigint;
