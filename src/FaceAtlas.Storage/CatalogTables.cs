@@ -116,6 +116,39 @@ internal static class CatalogTables
         LIMIT {prefix}limit {(page.After is null ? $"OFFSET {prefix}offset" : "")}
         """;
 
+    /// <summary>
+    /// The conditions of a query of one person's photos on <c>person_photos pp</c> (which keeps each photo's place in
+    /// <see cref="PageOrder"/>), with parameters from and to where given. A photo that failed has no faces, so none of
+    /// its rows is there.
+    /// </summary>
+    public static string PersonPhotoConditions(long person, Core.Catalog.PhotoQuery query, char prefix) => string.Join(" AND ", new[]
+    {
+        $"pp.person_id = {IdList([person])}",
+        query.From is null ? null : $"pp.undated = 0 AND substr(pp.taken, 1, 10) >= {prefix}from",
+        query.To is null ? null : $"pp.undated = 0 AND substr(pp.taken, 1, 10) <= {prefix}to",
+    }.OfType<string>());
+
+    /// <summary><see cref="PhotoCountQuery"/> for one person's photos: person_photos alone, never the photos table.</summary>
+    public static string PersonPhotoCountQuery(string where) => $"""
+        SELECT count(*), min(CASE WHEN pp.undated = 0 THEN pp.taken END), max(CASE WHEN pp.undated = 0 THEN pp.taken END)
+        FROM person_photos pp WHERE {where}
+        """;
+
+    /// <summary>
+    /// <see cref="PhotoPageQuery"/> for one person's photos: a range of person_photos' index in the pages' order, then
+    /// the page's photos alone read: no sort, and no look-up of each photo counted or skipped.
+    /// </summary>
+    public static string PersonPhotoPageQuery(string where, Core.Catalog.PageRequest page, char prefix) => $"""
+        SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, CAST(pp.undated AS INTEGER), pp.taken
+        FROM (SELECT photo_id, undated, taken FROM person_photos pp
+              WHERE {where}
+              {(page.After is null ? "" : $"AND (pp.undated > {prefix}u OR (pp.undated = {prefix}u AND (pp.taken < {prefix}k OR (pp.taken = {prefix}k AND pp.photo_id < {prefix}i))))")}
+              ORDER BY pp.undated, pp.taken DESC, pp.photo_id DESC
+              LIMIT {prefix}limit {(page.After is null ? $"OFFSET {prefix}offset" : "")}) pp
+        JOIN photos p ON p.id = pp.photo_id
+        ORDER BY pp.undated, pp.taken DESC, pp.photo_id DESC
+        """;
+
     public static string AfterCursor(char prefix) =>
         $"({Undated} > {prefix}u OR ({Undated} = {prefix}u AND ({TakenKey} < {prefix}k OR ({TakenKey} = {prefix}k AND p.id < {prefix}i))))";
 

@@ -371,6 +371,17 @@ public abstract class CatalogContract
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Equal(PageCursor.Parse(first.Next!.Value.Text), first.Next);
         Assert.Throws<InvalidRequestException>(() => PageCursor.Parse("2019-07-04"));
+
+        // A photo analysed again with a new date (its face found at the same place, so still the person's) takes its
+        // new place; so does the one that had only its file's date, once a date of its own is read from it unchanged
+        var copied = catalog.PhotosUnder("/p/copied.jpg").Single();
+        catalog.Commit([Dated("/p/2019.jpg", new DateTime(2022, 2, 2)), new PhotoOutcome.Unchanged(new PhotoFile(copied.Path, copied.Size, copied.ModifiedTicks), copied.Id)
+        {
+            Taken = new CaptureDate(new DateTime(2021, 6, 6), null, DateSource.Exif),
+        }]);
+        var redated = catalog.Photos(new PhotoQuery([ann]), new PageRequest(0, 100));
+        Assert.Equal(["/p/2019.jpg", "/p/copied.jpg", "/p/2020b.jpg", "/p/2020a.jpg", "/p/2018.jpg", "/p/2017.jpg", "/p/never.jpg"], Paths(redated));
+        Assert.Equal(("2017-01-01T00:00:00", "2022-02-02T00:00:00"), (redated.FirstTaken, redated.LastTaken));
     }
 
     [ContractFact]

@@ -216,6 +216,63 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         Assert.Contains("newer FaceAtlas", e.Message);
     }
 
+    /// <summary>Schema 6 counts what a catalog of schema 5 holds, and keeps counting.</summary>
+    [PostgresFact]
+    public void Should_CountWhatItHoldsAndPageAPersonInOrder_When_UpgradedFromSchema5()
+    {
+        // Given: a catalog of three photos of one person (two dated, one not), a photo of none, a failed photo...
+        var store = NewStore();
+        long person;
+        PhotoOutcome.Analysed On(string path, int faces, int? year) => Analysed(path, faces) with
+        {
+            Taken = year is { } y ? new CaptureDate(new DateTime(y, 1, 1), null, DateSource.Exif) : null,
+        };
+        using (var writer = store.OpenForWriting())
+        {
+            writer.Catalog.Commit([On("/p/2019.jpg", 2, 2019), On("/p/2021.jpg", 1, 2021), On("/p/none.jpg", 1, null), On("/p/stranger.jpg", 1, 2020),
+                new PhotoOutcome.Failed(new PhotoFile("/p/bad.jpg", 5, 1), [9], "not a photo")]);
+            person = new PeopleService(writer.Catalog).MoveFaces(writer.Catalog.Faces(false).Where(f => f.Photo.Path != "/p/stranger.jpg").Select(f => f.Id).ToList(), null);
+        }
+        // ... taken back to schema 5: no kept counts, person_photos without the pages' order
+        RunSql(store, """
+            DROP TRIGGER photo_tallies ON photos; DROP FUNCTION photo_tallies();
+            DROP TRIGGER face_tallies ON faces; DROP FUNCTION face_tallies(); DROP TABLE tally_changes;
+            DROP TRIGGER photo_redated ON photos; DROP FUNCTION photo_redated();
+            DROP INDEX person_photos_in_order; DROP INDEX person_photos_by_photo; ALTER TABLE person_photos DROP COLUMN undated, DROP COLUMN taken;
+            UPDATE meta SET value = '5' WHERE key = 'schema_version';
+            """);
+
+        // When: opened by this version (a new program: the store above knows its schema current)
+        using var upgraded = CatalogStores.For(store.Location).OpenForWriting();
+
+        // Then: the counts and the page are as counted anew, and a photo written since counts too
+        Assert.Equal(new CatalogCounts(5, 4, 5, 1), upgraded.Catalog.Counts());
+        var page = upgraded.Catalog.Photos(new PhotoQuery([person]), new PageRequest(0, 10));
+        Assert.Equal(["/p/2021.jpg", "/p/2019.jpg", "/p/none.jpg"], page.Photos.Select(p => p.Photo.Path));
+        Assert.Equal(("2019-01-01T00:00:00", "2021-01-01T00:00:00"), (page.FirstTaken, page.LastTaken));
+        upgraded.Catalog.Commit([On("/p/2022.jpg", 3, 2022)]);
+        Assert.Equal(new CatalogCounts(6, 5, 8, 1), upgraded.Catalog.Counts());
+        Assert.Equal("6", server.Psql(_databases[store], "SELECT value FROM meta WHERE key = 'schema_version'").Trim());
+    }
+
+    /// <summary>Many count changes are folded into one row a name by a read, and read the same after.</summary>
+    [PostgresFact]
+    public void Should_CountTheSame_When_ItsCountChangesAreFolded()
+    {
+        var store = NewStore();
+        using var writer = store.OpenForWriting();
+        for (int batch = 0; batch < 12; batch++)
+            writer.Catalog.Commit(Enumerable.Range(0, 50).Select(i => (PhotoOutcome)Analysed($"/p/{batch:D2}-{i:D2}.jpg", 2)).ToList());
+        long ChangeRows() => long.Parse(server.Psql(_databases[store], "SELECT count(*) FROM tally_changes").Trim());
+        Assert.True(ChangeRows() > 1000);
+
+        var counts = writer.Catalog.Counts();
+
+        Assert.Equal(new CatalogCounts(600, 600, 1200, 0), counts);
+        Assert.True(ChangeRows() <= 4, $"{ChangeRows()} rows after folding");
+        Assert.Equal(counts, writer.Catalog.Counts());
+    }
+
     [PostgresFact]
     public void Should_NeverShowThePassword_When_TheDatabaseIsMissing()
     {

@@ -10,7 +10,7 @@ namespace FaceAtlas.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>Taken (per transaction) while the schema is made or upgraded: workers starting at once make it once.</summary>
     const long SchemaLockKey = 0x4661636541746C01;
@@ -130,13 +130,34 @@ internal static class PostgresSchema
         """;
 
     /// <summary>
-    /// Every person's faces and photos counted from the faces, as schema 3 first counted them: for faces written while
-    /// the counting trigger was off (a catalog copied in), into a catalog that held none.
+    /// What a catalog copied in (its counting triggers off while its rows were written) counts once at the end, into a
+    /// catalog that held nothing: every person's faces and photos, each person's photos in the pages' order, and the
+    /// catalog's tallies (as schemas 3 and 6 first counted them).
     /// </summary>
-    internal const string CountPeople = """
-        INSERT INTO person_photos SELECT person_id, photo_id, count(*) FROM faces WHERE person_id IS NOT NULL GROUP BY person_id, photo_id;
+    internal const string CountAll = $"""
+        INSERT INTO person_photos(person_id, photo_id, faces, undated, taken)
+            SELECT f.person_id, f.photo_id, count(*), {Undated}, coalesce(p.taken, '')
+            FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.person_id IS NOT NULL
+            GROUP BY f.person_id, f.photo_id, p.taken, p.taken_source;
         UPDATE people p SET face_count = c.faces, photo_count = c.photos
             FROM (SELECT person_id, sum(faces) AS faces, count(*) AS photos FROM person_photos GROUP BY person_id) c WHERE c.person_id = p.id;
+        DELETE FROM tally_changes;
+        {CountTallies}
+        """;
+
+    /// <summary>The triggers <see cref="CountAll"/> stands in for.</summary>
+    internal static readonly (string Table, string Trigger)[] CountingTriggers =
+        [("photos", "photo_tallies"), ("faces", "face_tallies"), ("faces", "person_counts")];
+
+    /// <summary>A photo's place among the undated (1: no date of its own, or only its file's), as <c>CatalogTables.Undated</c>.</summary>
+    const string Undated = "CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN 1 ELSE 0 END";
+
+    const string CountTallies = """
+        INSERT INTO tally_changes VALUES
+            ('photos', (SELECT count(*) FROM photos)),
+            ('failed', (SELECT count(*) FROM photos WHERE failure IS NOT NULL)),
+            ('faces', (SELECT count(*) FROM faces WHERE not_face = 0)),
+            ('photos_with_faces', (SELECT count(DISTINCT photo_id) FROM faces WHERE not_face = 0));
         """;
 
     /// <summary>Videos: a video's length (NULL for a photo), and the moment of the frame each of its faces was seen in.</summary>
@@ -222,6 +243,88 @@ internal static class PostgresSchema
         END $$;
         """;
 
+    /// <summary>
+    /// The catalog's counts kept as rows come and go (photos, failed photos, faces but those said not to be faces, photos
+    /// with one), so that its status never counts a million faces; and each person's photos kept in the pages' order
+    /// (their photo's <c>undated</c> and <c>taken</c> copied into <c>person_photos</c>), so that a page of a person's
+    /// photos is a range of an index, never a sort of all their photos: the SQLite catalog's schema 10.
+    ///
+    /// The counts are changes, one row each (summed when read, folded into one row a name now and then), not one row
+    /// per count updated in place: workers on several machines writing at once never wait for each other's count.
+    /// A face's changes are counted before the row is written (BEFORE: a row trigger that runs after sees the whole
+    /// statement's rows, and a photo's last face deleted with its others would each look like the last).
+    /// </summary>
+    const string V6 = $"""
+        CREATE TABLE tally_changes(name text NOT NULL, delta bigint NOT NULL);
+        {CountTallies}
+        CREATE FUNCTION photo_tallies() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO tally_changes VALUES ('photos', 1);
+                IF NEW.failure IS NOT NULL THEN INSERT INTO tally_changes VALUES ('failed', 1); END IF;
+            ELSIF TG_OP = 'DELETE' THEN
+                INSERT INTO tally_changes VALUES ('photos', -1);
+                IF OLD.failure IS NOT NULL THEN INSERT INTO tally_changes VALUES ('failed', -1); END IF;
+            ELSIF (OLD.failure IS NULL) <> (NEW.failure IS NULL) THEN
+                INSERT INTO tally_changes VALUES ('failed', CASE WHEN NEW.failure IS NULL THEN -1 ELSE 1 END);
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER photo_tallies AFTER INSERT OR DELETE OR UPDATE OF failure ON photos FOR EACH ROW EXECUTE FUNCTION photo_tallies();
+        CREATE FUNCTION face_tallies() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE change bigint := 0; photo bigint; itself bigint;
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                IF NEW.not_face = 0 THEN change := 1; photo := NEW.photo_id; END IF;
+            ELSIF TG_OP = 'DELETE' THEN
+                IF OLD.not_face = 0 THEN change := -1; photo := OLD.photo_id; itself := OLD.id; END IF;
+            ELSIF (OLD.not_face = 0) <> (NEW.not_face = 0) THEN
+                change := CASE WHEN NEW.not_face = 0 THEN 1 ELSE -1 END; photo := NEW.photo_id; itself := NEW.id;
+            END IF;
+            IF change <> 0 THEN
+                INSERT INTO tally_changes VALUES ('faces', change);
+                IF NOT EXISTS (SELECT 1 FROM faces WHERE photo_id = photo AND not_face = 0 AND id IS DISTINCT FROM itself) THEN
+                    INSERT INTO tally_changes VALUES ('photos_with_faces', change);
+                END IF;
+            END IF;
+            RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+        END $$;
+        CREATE TRIGGER face_tallies BEFORE INSERT OR DELETE OR UPDATE OF not_face ON faces FOR EACH ROW EXECUTE FUNCTION face_tallies();
+
+        ALTER TABLE person_photos ADD COLUMN undated bigint NOT NULL DEFAULT 1;
+        ALTER TABLE person_photos ADD COLUMN taken text NOT NULL DEFAULT '';
+        UPDATE person_photos pp SET undated = {Undated}, taken = coalesce(p.taken, '') FROM photos p WHERE p.id = pp.photo_id;
+        CREATE INDEX person_photos_in_order ON person_photos(person_id, undated, taken DESC, photo_id DESC);
+        CREATE INDEX person_photos_by_photo ON person_photos(photo_id);
+        CREATE OR REPLACE FUNCTION person_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' AND OLD.person_id IS NOT NULL AND (TG_OP = 'DELETE' OR OLD.person_id IS DISTINCT FROM NEW.person_id) THEN
+                UPDATE person_photos SET faces = faces - 1 WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id;
+                UPDATE people SET face_count = face_count - 1, photo_count = photo_count
+                    - (SELECT CASE WHEN faces = 0 THEN 1 ELSE 0 END FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id)
+                    WHERE id = OLD.person_id;
+                DELETE FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id AND faces = 0;
+            END IF;
+            IF TG_OP <> 'DELETE' AND NEW.person_id IS NOT NULL AND (TG_OP = 'INSERT' OR OLD.person_id IS DISTINCT FROM NEW.person_id) THEN
+                INSERT INTO person_photos(person_id, photo_id, faces, undated, taken)
+                    SELECT NEW.person_id, NEW.photo_id, 1, {Undated}, coalesce(p.taken, '') FROM photos p WHERE p.id = NEW.photo_id
+                    ON CONFLICT (person_id, photo_id) DO UPDATE SET faces = person_photos.faces + 1;
+                UPDATE people SET face_count = face_count + 1, photo_count = photo_count
+                    + (SELECT CASE WHEN faces = 1 THEN 1 ELSE 0 END FROM person_photos WHERE person_id = NEW.person_id AND photo_id = NEW.photo_id)
+                    WHERE id = NEW.person_id;
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION photo_redated() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE person_photos SET undated = CASE WHEN NEW.taken IS NULL OR NEW.taken_source = 'file' THEN 1 ELSE 0 END, taken = coalesce(NEW.taken, '')
+                WHERE photo_id = NEW.id;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER photo_redated AFTER UPDATE OF taken, taken_source ON photos FOR EACH ROW
+            WHEN (OLD.taken IS DISTINCT FROM NEW.taken OR OLD.taken_source IS DISTINCT FROM NEW.taken_source) EXECUTE FUNCTION photo_redated();
+        """;
+
     /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>
     public static void Apply(NpgsqlConnection connection, string location)
     {
@@ -232,7 +335,7 @@ internal static class PostgresSchema
             throw new DamagedCatalogException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
         if (version == Version) return;
         // Each step upgrades from the version before it; a new catalog takes them all.
-        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "")
+        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "")
             + $"\nDELETE FROM meta WHERE key = 'schema_version'; INSERT INTO meta(key, value) VALUES ('schema_version', '{Version}');");
         tx.Commit();
     }
