@@ -47,7 +47,8 @@ internal static class BigCatalog
             {
                 AddNewFaces(copy);
                 var reference = ExactPlaces(copy);
-                await BigCatalogOnPostgres.RunAsync(launcher, given, largestPerson, itsPhoto, requests, !args.Contains("--no-endpoints"), reference);
+                await BigCatalogOnPostgres.RunAsync(launcher, given, largestPerson, itsPhoto, requests, !args.Contains("--no-endpoints"), reference,
+                    incremental: !args.Contains("--no-incremental"));
             }
             finally
             {

@@ -15,7 +15,8 @@ namespace FaceAtlas.Bench;
 internal static class BigCatalogOnPostgres
 {
     /// <summary><paramref name="placed"/>: where the SQLite catalog's exact neighbourhood put the new faces.</summary>
-    public static async Task RunAsync(string launcher, string sqlitePath, long largest, long photo, int requests, bool endpoints, List<string> placed)
+    public static async Task RunAsync(string launcher, string sqlitePath, long largest, long photo, int requests, bool endpoints, List<string> placed,
+        bool incremental = true)
     {
         if (PostgresServer.Binaries is null) throw new InvalidOperationException(PostgresServer.SkipReason);
         using var server = new PostgresServer();
@@ -30,6 +31,7 @@ internal static class BigCatalogOnPostgres
             await BigCatalog.Endpoints(launcher, location, largest, photo, requests, "started again on PostgreSQL (people's averages and suggestions saved by the first)");
         }
 
+        if (!incremental) return;
         var localFiles = Path.GetDirectoryName(CatalogStores.For(location).LocalFiles)!;
         try
         {
