@@ -38,7 +38,7 @@ public sealed class AverageLinkage
     readonly int[] _version;
     /// <summary>Itself while the cluster is alive, else the cluster it joined (followed on to the live one).</summary>
     readonly int[] _joined;
-    readonly int[] _firstMember, _lastMember, _members;
+    readonly int[] _firstMember, _lastMember, _memberCount;
 
     /// <summary>
     /// Sums of retired clusters, given to the next cluster that needs one of its own: a million faces make hundreds of
@@ -82,7 +82,7 @@ public sealed class AverageLinkage
         _joined = new int[nodes];
         _firstMember = new int[nodes];
         _lastMember = new int[nodes];
-        _members = new int[nodes];
+        _memberCount = new int[nodes];
         (_photoStart, _photos, _nodeStart, _nodesOfPhoto) = PhotosOf(faces, people);
         SeedClusters();
         SeedPeople(people);
@@ -127,7 +127,7 @@ public sealed class AverageLinkage
         _person[c] = person;
         _joined[c] = c;
         _firstMember[c] = _lastMember[c] = node;
-        _members[c] = 1;
+        _memberCount[c] = 1;
         _nextMember[node] = -1;
         _clusterOf[node] = c;
         return c;
@@ -167,7 +167,7 @@ public sealed class AverageLinkage
         _nextMember[face] = -1;
         _nextMember[_lastMember[c]] = face;
         _lastMember[c] = face;
-        _members[c]++;
+        _memberCount[c]++;
         if (f.RejectedPeople is { Count: > 0 } rejected)
             (_rejected[c] ??= []).UnionWith(rejected);
     }
@@ -196,7 +196,7 @@ public sealed class AverageLinkage
     /// <summary>Whether a node of the cluster with fewer nodes is on a photo with a node of the other.</summary>
     bool SharePhoto(int a, int b)
     {
-        var (small, large) = _members[a] <= _members[b] ? (a, b) : (b, a);
+        var (small, large) = _memberCount[a] <= _memberCount[b] ? (a, b) : (b, a);
         for (int node = _firstMember[small]; node >= 0; node = _nextMember[node])
             for (int i = _photoStart[node]; i < _photoStart[node + 1]; i++)
             {
@@ -270,8 +270,7 @@ public sealed class AverageLinkage
     internal int SweepAtLeast { get; init; } = 1 << 20;
 
     /// <summary>
-    /// Each cluster's neighbours from the graph, in the order the edges first name them, each once (the order a
-    /// set filled from the edges would give: the queue's ties fall as they did).
+    /// Each cluster's neighbours from the graph, each once, in the order the edges first name them.
     /// </summary>
     void ConnectNeighbours(IReadOnlyList<FaceEdge> edges)
     {
@@ -313,7 +312,10 @@ public sealed class AverageLinkage
 
     ReadOnlySpan<int> Stored(int c) => _own[c] is { } own ? own.AsSpan(0, _ownCount[c]) : _edges.AsSpan(_edgeStart[c], _edgeCount[c]);
 
-    /// <summary>The live clusters next to <paramref name="c"/> (kept up to date by <see cref="JoinNeighbours"/>).</summary>
+    /// <summary>
+    /// The clusters next to <paramref name="c"/>, all live when read where this is: at the start, and right after a
+    /// merge made the grown cluster's list anew (<see cref="JoinNeighbours"/>).
+    /// </summary>
     ReadOnlySpan<int> Neighbours(int c) => Stored(c);
 
     int Live(int c)
@@ -384,7 +386,7 @@ public sealed class AverageLinkage
         for (int node = _firstMember[b]; node >= 0; node = _nextMember[node]) _clusterOf[node] = a;
         _nextMember[_lastMember[a]] = _firstMember[b];
         _lastMember[a] = _lastMember[b];
-        _members[a] += _members[b];
+        _memberCount[a] += _memberCount[b];
         _joined[b] = a;
         JoinNeighbours(a, b);
         _version[a]++;
