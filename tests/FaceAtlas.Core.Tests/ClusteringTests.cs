@@ -186,32 +186,6 @@ public sealed class ClusteringTests
         Assert.Equal(2, plan.Clusters.Count);
     }
 
-    [Fact]
-    public void Should_MergeAlike_When_TheQueueIsSweptOfStaleOffersOften()
-    {
-        // Given: 60 identities of 1-40 faces, some sharing photos, some fixed to a person, some rejected from one
-        var s = new SyntheticFaces(21);
-        var random = new Random(21);
-        var faces = new List<ClusterFace>();
-        for (int k = 0; k < 60; k++)
-        {
-            var id = s.Direction();
-            long? person = k % 7 == 0 ? 1000 + k : null;
-            for (int i = random.Next(1, 41); i > 0; i--)
-                faces.Add(new ClusterFace(faces.Count + 1, random.Next(4) == 0 ? faces.Count : faces.Count + 1, s.Face(id, 0.04),
-                    person is not null && i % 3 == 0 ? person : null, random.Next(30) == 0 ? [1000L + 7 * random.Next(9)] : null));
-        }
-        var edges = NeighbourGraph.Exact(faces.Select(f => f.Embedding).ToList(), 10, 0.2f);
-
-        // When: the queue swept whenever it holds more than 16 offers, and (as at most sizes) never
-        var swept = new AverageLinkage(faces) { SweepAtLeast = 16 }.Run(edges, 0.38f, 0.14f);
-        var plain = new AverageLinkage(faces) { SweepAtLeast = int.MaxValue }.Run(edges, 0.38f, 0.14f);
-
-        // Then: the same groups, and groups there are
-        Assert.Equal(plain, swept);
-        Assert.InRange(plain.Max() + 1, 30, faces.Count - 100);
-    }
-
     [Theory]
     [InlineData(11)]
     [InlineData(12)]

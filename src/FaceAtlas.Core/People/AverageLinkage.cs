@@ -224,50 +224,24 @@ public sealed class AverageLinkage
         _threshold = threshold;
         _penalty = smallPenalty;
         ConnectNeighbours(edges as IReadOnlyList<FaceEdge> ?? edges.ToList());
-        var queue = new PriorityQueue<Pair, (float, int, int)>();
+        var queue = new PriorityQueue<(int A, int B, int VersionA, int VersionB), (float, int, int)>();
         for (int a = 0; a < _clusters; a++)
             foreach (var b in Neighbours(a))
                 if (a < b) Offer(queue, a, b);
 
-        int merges = 0, sweepAt = SweepAtLeast;
+        int merges = 0;
         while (queue.TryDequeue(out var pair, out _))
         {
             if ((++merges & 0xFFF) == 0) cancel.ThrowIfCancellationRequested();
-            if (!Current(pair)) continue; // stale
-            if (!MayMerge(pair.A, pair.B)) continue;
-            int into = Merge(pair.A, pair.B);
+            var (a, b) = (pair.A, pair.B);
+            if (_joined[a] != a || _joined[b] != b || _version[a] != pair.VersionA || _version[b] != pair.VersionB) continue; // stale
+            if (!MayMerge(a, b)) continue;
+            int into = Merge(a, b);
             foreach (var n in Neighbours(into))
                 Offer(queue, into, n);
-            if (queue.Count > sweepAt)
-            {
-                queue = Swept(queue);
-                sweepAt = Math.Max(SweepAtLeast, 2 * queue.Count);
-            }
         }
         return Labels();
     }
-
-    /// <summary>Two clusters as they were when offered: stale once either merged since.</summary>
-    readonly record struct Pair(int A, int B, int VersionA, int VersionB);
-
-    bool Current(Pair pair) => _joined[pair.A] == pair.A && _joined[pair.B] == pair.B && _version[pair.A] == pair.VersionA && _version[pair.B] == pair.VersionB;
-
-    /// <summary>
-    /// Every merge offers the grown cluster with each neighbour anew, and the offers it made before stay queued, stale:
-    /// a person of 34,000 faces leaves tens of millions. Past twice what the last sweep kept, the queue is made again of
-    /// the current offers alone. The order they leave in is the same (their priorities are distinct: ties fall to the
-    /// lower cluster numbers), so the merges are too.
-    /// </summary>
-    PriorityQueue<Pair, (float, int, int)> Swept(PriorityQueue<Pair, (float, int, int)> queue)
-    {
-        var current = new List<(Pair, (float, int, int))>();
-        foreach (var offer in queue.UnorderedItems)
-            if (Current(offer.Element)) current.Add(offer);
-        return new PriorityQueue<Pair, (float, int, int)>(current);
-    }
-
-    /// <summary>The fewest queued offers a sweep waits for (small enough in tests to sweep often).</summary>
-    internal int SweepAtLeast { get; init; } = 1 << 20;
 
     /// <summary>
     /// Each cluster's neighbours from the graph, each once, in the order the edges first name them.
@@ -366,11 +340,11 @@ public sealed class AverageLinkage
 
     float Required(int a, int b) => _threshold + _penalty / MathF.Sqrt((float)_count[a] * _count[b]);
 
-    void Offer(PriorityQueue<Pair, (float, int, int)> queue, int a, int b)
+    void Offer(PriorityQueue<(int, int, int, int), (float, int, int)> queue, int a, int b)
     {
         float linkage = Linkage(a, b);
         if (linkage >= Required(a, b))
-            queue.Enqueue(new Pair(a, b, _version[a], _version[b]), (-linkage, a, b)); // max first
+            queue.Enqueue((a, b, _version[a], _version[b]), (-linkage, a, b)); // max first
     }
 
     /// <summary>The smaller cluster joins the larger; the joined one is retired.</summary>
