@@ -42,6 +42,32 @@ public sealed class SavedLikenessTests : IDisposable
 
     string Path(string name) => _temp.File(name);
 
+    /// <summary>Review candidates found among averages made a while ago are each read as the catalog holds them now.</summary>
+    [Fact]
+    public void Should_OfferReviewCandidatesAsTheyAreNow_When_TheAveragesWereMadeBefore()
+    {
+        // Given: three people, their averages made, then a face of each in no person
+        var (ann, bob, cy) = (_s.Direction(), _s.Direction(), _s.Direction());
+        long a = Person(ann, 3), b = Person(bob, 3), c = Person(cy, 3);
+        var centres = PersonCentres.Of(_catalog);
+        foreach (var identity in new[] { ann, bob, cy })
+            _catalog.Commit([new PhotoOutcome.Analysed(new PhotoFile($"/photos/{++_photo}.jpg", 1, 1), [1], new PhotoAnalysis(100, 100, "JPEG",
+                [new FaceObservation(new FaceBox(10, 10, 50, 50), 0.99f, new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50)), _s.Face(identity))]))]);
+        var review = new FaceReview(_catalog);
+
+        // When: one is named, one hidden, one merged into the first since
+        _people.Name(a, "Ann");
+        _people.Hide(b, true);
+        _people.Merge(a, [c]);
+        var groups = review.Candidates(review.Leftovers(), centres);
+
+        // Then: Ann, by her new name and size, for her face; nobody for Bob's (hidden) or Cy's (gone into Ann)
+        Assert.Equal(3, groups.Count);
+        var offered = groups.Select(g => g.Candidates.Select(x => (x.Person.Id, x.Person.Name, x.Person.Faces)).ToList()).ToList();
+        Assert.Equal(1, offered.Count(o => o.SequenceEqual([(a, (string?)"Ann", 6)])));
+        Assert.Equal(2, offered.Count(o => o.Count == 0));
+    }
+
     [Fact]
     public void Should_ReadTheCentresBackBitForBit_When_SavedForThisCatalog()
     {

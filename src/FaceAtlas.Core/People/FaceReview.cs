@@ -134,8 +134,10 @@ public sealed class FaceReview(IPeopleCatalog catalog)
             lock (found)
                 foreach (var (group, list) in near) found[group].AddRange(list);
         });
+        // Every candidate read in one go (a query each was 200 groups' worth of round trips to a PostgreSQL server).
+        var people = catalog.PeopleWithIds(found.SelectMany(f => f).Select(c => centres.People[c.Centre]).ToHashSet()).ToDictionary(p => p.Id);
         return groups.Select((g, i) => new ReviewGroup(g.Faces, found[i].OrderByDescending(c => c.Similarity).ThenBy(c => c.Centre)
-            .Select(c => (Person: catalog.Person(centres.People[c.Centre]), c.Similarity))
+            .Select(c => (Person: people.GetValueOrDefault(centres.People[c.Centre]), c.Similarity))
             .Where(c => c.Person is { Hidden: false } p && PersonAge.CouldBe(p.Birth, g.Earliest))
             .Take(MostCandidates).Select(c => new ReviewCandidate(c.Person!, c.Similarity)).ToList())).ToList();
     }
