@@ -344,7 +344,7 @@ public sealed class AverageLinkage
     {
         float linkage = Linkage(a, b);
         if (linkage >= Required(a, b))
-            queue.Enqueue((a, b, _version[a], _version[b]), (-linkage, a, b)); // max first
+            queue.Enqueue((a, b, _version[a], _version[b]), (-linkage, a, b)); // most alike first; a tie to the lower cluster numbers, never to the order of offers
     }
 
     /// <summary>The smaller cluster joins the larger; the joined one is retired.</summary>
