@@ -75,7 +75,7 @@ internal static class CatalogTables
     /// The conditions of a <c>PhotoQuery</c> on <c>photos p</c>, with parameters from and to (yyyy-MM-dd) where
     /// given: every named person in the photo (ids written in, as numbers), the date range.
     /// </summary>
-    public static string PhotoQueryConditions(Core.Catalog.PhotoQuery query, char prefix)
+    static string PhotoQueryConditions(Core.Catalog.PhotoQuery query, char prefix)
     {
         var ids = query.People.Distinct().ToList();
         var conditions = new List<string> { "p.failure IS NULL" };
@@ -97,7 +97,7 @@ internal static class CatalogTables
     }
 
     /// <summary>How many photos <paramref name="where"/> holds, and the first and last moment the dated ones were taken.</summary>
-    public static string PhotoCountQuery(string where) => $"""
+    static string PhotoCountQuery(string where) => $"""
         SELECT count(*), min(CASE WHEN {Undated} = 0 THEN p.taken END), max(CASE WHEN {Undated} = 0 THEN p.taken END)
         FROM photos p WHERE {where}
         """;
@@ -107,7 +107,7 @@ internal static class CatalogTables
     /// length, then their place in the order (<see cref="Undated"/>, <see cref="TakenKey"/>); parameters limit (one
     /// more than the page, to tell whether a next exists), and offset or, after a cursor, u, k and i.
     /// </summary>
-    public static string PhotoPageQuery(string where, Core.Catalog.PageRequest page, char prefix) => $"""
+    static string PhotoPageQuery(string where, Core.Catalog.PageRequest page, char prefix) => $"""
         SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, {Undated}, {TakenKey}
         FROM photos p
         WHERE {where}
@@ -117,40 +117,43 @@ internal static class CatalogTables
         """;
 
     /// <summary>
-    /// The conditions of a query of one person's photos on <c>person_photos pp</c> (which keeps each photo's place in
-    /// <see cref="PageOrder"/>), with parameters from and to where given. A photo that failed has no faces, so none of
-    /// its rows is there.
+    /// The two statements of a page of photos, as both catalogs run them: how many there are (with the first and last
+    /// moment taken), and the page. One person's photos are a range of person_photos in the pages' order (SQLite's
+    /// schema 10, PostgreSQL's 6), read without the photos table but for the page itself: no sort, and no look-up of
+    /// each photo counted or skipped (a photo that failed has no faces, so none of its rows is there).
     /// </summary>
-    public static string PersonPhotoConditions(long person, Core.Catalog.PhotoQuery query, char prefix) => string.Join(" AND ", new[]
+    public static (string Count, string Page) PhotoPageStatements(Core.Catalog.PhotoQuery query, Core.Catalog.PageRequest page, char prefix)
     {
-        $"pp.person_id = {IdList([person])}",
-        query.From is null ? null : $"pp.undated = 0 AND substr(pp.taken, 1, 10) >= {prefix}from",
-        query.To is null ? null : $"pp.undated = 0 AND substr(pp.taken, 1, 10) <= {prefix}to",
-    }.OfType<string>());
+        var people = query.People.Distinct().ToList();
+        if (people.Count != 1)
+        {
+            var where = PhotoQueryConditions(query, prefix);
+            return (PhotoCountQuery(where), PhotoPageQuery(where, page, prefix));
+        }
+        var mine = string.Join(" AND ", new[]
+        {
+            $"pp.person_id = {IdList(people)}",
+            query.From is null ? null : $"pp.undated = 0 AND substr(pp.taken, 1, 10) >= {prefix}from",
+            query.To is null ? null : $"pp.undated = 0 AND substr(pp.taken, 1, 10) <= {prefix}to",
+        }.OfType<string>());
+        return ($"""
+            SELECT count(*), min(CASE WHEN pp.undated = 0 THEN pp.taken END), max(CASE WHEN pp.undated = 0 THEN pp.taken END)
+            FROM person_photos pp WHERE {mine}
+            """, $"""
+            SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, CAST(pp.undated AS INTEGER), pp.taken
+            FROM (SELECT photo_id, undated, taken FROM person_photos pp
+                  WHERE {mine}
+                  {(page.After is null ? "" : $"AND {AfterCursor(prefix, "pp.undated", "pp.taken", "pp.photo_id")}")}
+                  ORDER BY pp.undated, pp.taken DESC, pp.photo_id DESC
+                  LIMIT {prefix}limit {(page.After is null ? $"OFFSET {prefix}offset" : "")}) pp
+            JOIN photos p ON p.id = pp.photo_id
+            ORDER BY pp.undated, pp.taken DESC, pp.photo_id DESC
+            """);
+    }
 
-    /// <summary><see cref="PhotoCountQuery"/> for one person's photos: person_photos alone, never the photos table.</summary>
-    public static string PersonPhotoCountQuery(string where) => $"""
-        SELECT count(*), min(CASE WHEN pp.undated = 0 THEN pp.taken END), max(CASE WHEN pp.undated = 0 THEN pp.taken END)
-        FROM person_photos pp WHERE {where}
-        """;
-
-    /// <summary>
-    /// <see cref="PhotoPageQuery"/> for one person's photos: a range of person_photos' index in the pages' order, then
-    /// the page's photos alone read: no sort, and no look-up of each photo counted or skipped.
-    /// </summary>
-    public static string PersonPhotoPageQuery(string where, Core.Catalog.PageRequest page, char prefix) => $"""
-        SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, CAST(pp.undated AS INTEGER), pp.taken
-        FROM (SELECT photo_id, undated, taken FROM person_photos pp
-              WHERE {where}
-              {(page.After is null ? "" : $"AND (pp.undated > {prefix}u OR (pp.undated = {prefix}u AND (pp.taken < {prefix}k OR (pp.taken = {prefix}k AND pp.photo_id < {prefix}i))))")}
-              ORDER BY pp.undated, pp.taken DESC, pp.photo_id DESC
-              LIMIT {prefix}limit {(page.After is null ? $"OFFSET {prefix}offset" : "")}) pp
-        JOIN photos p ON p.id = pp.photo_id
-        ORDER BY pp.undated, pp.taken DESC, pp.photo_id DESC
-        """;
-
-    public static string AfterCursor(char prefix) =>
-        $"({Undated} > {prefix}u OR ({Undated} = {prefix}u AND ({TakenKey} < {prefix}k OR ({TakenKey} = {prefix}k AND p.id < {prefix}i))))";
+    /// <summary>"After the cursor" in <see cref="PageOrder"/>, on these columns (those of <c>photos p</c> unless given).</summary>
+    public static string AfterCursor(char prefix, string undated = Undated, string taken = TakenKey, string id = "p.id") =>
+        $"({undated} > {prefix}u OR ({undated} = {prefix}u AND ({taken} < {prefix}k OR ({taken} = {prefix}k AND {id} < {prefix}i))))";
 
     /// <summary>What tells whether a photo changed, in the order both catalogs read it.</summary>
     public const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL, indexed_at, coalesce(taken_source, '') = 'file'";

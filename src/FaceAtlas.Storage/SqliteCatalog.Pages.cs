@@ -7,12 +7,7 @@ public sealed partial class SqliteCatalog
 {
     public PhotoPage Photos(PhotoQuery query, PageRequest page)
     {
-        // One person's photos are a range of person_photos_in_order (schema 10), read without the photos table but for
-        // the page itself: no sort, and no look-up of each photo counted or skipped. (A photo that failed has no faces,
-        // so none of its rows is there.)
-        var people = query.People.Distinct().ToList();
-        bool one = people.Count == 1;
-        string where = one ? CatalogTables.PersonPhotoConditions(people[0], query, '$') : CatalogTables.PhotoQueryConditions(query, '$');
+        var (countSql, pageSql) = CatalogTables.PhotoPageStatements(query, page, '$');
         void Dates(Microsoft.Data.Sqlite.SqliteCommand cmd)
         {
             if (query.From is { } from) cmd.Parameters.AddWithValue("$from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -22,7 +17,7 @@ public sealed partial class SqliteCatalog
         string? firstTaken, lastTaken;
         using (var count = _connection.CreateCommand())
         {
-            count.CommandText = one ? CatalogTables.PersonPhotoCountQuery(where) : CatalogTables.PhotoCountQuery(where);
+            count.CommandText = countSql;
             Dates(count);
             using var r = count.ExecuteReader();
             r.Read();
@@ -31,7 +26,7 @@ public sealed partial class SqliteCatalog
         var photos = new List<(PhotoRef Photo, PageCursor Cursor)>();
         using (var cmd = _connection.CreateCommand())
         {
-            cmd.CommandText = one ? CatalogTables.PersonPhotoPageQuery(where, page, '$') : CatalogTables.PhotoPageQuery(where, page, '$');
+            cmd.CommandText = pageSql;
             Dates(cmd);
             cmd.Parameters.AddWithValue("$limit", page.Limit + 1);
             if (page.After is { } after)

@@ -7,23 +7,20 @@ public sealed partial class PostgresCatalog
 {
     public PhotoPage Photos(PhotoQuery query, PageRequest page)
     {
-        // One person's photos: a range of person_photos_in_order (schema 6), as on SQLite.
-        var people = query.People.Distinct().ToList();
-        bool one = people.Count == 1;
-        string where = one ? CatalogTables.PersonPhotoConditions(people[0], query, '@') : CatalogTables.PhotoQueryConditions(query, '@');
+        var (countSql, pageSql) = CatalogTables.PhotoPageStatements(query, page, '@');
         (string, object?) From = ("from", query.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         (string, object?) To = ("to", query.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         var (total, firstTaken, lastTaken, photos) = _db.Read(c =>
         {
             int total;
             string? firstTaken, lastTaken;
-            using (var count = Command(c, one ? CatalogTables.PersonPhotoCountQuery(where) : CatalogTables.PhotoCountQuery(where), From, To))
+            using (var count = Command(c, countSql, From, To))
             using (var counted = count.ExecuteReader())
             {
                 counted.Read();
                 (total, firstTaken, lastTaken) = ((int)counted.GetInt64(0), counted.IsDBNull(1) ? null : counted.GetString(1), counted.IsDBNull(2) ? null : counted.GetString(2));
             }
-            using var cmd = Command(c, one ? CatalogTables.PersonPhotoPageQuery(where, page, '@') : CatalogTables.PhotoPageQuery(where, page, '@'), From, To, ("limit", page.Limit + 1), ("offset", page.Offset),
+            using var cmd = Command(c, pageSql, From, To, ("limit", page.Limit + 1), ("offset", page.Offset),
                 ("u", page.After?.Undated == true ? 1 : 0), ("k", page.After?.Taken ?? ""), ("i", page.After?.Photo ?? 0));
             using var r = cmd.ExecuteReader();
             var photos = new List<(PhotoRef Photo, PageCursor Cursor)>();

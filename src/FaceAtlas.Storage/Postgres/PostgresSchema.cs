@@ -150,8 +150,8 @@ internal static class PostgresSchema
     internal static readonly (string Table, string Trigger)[] CountingTriggers =
         [("photos", "photo_tallies"), ("faces", "face_tallies"), ("faces", "person_counts")];
 
-    /// <summary>A photo's place among the undated (1: no date of its own, or only its file's), as <c>CatalogTables.Undated</c>.</summary>
-    const string Undated = "CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN 1 ELSE 0 END";
+    /// <summary>A photo's place among the undated (1: no date of its own, or only its file's), as the pages order it.</summary>
+    const string Undated = CatalogTables.Undated;
 
     const string CountTallies = """
         INSERT INTO tally_changes VALUES
