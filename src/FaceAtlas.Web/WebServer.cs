@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +22,9 @@ public static class WebServer
         {
             k.Listen(options.Bind, options.Port);
             k.Limits.MaxRequestBodySize = options.MaxUploadBytes;
+            // A photo sent from a phone on weak Wi-Fi, or to a machine busy indexing, may pause for seconds; Kestrel's
+            // default drops a body slower than 240 bytes/s after 5 s. A stalled client is still dropped, after 30 s.
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(30));
             k.AddServerHeader = false;
         });
         builder.Services.Configure<JsonOptions>(j =>

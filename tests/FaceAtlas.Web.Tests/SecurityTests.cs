@@ -88,4 +88,30 @@ public sealed class SecurityTests(WebFixture fixture) : IClassFixture<WebFixture
         using var doc = JsonDocument.Parse(await text.Content.ReadAsStringAsync());
         Assert.True(doc.RootElement.TryGetProperty("error", out _));
     }
+
+    [DatasetFact]
+    public async Task Should_TakeAnUpload_When_ItPausesForSeconds()
+    {
+        await using var server = await fixture.StartAsync();
+        var boundary = "faceatlas-slow";
+        var head = Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"query.png\"\r\n" +
+                                          "Content-Type: image/png\r\n\r\n");
+        var body = head.Concat(TestPhotos.Png(200, 200)).Concat(Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n")).ToArray();
+        var uri = new Uri(server.Address);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(uri.Host, uri.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /api/search HTTP/1.1\r\nHost: {uri.Authority}\r\nX-FaceAtlas-Request: 1\r\nConnection: close\r\n" +
+            $"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {body.Length}\r\n\r\n"));
+
+        // Half the photo, then a pause longer than Kestrel's default grace of 5 s at its default 240 bytes/s.
+        await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        await stream.WriteAsync(body.AsMemory(body.Length / 2));
+        var answer = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 400", answer);
+        Assert.Contains("no face found", answer);
+    }
 }
