@@ -71,7 +71,10 @@ public static class NeighbourGraph
             }
         }
         Array.Sort(keys, similarities, 0, count);
-        var edges = new List<FaceEdge>(count);
+        int unique = 0;
+        for (int i = 0; i < count; i++)
+            if (i == 0 || keys[i] != keys[i - 1]) unique++;
+        var edges = new List<FaceEdge>(unique); // most pairs are found from both ends: sized for the pairs, not the finds
         for (int i = 0; i < count; i++)
             if (i == 0 || keys[i] != keys[i - 1])
                 edges.Add(new FaceEdge((int)(keys[i] >> 32), (int)(uint)keys[i], similarities[i]));

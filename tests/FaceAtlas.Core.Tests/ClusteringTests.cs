@@ -186,6 +186,24 @@ public sealed class ClusteringTests
         Assert.Equal(2, plan.Clusters.Count);
     }
 
+    [Fact]
+    public void Should_NotMergeOnAnOldLikeness_When_AClusterHasGrownSince()
+    {
+        // Given: A1 and A2 alike (0.9); B like A1 (0.6) but not A2 (0.2). Alone, A1 and B pass the bar for two lone
+        // faces (0.52); once A1 and A2 are one, B's linkage to them is 0.4, under the bar for 2 and 1 faces (0.48).
+        double y2 = Math.Sqrt(1 - 0.81), y3 = (0.2 - 0.9 * 0.6) / y2, z3 = Math.Sqrt(1 - 0.36 - y3 * y3);
+        float[] a1 = [1, 0, 0], a2 = [0.9f, (float)y2, 0], b = [0.6f, (float)y3, (float)z3];
+        var faces = new List<ClusterFace> { new(1, 1, a1), new(2, 2, a2), new(3, 3, b) };
+        FaceEdge[] edges = [new(0, 1, 0.9f), new(0, 2, 0.6f), new(1, 2, 0.2f)];
+
+        // When
+        var labels = new AverageLinkage(faces).Run(edges, 0.38f, 0.14f);
+
+        // Then: the offer of A1 and B made before A1 grew is not taken
+        Assert.Equal(labels[0], labels[1]);
+        Assert.NotEqual(labels[0], labels[2]);
+    }
+
     [Theory]
     [InlineData(11)]
     [InlineData(12)]
@@ -234,5 +252,26 @@ public sealed class ClusteringTests
         var expected = groups.Select(g => string.Join(",", g.Order())).Order();
         var actual = labels.Select((label, i) => (label, i)).GroupBy(x => x.label).Select(g => string.Join(",", g.Select(x => x.i).Order())).Order();
         Assert.Equal(expected, actual);
+    }
+}
+
+public sealed class MergeOffersTests
+{
+    [Fact]
+    public void Should_GiveTheMostAlikeFirstAndTiesToTheLowerClusters_When_OfferedInAnyOrder()
+    {
+        // Given: more offers than the queue first holds, with repeated linkages, in a shuffled order
+        var random = new Random(5);
+        var offers = Enumerable.Range(0, 5000).Select(i => new MergeOffer(random.Next(20) / 20f, random.Next(50), random.Next(50))).ToList();
+        var queue = new MergeOffers(capacity: 16);
+        foreach (var offer in offers.OrderBy(_ => random.Next())) queue.Enqueue(offer);
+
+        // When
+        var taken = new List<MergeOffer>();
+        while (queue.TryDequeue(out var offer)) taken.Add(offer);
+
+        // Then
+        Assert.Equal(offers.OrderByDescending(o => o.Linkage).ThenBy(o => o.A).ThenBy(o => o.B), taken);
+        Assert.Equal(0, queue.Count);
     }
 }

@@ -35,7 +35,6 @@ public sealed class AverageLinkage
     readonly int[] _count;
     readonly long?[] _person;
     readonly HashSet<long>?[] _rejected;
-    readonly int[] _version;
     /// <summary>Itself while the cluster is alive, else the cluster it joined (followed on to the live one).</summary>
     readonly int[] _joined;
     readonly int[] _firstMember, _lastMember, _memberCount;
@@ -78,7 +77,6 @@ public sealed class AverageLinkage
         _count = new int[nodes];
         _person = new long?[nodes];
         _rejected = new HashSet<long>?[nodes];
-        _version = new int[nodes];
         _joined = new int[nodes];
         _firstMember = new int[nodes];
         _lastMember = new int[nodes];
@@ -223,18 +221,20 @@ public sealed class AverageLinkage
     {
         _threshold = threshold;
         _penalty = smallPenalty;
-        ConnectNeighbours(edges as IReadOnlyList<FaceEdge> ?? edges.ToList());
-        var queue = new PriorityQueue<(int A, int B, int VersionA, int VersionB), (float, int, int)>();
+        var edgeList = edges as IReadOnlyList<FaceEdge> ?? edges.ToList();
+        if (edgeList.Count >= ManyEdges) GC.Collect();
+        ConnectNeighbours(edgeList);
+        var queue = new MergeOffers(_edges.Length / 2);
         for (int a = 0; a < _clusters; a++)
             foreach (var b in Neighbours(a))
                 if (a < b) Offer(queue, a, b);
 
         int merges = 0;
-        while (queue.TryDequeue(out var pair, out _))
+        while (queue.TryDequeue(out var offer))
         {
             if ((++merges & 0xFFF) == 0) cancel.ThrowIfCancellationRequested();
-            var (a, b) = (pair.A, pair.B);
-            if (_joined[a] != a || _joined[b] != b || _version[a] != pair.VersionA || _version[b] != pair.VersionB) continue; // stale
+            var (a, b) = (offer.A, offer.B);
+            if (!Current(offer)) continue;
             if (!MayMerge(a, b)) continue;
             int into = Merge(a, b);
             foreach (var n in Neighbours(into))
@@ -338,14 +338,31 @@ public sealed class AverageLinkage
 
     float _threshold, _penalty;
 
+    /// <summary>
+    /// From this many edges on, what the caller left behind is collected before the linkage's arrays grow: the graph
+    /// over a million faces leaves 700 MB of working arrays, which the collector would otherwise still hold at the
+    /// linkage's peak (3.7 GB with the collection, 4.1 GB without: docs/BENCHMARKS.md). The few edges of a new batch
+    /// of faces leave little, and a full collection beside a million embeddings would cost it more than it saves.
+    /// </summary>
+    const int ManyEdges = 1_000_000;
+
     float Required(int a, int b) => _threshold + _penalty / MathF.Sqrt((float)_count[a] * _count[b]);
 
-    void Offer(PriorityQueue<(int, int, int, int), (float, int, int)> queue, int a, int b)
+    void Offer(MergeOffers queue, int a, int b)
     {
         float linkage = Linkage(a, b);
         if (linkage >= Required(a, b))
-            queue.Enqueue((a, b, _version[a], _version[b]), (-linkage, a, b)); // most alike first; a tie to the lower cluster numbers, never to the order of offers
+            queue.Enqueue(new MergeOffer(linkage, a, b));
     }
+
+    /// <summary>
+    /// Whether an offer still stands: both clusters alive and as alike as when offered. A cluster changes only by a
+    /// merge, which changes its sum, and a grown cluster is offered anew, so an offer from before it grew is stale.
+    /// Should a grown pair come out exactly as alike as before, the offer is the same as the new one and may stand.
+    /// </summary>
+    bool Current(MergeOffer offer) =>
+        _joined[offer.A] == offer.A && _joined[offer.B] == offer.B && Linkage(offer.A, offer.B) == offer.Linkage
+        && offer.Linkage >= Required(offer.A, offer.B);
 
     /// <summary>The smaller cluster joins the larger; the joined one is retired.</summary>
     int Merge(int a, int b)
@@ -363,7 +380,6 @@ public sealed class AverageLinkage
         _memberCount[a] += _memberCount[b];
         _joined[b] = a;
         JoinNeighbours(a, b);
-        _version[a]++;
         if (_ownsSum[b]) _spareSums.Push(_sum[b]);
         _sum[b] = [];
         _ownsSum[b] = false;
