@@ -44,7 +44,7 @@ public sealed partial class SqliteCatalog
         }
         bool more = photos.Count > page.Limit;
         if (more) photos.RemoveAt(photos.Count - 1);
-        var faces = (photos.Count == 0 ? [] : ReadFaces(false, null, 0, photos.Select(p => p.Photo.Id).ToList())).ToLookup(f => f.Photo.Id);
+        var faces = (photos.Count == 0 ? [] : ReadFaces(false, null, 0, ("f.photo_id", photos.Select(p => p.Photo.Id).ToList()))).ToLookup(f => f.Photo.Id);
         return CatalogTables.Page(query, total, photos, faces, more, firstTaken, lastTaken);
     }
 }

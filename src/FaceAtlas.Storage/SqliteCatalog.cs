@@ -153,6 +153,9 @@ public sealed partial class SqliteCatalog : IFaceCatalog
 
     public FaceRecord? Face(long id) => ReadFaces(false, "f.id", id).SingleOrDefault();
 
+    public IReadOnlyList<FaceRecord> FacesWithIds(IReadOnlyCollection<long> ids) =>
+        ids.Count == 0 ? [] : ReadFaces(false, null, 0, ("f.id", ids)).ToList();
+
     public PhotoRef? Photo(long id)
     {
         using var cmd = _connection.CreateCommand();
@@ -188,7 +191,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     /// Faces by id, all or those whose <paramref name="column"/> (an indexed one, named by this class) is
     /// <paramref name="key"/>, and of these <paramref name="photos"/> only when given.
     /// </summary>
-    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key, IReadOnlyCollection<long>? photos = null)
+    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key, (string Column, IReadOnlyCollection<long> Keys)? among = null)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = $"""
@@ -197,7 +200,7 @@ public sealed partial class SqliteCatalog : IFaceCatalog
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             WHERE f.not_face = 0 {(column is null ? "" : $"AND {column} = $key")}
-            {(photos is null ? "" : $"AND f.photo_id IN ({CatalogTables.IdList(photos)})")}
+            {(among is { } a ? $"AND {a.Column} IN ({CatalogTables.IdList(a.Keys)})" : "")}
             ORDER BY f.id
             """;
         if (column is not null) cmd.Parameters.AddWithValue("$key", key);

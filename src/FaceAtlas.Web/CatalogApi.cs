@@ -117,7 +117,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/faces/not-a-face", (NotAFaceRequest body, HttpContext http) => Undoable(http, p => p.NotAFace(body.Faces ?? [], !body.Undo)));
         api.MapGet("/review", (int? limit) => Read(c => Review(c, Math.Clamp(limit ?? 2000, 1, 5000))));
         api.MapGet("/review/page", (int? offset, int? limit, string? after) => Read(c => ReviewPage(c, Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 12, 1, 200), after)));
-        api.MapGet("/review/ignored", () => Read(c => c.IgnoredFaces().Select(id => c.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList()));
+        api.MapGet("/review/ignored", () => Read(c => c.FacesWithIds(c.IgnoredFaces()).Select(f => Face(f, null)).ToList()));
         api.MapPost("/suggestions/dismiss", (DismissRequest body, HttpContext http) => Undoable(http, p => p.Dismiss(body.First, body.Second)));
         api.MapGet("/history", (int? limit) => Read(c => new PeopleService(c).History(Math.Clamp(limit ?? 50, 1, 1000)).Select(View).ToList()));
         api.MapPost("/undo", (UndoRequest? body) => Read(c => View(Changed(new PeopleService(c).Undo(body?.Change)))));
@@ -247,12 +247,17 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     {
         var review = new FaceReview(catalog);
         var groups = limit == ReviewFaces ? KeptLeftovers.Get() : review.Leftovers(limit);
-        return groups.Count == 0 ? [] : review.Candidates(groups, KeptCentres.Get()).Select(g => View(catalog, g)).ToList();
+        return groups.Count == 0 ? [] : Views(catalog, review.Candidates(groups, KeptCentres.Get()));
     }
 
-    static ReviewGroupView View(IFaceCatalog catalog, ReviewGroup g) => new(
-        g.Faces.Select(id => catalog.Face(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList(),
-        g.Candidates.Select(c => new CandidateView(View(c.Person), MathF.Round(c.Similarity, 4))).ToList());
+    /// <summary>The groups as the page shows them, every face of them read in one go.</summary>
+    static List<ReviewGroupView> Views(IFaceCatalog catalog, IReadOnlyList<ReviewGroup> groups)
+    {
+        var faces = catalog.FacesWithIds(groups.SelectMany(g => g.Faces).ToList()).ToDictionary(f => f.Id);
+        return groups.Select(g => new ReviewGroupView(
+            g.Faces.Select(id => faces.GetValueOrDefault(id)).OfType<FaceRecord>().Select(f => Face(f, null)).ToList(),
+            g.Candidates.Select(c => new CandidateView(View(c.Person), MathF.Round(c.Similarity, 4))).ToList())).ToList();
+    }
 
     /// <summary>How many of the newest leftover faces the review groups (<see cref="FaceReview.Leftovers"/>'s default).</summary>
     const int ReviewFaces = 2000;
@@ -382,7 +387,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         }
         var page = groups.Skip(offset).Take(limit).ToList();
         var shown = page.Count == 0 ? [] : new FaceReview(catalog).Candidates(page, KeptCentres.Get());
-        return new ReviewPageView(groups.Count, groups.Sum(g => g.Faces.Count), offset, shown.Select(g => View(catalog, g)).ToList(),
+        return new ReviewPageView(groups.Count, groups.Sum(g => g.Faces.Count), offset, Views(catalog, shown),
             offset + page.Count < groups.Count ? page[^1].Key.Text : null);
     }
 

@@ -132,6 +132,8 @@ public abstract class CatalogContract
         Assert.Null(catalog.Faces(withEmbeddings: false).Single().Embedding);
         Assert.Equal(face.Id, catalog.Face(face.Id)!.Id);
         Assert.Null(catalog.Face(face.Id + 1000));
+        Assert.Equivalent(catalog.Face(face.Id), catalog.FacesWithIds([face.Id + 1000, face.Id]).Single(), strict: true);
+        Assert.Empty(catalog.FacesWithIds([]));
         Assert.Equal([face.Id], catalog.FacesInPhoto(face.Photo.Id).Select(f => f.Id));
         Assert.Equal(written.Embedding, catalog.FaceVectors([face.Id]).Single().Embedding);
     }
@@ -433,6 +435,7 @@ public abstract class CatalogContract
         // Out of every read of faces, yet still known (so that it can be undone) and logged for the search index
         Assert.Equal([faces[0], faces[2]], catalog.Faces(false).Select(f => f.Id));
         Assert.Null(catalog.Face(faces[1]));
+        Assert.Equal([faces[0], faces[2]], catalog.FacesWithIds([faces[2], faces[1], faces[0], faces[2], faces[2] + 1000]).Select(f => f.Id));
         Assert.Equal([faces[0]], catalog.FacesInPhoto(photo).Select(f => f.Id));
         Assert.Equal([faces[0], faces[2]], catalog.FaceVectors().Select(v => v.Id));
         Assert.Empty(catalog.FaceVectors([faces[1]]));

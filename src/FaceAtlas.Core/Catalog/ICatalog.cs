@@ -35,6 +35,12 @@ public interface ICatalog : IDisposable
     /// <summary>One face, or null if there is none with that id.</summary>
     FaceRecord? Face(long id);
 
+    /// <summary>
+    /// The faces among <paramref name="ids"/> that exist, by id, in one read: a page naming a few hundred faces
+    /// asks a PostgreSQL server once, not once a face.
+    /// </summary>
+    IReadOnlyList<FaceRecord> FacesWithIds(IReadOnlyCollection<long> ids);
+
     /// <summary>One photo, whether or not it has faces; null if there is none with that id or it could not be used.</summary>
     PhotoRef? Photo(long id);
 

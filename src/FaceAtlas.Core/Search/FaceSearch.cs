@@ -83,14 +83,15 @@ public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? 
         // Faces, not photos, come back from either path; a few more than photos wanted cover photos holding two
         // faces alike (a reflection, a poster behind someone).
         int k = top is { } t ? t + Math.Min(t, 16) : MaxCandidates;
-        var matches = Matches(query, k, filter, exact, ef);
-        var hits = new List<SearchHit>();
-        foreach (var m in matches)
-        {
-            if (m.Similarity < min) break; // best first
-            if (catalog.Face(m.Face) is { } face) hits.Add(new SearchHit(face, m.Similarity));
-        }
-        return hits;
+        var matches = Matches(query, k, filter, exact, ef).TakeWhile(m => m.Similarity >= min).ToList(); // best first
+        return Read(matches).Select(m => new SearchHit(m.Face, m.Similarity));
+    }
+
+    /// <summary>The faces of <paramref name="matches"/> that still exist, in their order, read in one go.</summary>
+    List<(FaceRecord Face, float Similarity)> Read(IReadOnlyList<FaceMatch> matches)
+    {
+        var faces = catalog.FacesWithIds(matches.Select(m => m.Face).ToList()).ToDictionary(f => f.Id);
+        return matches.Where(m => faces.ContainsKey(m.Face)).Select(m => (faces[m.Face], m.Similarity)).ToList();
     }
 
     /// <summary>
@@ -101,12 +102,8 @@ public sealed class FaceSearch(ICatalog catalog, string indexPath, SearchIndex? 
     {
         var q = query.ToArray();
         float faceBar = rule.FaceBar(catalogFaces), floor = rule.Floor(catalogFaces);
-        var candidates = new List<(FaceRecord Face, float Similarity)>();
-        foreach (var m in Matches(query, MaxCandidates, SearchFilter.None, exact, ef))
-        {
-            if (m.Similarity < floor) break; // best first: no face below can matter to either rule
-            if (catalog.Face(m.Face) is { } face) candidates.Add((face, m.Similarity));
-        }
+        // Best first: no face below the floor can matter to either rule.
+        var candidates = Read(Matches(query, MaxCandidates, SearchFilter.None, exact, ef).TakeWhile(m => m.Similarity >= floor).ToList());
         var hits = new List<SearchHit>();
         var recognised = new HashSet<long>();
         var people = candidates.Select(c => c.Face.PersonId).OfType<long>().ToHashSet();

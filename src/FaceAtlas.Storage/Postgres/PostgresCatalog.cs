@@ -75,6 +75,9 @@ public sealed partial class PostgresCatalog : IFaceCatalog
 
     public FaceRecord? Face(long id) => ReadFaces(false, "f.id", id).SingleOrDefault();
 
+    public IReadOnlyList<FaceRecord> FacesWithIds(IReadOnlyCollection<long> ids) =>
+        ids.Count == 0 ? [] : ReadFaces(false, null, 0, ("f.id", ids)).ToList();
+
     public PhotoRef? Photo(long id) => _db.Read<PhotoRef?>(c =>
     {
         using var cmd = Command(c, "SELECT id, path, width, height, taken, taken_source, duration_ms FROM photos WHERE id = @id AND failure IS NULL", ("id", id));
@@ -91,7 +94,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
 
     public IReadOnlyList<FaceRecord> FacesOfPerson(long person) => ReadFaces(false, "f.person_id", person).ToList();
 
-    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key, IReadOnlyCollection<long>? photos = null)
+    IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key, (string Column, IReadOnlyCollection<long> Keys)? among = null)
     {
         using var c = _db.Open();
         using var cmd = Command(c, $"""
@@ -100,9 +103,9 @@ public sealed partial class PostgresCatalog : IFaceCatalog
             FROM faces f JOIN photos p ON p.id = f.photo_id
             {(withEmbeddings ? "LEFT JOIN embeddings e ON e.face_id = f.id" : "")}
             WHERE f.not_face = 0 {(column is null ? "" : $"AND {column} = @key")}
-            {(photos is null ? "" : "AND f.photo_id = ANY(@photos)")}
+            {(among is { } a ? $"AND {a.Column} = ANY(@among)" : "")}
             ORDER BY f.id
-            """, ("key", key), ("photos", photos?.ToArray()));
+            """, ("key", key), ("among", among?.Keys.ToArray()));
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
