@@ -263,7 +263,7 @@ public sealed class MergeOffersTests
         // Given: more offers than the queue first holds, with repeated linkages, in a shuffled order
         var random = new Random(5);
         var offers = Enumerable.Range(0, 5000).Select(i => new MergeOffer(random.Next(20) / 20f, random.Next(50), random.Next(50))).ToList();
-        var queue = new MergeOffers(capacity: 16);
+        var queue = new MergeOffers(capacity: 16, stand: _ => true);
         foreach (var offer in offers.OrderBy(_ => random.Next())) queue.Enqueue(offer);
 
         // When
@@ -273,5 +273,25 @@ public sealed class MergeOffersTests
         // Then
         Assert.Equal(offers.OrderByDescending(o => o.Linkage).ThenBy(o => o.A).ThenBy(o => o.B), taken);
         Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
+    public void Should_LeaveOutOnlyOffersThatNoLongerStand_When_TheQueueIsSweptToMakeRoom()
+    {
+        // Given: offers naming a cluster numbered a multiple of 3 no longer stand, and the queue must make room often
+        var random = new Random(6);
+        var offers = Enumerable.Range(0, 5000).Select(i => new MergeOffer(random.Next(20) / 20f, random.Next(50), random.Next(50))).ToList();
+        bool Stands(MergeOffer o) => o.A % 3 != 0 && o.B % 3 != 0;
+        var queue = new MergeOffers(capacity: 16, Stands);
+        foreach (var offer in offers) queue.Enqueue(offer);
+
+        // When
+        var taken = new List<MergeOffer>();
+        while (queue.TryDequeue(out var offer)) taken.Add(offer);
+
+        // Then: every offer that stands, in order; stale ones swept out (some may still come, where no sweep reached)
+        Assert.Equal(offers.Where(Stands).OrderByDescending(o => o.Linkage).ThenBy(o => o.A).ThenBy(o => o.B), taken.Where(Stands));
+        Assert.True(taken.Count < offers.Count * 2 / 3, $"{taken.Count} of {offers.Count} came out: the sweeps left stale offers in");
+        Assert.Equal(taken.OrderByDescending(o => o.Linkage).ThenBy(o => o.A).ThenBy(o => o.B), taken);
     }
 }

@@ -224,7 +224,7 @@ public sealed class AverageLinkage
         var edgeList = edges as IReadOnlyList<FaceEdge> ?? edges.ToList();
         if (edgeList.Count >= ManyEdges) GC.Collect();
         ConnectNeighbours(edgeList);
-        var queue = new MergeOffers(_edges.Length / 2);
+        var queue = new MergeOffers(_edges.Length / 2, Current);
         for (int a = 0; a < _clusters; a++)
             foreach (var b in Neighbours(a))
                 if (a < b) Offer(queue, a, b);

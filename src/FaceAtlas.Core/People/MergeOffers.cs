@@ -12,12 +12,18 @@ internal readonly record struct MergeOffer(float Linkage, int A, int B)
 }
 
 /// <summary>
-/// The linkage's queue of offers, 12 bytes each. A million faces queue tens of millions of offers over a run (each
-/// merge offers the grown cluster to every neighbour again), so an offer holds no more than its order needs: the
+/// The linkage's queue of offers, 12 bytes each. A million faces queue 80 million offers over a run (each merge
+/// offers the grown cluster to every neighbour again), so an offer holds no more than its order needs: the
 /// framework's PriorityQueue keeps an element and a priority apart, and the versions that marked stale offers, 28
 /// bytes an offer. A binary heap in one array, written out as <see cref="FaceAtlas.Vectors.NodeHeap"/> is.
+/// <para>
+/// Most offers queued go stale before their turn (a cluster they name grew or joined another). When the array is
+/// full, those that no longer <paramref name="stand"/> are swept out in place before it grows: the queue grows only
+/// for offers that still stand, and no second array is made to sweep into. What comes out, and in what order, is
+/// the same: a stale offer would be passed over when its turn came.
+/// </para>
 /// </summary>
-internal sealed class MergeOffers(int capacity)
+internal sealed class MergeOffers(int capacity, Func<MergeOffer, bool> stand)
 {
     MergeOffer[] _items = new MergeOffer[Math.Max(16, capacity)];
     int _count;
@@ -26,7 +32,7 @@ internal sealed class MergeOffers(int capacity)
 
     public void Enqueue(MergeOffer offer)
     {
-        if (_count == _items.Length) Array.Resize(ref _items, _count + _count / 2);
+        if (_count == _items.Length) SweepOrGrow();
         int i = _count++;
         var items = _items;
         while (i > 0)
@@ -48,14 +54,25 @@ internal sealed class MergeOffers(int capacity)
         }
         offer = _items[0];
         var last = _items[--_count];
-        if (_count > 0) SiftDown(last);
+        if (_count > 0) SiftDown(0, last);
         return true;
     }
 
-    void SiftDown(MergeOffer item)
+    /// <summary>Sweeps out what no longer stands; grows by half if still more than half full (so a sweep, a pass over
+    /// every offer, comes at most once every so many offers queued as half the array holds).</summary>
+    void SweepOrGrow()
+    {
+        int kept = 0;
+        for (int i = 0; i < _count; i++)
+            if (stand(_items[i])) _items[kept++] = _items[i];
+        _count = kept;
+        for (int i = _count / 2 - 1; i >= 0; i--) SiftDown(i, _items[i]); // the heap made again where it lies
+        if (_count > _items.Length / 2) Array.Resize(ref _items, _items.Length + _items.Length / 2);
+    }
+
+    void SiftDown(int i, MergeOffer item)
     {
         var items = _items;
-        int i = 0;
         while (true)
         {
             int child = 2 * i + 1;
