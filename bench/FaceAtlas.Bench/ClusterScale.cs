@@ -32,6 +32,7 @@ internal static class ClusterScale
             var graph = watch.Elapsed;
             var clusters = new AverageLinkage(faces).Run(edges, ClusteringOptions.Default.Threshold, ClusteringOptions.Default.SmallClusterPenalty);
             var total = watch.Elapsed;
+            Console.Error.WriteLine($"labels {LabelHash(clusters):x16}"); // equal between two builds: the same people, face for face
             using var process = Process.GetCurrentProcess();
             // As the product does: groups of fewer than MinFaces faces are no person (each face its own cluster).
             var groupSize = clusters.GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
@@ -43,6 +44,14 @@ internal static class ClusterScale
                               $"{process.PeakWorkingSet64 / 1048576} | {report.BCubed.F:F4} | {report.Pairwise.F:F4} | {foundPeople:N0} / {truePeople:N0} |");
         }
         return 0;
+    }
+
+    /// <summary>FNV-1a over the labels in face order.</summary>
+    static ulong LabelHash(int[] labels)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (var label in labels) hash = (hash ^ (ulong)label) * 1099511628211;
+        return hash;
     }
 
     static (List<ClusterFace> Faces, string[] Labels, int Identities) Generate(int n, int seed)
