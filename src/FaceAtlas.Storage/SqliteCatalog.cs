@@ -189,7 +189,8 @@ public sealed partial class SqliteCatalog : IFaceCatalog
 
     /// <summary>
     /// Faces by id, all or those whose <paramref name="column"/> (an indexed one, named by this class) is
-    /// <paramref name="key"/>, and of these <paramref name="photos"/> only when given.
+    /// <paramref name="key"/>, and of these, when <paramref name="among"/> is given, those whose column it names
+    /// holds one of its keys.
     /// </summary>
     IEnumerable<FaceRecord> ReadFaces(bool withEmbeddings, string? column, long key, (string Column, IReadOnlyCollection<long> Keys)? among = null)
     {

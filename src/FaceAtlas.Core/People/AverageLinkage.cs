@@ -341,8 +341,8 @@ public sealed class AverageLinkage
     /// <summary>
     /// From this many edges on, what the caller left behind is collected before the linkage's arrays grow: the graph
     /// over a million faces leaves 700 MB of working arrays, which the collector would otherwise still hold at the
-    /// linkage's peak (3.7 GB with the collection, 4.1 GB without: docs/BENCHMARKS.md). The few edges of a new batch
-    /// of faces leave little, and a full collection beside a million embeddings would cost it more than it saves.
+    /// linkage's peak (docs/BENCHMARKS.md). The few edges of a new batch of faces leave little, and a full
+    /// collection beside a million embeddings would cost it more than it saves.
     /// </summary>
     const int ManyEdges = 1_000_000;
 
