@@ -63,13 +63,38 @@ internal static class CatalogTables
     public static string IdList(IEnumerable<long> ids) => string.Join(',', ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>
-    /// The order of a page of photos (see <c>ICatalog.Photos</c>), on a query over <c>photos p</c>: the
-    /// undated after the dated, then the latest taken, then the highest id. <see cref="AfterCursor"/> is the same
-    /// order's "after this one", with parameters u, k and i (0/1, the taken text, the photo id).
+    /// The order of a page of photos (see <c>ICatalog.Photos</c>): the undated after the dated, then the latest
+    /// taken, then the highest id; on <c>photos p</c>, a photo's place among the undated is this.
     /// </summary>
     public const string Undated = "(CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN 1 ELSE 0 END)";
-    public const string TakenKey = "coalesce(p.taken, '')";
-    public const string PageOrder = $"{Undated}, {TakenKey} DESC, p.id DESC";
+
+    /// <summary>
+    /// The columns of the pages' order: on <c>photos p</c>, or on <c>person_photos pp</c>, which keeps them for each
+    /// of a person's photos. The order, its "after this one" (parameters u, k and i: 0/1, the taken text, the photo
+    /// id), the date range (parameters from and to, yyyy-MM-dd) and the count are each written once, for either.
+    /// </summary>
+    readonly record struct OrderColumns(string Undated, string Taken, string Id)
+    {
+        public string Order => $"{Undated}, {Taken} DESC, {Id} DESC";
+
+        public string After(char prefix) =>
+            $"({Undated} > {prefix}u OR ({Undated} = {prefix}u AND ({Taken} < {prefix}k OR ({Taken} = {prefix}k AND {Id} < {prefix}i))))";
+
+        public IEnumerable<string> Dates(Core.Catalog.PhotoQuery query, char prefix)
+        {
+            if (query.From is not null) yield return $"{Undated} = 0 AND substr({Taken}, 1, 10) >= {prefix}from";
+            if (query.To is not null) yield return $"{Undated} = 0 AND substr({Taken}, 1, 10) <= {prefix}to";
+        }
+
+        /// <summary>How many rows of <paramref name="table"/> <paramref name="where"/> holds, and the first and last moment the dated ones were taken.</summary>
+        public string Count(string table, string where) => $"""
+            SELECT count(*), min(CASE WHEN {Undated} = 0 THEN {Taken} END), max(CASE WHEN {Undated} = 0 THEN {Taken} END)
+            FROM {table} WHERE {where}
+            """;
+    }
+
+    static readonly OrderColumns OfPhotos = new(Undated, "coalesce(p.taken, '')", "p.id");
+    static readonly OrderColumns OfPersonPhotos = new("pp.undated", "pp.taken", "pp.photo_id");
 
     /// <summary>
     /// The conditions of a <c>PhotoQuery</c> on <c>photos p</c>, with parameters from and to (yyyy-MM-dd) where
@@ -81,8 +106,7 @@ internal static class CatalogTables
         var conditions = new List<string> { "p.failure IS NULL" };
         if (ids.Count > 0)
             conditions.Add($"p.id IN (SELECT photo_id FROM person_photos WHERE person_id IN ({IdList(ids)}) GROUP BY photo_id HAVING count(*) = {ids.Count})");
-        if (query.From is not null) conditions.Add($"{Undated} = 0 AND substr(p.taken, 1, 10) >= {prefix}from");
-        if (query.To is not null) conditions.Add($"{Undated} = 0 AND substr(p.taken, 1, 10) <= {prefix}to");
+        conditions.AddRange(OfPhotos.Dates(query, prefix));
         return string.Join(" AND ", conditions);
     }
 
@@ -96,23 +120,17 @@ internal static class CatalogTables
             more ? photos[^1].Cursor : null) { FirstTaken = firstTaken, LastTaken = lastTaken };
     }
 
-    /// <summary>How many photos <paramref name="where"/> holds, and the first and last moment the dated ones were taken.</summary>
-    static string PhotoCountQuery(string where) => $"""
-        SELECT count(*), min(CASE WHEN {Undated} = 0 THEN p.taken END), max(CASE WHEN {Undated} = 0 THEN p.taken END)
-        FROM photos p WHERE {where}
-        """;
-
     /// <summary>
-    /// A page of the photos <paramref name="where"/> holds, in <see cref="PageOrder"/>: their id, path, size, date,
-    /// length, then their place in the order (<see cref="Undated"/>, <see cref="TakenKey"/>); parameters limit (one
-    /// more than the page, to tell whether a next exists), and offset or, after a cursor, u, k and i.
+    /// A page of the photos <paramref name="where"/> holds, in the pages' order: their id, path, size, date, length,
+    /// then their place in the order (undated, taken); parameters limit (one more than the page, to tell whether a
+    /// next exists), and offset or, after a cursor, u, k and i.
     /// </summary>
     static string PhotoPageQuery(string where, Core.Catalog.PageRequest page, char prefix) => $"""
-        SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, {Undated}, {TakenKey}
+        SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, {OfPhotos.Undated}, {OfPhotos.Taken}
         FROM photos p
         WHERE {where}
-        {(page.After is null ? "" : $"AND {AfterCursor(prefix)}")}
-        ORDER BY {PageOrder}
+        {(page.After is null ? "" : $"AND {OfPhotos.After(prefix)}")}
+        ORDER BY {OfPhotos.Order}
         LIMIT {prefix}limit {(page.After is null ? $"OFFSET {prefix}offset" : "")}
         """;
 
@@ -128,32 +146,21 @@ internal static class CatalogTables
         if (people.Count != 1)
         {
             var where = PhotoQueryConditions(query, prefix);
-            return (PhotoCountQuery(where), PhotoPageQuery(where, page, prefix));
+            return (OfPhotos.Count("photos p", where), PhotoPageQuery(where, page, prefix));
         }
-        var mine = string.Join(" AND ", new[]
-        {
-            $"pp.person_id = {IdList(people)}",
-            query.From is null ? null : $"pp.undated = 0 AND substr(pp.taken, 1, 10) >= {prefix}from",
-            query.To is null ? null : $"pp.undated = 0 AND substr(pp.taken, 1, 10) <= {prefix}to",
-        }.OfType<string>());
-        return ($"""
-            SELECT count(*), min(CASE WHEN pp.undated = 0 THEN pp.taken END), max(CASE WHEN pp.undated = 0 THEN pp.taken END)
-            FROM person_photos pp WHERE {mine}
-            """, $"""
+        var pp = OfPersonPhotos;
+        var mine = string.Join(" AND ", pp.Dates(query, prefix).Prepend($"pp.person_id = {IdList(people)}"));
+        return (pp.Count("person_photos pp", mine), $"""
             SELECT p.id, p.path, p.width, p.height, p.taken, p.taken_source, p.duration_ms, CAST(pp.undated AS INTEGER), pp.taken
             FROM (SELECT photo_id, undated, taken FROM person_photos pp
                   WHERE {mine}
-                  {(page.After is null ? "" : $"AND {AfterCursor(prefix, "pp.undated", "pp.taken", "pp.photo_id")}")}
-                  ORDER BY pp.undated, pp.taken DESC, pp.photo_id DESC
+                  {(page.After is null ? "" : $"AND {pp.After(prefix)}")}
+                  ORDER BY {pp.Order}
                   LIMIT {prefix}limit {(page.After is null ? $"OFFSET {prefix}offset" : "")}) pp
             JOIN photos p ON p.id = pp.photo_id
-            ORDER BY pp.undated, pp.taken DESC, pp.photo_id DESC
+            ORDER BY {pp.Order}
             """);
     }
-
-    /// <summary>"After the cursor" in <see cref="PageOrder"/>, on these columns (those of <c>photos p</c> unless given).</summary>
-    public static string AfterCursor(char prefix, string undated = Undated, string taken = TakenKey, string id = "p.id") =>
-        $"({undated} > {prefix}u OR ({undated} = {prefix}u AND ({taken} < {prefix}k OR ({taken} = {prefix}k AND {id} < {prefix}i))))";
 
     /// <summary>What tells whether a photo changed, in the order both catalogs read it.</summary>
     public const string KnownPhotoColumns = "id, path, size, mtime, hash, taken IS NULL AND failure IS NULL, indexed_at, coalesce(taken_source, '') = 'file'";
