@@ -187,13 +187,18 @@ public sealed class SearchIndexTests : IDisposable
         index.Save(path);
         var again = SearchIndex.TryLoad(path)!;
 
-        // Then: every face is found, by the index in hand and by the one saved from it
+        // Then: every face is in the graph and linked into it (a walk wide enough reaches it), nearly all are found
+        // first by an ordinary search, and the index saved answers as the one in hand does. Not all: faces linked on
+        // several threads at once may miss each other, and about one search in 200,000 here then misses its own face
+        // at the default width (found by a wider one; a build on one thread misses none) - HNSW's usual recall, not a
+        // lost face.
         Assert.Equal(faces.Count, again.Count);
-        foreach (var face in faces.Where(f => f.Id % 7 == 0))
-        {
-            Assert.Equal(face.Id, index.Search(face.Embedding, 1)[0].Face);
+        var sampled = faces.Where(f => f.Id % 7 == 0).ToList();
+        Assert.All(sampled, face => Assert.Contains(face.Id, index.Search(face.Embedding, 1, ef: faces.Count).Select(m => m.Face)));
+        int foundFirst = sampled.Count(face => index.Search(face.Embedding, 1)[0].Face == face.Id);
+        Assert.True(foundFirst >= sampled.Count - 2, $"{sampled.Count - foundFirst} of {sampled.Count} faces not found first");
+        foreach (var face in sampled)
             Assert.Equal(index.Search(face.Embedding, 10), again.Search(face.Embedding, 10));
-        }
     }
 
     [Fact]
