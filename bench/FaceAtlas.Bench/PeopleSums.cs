@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using FaceAtlas.Core.Application;
+using FaceAtlas.Core.Catalog;
+using FaceAtlas.Core.People;
+using FaceAtlas.Storage;
+using FaceAtlas.Testing;
+
+namespace FaceAtlas.Bench;
+
+/// <summary>
+/// What clustering a few new faces beside their neighbourhood reads of the people there: each as one cluster (the sum
+/// of their faces), on a catalog `big-catalog --keep --make-only` made. The largest person and 50 others drawn at
+/// random, read with no sum kept (every face read, as every clustering did before sums were kept), then with their
+/// sums kept; then 20 faces placed in the largest person by a change that carries the sums (as clustering places
+/// them), and the people read again. On the SQLite catalog, and with `--postgres` on a copy of it on a private
+/// PostgreSQL server. The catalog is left as it was, but for the sums it keeps.
+/// </summary>
+internal static class PeopleSums
+{
+    public static int Run(string[] args)
+    {
+        var path = BenchArgs.Value(args, "--catalog") ?? throw new ArgumentException("people-sums --catalog CATALOG.db [--postgres]");
+        Measure("SQLite", path, () => Sql(path, "DELETE FROM person_sums"));
+        if (!args.Contains("--postgres")) return 0;
+        if (PostgresServer.Binaries is null) throw new InvalidOperationException(PostgresServer.SkipReason);
+        using var server = new PostgresServer();
+        var location = server.NewDatabase();
+        var copying = Stopwatch.StartNew();
+        new CatalogCopyService(CatalogStores.For(path), CatalogStores.For(location)).Copy();
+        Console.WriteLine($"(copied into PostgreSQL in {copying.Elapsed.TotalSeconds:F0} s)");
+        var database = location.Split('/', 4)[3].Split('?')[0];
+        Measure("PostgreSQL", location, () => server.Psql(database, "DELETE FROM person_sums"));
+        return 0;
+    }
+
+    static void Sql(string path, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    static void Measure(string backend, string location, Action forgetSums)
+    {
+        using var catalog = CatalogStores.For(location).Open();
+        var everyone = catalog.People(includeHidden: true);
+        long largest = everyone[0].Id;
+        var random = new Random(50);
+        var people = everyone.Skip(1).OrderBy(_ => random.Next()).Take(50).Select(p => p.Id).Prepend(largest).ToList();
+        int faces = everyone.Where(p => people.Contains(p.Id)).Sum(p => p.FaceCount);
+        var loose = catalog.FacesInNoPerson(newest: 20).Select(f => f.FaceId).ToList();
+
+        double Time(Action action)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            return watch.Elapsed.TotalMilliseconds;
+        }
+        int Largest() => catalog.PeopleAsClusters(people, []).Single(c => c.Person == largest).Faces;
+        string Ms(IEnumerable<double> times) => string.Join(", ", times.Select(t => t >= 1000 ? $"{t / 1000:F1} s" : $"{t:F0} ms"));
+
+        Console.WriteLine($"### {backend}: the largest person ({everyone[0].FaceCount:N0} faces) and 50 others, {faces:N0} faces in all");
+        Console.WriteLine();
+        Console.WriteLine("| read as clusters | times |");
+        Console.WriteLine("|---|---|");
+        var cold = new List<double>();
+        for (int i = 0; i < 2; i++)
+        {
+            forgetSums();
+            cold.Add(Time(() => catalog.PeopleAsClusters(people, [])));
+        }
+        Console.WriteLine($"| no sum kept (every face read, then the sums kept) | {Ms(cold)} |");
+        Console.WriteLine($"| sums kept | {Ms(Enumerable.Range(0, 3).Select(_ => Time(() => catalog.PeopleAsClusters(people, []))))} |");
+        int before = Largest();
+        var placed = Time(() => catalog.Change(rows => rows.CarryingSums(loose, () =>
+        {
+            rows.PlaceFaces(loose, largest, FaceAssignment.Machine);
+            return 0;
+        })));
+        var after = Enumerable.Range(0, 3).Select(_ => Time(() => catalog.PeopleAsClusters(people, []))).ToList();
+        Console.WriteLine($"| after 20 faces placed in the largest by a change carrying the sums ({placed:F0} ms) | {Ms(after)} |");
+        Console.WriteLine();
+        if (Largest() != before + loose.Count) throw new InvalidOperationException($"the largest person holds {Largest()} faces, not {before + loose.Count}");
+        catalog.Change(rows => rows.CarryingSums(loose, () =>
+        {
+            rows.PlaceFaces(loose, null, FaceAssignment.None);
+            return 0;
+        }));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+using FaceAtlas.Core;
+using FaceAtlas.Core.Faces;
+
+namespace FaceAtlas.Storage;
+
+/// <summary>
+/// A face's place as a person's kept sum sees it: in which person, and whether it counts there (not ignored, not said
+/// not to be a face, with an embedding).
+/// </summary>
+internal readonly record struct FacePlace(long Face, long? Person, bool Ignored, bool NotFace, bool Embedded)
+{
+    public bool CountsIn(long person) => Person == person && !Ignored && !NotFace && Embedded;
+
+    /// <summary>Whether the schema's triggers saw a change between the two (they watch the person and the two marks).</summary>
+    public bool MovedFrom(FacePlace before) => Person != before.Person || Ignored != before.Ignored || NotFace != before.NotFace;
+}
+
+/// <summary>
+/// A person's revision (<c>people.faces_rev</c>, moved on by the schema's triggers at every change to which faces
+/// count in them or to those faces' embeddings) and the sum kept for them: its faces and sum hold at
+/// <see cref="SumRevision"/>, which is current when it equals <see cref="Revision"/>; null when none is kept.
+/// </summary>
+internal sealed record KeptSum(long Person, long Revision, long? SumRevision, int Faces, double[]? Sum)
+{
+    public bool Current => SumRevision == Revision;
+}
+
+/// <summary>A sum to keep: the person's faces that count and their embeddings' sum, as they are at <paramref name="Revision"/>.</summary>
+internal sealed record SumToKeep(long Person, long Revision, int Faces, double[] Sum);
+
+/// <summary>
+/// The rules of the kept per-person sums (<c>person_sums</c>), the same for every backend: how a sum is stored, and
+/// how one is carried across a change of a few faces. A kept row is only ever written as a fact (these faces and this
+/// sum at that revision), so a stale row is never believed and a row written late is never wrong.
+/// </summary>
+internal static class PersonSums
+{
+    public const int Bytes = Embeddings.Dimensions * sizeof(double);
+
+    public static byte[] Encode(double[] sum) => MemoryMarshal.AsBytes(sum.AsSpan()).ToArray();
+
+    /// <summary>A kept sum as stored; empty is nothing summed yet (a new person's).</summary>
+    public static double[] Decode(byte[] stored) => stored.Length == Bytes ? MemoryMarshal.Cast<byte, double>(stored).ToArray()
+        : stored.Length == 0 ? new double[Embeddings.Dimensions]
+        : throw new DamagedCatalogException($"{StoredValues.Damage} (a kept sum of {stored.Length} bytes instead of {Bytes})");
+
+    public static void Add(double[] sum, ReadOnlySpan<float> embedding, double sign = 1)
+    {
+        for (int i = 0; i < sum.Length; i++) sum[i] += sign * embedding[i];
+    }
+
+    public static float[] ToFloats(double[] sum) => sum.Select(v => (float)v).ToArray();
+
+    /// <summary>
+    /// How far a change of these faces moves each person's revision: the triggers move it once for each face whose
+    /// place changed, in the person it left and in the one it joined (once when they are the same: a mark changed).
+    /// </summary>
+    public static Dictionary<long, int> Moves(IReadOnlyDictionary<long, FacePlace> before, IReadOnlyDictionary<long, FacePlace> after)
+    {
+        var moves = new Dictionary<long, int>();
+        foreach (var (face, now) in after)
+        {
+            if (!before.TryGetValue(face, out var was) || !now.MovedFrom(was)) continue;
+            foreach (var person in new[] { was.Person, now.Person }.OfType<long>().Distinct())
+                moves[person] = moves.GetValueOrDefault(person) + 1;
+        }
+        return moves;
+    }
+
+    /// <summary>
+    /// The sums after a change of these faces alone, for each person whose revision moved by exactly what the change
+    /// of these faces explains (anything else changed them: left to be read again) and whose sum was kept and current
+    /// before it (a new person's starts kept, at nothing).
+    /// </summary>
+    public static List<SumToKeep> Carried(IReadOnlyDictionary<long, FacePlace> before, IReadOnlyDictionary<long, FacePlace> after,
+        IReadOnlyDictionary<long, int> moves, IReadOnlyDictionary<long, KeptSum> kept, IReadOnlyDictionary<long, float[]> embeddings)
+    {
+        var carried = new List<SumToKeep>();
+        foreach (var (person, moved) in moves)
+        {
+            if (!kept.TryGetValue(person, out var k)) continue; // no longer a person
+            long was = k.Revision - moved;
+            if (k.SumRevision != was || k.Sum is null) continue;
+            var (faces, sum) = (k.Faces, (double[])k.Sum.Clone());
+            bool known = true;
+            foreach (var (face, now) in after)
+            {
+                if (!before.TryGetValue(face, out var then)) continue;
+                bool counted = then.CountsIn(person), counts = now.CountsIn(person);
+                if (counted == counts) continue;
+                if (!embeddings.TryGetValue(face, out var embedding))
+                {
+                    known = false;
+                    break;
+                }
+                Add(sum, embedding, counts ? 1 : -1);
+                faces += counts ? 1 : -1;
+            }
+            if (!known || faces < 0) continue;
+            if (faces == 0) Array.Clear(sum);
+            carried.Add(new SumToKeep(person, k.Revision, faces, sum));
+        }
+        return carried;
+    }
+}
