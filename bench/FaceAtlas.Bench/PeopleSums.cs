@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using FaceAtlas.Core.Application;
 using FaceAtlas.Core.Catalog;
 using FaceAtlas.Core.People;
 using FaceAtlas.Storage;
-using FaceAtlas.Testing;
 
 namespace FaceAtlas.Bench;
 
@@ -12,34 +10,32 @@ namespace FaceAtlas.Bench;
 /// of their faces), on a catalog `big-catalog --keep --make-only` made. The largest person and 50 others drawn at
 /// random, read with no sum kept (every face read, as every clustering did before sums were kept), then with their
 /// sums kept; then 20 faces placed in the largest person by a change that carries the sums (as clustering places
-/// them), and the people read again. On the SQLite catalog, and with `--postgres` on a copy of it on a private
-/// PostgreSQL server. The catalog is left as it was, but for the sums it keeps.
+/// them), and the people read again. On a SQLite catalog, or on a PostgreSQL one (`catalog copy` of it). The catalog
+/// is left as it was, but for the sums it keeps.
 /// </summary>
 internal static class PeopleSums
 {
     public static int Run(string[] args)
     {
-        var path = BenchArgs.Value(args, "--catalog") ?? throw new ArgumentException("people-sums --catalog CATALOG.db [--postgres]");
-        Measure("SQLite", path, () => Sql(path, "DELETE FROM person_sums"));
-        if (!args.Contains("--postgres")) return 0;
-        if (PostgresServer.Binaries is null) throw new InvalidOperationException(PostgresServer.SkipReason);
-        using var server = new PostgresServer();
-        var location = server.NewDatabase();
-        var copying = Stopwatch.StartNew();
-        new CatalogCopyService(CatalogStores.For(path), CatalogStores.For(location)).Copy();
-        Console.WriteLine($"(copied into PostgreSQL in {copying.Elapsed.TotalSeconds:F0} s)");
-        var database = location.Split('/', 4)[3].Split('?')[0];
-        Measure("PostgreSQL", location, () => server.Psql(database, "DELETE FROM person_sums"));
+        var location = BenchArgs.Value(args, "--catalog") ?? throw new ArgumentException("people-sums --catalog CATALOG (a file, or a postgresql:// URI)");
+        bool server = location.StartsWith("postgresql://", StringComparison.Ordinal);
+        Measure(server ? "PostgreSQL" : "SQLite", location, () =>
+        {
+            if (!server)
+            {
+                using var file = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={location};Pooling=False");
+                file.Open();
+                using var cmd = file.CreateCommand();
+                cmd.CommandText = "DELETE FROM person_sums";
+                cmd.ExecuteNonQuery();
+                return;
+            }
+            using var connection = new Npgsql.NpgsqlConnection(Storage.Postgres.PostgresLocation.Parse(location).Connection.ConnectionString);
+            connection.Open();
+            using var delete = new Npgsql.NpgsqlCommand("DELETE FROM person_sums", connection);
+            delete.ExecuteNonQuery();
+        });
         return 0;
-    }
-
-    static void Sql(string path, string sql)
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
     }
 
     static void Measure(string backend, string location, Action forgetSums)
@@ -49,7 +45,7 @@ internal static class PeopleSums
         long largest = everyone[0].Id;
         var random = new Random(50);
         var people = everyone.Skip(1).OrderBy(_ => random.Next()).Take(50).Select(p => p.Id).Prepend(largest).ToList();
-        int faces = everyone.Where(p => people.Contains(p.Id)).Sum(p => p.FaceCount);
+        int faces = everyone.Where(p => people.Contains(p.Id)).Sum(p => p.Faces);
         var loose = catalog.FacesInNoPerson(newest: 20).Select(f => f.FaceId).ToList();
 
         double Time(Action action)
@@ -61,7 +57,7 @@ internal static class PeopleSums
         int Largest() => catalog.PeopleAsClusters(people, []).Single(c => c.Person == largest).Faces;
         string Ms(IEnumerable<double> times) => string.Join(", ", times.Select(t => t >= 1000 ? $"{t / 1000:F1} s" : $"{t:F0} ms"));
 
-        Console.WriteLine($"### {backend}: the largest person ({everyone[0].FaceCount:N0} faces) and 50 others, {faces:N0} faces in all");
+        Console.WriteLine($"### {backend}: the largest person ({everyone[0].Faces:N0} faces) and 50 others, {faces:N0} faces in all");
         Console.WriteLine();
         Console.WriteLine("| read as clusters | times |");
         Console.WriteLine("|---|---|");

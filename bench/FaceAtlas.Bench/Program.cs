@@ -28,6 +28,7 @@ return args.FirstOrDefault() switch
     "formats" => FormatBenchmark.Run(datasets, args.Skip(1).ToArray()),
     "people-writes" => PeopleWrites.Run(args.Skip(1).ToArray()),
     "big-catalog" => await BigCatalog.RunAsync(args.Skip(1).ToArray()),
+    "people-sums" => PeopleSums.Run(args.Skip(1).ToArray()),
     "second-embedder" => SecondEmbedder.Run(datasets, args[1], args[2], args[3], args.Skip(4).ToArray()),
     _ => Usage(),
 };

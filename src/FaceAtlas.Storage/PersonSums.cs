@@ -68,6 +68,10 @@ internal static class PersonSums
         return moves;
     }
 
+    /// <summary>The faces whose place changed and that have an embedding: those whose embeddings a carried sum adds or takes away.</summary>
+    public static List<long> Moved(IReadOnlyDictionary<long, FacePlace> before, IReadOnlyDictionary<long, FacePlace> after) =>
+        after.Values.Where(now => before.TryGetValue(now.Face, out var then) && now.MovedFrom(then) && now.Embedded).Select(f => f.Face).ToList();
+
     /// <summary>
     /// The sums after a change of these faces alone, for each person whose revision moved by exactly what the change
     /// of these faces explains (anything else changed them: left to be read again) and whose sum was kept and current

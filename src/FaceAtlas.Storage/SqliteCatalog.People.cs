@@ -112,28 +112,122 @@ public sealed partial class SqliteCatalog
 
     public IReadOnlyList<PersonAsCluster> PeopleAsClusters(IReadOnlyCollection<long> people, IReadOnlyCollection<long> photos)
     {
-        var clusters = new List<PersonAsCluster>();
-        var among = new HashSet<long>(photos);
+        var sums = new List<SumToKeep>();
+        var toKeep = new List<SumToKeep>();
+        var present = new Dictionary<long, HashSet<long>>();
+        // One snapshot: each sum read again from the faces holds at the revision read beside it.
+        using (var tx = _connection.BeginTransaction(deferred: true))
+        {
+            using var faces = Command("""
+                SELECT e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
+                WHERE f.person_id = $p AND f.ignored = 0 AND f.not_face = 0
+                """, tx, "$p");
+            foreach (var k in KeptSums(people.Distinct().ToList(), tx).Values)
+            {
+                if (k.Current)
+                {
+                    sums.Add(new SumToKeep(k.Person, k.Revision, k.Faces, k.Sum!));
+                    continue;
+                }
+                faces.Parameters[0].Value = k.Person;
+                var sum = new double[Embeddings.Dimensions];
+                int count = 0;
+                using (var r = faces.ExecuteReader())
+                    while (r.Read())
+                    {
+                        PersonSums.Add(sum, r.Floats(0, Embeddings.Dimensions));
+                        count++;
+                    }
+                var read = new SumToKeep(k.Person, k.Revision, count, sum);
+                sums.Add(read);
+                toKeep.Add(read);
+            }
+            var wanted = sums.Select(s => s.Person).ToHashSet();
+            using var inPhoto = Command("""
+                SELECT DISTINCT f.person_id FROM faces f JOIN embeddings e ON e.face_id = f.id
+                WHERE f.photo_id = $ph AND f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0
+                """, tx, "$ph");
+            foreach (var photo in photos.Distinct())
+            {
+                inPhoto.Parameters[0].Value = photo;
+                using var r = inPhoto.ExecuteReader();
+                while (r.Read())
+                    if (wanted.Contains(r.Long(0)))
+                        (present.TryGetValue(r.Long(0), out var set) ? set : present[r.Long(0)] = []).Add(photo);
+            }
+            tx.Commit();
+        }
+        if (toKeep.Count > 0)
+        {
+            using var tx = _connection.BeginTransaction();
+            Keep(toKeep, tx);
+            tx.Commit();
+        }
+        return sums.Where(s => s.Faces > 0)
+            .Select(s => new PersonAsCluster(s.Person, PersonSums.ToFloats(s.Sum), s.Faces, present.GetValueOrDefault(s.Person) ?? []))
+            .ToList();
+    }
+
+    /// <summary>Where these faces are, as a kept sum sees it (faces that do not exist are left out).</summary>
+    Dictionary<long, FacePlace> FacePlaces(IReadOnlyCollection<long> faces, SqliteTransaction tx)
+    {
         using var cmd = Command("""
-            SELECT f.photo_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
-            WHERE f.person_id = $p AND f.ignored = 0 AND f.not_face = 0
-            """, null, "$p");
-        foreach (var person in people.Distinct())
+            SELECT f.person_id, f.ignored, f.not_face, EXISTS (SELECT 1 FROM embeddings e WHERE e.face_id = f.id) FROM faces f WHERE f.id = $f
+            """, tx, "$f");
+        var places = new Dictionary<long, FacePlace>();
+        foreach (var face in faces.Distinct())
+        {
+            cmd.Parameters[0].Value = face;
+            using var r = cmd.ExecuteReader();
+            if (r.Read()) places[face] = new FacePlace(face, r.IsDBNull(0) ? null : r.Long(0), r.Long(1) != 0, r.Long(2) != 0, r.Long(3) != 0);
+        }
+        return places;
+    }
+
+    /// <summary>These people's revisions and kept sums (people who do not exist are left out).</summary>
+    Dictionary<long, KeptSum> KeptSums(IReadOnlyCollection<long> people, SqliteTransaction tx)
+    {
+        using var cmd = Command("""
+            SELECT p.faces_rev, s.faces_rev, s.faces, s.sum FROM people p LEFT JOIN person_sums s ON s.person_id = p.id WHERE p.id = $p
+            """, tx, "$p");
+        var kept = new Dictionary<long, KeptSum>();
+        foreach (var person in people)
         {
             cmd.Parameters[0].Value = person;
-            var sum = new float[Embeddings.Dimensions];
-            int count = 0;
-            var present = new HashSet<long>();
-            using (var r = cmd.ExecuteReader())
-                while (r.Read())
-                {
-                    r.AddFloatsTo(1, sum);
-                    count++;
-                    if (among.Contains(r.Long(0))) present.Add(r.Long(0));
-                }
-            if (count > 0) clusters.Add(new PersonAsCluster(person, sum, count, present));
+            using var r = cmd.ExecuteReader();
+            if (r.Read())
+                kept[person] = r.IsDBNull(1) ? new KeptSum(person, r.Long(0), null, 0, null)
+                    : new KeptSum(person, r.Long(0), r.Long(1), (int)r.Long(2), PersonSums.Decode(r.Blob(3)));
         }
-        return clusters;
+        return kept;
+    }
+
+    Dictionary<long, float[]> EmbeddingsOf(IReadOnlyCollection<long> faces, SqliteTransaction tx)
+    {
+        using var cmd = Command("SELECT vector FROM embeddings WHERE face_id = $f", tx, "$f");
+        var embeddings = new Dictionary<long, float[]>();
+        foreach (var face in faces)
+        {
+            cmd.Parameters[0].Value = face;
+            using var r = cmd.ExecuteReader();
+            if (r.Read()) embeddings[face] = r.Floats(0, Embeddings.Dimensions);
+        }
+        return embeddings;
+    }
+
+    /// <summary>
+    /// Keeps these sums, each while its person is still at its revision (a sum read before a change that came since
+    /// is not worth keeping) and newer than the one kept.
+    /// </summary>
+    void Keep(IReadOnlyCollection<SumToKeep> sums, SqliteTransaction tx)
+    {
+        using var cmd = Command("""
+            INSERT INTO person_sums(person_id, faces_rev, faces, sum)
+                SELECT $p, $r, $n, $s WHERE EXISTS (SELECT 1 FROM people WHERE id = $p AND faces_rev = $r)
+            ON CONFLICT(person_id) DO UPDATE SET faces_rev = excluded.faces_rev, faces = excluded.faces, sum = excluded.sum
+                WHERE excluded.faces_rev > person_sums.faces_rev
+            """, tx, "$p", "$r", "$n", "$s");
+        foreach (var sum in sums) Run(cmd, sum.Person, sum.Revision, sum.Faces, PersonSums.Encode(sum.Sum));
     }
 
     public T Change<T>(Func<IPeopleRows, T> change)

@@ -19,11 +19,28 @@ public sealed partial class SqliteCatalog
                 Run(cmd, [.. values, face]);
         }
 
+        /// <summary>A new person, with their sum kept from the start (nothing yet): the faces clustering gives them carry it on.</summary>
         public long NewPerson()
         {
             using var cmd = Command("INSERT INTO people(created_at) VALUES ($at) RETURNING id", "$at");
             cmd.Parameters[0].Value = DateTime.UtcNow.ToString("O");
-            return Convert.ToInt64(cmd.ExecuteScalar());
+            long person = Convert.ToInt64(cmd.ExecuteScalar());
+            using var sum = Command("INSERT INTO person_sums(person_id, faces_rev, faces, sum) VALUES ($p, 0, 0, x'')", "$p");
+            Run(sum, person);
+            return person;
+        }
+
+        public T CarryingSums<T>(IReadOnlyCollection<long> faces, Func<T> move)
+        {
+            // The transaction holds the file's write lock from its start: nobody else changes these people meanwhile.
+            var before = catalog.FacePlaces(faces, tx);
+            var result = move();
+            var after = catalog.FacePlaces(faces, tx);
+            var moves = PersonSums.Moves(before, after);
+            if (moves.Count == 0) return result;
+            var kept = catalog.KeptSums(moves.Keys, tx);
+            catalog.Keep(PersonSums.Carried(before, after, moves, kept, catalog.EmbeddingsOf(PersonSums.Moved(before, after), tx)), tx);
+            return result;
         }
 
         public void SetName(long person, string name)

@@ -284,6 +284,88 @@ public abstract class CatalogContract
         Assert.Equal([faces[3], faces[1]], catalog.FacesInNoPerson(newest: 10).Select(f => f.FaceId));
     }
 
+    /// <summary>
+    /// A person as one cluster holds the sum and number of the faces that count in them, however their faces moved:
+    /// by a change that carries the kept sums, by every other path of the port, and by SQL from outside. A kept sum is
+    /// read while it is current (a sum made wrong underneath shows), and never after its person changed.
+    /// </summary>
+    [ContractFact]
+    public void Should_SumThePersonsFacesAsTheyAre_When_TheirFacesMoveByAnyPath()
+    {
+        // Given: two people of two faces and one, their sums read once (and so kept)
+        using var catalog = Created(out var store);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 3), Photo("/p/3.jpg", 1, 2), Photo("/p/4.jpg", 1)]);
+        var all = catalog.Faces(false).OrderBy(f => f.Id).ToList();
+        long Face(string photo, int i) => all.Where(f => f.Photo.Path == photo).ElementAt(i).Id;
+        var (ann, ben) = catalog.Change(rows =>
+        {
+            var (a, b) = (rows.NewPerson(), rows.NewPerson());
+            rows.PlaceFaces([Face("/p/1.jpg", 0), Face("/p/2.jpg", 0)], a, FaceAssignment.Machine);
+            rows.PlaceFaces([Face("/p/1.jpg", 1)], b, FaceAssignment.Machine);
+            return (a, b);
+        });
+        void SumsAreTheirFaces(params long[] people)
+        {
+            var answer = catalog.PeopleAsClusters(people, []).ToDictionary(c => c.Person);
+            foreach (long person in people)
+            {
+                var faces = catalog.FacesInPeople().Where(f => f.Person == person).ToList();
+                if (faces.Count == 0)
+                {
+                    Assert.False(answer.ContainsKey(person), $"person {person} has no face that counts");
+                    continue;
+                }
+                Assert.Equal(faces.Count, answer[person].Faces);
+                for (int d = 0; d < 512; d++)
+                    Assert.Equal(faces.Sum(f => (double)f.Embedding[d]), answer[person].Sum[d], 5);
+            }
+        }
+        SumsAreTheirFaces(ann, ben);
+        void MadeWrongUnderneath(long person, int by = 100) => RunSql(store, $"UPDATE person_sums SET faces = faces + {by} WHERE person_id = {person}");
+
+        // When: new faces placed by a change that carries the sums (as clustering does)
+        long stranger = Face("/p/2.jpg", 1);
+        catalog.Change(rows => rows.CarryingSums([Face("/p/3.jpg", 0), Face("/p/3.jpg", 1), Face("/p/4.jpg", 0), stranger], () =>
+        {
+            rows.PlaceFaces([Face("/p/3.jpg", 0), Face("/p/4.jpg", 0)], ann, FaceAssignment.Machine);
+            rows.PlaceFaces([Face("/p/3.jpg", 1)], ben, FaceAssignment.Machine);
+            rows.PlaceFaces([stranger], null, FaceAssignment.None);
+            return 0;
+        }));
+
+        // Then: the sums are right, and they are the kept ones (carried, current)
+        SumsAreTheirFaces(ann, ben);
+        MadeWrongUnderneath(ann);
+        Assert.Equal(104, catalog.PeopleAsClusters([ann], []).Single().Faces);
+        MadeWrongUnderneath(ann, -100);
+
+        // And: every other path makes a kept sum stale, so it is read again from the faces
+        (string Path, Action Change, long Person)[] paths =
+        [
+            ("ignored", () => catalog.Change(rows => { rows.SetIgnored([Face("/p/2.jpg", 0)], true); return 0; }), ann),
+            ("not a face", () => catalog.Change(rows => { rows.SetNotFace([Face("/p/1.jpg", 1)], true); return 0; }), ben),
+            ("placed", () => catalog.Change(rows => { rows.PlaceFaces([stranger], ben, FaceAssignment.User); return 0; }), ben),
+            ("merged", () => catalog.Change(rows => { rows.MoveAllFaces(ben, ann); return 0; }), ann),
+            ("photo removed", () => catalog.RemovePhotos([all.First(f => f.Photo.Path == "/p/4.jpg").Photo.Id]), ann),
+            ("analysed again", () => catalog.Commit([Photo("/p/3.jpg", 7, 8)]), ann),
+            ("written from outside", () => RunSql(store, $"UPDATE faces SET person_id = NULL WHERE id = {Face("/p/1.jpg", 0)}"), ann),
+        ];
+        foreach (var (path, change, person) in paths)
+        {
+            SumsAreTheirFaces(ann, ben); // kept, and current
+            MadeWrongUnderneath(person);
+            change();
+            try
+            {
+                SumsAreTheirFaces(ann, ben);
+            }
+            catch (Exception e)
+            {
+                throw new Xunit.Sdk.XunitException($"after \"{path}\": {e.Message}");
+            }
+        }
+    }
+
     [ContractFact]
     public void Should_WriteNothing_When_AChangeFailsHalfWay()
     {

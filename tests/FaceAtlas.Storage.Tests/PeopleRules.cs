@@ -476,6 +476,40 @@ public abstract class PeopleRules
         Assert.NotEqual(PersonOf("/p/12.jpg", 0) ?? -1, PersonOf("/p/12.jpg", 1) ?? -2);
     }
 
+    /// <summary>
+    /// Clustering by neighbourhood carries the sums of the people it places new faces in (and of those it makes):
+    /// after batch upon batch, each person read as a cluster holds exactly the faces that count in them.
+    /// </summary>
+    [ContractFact]
+    public void Should_HoldEachPersonsFacesAsTheirSum_When_BatchesAreClusteredByTheirNeighbourhood()
+    {
+        using var catalog = Created(NewStore());
+        var people = new PeopleService(catalog, ClusteringOptions.Default with { NeighbourhoodShare = 1 });
+        PhotoOutcome[][] batches =
+        [
+            [Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 2)],
+            [Photo("/p/4.jpg", 1), Photo("/p/5.jpg", 2, 3), Photo("/p/6.jpg", 3)],
+            [Photo("/p/7.jpg", 1, 3), Photo("/p/8.jpg", 2), Photo("/p/9.jpg", 4), Photo("/p/10.jpg", 4)],
+        ];
+        foreach (var batch in batches)
+        {
+            catalog.Commit(batch);
+            var summary = people.Cluster(full: false, neighbours: new EveryFace(catalog));
+
+            var truth = catalog.FacesInPeople().GroupBy(f => f.Person).ToDictionary(g => g.Key, g => g.ToList());
+            var asClusters = catalog.PeopleAsClusters(truth.Keys.ToList(), []);
+            Assert.True(summary.Neighbourhood);
+            Assert.Equal(truth.Keys.Order(), asClusters.Select(c => c.Person).Order());
+            foreach (var cluster in asClusters)
+            {
+                Assert.Equal(truth[cluster.Person].Count, cluster.Faces);
+                for (int d = 0; d < 512; d++)
+                    Assert.Equal(truth[cluster.Person].Sum(f => (double)f.Embedding[d]), cluster.Sum[d], 5);
+            }
+        }
+        Assert.Equal(4, catalog.PeopleCount());
+    }
+
     [ContractFact]
     public void Should_KeepFacesThatCameLater_When_AMergeIsUndone()
     {

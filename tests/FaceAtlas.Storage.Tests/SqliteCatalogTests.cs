@@ -21,6 +21,46 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
         cmd.ExecuteNonQuery();
     }
 
+    long Scalar(ICatalogStore store, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Location};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar());
+    }
+
+    /// <summary>Schema 11 on a catalog of schema 10: people's sums read from their faces, then kept; a person forgotten takes theirs.</summary>
+    [Fact]
+    public void Should_SumPeopleAndForgetTheirSums_When_UpgradedFromSchema10()
+    {
+        // Given: a person of three faces in a catalog taken back to schema 10
+        var store = NewStore();
+        long person;
+        using (var writer = store.OpenForWriting(create: true))
+        {
+            writer.Catalog.Commit([ContractPhotos.Photo("/p/1.jpg", 1, 1), ContractPhotos.Photo("/p/2.jpg", 1)]);
+            person = new Core.People.PeopleService(writer.Catalog).MoveFaces(writer.Catalog.Faces(false).Select(f => f.Id).ToList(), null);
+        }
+        RunSql(store, """
+            DROP TRIGGER person_face_added; DROP TRIGGER person_face_removed; DROP TRIGGER person_face_moved;
+            DROP TRIGGER person_embedding_added; DROP TRIGGER person_embedding_changed; DROP TRIGGER person_embedding_removed;
+            DROP TABLE person_sums; ALTER TABLE people DROP COLUMN faces_rev;
+            PRAGMA user_version = 10;
+            """);
+
+        // When: opened by this version, the person asked for as a cluster
+        using var upgraded = store.OpenForWriting();
+        var asCluster = upgraded.Catalog.PeopleAsClusters([person], []).Single();
+
+        // Then: their faces are summed and the sum kept at their revision; forgotten, they leave no sum behind
+        Assert.Equal(3, asCluster.Faces);
+        Assert.Equal(11, Scalar(store, "PRAGMA user_version"));
+        Assert.Equal(1, Scalar(store, $"SELECT count(*) FROM person_sums s JOIN people p ON p.id = s.person_id AND p.faces_rev = s.faces_rev WHERE s.faces = 3 AND p.id = {person}"));
+        new Core.People.PeopleService(upgraded.Catalog).Forget(person);
+        Assert.Equal(0, Scalar(store, "SELECT count(*) FROM person_sums"));
+    }
+
     [Fact]
     public void Should_RefuseClearlyAndLeaveTheFile_When_ItIsNotACatalog()
     {

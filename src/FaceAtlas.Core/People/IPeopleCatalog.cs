@@ -51,7 +51,9 @@ public interface IPeopleCatalog
 
     /// <summary>
     /// Each of these people who has faces clustering may use, as one cluster; <paramref name="photos"/>: the photos
-    /// whose presence in each person the answer says (<see cref="PersonAsCluster.PhotosAmong"/>).
+    /// whose presence in each person the answer says (<see cref="PersonAsCluster.PhotosAmong"/>). A person's sum is
+    /// the one the catalog keeps while it is current (<see cref="IPeopleRows.CarryingSums{T}"/>), else read from their
+    /// faces and kept: summed in double precision either way, so a kept sum and one read again are the same.
     /// </summary>
     IReadOnlyList<PersonAsCluster> PeopleAsClusters(IReadOnlyCollection<long> people, IReadOnlyCollection<long> photos);
 

@@ -38,6 +38,15 @@ public interface IPeopleRows
     /// <summary>Every face of <paramref name="from"/> into <paramref name="into"/>, however many (one statement where the backend can).</summary>
     void MoveAllFaces(long from, long into);
 
+    /// <summary>
+    /// Runs <paramref name="move"/>, a change that places only <paramref name="faces"/> (into people, out of them or
+    /// between them), and carries the kept sum of each person it touches across it: the sum kept before plus and minus
+    /// these faces' embeddings, so that <see cref="IPeopleCatalog.PeopleAsClusters"/> need not read every face of a
+    /// large person again after each few new photos. A person whose kept sum was not current before, or whom anything
+    /// else changed, is left to be read again.
+    /// </summary>
+    T CarryingSums<T>(IReadOnlyCollection<long> faces, Func<T> move);
+
     /// <summary>Records who placed every face the person holds.</summary>
     void SetPlacedBy(long person, FaceAssignment by);
 

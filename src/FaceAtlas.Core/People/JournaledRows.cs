@@ -63,6 +63,8 @@ sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
 
     public void DeletePeople(IReadOnlyCollection<long> people) { SeePeople(people); rows.DeletePeople(people); }
 
+    public T CarryingSums<T>(IReadOnlyCollection<long> faces, Func<T> move) => rows.CarryingSums(faces, move);
+
     public void PlaceFaces(IReadOnlyCollection<long> faces, long? person, FaceAssignment by, FaceAssignment? unlessPlacedBy = null)
     {
         SeeFaces(faces);

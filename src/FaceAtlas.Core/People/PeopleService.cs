@@ -79,7 +79,9 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
         var photos = fresh.Concat(around.Where(f => f.PersonId is null)).Select(f => f.PhotoId).ToHashSet();
         var people = catalog.PeopleAsClusters(around.Select(f => f.PersonId).OfType<long>().ToHashSet(), photos);
         var plan = new FaceClusterer(_options).PlanAround(fresh, nearest, around, people, cancel);
-        catalog.Change(rows => Apply(rows, plan));
+        // The people these faces join keep their sums current: the next few photos need not read them whole again.
+        var placed = plan.Clusters.SelectMany(c => c.FaceIds).Concat(plan.Unassigned).ToList();
+        catalog.Change(rows => rows.CarryingSums(placed, () => Apply(rows, plan)));
         return new ClusteringSummary(fresh.Count, catalog.PeopleCount(), plan.Clusters.Count(c => c.PersonId is null),
             plan.Clusters.Sum(c => c.FaceIds.Count), plan.Unassigned.Count(freshIds.Contains), started.Elapsed, Neighbourhood: true);
     }

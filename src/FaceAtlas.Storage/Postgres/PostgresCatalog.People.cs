@@ -128,31 +128,121 @@ public sealed partial class PostgresCatalog
         }
     }
 
-    public IReadOnlyList<PersonAsCluster> PeopleAsClusters(IReadOnlyCollection<long> people, IReadOnlyCollection<long> photos) => _db.Read(c =>
+    public IReadOnlyList<PersonAsCluster> PeopleAsClusters(IReadOnlyCollection<long> people, IReadOnlyCollection<long> photos)
     {
-        var among = new HashSet<long>(photos);
-        var sums = new Dictionary<long, float[]>();
-        var counts = new Dictionary<long, int>();
-        var present = new Dictionary<long, HashSet<long>>();
-        using var cmd = Command(c, """
-            SELECT f.person_id, f.photo_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
-            WHERE f.person_id = ANY(@p) AND f.ignored = 0 AND f.not_face = 0
-            """, ("p", people.Distinct().ToArray()));
+        var (sums, toKeep, present) = _db.Read(c =>
+        {
+            // One snapshot: each sum read again from the faces holds at the revision read beside it.
+            using var tx = c.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+            var kept = KeptSums(c, tx, people.Distinct().ToList());
+            var stale = kept.Values.Where(k => !k.Current).ToDictionary(k => k.Person, k => (Sum: new double[Embeddings.Dimensions], Count: 0));
+            if (stale.Count > 0)
+            {
+                using var cmd = Command(c, """
+                    SELECT f.person_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
+                    WHERE f.person_id = ANY(@p) AND f.ignored = 0 AND f.not_face = 0
+                    """, ("p", stale.Keys.ToArray()));
+                cmd.Transaction = tx;
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                {
+                    long person = r.GetInt64(0);
+                    var (sum, count) = stale[person];
+                    PersonSums.Add(sum, Floats(r, 1, Embeddings.Dimensions));
+                    stale[person] = (sum, count + 1);
+                }
+            }
+            var read = stale.Select(s => new SumToKeep(s.Key, kept[s.Key].Revision, s.Value.Count, s.Value.Sum)).ToList();
+            var sums = kept.Values.Where(k => k.Current).Select(k => new SumToKeep(k.Person, k.Revision, k.Faces, k.Sum!)).Concat(read).ToList();
+            var present = new Dictionary<long, HashSet<long>>();
+            using (var cmd = Command(c, """
+                SELECT DISTINCT f.person_id, f.photo_id FROM faces f JOIN embeddings e ON e.face_id = f.id
+                WHERE f.photo_id = ANY(@ph) AND f.person_id = ANY(@p) AND f.ignored = 0 AND f.not_face = 0
+                """, ("ph", photos.Distinct().ToArray()), ("p", kept.Keys.ToArray())))
+            {
+                cmd.Transaction = tx;
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                    (present.TryGetValue(r.GetInt64(0), out var set) ? set : present[r.GetInt64(0)] = []).Add(r.GetInt64(1));
+            }
+            tx.Commit();
+            return (sums, read, present);
+        });
+        try
+        {
+            if (toKeep.Count > 0) _db.Write((c, tx) => Keep(c, tx, toKeep));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A person removed by another change as their sum was written: nothing of theirs is to be kept.
+        }
+        return sums.Where(s => s.Faces > 0)
+            .Select(s => new PersonAsCluster(s.Person, PersonSums.ToFloats(s.Sum), s.Faces, present.GetValueOrDefault(s.Person) ?? []))
+            .ToList();
+    }
+
+    /// <summary>Where these faces are, as a kept sum sees it (faces that do not exist are left out); <paramref name="lockRows"/>: locked until the transaction ends.</summary>
+    static Dictionary<long, FacePlace> FacePlaces(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyCollection<long> faces, bool lockRows)
+    {
+        using var cmd = Command(c, $"""
+            SELECT f.id, f.person_id, f.ignored, f.not_face, EXISTS (SELECT 1 FROM embeddings e WHERE e.face_id = f.id)
+            FROM faces f WHERE f.id = ANY(@f) ORDER BY f.id{(lockRows ? " FOR UPDATE OF f" : "")}
+            """, ("f", faces.Distinct().ToArray()));
+        cmd.Transaction = tx;
         using var r = cmd.ExecuteReader();
+        var places = new Dictionary<long, FacePlace>();
+        while (r.Read())
+            places[r.GetInt64(0)] = new FacePlace(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetInt64(2) != 0, r.GetInt64(3) != 0, r.GetBoolean(4));
+        return places;
+    }
+
+    /// <summary>These people's revisions and kept sums (people who do not exist are left out).</summary>
+    static Dictionary<long, KeptSum> KeptSums(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyCollection<long> people)
+    {
+        using var cmd = Command(c, """
+            SELECT p.id, p.faces_rev, s.faces_rev, s.faces, s.sum FROM people p LEFT JOIN person_sums s ON s.person_id = p.id WHERE p.id = ANY(@p)
+            """, ("p", people.ToArray()));
+        cmd.Transaction = tx;
+        using var r = cmd.ExecuteReader();
+        var kept = new Dictionary<long, KeptSum>();
         while (r.Read())
         {
-            long person = r.GetInt64(0), photo = r.GetInt64(1);
-            if (!sums.TryGetValue(person, out var sum))
-            {
-                sums[person] = sum = new float[Embeddings.Dimensions];
-                present[person] = [];
-            }
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, Floats(r, 2, Embeddings.Dimensions), sum);
-            counts[person] = counts.GetValueOrDefault(person) + 1;
-            if (among.Contains(photo)) present[person].Add(photo);
+            long person = r.GetInt64(0);
+            kept[person] = r.IsDBNull(2) ? new KeptSum(person, r.GetInt64(1), null, 0, null)
+                : new KeptSum(person, r.GetInt64(1), r.GetInt64(2), (int)r.GetInt64(3), PersonSums.Decode(r.GetFieldValue<byte[]>(4)));
         }
-        return (IReadOnlyList<PersonAsCluster>)sums.Select(s => new PersonAsCluster(s.Key, s.Value, counts[s.Key], present[s.Key])).ToList();
-    });
+        return kept;
+    }
+
+    static Dictionary<long, float[]> EmbeddingsOf(NpgsqlConnection c, NpgsqlTransaction tx, long[] faces)
+    {
+        using var cmd = Command(c, "SELECT face_id, vector FROM embeddings WHERE face_id = ANY(@f)", ("f", faces));
+        cmd.Transaction = tx;
+        using var r = cmd.ExecuteReader();
+        var embeddings = new Dictionary<long, float[]>();
+        while (r.Read()) embeddings[r.GetInt64(0)] = Floats(r, 1, Embeddings.Dimensions);
+        return embeddings;
+    }
+
+    /// <summary>
+    /// Keeps these sums, each while its person is still at its revision (a sum read before a change that came since is
+    /// not worth keeping) and newer than the one kept. A person removed meanwhile takes their sum with them (the
+    /// reference's cascade), or the reference refuses it.
+    /// </summary>
+    static void Keep(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyCollection<SumToKeep> sums)
+    {
+        if (sums.Count == 0) return;
+        using var cmd = Command(c, """
+            INSERT INTO person_sums(person_id, faces_rev, faces, sum)
+                SELECT k.person, k.rev, k.faces, k.sum FROM unnest(@p, @r, @n, @s) AS k(person, rev, faces, sum)
+                JOIN people p ON p.id = k.person AND p.faces_rev = k.rev
+            ON CONFLICT (person_id) DO UPDATE SET faces_rev = excluded.faces_rev, faces = excluded.faces, sum = excluded.sum
+                WHERE excluded.faces_rev > person_sums.faces_rev
+            """, ("p", sums.Select(s => s.Person).ToArray()), ("r", sums.Select(s => s.Revision).ToArray()),
+            ("n", sums.Select(s => (long)s.Faces).ToArray()), ("s", sums.Select(s => PersonSums.Encode(s.Sum)).ToArray()));
+        cmd.Transaction = tx;
+        cmd.ExecuteNonQuery();
+    }
 
     /// <summary>The transaction-scoped advisory lock that makes changes to people one at a time per catalog.</summary>
     const long PeopleChangeLockKey = 0x4661636541746C03;

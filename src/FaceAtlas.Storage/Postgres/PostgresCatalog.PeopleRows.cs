@@ -17,10 +17,28 @@ public sealed partial class PostgresCatalog
             return cmd;
         }
 
+        /// <summary>A new person, with their sum kept from the start (nothing yet): the faces clustering gives them carry it on.</summary>
         public long NewPerson()
         {
             using var cmd = Query("INSERT INTO people(created_at) VALUES (@at) RETURNING id", ("at", DateTime.UtcNow.ToString("O")));
-            return (long)cmd.ExecuteScalar()!;
+            long person = (long)cmd.ExecuteScalar()!;
+            Do("INSERT INTO person_sums(person_id, faces_rev, faces, sum) VALUES (@p, 0, 0, '')", ("p", person));
+            return person;
+        }
+
+        public T CarryingSums<T>(IReadOnlyCollection<long> faces, Func<T> move)
+        {
+            // The faces' rows locked first: their places before and after are this change's alone. Each person it moves
+            // is locked by its triggers from the first move on, so the revision read after is the one before it plus
+            // this change's moves, whatever other writers do.
+            var before = FacePlaces(c, tx, faces, lockRows: true);
+            var result = move();
+            var after = FacePlaces(c, tx, faces, lockRows: false);
+            var moves = PersonSums.Moves(before, after);
+            if (moves.Count == 0) return result;
+            var kept = KeptSums(c, tx, moves.Keys);
+            Keep(c, tx, PersonSums.Carried(before, after, moves, kept, EmbeddingsOf(c, tx, [.. PersonSums.Moved(before, after)])));
+            return result;
         }
 
         public void SetName(long person, string name) => Do("UPDATE people SET name = @n WHERE id = @p", ("n", name), ("p", person));

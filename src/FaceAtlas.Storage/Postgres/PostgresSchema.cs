@@ -10,7 +10,7 @@ namespace FaceAtlas.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>Taken (per transaction) while the schema is made or upgraded: workers starting at once make it once.</summary>
     const long SchemaLockKey = 0x4661636541746C01;
@@ -327,6 +327,52 @@ internal static class PostgresSchema
         ANALYZE person_photos;
         """;
 
+    /// <summary>
+    /// Each person's revision, moved on by triggers (by any writer, on any machine) whenever which faces count in them
+    /// changes, and the sums of their embeddings kept at a revision, as SQLite's schema 11 has them (the reasons there).
+    /// The revision moves once per face and person: a face that changes person moves both, a mark alone its person.
+    /// </summary>
+    const string V7 = """
+        ALTER TABLE people ADD COLUMN faces_rev bigint NOT NULL DEFAULT 0;
+        CREATE TABLE person_sums(
+            person_id bigint PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+            faces_rev bigint NOT NULL,
+            faces     bigint NOT NULL,
+            sum       bytea NOT NULL
+        );
+        CREATE FUNCTION person_faces_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                UPDATE people SET faces_rev = faces_rev + 1 WHERE id = NEW.person_id;
+            ELSIF TG_OP = 'DELETE' THEN
+                UPDATE people SET faces_rev = faces_rev + 1 WHERE id = OLD.person_id;
+                DELETE FROM person_sums WHERE person_id = OLD.person_id;
+            ELSE
+                UPDATE people SET faces_rev = faces_rev + 1 WHERE id IN (OLD.person_id, NEW.person_id);
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER person_face_added AFTER INSERT ON faces FOR EACH ROW WHEN (NEW.person_id IS NOT NULL)
+            EXECUTE FUNCTION person_faces_changed();
+        CREATE TRIGGER person_face_removed AFTER DELETE ON faces FOR EACH ROW WHEN (OLD.person_id IS NOT NULL)
+            EXECUTE FUNCTION person_faces_changed();
+        CREATE TRIGGER person_face_moved AFTER UPDATE OF person_id, ignored, not_face ON faces FOR EACH ROW
+            WHEN (OLD.person_id IS DISTINCT FROM NEW.person_id OR OLD.ignored <> NEW.ignored OR OLD.not_face <> NEW.not_face)
+            EXECUTE FUNCTION person_faces_changed();
+        CREATE FUNCTION person_embedding_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE person bigint;
+        BEGIN
+            SELECT person_id INTO person FROM faces WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.face_id ELSE NEW.face_id END;
+            IF person IS NOT NULL THEN
+                UPDATE people SET faces_rev = faces_rev + 1 WHERE id = person;
+                IF TG_OP = 'DELETE' THEN DELETE FROM person_sums WHERE person_id = person; END IF;
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER person_embedding_changed AFTER INSERT OR UPDATE OR DELETE ON embeddings FOR EACH ROW
+            EXECUTE FUNCTION person_embedding_changed();
+        """;
+
     /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>
     public static void Apply(NpgsqlConnection connection, string location)
     {
@@ -337,7 +383,7 @@ internal static class PostgresSchema
             throw new DamagedCatalogException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
         if (version == Version) return;
         // Each step upgrades from the version before it; a new catalog takes them all.
-        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "")
+        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "")
             + $"\nDELETE FROM meta WHERE key = 'schema_version'; INSERT INTO meta(key, value) VALUES ('schema_version', '{Version}');");
         tx.Commit();
     }
