@@ -239,8 +239,8 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
             DROP TRIGGER face_tallies ON faces; DROP FUNCTION face_tallies(); DROP TABLE tally_changes;
             DROP TRIGGER photo_redated ON photos; DROP FUNCTION photo_redated();
             DROP INDEX person_photos_in_order; DROP INDEX person_photos_by_photo; ALTER TABLE person_photos DROP COLUMN undated, DROP COLUMN taken;
-            DROP TRIGGER person_face_added ON faces; DROP TRIGGER person_face_removed ON faces; DROP TRIGGER person_face_moved ON faces;
-            DROP FUNCTION person_faces_changed(); DROP TRIGGER person_embedding_changed ON embeddings; DROP FUNCTION person_embedding_changed();
+            DROP TRIGGER person_face_marked ON faces; DROP FUNCTION person_face_marked();
+            DROP TRIGGER person_embedding_changed ON embeddings; DROP FUNCTION person_embedding_changed();
             DROP TABLE person_sums; ALTER TABLE people DROP COLUMN faces_rev;
             UPDATE meta SET value = '5' WHERE key = 'schema_version';
             """);

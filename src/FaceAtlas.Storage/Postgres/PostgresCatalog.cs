@@ -185,8 +185,9 @@ public sealed partial class PostgresCatalog : IFaceCatalog
         }
         try
         {
-            // Counted once at the end, not by the triggers once per row copied (minutes at a million faces).
-            foreach (var (table, trigger) in PostgresSchema.CountingTriggers) Run($"ALTER TABLE {table} DISABLE TRIGGER {trigger}");
+            // Counted once at the end, not by the triggers once per row copied (minutes at a million faces); people's
+            // revisions not moved at all (a copy keeps no sums: each is read again when first needed).
+            foreach (var (table, trigger) in PostgresSchema.TriggersOffWhileCopying) Run($"ALTER TABLE {table} DISABLE TRIGGER {trigger}");
             foreach (var table in tables)
             {
                 CatalogTables.Check(table);
@@ -212,7 +213,7 @@ public sealed partial class PostgresCatalog : IFaceCatalog
                 written.Add((table.Table, rows));
             }
             Run(PostgresSchema.CountAll);
-            foreach (var (table, trigger) in PostgresSchema.CountingTriggers) Run($"ALTER TABLE {table} ENABLE TRIGGER {trigger}");
+            foreach (var (table, trigger) in PostgresSchema.TriggersOffWhileCopying) Run($"ALTER TABLE {table} ENABLE TRIGGER {trigger}");
             foreach (var table in new[] { "photos", "faces", "people" })
                 Run($"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce((SELECT max(id) FROM {table}), 0) + 1, false)");
             // The deferred numbering of the embeddings' changes run now, with no time limit, rather than in the commit.

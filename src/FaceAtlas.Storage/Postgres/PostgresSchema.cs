@@ -146,9 +146,13 @@ internal static class PostgresSchema
         {CountTallies}
         """;
 
-    /// <summary>The triggers <see cref="CountAll"/> stands in for.</summary>
-    internal static readonly (string Table, string Trigger)[] CountingTriggers =
-        [("photos", "photo_tallies"), ("faces", "face_tallies"), ("faces", "person_counts")];
+    /// <summary>
+    /// The triggers a copy turns off while it writes: those <see cref="CountAll"/> stands in for, and those that move
+    /// people's revisions (a copy keeps no sums, so the revisions need not move: every person's sum is read again).
+    /// </summary>
+    internal static readonly (string Table, string Trigger)[] TriggersOffWhileCopying =
+        [("photos", "photo_tallies"), ("faces", "face_tallies"), ("faces", "person_counts"), ("faces", "person_face_marked"),
+         ("embeddings", "person_embedding_changed")];
 
     /// <summary>A photo's place among the undated (1: no date of its own, or only its file's), as the pages order it.</summary>
     const string Undated = CatalogTables.Undated;
@@ -331,8 +335,9 @@ internal static class PostgresSchema
     /// Each person's revision, moved on by triggers (by any writer, on any machine) whenever which faces count in them
     /// changes, and the sums of their embeddings kept at a revision, as SQLite's schema 11 has them (the reasons there).
     /// The revision moves once per face and person: a face that changes person moves both, a mark alone its person.
+    /// A face joining or leaving moves it in the statement that counts it (person_counts).
     /// </summary>
-    const string V7 = """
+    const string V7 = $"""
         ALTER TABLE people ADD COLUMN faces_rev bigint NOT NULL DEFAULT 0;
         CREATE TABLE person_sums(
             person_id bigint PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
@@ -340,25 +345,37 @@ internal static class PostgresSchema
             faces     bigint NOT NULL,
             sum       bytea NOT NULL
         );
-        CREATE FUNCTION person_faces_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        -- A face joining or leaving moves the revision in the statement that counts it: a second update of the same
+        -- row a face would double the row versions one transaction leaves (a merge of 30,000 faces writes 60,000).
+        CREATE OR REPLACE FUNCTION person_counts() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP = 'INSERT' THEN
-                UPDATE people SET faces_rev = faces_rev + 1 WHERE id = NEW.person_id;
-            ELSIF TG_OP = 'DELETE' THEN
-                UPDATE people SET faces_rev = faces_rev + 1 WHERE id = OLD.person_id;
-                DELETE FROM person_sums WHERE person_id = OLD.person_id;
-            ELSE
-                UPDATE people SET faces_rev = faces_rev + 1 WHERE id IN (OLD.person_id, NEW.person_id);
+            IF TG_OP <> 'INSERT' AND OLD.person_id IS NOT NULL AND (TG_OP = 'DELETE' OR OLD.person_id IS DISTINCT FROM NEW.person_id) THEN
+                UPDATE person_photos SET faces = faces - 1 WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id;
+                UPDATE people SET face_count = face_count - 1, faces_rev = faces_rev + 1, photo_count = photo_count
+                    - (SELECT CASE WHEN faces = 0 THEN 1 ELSE 0 END FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id)
+                    WHERE id = OLD.person_id;
+                DELETE FROM person_photos WHERE person_id = OLD.person_id AND photo_id = OLD.photo_id AND faces = 0;
+                IF TG_OP = 'DELETE' THEN DELETE FROM person_sums WHERE person_id = OLD.person_id; END IF;
+            END IF;
+            IF TG_OP <> 'DELETE' AND NEW.person_id IS NOT NULL AND (TG_OP = 'INSERT' OR OLD.person_id IS DISTINCT FROM NEW.person_id) THEN
+                INSERT INTO person_photos(person_id, photo_id, faces, undated, taken)
+                    SELECT NEW.person_id, NEW.photo_id, 1, {Undated}, coalesce(p.taken, '') FROM photos p WHERE p.id = NEW.photo_id
+                    ON CONFLICT (person_id, photo_id) DO UPDATE SET faces = person_photos.faces + 1;
+                UPDATE people SET face_count = face_count + 1, faces_rev = faces_rev + 1, photo_count = photo_count
+                    + (SELECT CASE WHEN faces = 1 THEN 1 ELSE 0 END FROM person_photos WHERE person_id = NEW.person_id AND photo_id = NEW.photo_id)
+                    WHERE id = NEW.person_id;
             END IF;
             RETURN NULL;
         END $$;
-        CREATE TRIGGER person_face_added AFTER INSERT ON faces FOR EACH ROW WHEN (NEW.person_id IS NOT NULL)
-            EXECUTE FUNCTION person_faces_changed();
-        CREATE TRIGGER person_face_removed AFTER DELETE ON faces FOR EACH ROW WHEN (OLD.person_id IS NOT NULL)
-            EXECUTE FUNCTION person_faces_changed();
-        CREATE TRIGGER person_face_moved AFTER UPDATE OF person_id, ignored, not_face ON faces FOR EACH ROW
-            WHEN (OLD.person_id IS DISTINCT FROM NEW.person_id OR OLD.ignored <> NEW.ignored OR OLD.not_face <> NEW.not_face)
-            EXECUTE FUNCTION person_faces_changed();
+        CREATE FUNCTION person_face_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE people SET faces_rev = faces_rev + 1 WHERE id = NEW.person_id;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER person_face_marked AFTER UPDATE OF ignored, not_face ON faces FOR EACH ROW
+            WHEN (NEW.person_id IS NOT NULL AND OLD.person_id IS NOT DISTINCT FROM NEW.person_id
+                  AND (OLD.ignored <> NEW.ignored OR OLD.not_face <> NEW.not_face))
+            EXECUTE FUNCTION person_face_marked();
         CREATE FUNCTION person_embedding_changed() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE person bigint;
         BEGIN
