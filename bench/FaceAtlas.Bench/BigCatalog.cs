@@ -276,10 +276,10 @@ internal static class BigCatalog
                           (differ.Count == 0 ? "" : $" ({string.Join("; ", differ.Take(5).Select(i => $"face {i}: {places[i]}, exactly: {reference[i]}"))})"));
     }
 
-    /// <summary>Commits the 60 new faces (the same on every call).</summary>
-    static void AddNewFaces(string location)
+    /// <summary>Commits the 60 new faces (the same on every call of one <paramref name="batch"/>; 0: those every measurement here adds).</summary>
+    internal static void AddNewFaces(string location, int batch = 0)
     {
-        var random = new Random(60);
+        var random = new Random(60 + batch);
         using var catalog = CatalogStores.For(location).Open();
         var points = new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50));
         var largestCentre = SyntheticFaces.Mean(catalog.People(includeHidden: true).Take(1)
@@ -287,7 +287,8 @@ internal static class BigCatalog
         var strangers = Enumerable.Range(0, 10).Select(_ => SyntheticFaces.Face(random, new float[Embeddings.Dimensions], 1.0)).ToList();
         var taken = new DateTime(2026, 12, 1, 12, 0, 0);
         var outcomes = Enumerable.Range(0, 60).Select(i => (PhotoOutcome)new PhotoOutcome.Analysed(
-            new PhotoFile($"/library/new/IMG_{i:D4}.jpg", 1_000 + i, taken.Ticks), SHA256.HashData(BitConverter.GetBytes(-1 - i)),
+            new PhotoFile(batch == 0 ? $"/library/new/IMG_{i:D4}.jpg" : $"/library/new-{batch}/IMG_{i:D4}.jpg", 1_000 + i, taken.Ticks),
+            SHA256.HashData(BitConverter.GetBytes(-1 - i - 1000 * batch)),
             new PhotoAnalysis(4000, 3000, "JPEG", [new FaceObservation(new FaceBox(100, 100, 150, 150), 0.95f, points,
                 SyntheticFaces.Face(random, i < 20 ? largestCentre : strangers[i % 10], 0.029))])) { Taken = new CaptureDate(taken, null, DateSource.Exif) }).ToList();
         catalog.Commit(outcomes);

@@ -18,7 +18,7 @@ internal static class IncrementalQuality
     {
         using var source = SqliteCatalog.Open(catalogPath, create: false);
         var photos = source.Faces(withEmbeddings: true).GroupBy(f => f.Photo.Id).Select(g => g.ToList())
-            .OrderBy(g => g[0].Photo.Path.GetHashCode(StringComparison.Ordinal)).ToList(); // arrival order unrelated to people
+            .OrderBy(g => StableHash(g[0].Photo.Path)).ToList(); // arrival order unrelated to people, the same in every run
         var work = Path.Combine(Path.GetTempPath(), "faceatlas-incremental");
         Directory.CreateDirectory(work);
 
@@ -94,4 +94,12 @@ internal static class IncrementalQuality
             new PhotoFile(faces[0].Photo.Path, 1, 1), [1],
             new PhotoAnalysis(faces[0].Photo.Width, faces[0].Photo.Height, "JPEG",
                 faces.Select(f => new FaceObservation(f.Box, f.Score, f.Points, f.Embedding!, f.Attributes)).ToList()))).ToList());
+
+    /// <summary>FNV-1a of the path: .NET's string hash differs in every process, and so did the batches and the figures.</summary>
+    static uint StableHash(string path)
+    {
+        uint hash = 2166136261;
+        foreach (char c in path) hash = (hash ^ c) * 16777619;
+        return hash;
+    }
 }

@@ -11,13 +11,19 @@ namespace FaceAtlas.Bench;
 /// random, read with no sum kept (every face read, as every clustering did before sums were kept), then with their
 /// sums kept; then 20 faces placed in the largest person by a change that carries the sums (as clustering places
 /// them), and the people read again. On a SQLite catalog, or on a PostgreSQL one (`catalog copy` of it). The catalog
-/// is left as it was, but for the sums it keeps.
+/// is left as it was, but for the sums it keeps. `--commit-new-faces N` commits big-catalog's 60 new faces instead (a
+/// batch of its own per N), for `./faceatlas cluster` to place, timed from outside.
 /// </summary>
 internal static class PeopleSums
 {
     public static int Run(string[] args)
     {
-        var location = BenchArgs.Value(args, "--catalog") ?? throw new ArgumentException("people-sums --catalog CATALOG (a file, or a postgresql:// URI)");
+        var location = BenchArgs.Value(args, "--catalog") ?? throw new ArgumentException("people-sums --catalog CATALOG (a file, or a postgresql:// URI) [--commit-new-faces BATCH]");
+        if (BenchArgs.Value(args, "--commit-new-faces") is { } batch)
+        {
+            BigCatalog.AddNewFaces(location, int.Parse(batch));
+            return 0;
+        }
         bool server = location.StartsWith("postgresql://", StringComparison.Ordinal);
         Measure(server ? "PostgreSQL" : "SQLite", location, () =>
         {
