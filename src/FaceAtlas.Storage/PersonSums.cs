@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using FaceAtlas.Core;
 using FaceAtlas.Core.Faces;
+using FaceAtlas.Core.People;
 
 namespace FaceAtlas.Storage;
 
@@ -56,7 +57,7 @@ internal static class PersonSums
     /// How far a change of these faces moves each person's revision: the triggers move it once for each face whose
     /// place changed, in the person it left and in the one it joined (once when they are the same: a mark changed).
     /// </summary>
-    public static Dictionary<long, int> Moves(IReadOnlyDictionary<long, FacePlace> before, IReadOnlyDictionary<long, FacePlace> after)
+    static Dictionary<long, int> Moves(IReadOnlyDictionary<long, FacePlace> before, IReadOnlyDictionary<long, FacePlace> after)
     {
         var moves = new Dictionary<long, int>();
         foreach (var (face, now) in after)
@@ -68,23 +69,27 @@ internal static class PersonSums
         return moves;
     }
 
-    /// <summary>The faces whose place changed and that have an embedding: those whose embeddings a carried sum adds or takes away.</summary>
-    public static List<long> Moved(IReadOnlyDictionary<long, FacePlace> before, IReadOnlyDictionary<long, FacePlace> after) =>
-        after.Values.Where(now => before.TryGetValue(now.Face, out var then) && now.MovedFrom(then) && now.Embedded).Select(f => f.Face).ToList();
-
     /// <summary>
-    /// The sums after a change of these faces alone, for each person whose revision moved by exactly what the change
-    /// of these faces explains (anything else changed them: left to be read again) and whose sum was kept and current
-    /// before it (a new person's starts kept, at nothing).
+    /// The sums after a change of these faces alone (their places <paramref name="before"/> and <paramref name="after"/>
+    /// it), for each person whose revision moved by exactly what the change of these faces explains (anything else
+    /// changed them: left to be read again) and whose sum was kept and current before it (a new person's starts kept,
+    /// at nothing). <paramref name="kept"/> and <paramref name="embeddings"/> read, in the change's transaction, the
+    /// people it moved and the faces it moved that have an embedding.
     /// </summary>
     public static List<SumToKeep> Carried(IReadOnlyDictionary<long, FacePlace> before, IReadOnlyDictionary<long, FacePlace> after,
-        IReadOnlyDictionary<long, int> moves, IReadOnlyDictionary<long, KeptSum> kept, IReadOnlyDictionary<long, float[]> embeddings)
+        Func<IReadOnlyCollection<long>, IReadOnlyDictionary<long, KeptSum>> kept,
+        Func<IReadOnlyCollection<long>, IReadOnlyDictionary<long, float[]>> embeddings)
     {
+        var moves = Moves(before, after);
+        if (moves.Count == 0) return [];
+        var sums = kept(moves.Keys);
+        var moved = embeddings(after.Values.Where(now => before.TryGetValue(now.Face, out var then) && now.MovedFrom(then) && now.Embedded)
+            .Select(f => f.Face).ToList());
         var carried = new List<SumToKeep>();
-        foreach (var (person, moved) in moves)
+        foreach (var (person, count) in moves)
         {
-            if (!kept.TryGetValue(person, out var k)) continue; // no longer a person
-            long was = k.Revision - moved;
+            if (!sums.TryGetValue(person, out var k)) continue; // no longer a person
+            long was = k.Revision - count;
             if (k.SumRevision != was || k.Sum is null) continue;
             var (faces, sum) = (k.Faces, (double[])k.Sum.Clone());
             bool known = true;
@@ -93,7 +98,7 @@ internal static class PersonSums
                 if (!before.TryGetValue(face, out var then)) continue;
                 bool counted = then.CountsIn(person), counts = now.CountsIn(person);
                 if (counted == counts) continue;
-                if (!embeddings.TryGetValue(face, out var embedding))
+                if (!moved.TryGetValue(face, out var embedding))
                 {
                     known = false;
                     break;
@@ -107,4 +112,10 @@ internal static class PersonSums
         }
         return carried;
     }
+
+    /// <summary>The people with faces that count, as clusters: their sums, and which of the photos asked about each is in.</summary>
+    public static List<PersonAsCluster> AsClusters(IEnumerable<SumToKeep> sums, IReadOnlyDictionary<long, HashSet<long>> present) =>
+        sums.Where(s => s.Faces > 0)
+            .Select(s => new PersonAsCluster(s.Person, ToFloats(s.Sum), s.Faces, present.GetValueOrDefault(s.Person) ?? []))
+            .ToList();
 }

@@ -163,9 +163,7 @@ public sealed partial class SqliteCatalog
             Keep(toKeep, tx);
             tx.Commit();
         }
-        return sums.Where(s => s.Faces > 0)
-            .Select(s => new PersonAsCluster(s.Person, PersonSums.ToFloats(s.Sum), s.Faces, present.GetValueOrDefault(s.Person) ?? []))
-            .ToList();
+        return PersonSums.AsClusters(sums, present);
     }
 
     /// <summary>Where these faces are, as a kept sum sees it (faces that do not exist are left out).</summary>
@@ -221,6 +219,7 @@ public sealed partial class SqliteCatalog
     /// </summary>
     void Keep(IReadOnlyCollection<SumToKeep> sums, SqliteTransaction tx)
     {
+        if (sums.Count == 0) return;
         using var cmd = Command("""
             INSERT INTO person_sums(person_id, faces_rev, faces, sum)
                 SELECT $p, $r, $n, $s WHERE EXISTS (SELECT 1 FROM people WHERE id = $p AND faces_rev = $r)

@@ -36,10 +36,7 @@ public sealed partial class SqliteCatalog
             var before = catalog.FacePlaces(faces, tx);
             var result = move();
             var after = catalog.FacePlaces(faces, tx);
-            var moves = PersonSums.Moves(before, after);
-            if (moves.Count == 0) return result;
-            var kept = catalog.KeptSums(moves.Keys, tx);
-            catalog.Keep(PersonSums.Carried(before, after, moves, kept, catalog.EmbeddingsOf(PersonSums.Moved(before, after), tx)), tx);
+            catalog.Keep(PersonSums.Carried(before, after, people => catalog.KeptSums(people, tx), moved => catalog.EmbeddingsOf(moved, tx)), tx);
             return result;
         }
 

@@ -176,9 +176,7 @@ public sealed partial class PostgresCatalog
         {
             // A person removed by another change as their sum was written: nothing of theirs is to be kept.
         }
-        return sums.Where(s => s.Faces > 0)
-            .Select(s => new PersonAsCluster(s.Person, PersonSums.ToFloats(s.Sum), s.Faces, present.GetValueOrDefault(s.Person) ?? []))
-            .ToList();
+        return PersonSums.AsClusters(sums, present);
     }
 
     /// <summary>Where these faces are, as a kept sum sees it (faces that do not exist are left out); <paramref name="lockRows"/>: locked until the transaction ends.</summary>
@@ -214,9 +212,9 @@ public sealed partial class PostgresCatalog
         return kept;
     }
 
-    static Dictionary<long, float[]> EmbeddingsOf(NpgsqlConnection c, NpgsqlTransaction tx, long[] faces)
+    static Dictionary<long, float[]> EmbeddingsOf(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyCollection<long> faces)
     {
-        using var cmd = Command(c, "SELECT face_id, vector FROM embeddings WHERE face_id = ANY(@f)", ("f", faces));
+        using var cmd = Command(c, "SELECT face_id, vector FROM embeddings WHERE face_id = ANY(@f)", ("f", faces.ToArray()));
         cmd.Transaction = tx;
         using var r = cmd.ExecuteReader();
         var embeddings = new Dictionary<long, float[]>();

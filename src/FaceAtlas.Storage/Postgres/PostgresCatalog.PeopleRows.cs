@@ -34,10 +34,7 @@ public sealed partial class PostgresCatalog
             var before = FacePlaces(c, tx, faces, lockRows: true);
             var result = move();
             var after = FacePlaces(c, tx, faces, lockRows: false);
-            var moves = PersonSums.Moves(before, after);
-            if (moves.Count == 0) return result;
-            var kept = KeptSums(c, tx, moves.Keys);
-            Keep(c, tx, PersonSums.Carried(before, after, moves, kept, EmbeddingsOf(c, tx, [.. PersonSums.Moved(before, after)])));
+            Keep(c, tx, PersonSums.Carried(before, after, people => KeptSums(c, tx, people), moved => EmbeddingsOf(c, tx, moved)));
             return result;
         }
 
