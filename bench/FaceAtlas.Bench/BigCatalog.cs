@@ -321,11 +321,11 @@ internal static class BigCatalog
     /// Every face of the catalog compared with each new face in one pass (the new faces' embeddings asked for are
     /// known before: those no clustering has seen), keeping their nearest.
     /// </summary>
-    sealed class ExactNeighbours : IFaceNeighbours
+    internal sealed class ExactNeighbours : IFaceNeighbours
     {
         readonly List<(float[] Query, List<NearFace> Nearest)> _answers;
 
-        public ExactNeighbours(SqliteCatalog catalog)
+        public ExactNeighbours(IFaceCatalog catalog)
         {
             var queries = catalog.FacesNotClustered(int.MaxValue - 1).Select(f => f.Embedding).ToList();
             var heaps = queries.Select(_ => new PriorityQueue<NearFace, float>()).ToList();

@@ -6,7 +6,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 11;
+    public const int Version = 12;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -293,6 +293,28 @@ internal static class CatalogSchema
         END;
         """;
 
+    /// <summary>
+    /// What clustering a few new faces and the rules after every change to people look for, found through an index
+    /// instead of by reading every face or every person: the faces no clustering has seen (in no person, not ignored nor
+    /// said not to be faces, not clustered), the people without a cover, and those whose birth is known (the birth-day
+    /// rule's few among tens of thousands). A person's cover is cleared by the catalog
+    /// when its face leaves them (moved, or removed with its photo), so that a person whose cover is not their own is
+    /// one with faces and no cover; covers that were not their person's own are cleared once here.
+    /// </summary>
+    const string V12 = """
+        CREATE INDEX faces_to_cluster ON faces(id) WHERE person_id IS NULL AND clustered = 0 AND ignored = 0 AND not_face = 0;
+        UPDATE people SET cover_face_id = NULL WHERE cover_face_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.id = people.cover_face_id AND f.person_id = people.id);
+        CREATE INDEX people_uncovered ON people(id) WHERE cover_face_id IS NULL;
+        CREATE INDEX people_born ON people(id) WHERE birth IS NOT NULL;
+        CREATE TRIGGER cover_leaves AFTER UPDATE OF person_id ON faces WHEN OLD.person_id IS NOT NULL AND OLD.person_id IS NOT NEW.person_id BEGIN
+            UPDATE people SET cover_face_id = NULL WHERE id = OLD.person_id AND cover_face_id = OLD.id;
+        END;
+        CREATE TRIGGER cover_removed AFTER DELETE ON faces WHEN OLD.person_id IS NOT NULL BEGIN
+            UPDATE people SET cover_face_id = NULL WHERE id = OLD.person_id AND cover_face_id = OLD.id;
+        END;
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -307,7 +329,7 @@ internal static class CatalogSchema
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
             // (Joined by lines: a step may end in a comment.)
-            string[] steps = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
+            string[] steps = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
             cmd.CommandText = string.Join('\n', steps.Skip(version)) + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }

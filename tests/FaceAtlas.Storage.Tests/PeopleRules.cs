@@ -167,6 +167,37 @@ public abstract class PeopleRules
     }
 
     [ContractFact]
+    public void Should_CoverAPersonWithTheirOwnFaceAgain_When_TheirCoverLeavesOrIsRemoved_AndPutTheChosenOneBackWhenUndone()
+    {
+        // Given: Ann in three photos, Bea in two; Ann's cover chosen by the user
+        using var catalog = Created(NewStore());
+        catalog.Commit([Photo("/p/1.jpg", 1), Photo("/p/2.jpg", 1), Photo("/p/3.jpg", 1), Photo("/p/4.jpg", 2), Photo("/p/5.jpg", 2)]);
+        var people = new PeopleService(catalog);
+        people.Cluster(full: false);
+        long ann = people.List().Single(p => p.Faces == 3).Id, bea = people.List().Single(p => p.Faces == 2).Id;
+        var annFaces = catalog.FacesOf(ann).Order().ToList();
+        people.SetCover(ann, annFaces[2]);
+
+        // When: her cover is moved to Bea, then the move undone
+        people.MoveFaces([annFaces[2]], bea);
+        var meanwhile = (Ann: catalog.Person(ann)!.CoverFace, Bea: catalog.Person(bea)!.CoverFace);
+        people.Undo();
+
+        // Then: meanwhile another of her own faces covered her and Bea kept one of hers; the undo put the chosen one back
+        Assert.Contains(meanwhile.Ann!.Value, annFaces[..2]);
+        Assert.Contains(meanwhile.Bea!.Value, catalog.FacesOf(bea));
+        Assert.Equal(annFaces[2], catalog.Person(ann)!.CoverFace);
+
+        // When: the photo of her cover is removed, and clustering comes by
+        catalog.RemovePhotos([catalog.Faces(false).Single(f => f.Id == annFaces[2]).Photo.Id]);
+        people.Cluster(full: false);
+
+        // Then: one of the faces she has left covers her
+        Assert.Equal(2, catalog.Person(ann)!.Faces);
+        Assert.Contains(catalog.Person(ann)!.CoverFace!.Value, annFaces[..2]);
+    }
+
+    [ContractFact]
     public void Should_LetClusteringLookAgain_When_AFaceIsRejectedOrNoLongerIgnored()
     {
         using var catalog = Created(NewStore());

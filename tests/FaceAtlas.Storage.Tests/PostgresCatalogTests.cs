@@ -216,7 +216,7 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         Assert.Contains("newer FaceAtlas", e.Message);
     }
 
-    /// <summary>Schemas 6 and 7 count what a catalog of schema 5 holds, and keep counting.</summary>
+    /// <summary>Schemas 6 to 8 count what a catalog of schema 5 holds, and keep counting; schema 8 clears covers not their own.</summary>
     [PostgresFact]
     public void Should_CountWhatItHoldsAndPageAPersonInOrder_When_UpgradedFromSchema5()
     {
@@ -242,6 +242,9 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
             DROP TRIGGER person_face_marked ON faces; DROP FUNCTION person_face_marked();
             DROP TRIGGER person_embedding_changed ON embeddings; DROP FUNCTION person_embedding_changed();
             DROP TABLE person_sums; ALTER TABLE people DROP COLUMN faces_rev;
+            DROP TRIGGER cover_leaves ON faces; DROP TRIGGER cover_removed ON faces; DROP FUNCTION cover_leaves();
+            DROP INDEX faces_to_cluster; DROP INDEX people_uncovered; DROP INDEX people_born;
+            UPDATE people SET cover_face_id = (SELECT id FROM faces WHERE person_id IS NULL);
             UPDATE meta SET value = '5' WHERE key = 'schema_version';
             """);
 
@@ -256,7 +259,9 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         upgraded.Catalog.Commit([On("/p/2022.jpg", 3, 2022)]);
         Assert.Equal(new CatalogCounts(6, 5, 8, 1), upgraded.Catalog.Counts());
         Assert.Equal(4, upgraded.Catalog.PeopleAsClusters([person], []).Single().Faces); // schema 7: no sum kept, read from the faces
-        Assert.Equal("7", server.Psql(_databases[store], "SELECT value FROM meta WHERE key = 'schema_version'").Trim());
+        Assert.Null(upgraded.Catalog.Person(person)!.CoverFace); // schema 8: a cover not the person's own (the stranger's) cleared
+        Assert.Equal([person], upgraded.Catalog.Change(rows => rows.PeopleWithoutTheirOwnCover()));
+        Assert.Equal("8", server.Psql(_databases[store], "SELECT value FROM meta WHERE key = 'schema_version'").Trim());
     }
 
     /// <summary>Many count changes are folded into one row a name by a read, and read the same after.</summary>

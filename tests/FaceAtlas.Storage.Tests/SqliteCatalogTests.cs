@@ -46,6 +46,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
             DROP TRIGGER person_face_added; DROP TRIGGER person_face_removed; DROP TRIGGER person_face_moved;
             DROP TRIGGER person_embedding_added; DROP TRIGGER person_embedding_changed; DROP TRIGGER person_embedding_removed;
             DROP TABLE person_sums; ALTER TABLE people DROP COLUMN faces_rev;
+            DROP INDEX faces_to_cluster; DROP INDEX people_uncovered; DROP INDEX people_born; DROP TRIGGER cover_leaves; DROP TRIGGER cover_removed;
             PRAGMA user_version = 10;
             """);
 
@@ -55,10 +56,39 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
         // Then: their faces are summed and the sum kept at their revision; forgotten, they leave no sum behind
         Assert.Equal(3, asCluster.Faces);
-        Assert.Equal(11, Scalar(store, "PRAGMA user_version"));
+        Assert.Equal(12, Scalar(store, "PRAGMA user_version"));
         Assert.Equal(1, Scalar(store, $"SELECT count(*) FROM person_sums s JOIN people p ON p.id = s.person_id AND p.faces_rev = s.faces_rev WHERE s.faces = 3 AND p.id = {person}"));
         new Core.People.PeopleService(upgraded.Catalog).Forget(person);
         Assert.Equal(0, Scalar(store, "SELECT count(*) FROM person_sums"));
+    }
+
+    [Fact]
+    public void Should_ClearCoversThatAreNotTheirOwn_When_UpgradedFromSchema11()
+    {
+        // Given: a catalog taken back to schema 11, a person's cover pointing at a face of nobody's (as an outside writer could leave it)
+        var store = NewStore();
+        long person;
+        using (var writer = store.OpenForWriting(create: true))
+        {
+            writer.Catalog.Commit([ContractPhotos.Photo("/p/1.jpg", 1), ContractPhotos.Photo("/p/2.jpg", 1), ContractPhotos.Photo("/p/3.jpg", 3)]);
+            person = new Core.People.PeopleService(writer.Catalog).MoveFaces(writer.Catalog.Faces(false).Where(f => f.Photo.Path != "/p/3.jpg").Select(f => f.Id).ToList(), null);
+        }
+        RunSql(store, """
+            DROP INDEX faces_to_cluster; DROP INDEX people_uncovered; DROP INDEX people_born; DROP TRIGGER cover_leaves; DROP TRIGGER cover_removed;
+            UPDATE people SET cover_face_id = (SELECT id FROM faces WHERE person_id IS NULL);
+            PRAGMA user_version = 11;
+            """);
+
+        // When: opened by this version, and clustering comes by
+        using var upgraded = store.OpenForWriting();
+        long? cleared = upgraded.Catalog.Person(person)!.CoverFace;
+        new Core.People.PeopleService(upgraded.Catalog).Cluster(full: false);
+
+        // Then: the cover that was not theirs is cleared, and one of their own faces covers them
+        Assert.Null(cleared);
+        Assert.Equal(12, Scalar(store, "PRAGMA user_version"));
+        Assert.Contains(upgraded.Catalog.Person(person)!.CoverFace!.Value, upgraded.Catalog.FacesOf(person));
+        Assert.Equal(5, Scalar(store, "SELECT count(*) FROM sqlite_master WHERE name IN ('faces_to_cluster', 'people_uncovered', 'people_born', 'cover_leaves', 'cover_removed')"));
     }
 
     [Fact]

@@ -79,10 +79,14 @@ public interface IPeopleRows
     /// <summary>Remembers that two people are not one; <paramref name="smaller"/> is the smaller id.</summary>
     void MarkDistinct(long smaller, long larger);
 
-    /// <summary>The people who hold no face.</summary>
+    /// <summary>The people who hold no face: read from the kept counts, never by looking through the faces.</summary>
     IReadOnlyList<PersonWithoutFaces> PeopleWithoutFaces();
 
-    /// <summary>People whose cover is not one of their faces: none while they have faces, or a face that left them.</summary>
+    /// <summary>
+    /// People whose cover is not one of their faces: none while they have faces, or a face that left them. The catalog
+    /// clears a cover as its face leaves the person (moved, or removed), so these are read by an index, not by looking
+    /// at every person's cover.
+    /// </summary>
     IReadOnlyList<long> PeopleWithoutTheirOwnCover();
 
     /// <summary>Every face of these people, as the cover rule weighs them.</summary>

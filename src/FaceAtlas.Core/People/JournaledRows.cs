@@ -65,13 +65,35 @@ sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
 
     public T CarryingSums<T>(IReadOnlyCollection<long> faces, Func<T> move) => rows.CarryingSums(faces, move);
 
+    /// <summary>
+    /// Journals the faces, and the people whose cover is among them as they are now: a cover leaving its person is
+    /// cleared by the catalog (<see cref="IPeopleRows.PeopleWithoutTheirOwnCover"/>), and an undo puts it back.
+    /// </summary>
     public void PlaceFaces(IReadOnlyCollection<long> faces, long? person, FaceAssignment by, FaceAssignment? unlessPlacedBy = null)
     {
-        SeeFaces(faces);
+        var now = rows.FaceStates(faces);
+        SeeStates(now);
+        SeeCoversLeaving(now.Select(f => f.Person).OfType<long>().Where(p => p != person), faces);
         rows.PlaceFaces(faces, person, by, unlessPlacedBy);
     }
 
-    public void MoveAllFaces(long from, long into) { SeeStates(rows.FaceStatesIn(from)); rows.MoveAllFaces(from, into); }
+    public void MoveAllFaces(long from, long into)
+    {
+        var faces = rows.FaceStatesIn(from);
+        SeeStates(faces);
+        SeeCoversLeaving([from], faces.Select(f => f.Face).ToList());
+        rows.MoveAllFaces(from, into);
+    }
+
+    /// <summary>The rows of those of <paramref name="people"/> whose cover is one of <paramref name="faces"/>, before it leaves them.</summary>
+    void SeeCoversLeaving(IEnumerable<long> people, IReadOnlyCollection<long> faces)
+    {
+        var fresh = people.Where(p => !_people.ContainsKey(p)).Distinct().ToList();
+        if (fresh.Count == 0) return;
+        var leaving = faces.ToHashSet();
+        foreach (var row in rows.PersonRows(fresh).Where(p => p.Cover is { } cover && leaving.Contains(cover)))
+            _people[row.Id] = row;
+    }
 
     /// <summary>Journals only the faces it changes: naming a person of 30,000 confirmed faces again keeps no journal of them.</summary>
     public void SetPlacedBy(long person, FaceAssignment by) { SeeStates(rows.FaceStatesIn(person).Where(s => s.By != by)); rows.SetPlacedBy(person, by); }

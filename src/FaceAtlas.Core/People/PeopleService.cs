@@ -112,8 +112,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
     /// </summary>
     IReadOnlyList<StoredFace> NotBeforeTheirBirth(IReadOnlyList<StoredFace> faces)
     {
-        var births = catalog.People(includeHidden: true).Where(p => p.Birth is not null)
-            .Select(p => (p.Id, Birth: p.Birth!.Value)).OrderByDescending(p => p.Birth).ToList();
+        var births = catalog.Births().Select(b => (Id: b.Key, Birth: b.Value)).OrderByDescending(p => p.Birth).ToList();
         if (births.Count == 0) return faces;
         return faces.Select(f =>
         {

@@ -298,12 +298,24 @@ public sealed partial class PostgresCatalog
     public IReadOnlyDictionary<long, DateOnly> Births(IReadOnlyCollection<long> people) => _db.Read(c =>
         Days(c, "SELECT id, birth FROM people WHERE id = ANY(@ids) AND birth IS NOT NULL", people));
 
+    public IReadOnlyDictionary<long, DateOnly> Births() => _db.Read(c =>
+    {
+        using var cmd = Command(c, "SELECT id, birth FROM people WHERE birth IS NOT NULL");
+        return ReadDays(cmd);
+    });
+
     public IReadOnlyDictionary<long, DateOnly> FaceDays(IReadOnlyCollection<long> faces) => _db.Read(c =>
         Days(c, $"SELECT f.id, {CatalogTables.TakenDay} AS day FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = ANY(@ids)", faces));
 
     static IReadOnlyDictionary<long, DateOnly> Days(NpgsqlConnection c, string sql, IReadOnlyCollection<long> ids)
     {
         using var cmd = Command(c, sql, ("ids", ids.Distinct().ToArray()));
+        return ReadDays(cmd);
+    }
+
+    /// <summary>A day for each row (id, day text) that holds one.</summary>
+    static Dictionary<long, DateOnly> ReadDays(NpgsqlCommand cmd)
+    {
         using var r = cmd.ExecuteReader();
         var days = new Dictionary<long, DateOnly>();
         while (r.Read())

@@ -10,7 +10,7 @@ namespace FaceAtlas.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>Taken (per transaction) while the schema is made or upgraded: workers starting at once make it once.</summary>
     const long SchemaLockKey = 0x4661636541746C01;
@@ -390,6 +390,27 @@ internal static class PostgresSchema
             EXECUTE FUNCTION person_embedding_changed();
         """;
 
+    /// <summary>
+    /// The faces no clustering has seen, the people without a cover and those whose birth is known found through indexes, and a person's cover
+    /// cleared when its face leaves them, as SQLite's schema 12 has them (the reasons there).
+    /// </summary>
+    const string V8 = """
+        CREATE INDEX faces_to_cluster ON faces(id) WHERE person_id IS NULL AND clustered = 0 AND ignored = 0 AND not_face = 0;
+        UPDATE people p SET cover_face_id = NULL WHERE p.cover_face_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.id = p.cover_face_id AND f.person_id = p.id);
+        CREATE INDEX people_uncovered ON people(id) WHERE cover_face_id IS NULL;
+        CREATE INDEX people_born ON people(id) WHERE birth IS NOT NULL;
+        CREATE FUNCTION cover_leaves() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE people SET cover_face_id = NULL WHERE id = OLD.person_id AND cover_face_id = OLD.id;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER cover_leaves AFTER UPDATE OF person_id ON faces FOR EACH ROW
+            WHEN (OLD.person_id IS NOT NULL AND OLD.person_id IS DISTINCT FROM NEW.person_id) EXECUTE FUNCTION cover_leaves();
+        CREATE TRIGGER cover_removed AFTER DELETE ON faces FOR EACH ROW
+            WHEN (OLD.person_id IS NOT NULL) EXECUTE FUNCTION cover_leaves();
+        """;
+
     /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>
     public static void Apply(NpgsqlConnection connection, string location)
     {
@@ -400,7 +421,7 @@ internal static class PostgresSchema
             throw new DamagedCatalogException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
         if (version == Version) return;
         // Each step upgrades from the version before it; a new catalog takes them all.
-        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "")
+        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "")
             + $"\nDELETE FROM meta WHERE key = 'schema_version'; INSERT INTO meta(key, value) VALUES ('schema_version', '{Version}');");
         tx.Commit();
     }
