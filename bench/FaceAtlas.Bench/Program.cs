@@ -30,6 +30,7 @@ return args.FirstOrDefault() switch
     "big-catalog" => await BigCatalog.RunAsync(args.Skip(1).ToArray()),
     "people-sums" => PeopleSums.Run(args.Skip(1).ToArray()),
     "cluster-steps" => ClusterSteps.Run(args.Skip(1).ToArray()),
+    "people-merge" => MergeAtScale.Run(args.Skip(1).ToArray()),
     "second-embedder" => SecondEmbedder.Run(datasets, args[1], args[2], args[3], args.Skip(4).ToArray()),
     _ => Usage(),
 };

@@ -233,6 +233,58 @@ public abstract class CatalogContract
         Assert.Empty(Stored(faces[2]).RejectedPeople); // moved from ann to bob, then taken back
     }
 
+    /// <summary>
+    /// One statement that moves many faces between many people at once (as a merge, an undo or a writer from outside
+    /// does), faces of one photo going different ways, and one that removes faces of several people: each person's
+    /// counts, photos and cover are as if counted anew.
+    /// </summary>
+    [ContractFact]
+    public void Should_CountPeopleAsCountingAnew_When_OneStatementMovesOrRemovesFacesOfManyPeople()
+    {
+        // Given: Ann, Ben and Cy, two of them in some photos together, each covered by one of their faces
+        using var catalog = Created(out var store);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 2, 3), Photo("/p/3.jpg", 2, 3), Photo("/p/4.jpg", 1), Photo("/p/5.jpg", 3, 3)]);
+        var all = catalog.Faces(false).OrderBy(f => f.Id).ToList();
+        var (ann, ben, cy) = catalog.Change(rows =>
+        {
+            var (a, b, c) = (rows.NewPerson(), rows.NewPerson(), rows.NewPerson());
+            foreach (var (person, x) in new[] { (a, 10f), (b, 110f), (c, 210f) })
+            {
+                var theirs = all.Where(f => f.Box.X == x).Select(f => f.Id).ToList();
+                rows.PlaceFaces(theirs, person, FaceAssignment.Machine);
+                rows.SetCover(person, theirs[0]);
+            }
+            return (a, b, c);
+        });
+        void CountedAnew()
+        {
+            var faces = catalog.Faces(false).Where(f => f.PersonId is not null).GroupBy(f => f.PersonId!.Value).ToDictionary(g => g.Key, g => g.ToList());
+            foreach (var p in catalog.People(includeHidden: true))
+            {
+                var own = faces.GetValueOrDefault(p.Id) ?? [];
+                Assert.Equal((own.Count, own.Select(f => f.Photo.Id).Distinct().Count()), (p.Faces, p.Photos));
+                Assert.Equal(own.Select(f => f.Photo.Id).Distinct().Order(), catalog.Photos(new PhotoQuery([p.Id]), new PageRequest(0, 100)).Photos.Select(x => x.Photo.Id).Order());
+                if (p.CoverFace is { } cover) Assert.Contains(cover, own.Select(f => f.Id));
+            }
+        }
+        CountedAnew();
+        long annCover = catalog.Person(ann)!.CoverFace!.Value;
+
+        // When: one statement turns Ann's faces into Ben's and Ben's into Cy's (Ann's cover among them), and one removes
+        // a face of each of Ben and Cy
+        RunSql(store, $"UPDATE faces SET person_id = CASE person_id WHEN {ann} THEN {ben} WHEN {ben} THEN {cy} END WHERE person_id IN ({ann}, {ben})");
+        CountedAnew();
+        Assert.Null(catalog.Person(ann)!.CoverFace);
+        Assert.Equal(0, catalog.Person(ann)!.Faces);
+        var removed = catalog.Faces(false).Where(f => f.PersonId == ben || f.PersonId == cy).GroupBy(f => f.PersonId).Select(g => g.First().Id).ToList();
+        RunSql(store, $"DELETE FROM faces WHERE id IN ({string.Join(", ", removed)})");
+
+        // Then: each person is counted as their faces are, in their photos, covered by one of their own or by none
+        CountedAnew();
+        Assert.Equal(all.Count - removed.Count, catalog.People(includeHidden: true).Sum(p => p.Faces));
+        Assert.DoesNotContain(annCover, catalog.People(includeHidden: true).Select(p => p.CoverFace));
+    }
+
     /// <summary>The photos of several people together, of a span of days, or all: each with the faces of those asked for.</summary>
     [ContractFact]
     public void Should_FindThePhotosOfPeopleTogether_When_AskedForSeveralAndADateSpan()

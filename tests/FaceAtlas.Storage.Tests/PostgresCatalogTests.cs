@@ -239,10 +239,14 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
             DROP TRIGGER face_tallies ON faces; DROP FUNCTION face_tallies(); DROP TABLE tally_changes;
             DROP TRIGGER photo_redated ON photos; DROP FUNCTION photo_redated();
             DROP INDEX person_photos_in_order; DROP INDEX person_photos_by_photo; ALTER TABLE person_photos DROP COLUMN undated, DROP COLUMN taken;
-            DROP TRIGGER person_face_marked ON faces; DROP FUNCTION person_face_marked();
-            DROP TRIGGER person_embedding_changed ON embeddings; DROP FUNCTION person_embedding_changed();
+            DROP TRIGGER people_faces_inserted ON faces; DROP TRIGGER people_faces_updated ON faces; DROP TRIGGER people_faces_deleted ON faces;
+            DROP TRIGGER people_embeddings_inserted ON embeddings; DROP TRIGGER people_embeddings_updated ON embeddings;
+            DROP TRIGGER people_embeddings_deleted ON embeddings;
+            DROP FUNCTION people_faces_inserted(); DROP FUNCTION people_faces_updated(); DROP FUNCTION people_faces_deleted();
+            DROP FUNCTION people_faces_leave(bigint[], bigint[], bigint[], boolean); DROP FUNCTION people_faces_join(bigint[], bigint[]);
+            DROP FUNCTION people_embeddings_inserted(); DROP FUNCTION people_embeddings_updated(); DROP FUNCTION people_embeddings_deleted();
+            DROP FUNCTION people_embeddings_changed(bigint[], boolean);
             DROP TABLE person_sums; ALTER TABLE people DROP COLUMN faces_rev;
-            DROP TRIGGER cover_leaves ON faces; DROP TRIGGER cover_removed ON faces; DROP FUNCTION cover_leaves();
             DROP INDEX faces_to_cluster; DROP INDEX people_uncovered; DROP INDEX people_born;
             UPDATE people SET cover_face_id = (SELECT id FROM faces WHERE person_id IS NULL);
             UPDATE meta SET value = '5' WHERE key = 'schema_version';

@@ -114,5 +114,23 @@ public sealed class PostgresServer : IDisposable
             // Stopped already (a test stopped it); the folder goes all the same.
         }
         Directory.Delete(_folder.Value, recursive: true);
+        DeleteLocalFiles(_folder.Value);
+    }
+
+    /// <summary>
+    /// The files FaceAtlas kept on this machine for the server's catalogs (search index, thumbnails: 100 MB and more
+    /// each), named by the server's socket folder (PostgresCatalogStore.LocalFiles): gone with the server, not left in
+    /// the user's cache run after run.
+    /// </summary>
+    static void DeleteLocalFiles(string folder)
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrWhiteSpace(cache) || !Path.IsPathRooted(cache))
+            cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        var kept = Path.Combine(cache, "faceatlas");
+        if (!Directory.Exists(kept)) return;
+        var server = string.Concat(folder.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_')).Trim('_') + "-";
+        foreach (var files in Directory.EnumerateDirectories(kept, server + "*"))
+            Directory.Delete(files, recursive: true);
     }
 }

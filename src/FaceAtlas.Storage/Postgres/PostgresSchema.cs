@@ -151,8 +151,9 @@ internal static class PostgresSchema
     /// people's revisions (a copy keeps no sums, so the revisions need not move: every person's sum is read again).
     /// </summary>
     internal static readonly (string Table, string Trigger)[] TriggersOffWhileCopying =
-        [("photos", "photo_tallies"), ("faces", "face_tallies"), ("faces", "person_counts"), ("faces", "person_face_marked"),
-         ("embeddings", "person_embedding_changed")];
+        [("photos", "photo_tallies"), ("faces", "face_tallies"), ("faces", "people_faces_inserted"), ("faces", "people_faces_updated"),
+         ("faces", "people_faces_deleted"), ("embeddings", "people_embeddings_inserted"), ("embeddings", "people_embeddings_updated"),
+         ("embeddings", "people_embeddings_deleted")];
 
     /// <summary>A photo's place among the undated (1: no date of its own, or only its file's), as the pages order it.</summary>
     const string Undated = CatalogTables.Undated;
@@ -391,24 +392,135 @@ internal static class PostgresSchema
         """;
 
     /// <summary>
-    /// The faces no clustering has seen, the people without a cover and those whose birth is known found through indexes, and a person's cover
-    /// cleared when its face leaves them, as SQLite's schema 12 has them (the reasons there).
+    /// The faces no clustering has seen, the people without a cover and those whose birth is known found through
+    /// indexes, and a person's cover cleared when its face leaves them, as SQLite's schema 12 has them (the reasons
+    /// there). And people's counts, revisions and photos kept by statement, not by row: a row trigger updated the
+    /// person's row once per face, and every version of that row a transaction leaves is walked by the next update
+    /// of it, so moving the faces of one person took time in the square of their number (a merge of 14,000 faces at a
+    /// million: a minute; 1,000: a second). Each statement now updates each person's row once, from the rows it changed
+    /// (transition tables; PostgreSQL allows them on one event per trigger, hence three of each).
     /// </summary>
-    const string V8 = """
+    const string V8 = $"""
         CREATE INDEX faces_to_cluster ON faces(id) WHERE person_id IS NULL AND clustered = 0 AND ignored = 0 AND not_face = 0;
         UPDATE people p SET cover_face_id = NULL WHERE p.cover_face_id IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.id = p.cover_face_id AND f.person_id = p.id);
         CREATE INDEX people_uncovered ON people(id) WHERE cover_face_id IS NULL;
         CREATE INDEX people_born ON people(id) WHERE birth IS NOT NULL;
-        CREATE FUNCTION cover_leaves() RETURNS trigger LANGUAGE plpgsql AS $$
+        DROP TRIGGER IF EXISTS person_counts ON faces; DROP FUNCTION IF EXISTS person_counts();
+        DROP TRIGGER IF EXISTS person_face_marked ON faces; DROP FUNCTION IF EXISTS person_face_marked();
+        DROP TRIGGER IF EXISTS person_embedding_changed ON embeddings; DROP FUNCTION IF EXISTS person_embedding_changed();
+        -- Faces (person, photo, face, one per element) leaving their people: counted out, the people's revisions moved,
+        -- a cover among them cleared; removed, they take their people's kept sums with them.
+        CREATE FUNCTION people_faces_leave(left_persons bigint[], left_photos bigint[], left_faces bigint[], removed boolean) RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE people SET cover_face_id = NULL WHERE id = OLD.person_id AND cover_face_id = OLD.id;
+            UPDATE person_photos pp SET faces = pp.faces - l.n
+                FROM (SELECT person_id, photo_id, count(*) AS n FROM unnest(left_persons, left_photos) AS u(person_id, photo_id) GROUP BY 1, 2) l
+                WHERE pp.person_id = l.person_id AND pp.photo_id = l.photo_id;
+            -- A photo counts out of a person when the last of their faces in it leaves: only the pairs touched are read.
+            UPDATE people x SET face_count = x.face_count - l.n, faces_rev = x.faces_rev + l.n, photo_count = x.photo_count - coalesce(e.emptied, 0),
+                    cover_face_id = CASE WHEN x.cover_face_id = ANY(l.leaving) THEN NULL ELSE x.cover_face_id END
+                FROM (SELECT person_id, count(*) AS n, array_agg(face_id) AS leaving FROM unnest(left_persons, left_faces) AS u(person_id, face_id) GROUP BY 1) l
+                LEFT JOIN (SELECT pp.person_id, count(*) AS emptied FROM person_photos pp
+                           JOIN (SELECT DISTINCT person_id, photo_id FROM unnest(left_persons, left_photos) AS u(person_id, photo_id)) t
+                             ON pp.person_id = t.person_id AND pp.photo_id = t.photo_id
+                           WHERE pp.faces = 0 GROUP BY 1) e ON e.person_id = l.person_id
+                WHERE x.id = l.person_id;
+            DELETE FROM person_photos pp USING (SELECT DISTINCT person_id, photo_id FROM unnest(left_persons, left_photos) AS u(person_id, photo_id)) t
+                WHERE pp.person_id = t.person_id AND pp.photo_id = t.photo_id AND pp.faces = 0;
+            IF removed THEN
+                -- Each person once: an array of the same person a face at a time would be read as a scan of every row.
+                DELETE FROM person_sums s USING (SELECT DISTINCT person_id FROM unnest(left_persons) AS u(person_id)) l WHERE s.person_id = l.person_id;
+            END IF;
+        END $$;
+        -- Faces (person, photo) joining people: counted in (a photo new to a person once), the revisions moved.
+        CREATE FUNCTION people_faces_join(joined_persons bigint[], joined_photos bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE people x SET face_count = x.face_count + j.n, faces_rev = x.faces_rev + j.n, photo_count = x.photo_count + j.added
+                FROM (SELECT t.person_id, sum(t.n) AS n,
+                             count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM person_photos pp WHERE pp.person_id = t.person_id AND pp.photo_id = t.photo_id)) AS added
+                      FROM (SELECT person_id, photo_id, count(*) AS n FROM unnest(joined_persons, joined_photos) AS u(person_id, photo_id) GROUP BY 1, 2) t
+                      GROUP BY t.person_id) j
+                WHERE x.id = j.person_id;
+            INSERT INTO person_photos(person_id, photo_id, faces, undated, taken)
+                SELECT t.person_id, t.photo_id, t.n, {Undated}, coalesce(p.taken, '')
+                FROM (SELECT person_id, photo_id, count(*) AS n FROM unnest(joined_persons, joined_photos) AS u(person_id, photo_id) GROUP BY 1, 2) t
+                JOIN photos p ON p.id = t.photo_id
+                ON CONFLICT (person_id, photo_id) DO UPDATE SET faces = person_photos.faces + EXCLUDED.faces;
+        END $$;
+        CREATE FUNCTION people_faces_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE joined record;
+        BEGIN
+            SELECT array_agg(person_id) AS persons, array_agg(photo_id) AS photos INTO joined FROM new_faces WHERE person_id IS NOT NULL;
+            IF joined.persons IS NOT NULL THEN PERFORM people_faces_join(joined.persons, joined.photos); END IF;
             RETURN NULL;
         END $$;
-        CREATE TRIGGER cover_leaves AFTER UPDATE OF person_id ON faces FOR EACH ROW
-            WHEN (OLD.person_id IS NOT NULL AND OLD.person_id IS DISTINCT FROM NEW.person_id) EXECUTE FUNCTION cover_leaves();
-        CREATE TRIGGER cover_removed AFTER DELETE ON faces FOR EACH ROW
-            WHEN (OLD.person_id IS NOT NULL) EXECUTE FUNCTION cover_leaves();
+        CREATE FUNCTION people_faces_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE gone record;
+        BEGIN
+            SELECT array_agg(person_id) AS persons, array_agg(photo_id) AS photos, array_agg(id) AS faces INTO gone FROM old_faces WHERE person_id IS NOT NULL;
+            IF gone.persons IS NOT NULL THEN PERFORM people_faces_leave(gone.persons, gone.photos, gone.faces, true); END IF;
+            RETURN NULL;
+        END $$;
+        -- A face that changes person leaves one and joins the other; one ignored or said not to be a face (or no longer)
+        -- in the same person moves that person's revision.
+        CREATE FUNCTION people_faces_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE moved record;
+        BEGIN
+            SELECT array_agg(o.person_id) FILTER (WHERE o.person_id IS NOT NULL) AS left_persons,
+                   array_agg(o.photo_id) FILTER (WHERE o.person_id IS NOT NULL) AS left_photos,
+                   array_agg(o.id) FILTER (WHERE o.person_id IS NOT NULL) AS left_faces,
+                   array_agg(n.person_id) FILTER (WHERE n.person_id IS NOT NULL) AS joined_persons,
+                   array_agg(n.photo_id) FILTER (WHERE n.person_id IS NOT NULL) AS joined_photos
+                INTO moved
+                FROM old_faces o JOIN new_faces n ON n.id = o.id WHERE o.person_id IS DISTINCT FROM n.person_id;
+            IF moved.left_persons IS NOT NULL THEN PERFORM people_faces_leave(moved.left_persons, moved.left_photos, moved.left_faces, false); END IF;
+            IF moved.joined_persons IS NOT NULL THEN PERFORM people_faces_join(moved.joined_persons, moved.joined_photos); END IF;
+            UPDATE people x SET faces_rev = x.faces_rev + m.n
+                FROM (SELECT n.person_id, count(*) AS n FROM old_faces o JOIN new_faces n ON n.id = o.id
+                      WHERE n.person_id IS NOT NULL AND o.person_id = n.person_id AND (o.ignored <> n.ignored OR o.not_face <> n.not_face)
+                      GROUP BY 1) m
+                WHERE x.id = m.person_id;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER people_faces_inserted AFTER INSERT ON faces REFERENCING NEW TABLE AS new_faces
+            FOR EACH STATEMENT EXECUTE FUNCTION people_faces_inserted();
+        CREATE TRIGGER people_faces_updated AFTER UPDATE ON faces REFERENCING OLD TABLE AS old_faces NEW TABLE AS new_faces
+            FOR EACH STATEMENT EXECUTE FUNCTION people_faces_updated();
+        CREATE TRIGGER people_faces_deleted AFTER DELETE ON faces REFERENCING OLD TABLE AS old_faces
+            FOR EACH STATEMENT EXECUTE FUNCTION people_faces_deleted();
+        -- An embedding added, changed or removed moves its person's revision; removed, it takes their kept sum (a face
+        -- removed with it has left its person already, and taken the sum).
+        CREATE FUNCTION people_embeddings_changed(changed_faces bigint[], removed boolean) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE people x SET faces_rev = x.faces_rev + r.n
+                FROM (SELECT f.person_id, count(*) AS n FROM unnest(changed_faces) AS u(face_id) JOIN faces f ON f.id = u.face_id
+                      WHERE f.person_id IS NOT NULL GROUP BY 1) r
+                WHERE x.id = r.person_id;
+            IF removed THEN
+                DELETE FROM person_sums s WHERE s.person_id IN (SELECT f.person_id FROM faces f WHERE f.id = ANY(changed_faces));
+            END IF;
+        END $$;
+        CREATE FUNCTION people_embeddings_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM people_embeddings_changed(ARRAY(SELECT face_id FROM new_embeddings), false);
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION people_embeddings_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM people_embeddings_changed(ARRAY(SELECT face_id FROM new_embeddings), false);
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION people_embeddings_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM people_embeddings_changed(ARRAY(SELECT face_id FROM old_embeddings), true);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER people_embeddings_inserted AFTER INSERT ON embeddings REFERENCING NEW TABLE AS new_embeddings
+            FOR EACH STATEMENT EXECUTE FUNCTION people_embeddings_inserted();
+        CREATE TRIGGER people_embeddings_updated AFTER UPDATE ON embeddings REFERENCING NEW TABLE AS new_embeddings
+            FOR EACH STATEMENT EXECUTE FUNCTION people_embeddings_updated();
+        CREATE TRIGGER people_embeddings_deleted AFTER DELETE ON embeddings REFERENCING OLD TABLE AS old_embeddings
+            FOR EACH STATEMENT EXECUTE FUNCTION people_embeddings_deleted();
         """;
 
     /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>
