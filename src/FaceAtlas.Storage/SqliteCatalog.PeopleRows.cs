@@ -82,7 +82,7 @@ public sealed partial class SqliteCatalog
 
         public void SetPlacedBy(long person, FaceAssignment by)
         {
-            using var cmd = Command("UPDATE faces SET assigned_by = $by WHERE person_id = $p", "$by", "$p");
+            using var cmd = Command("UPDATE faces SET assigned_by = $by WHERE person_id = $p AND assigned_by <> $by", "$by", "$p");
             Run(cmd, (int)by, person);
         }
 

@@ -67,7 +67,8 @@ public sealed partial class PostgresCatalog
 
         public void MoveAllFaces(long from, long into) => Do("UPDATE faces SET person_id = @into WHERE person_id = @from", ("into", into), ("from", from));
 
-        public void SetPlacedBy(long person, FaceAssignment by) => Do("UPDATE faces SET assigned_by = @by WHERE person_id = @p", ("by", (long)by), ("p", person));
+        public void SetPlacedBy(long person, FaceAssignment by) =>
+            Do("UPDATE faces SET assigned_by = @by WHERE person_id = @p AND assigned_by <> @by", ("by", (long)by), ("p", person));
 
         public void SetClustered(IReadOnlyCollection<long> faces, bool clustered) =>
             Do("UPDATE faces SET clustered = @c WHERE id = ANY(@f)", ("c", clustered ? 1L : 0L), ("f", faces.ToArray()));
