@@ -62,18 +62,18 @@ public sealed partial class SqliteCatalog
     }
 
     /// <summary>A face row as clustering reads it: id, photo, vector, person, assigned_by, clustered, the day (columns in that order).</summary>
-    const string ClusteringColumns = $"""
-        SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
-        FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
-        """;
+    const string ClusteringColumns = $"{ClusteringSelect} FROM faces f {ClusteringJoins}";
+
+    const string ClusteringSelect = $"SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}";
+
+    const string ClusteringJoins = "JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id";
 
     /// <summary>
     /// <see cref="ClusteringColumns"/> of the faces no clustering has seen, through their own index (schema 12): the
     /// planner, without statistics, would walk every face in no person instead (tens of thousands in a large library).
     /// </summary>
     const string NotClusteredColumns = $"""
-        SELECT f.id, f.photo_id, e.vector, f.person_id, f.assigned_by, f.clustered, {CatalogTables.TakenDay}
-        FROM faces f INDEXED BY faces_to_cluster JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
+        {ClusteringSelect} FROM faces f INDEXED BY faces_to_cluster {ClusteringJoins}
         WHERE f.person_id IS NULL AND f.clustered = 0 AND f.ignored = 0 AND f.not_face = 0
         """;
 

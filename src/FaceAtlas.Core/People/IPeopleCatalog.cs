@@ -100,7 +100,9 @@ public interface IPeopleCatalog
     /// <summary>The birth days of those of these people whose birth is known.</summary>
     IReadOnlyDictionary<long, DateOnly> Births(IReadOnlyCollection<long> people);
 
-    /// <summary>The birth day of every person whose birth is known: a few rows, read without the people's counts or covers.</summary>
+    /// <summary>
+    /// The birth day of every person whose birth is known: a few rows among tens of thousands of people, read by an index.
+    /// </summary>
     IReadOnlyDictionary<long, DateOnly> Births();
 
     /// <summary>The day the photo of each of these faces was taken, for those whose photo records it (never a file's date).</summary>

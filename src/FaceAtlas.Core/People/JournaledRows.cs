@@ -85,7 +85,9 @@ sealed class JournaledRows(IPeopleRows rows) : IPeopleRows
         rows.MoveAllFaces(from, into);
     }
 
-    /// <summary>The rows of those of <paramref name="people"/> whose cover is one of <paramref name="faces"/>, before it leaves them.</summary>
+    /// <summary>
+    /// The rows of those of <paramref name="people"/> whose cover is one of <paramref name="faces"/>, before it leaves them.
+    /// </summary>
     void SeeCoversLeaving(IEnumerable<long> people, IReadOnlyCollection<long> faces)
     {
         var fresh = people.Where(p => !_people.ContainsKey(p)).Distinct().ToList();

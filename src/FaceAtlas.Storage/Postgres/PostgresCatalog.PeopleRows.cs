@@ -114,8 +114,9 @@ public sealed partial class PostgresCatalog
             return people;
         }
 
-        public IReadOnlyList<long> PeopleWithoutTheirOwnCover() => Ids(c, tx, // a cover that leaves its person is cleared by the catalog (schema 8): the uncovered are found by an index
-            "SELECT id FROM people WHERE cover_face_id IS NULL AND face_count > 0");
+        // A cover that leaves its person is cleared by the catalog (schema 8): the uncovered are found by their index.
+        public IReadOnlyList<long> PeopleWithoutTheirOwnCover() =>
+            Ids(c, tx, "SELECT id FROM people WHERE cover_face_id IS NULL AND face_count > 0");
 
         public IReadOnlyList<CoverCandidate> FacesForCover(IReadOnlyCollection<long> people)
         {
