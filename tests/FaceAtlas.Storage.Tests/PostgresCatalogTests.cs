@@ -244,7 +244,7 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
             DROP TRIGGER people_embeddings_deleted ON embeddings;
             DROP FUNCTION people_faces_inserted(); DROP FUNCTION people_faces_updated(); DROP FUNCTION people_faces_deleted();
             DROP FUNCTION people_faces_leave(bigint[], bigint[], bigint[], boolean); DROP FUNCTION people_faces_join(bigint[], bigint[]);
-            DROP FUNCTION people_embeddings_inserted(); DROP FUNCTION people_embeddings_updated(); DROP FUNCTION people_embeddings_deleted();
+            DROP FUNCTION people_embeddings_written(); DROP FUNCTION people_embeddings_deleted();
             DROP FUNCTION people_embeddings_changed(bigint[], boolean);
             DROP TABLE person_sums; ALTER TABLE people DROP COLUMN faces_rev;
             DROP INDEX faces_to_cluster; DROP INDEX people_uncovered; DROP INDEX people_born;

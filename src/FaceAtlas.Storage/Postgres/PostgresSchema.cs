@@ -500,12 +500,8 @@ internal static class PostgresSchema
                 DELETE FROM person_sums s WHERE s.person_id IN (SELECT f.person_id FROM faces f WHERE f.id = ANY(changed_faces));
             END IF;
         END $$;
-        CREATE FUNCTION people_embeddings_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            PERFORM people_embeddings_changed(ARRAY(SELECT face_id FROM new_embeddings), false);
-            RETURN NULL;
-        END $$;
-        CREATE FUNCTION people_embeddings_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+        -- Both the insert and the update trigger name their new rows new_embeddings.
+        CREATE FUNCTION people_embeddings_written() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             PERFORM people_embeddings_changed(ARRAY(SELECT face_id FROM new_embeddings), false);
             RETURN NULL;
@@ -516,9 +512,9 @@ internal static class PostgresSchema
             RETURN NULL;
         END $$;
         CREATE TRIGGER people_embeddings_inserted AFTER INSERT ON embeddings REFERENCING NEW TABLE AS new_embeddings
-            FOR EACH STATEMENT EXECUTE FUNCTION people_embeddings_inserted();
+            FOR EACH STATEMENT EXECUTE FUNCTION people_embeddings_written();
         CREATE TRIGGER people_embeddings_updated AFTER UPDATE ON embeddings REFERENCING NEW TABLE AS new_embeddings
-            FOR EACH STATEMENT EXECUTE FUNCTION people_embeddings_updated();
+            FOR EACH STATEMENT EXECUTE FUNCTION people_embeddings_written();
         CREATE TRIGGER people_embeddings_deleted AFTER DELETE ON embeddings REFERENCING OLD TABLE AS old_embeddings
             FOR EACH STATEMENT EXECUTE FUNCTION people_embeddings_deleted();
         """;
