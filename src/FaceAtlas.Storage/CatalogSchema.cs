@@ -297,9 +297,9 @@ internal static class CatalogSchema
     /// What clustering a few new faces and the rules after every change to people look for, found through an index
     /// instead of by reading every face or every person: the faces no clustering has seen (in no person, not ignored nor
     /// said not to be faces, not clustered), the people without a cover, and those whose birth is known (the birth-day
-    /// rule's few among tens of thousands). A person's cover is cleared by the catalog
-    /// when its face leaves them (moved, or removed with its photo), so that a person whose cover is not their own is
-    /// one with faces and no cover; covers that were not their person's own are cleared once here.
+    /// rule's few among tens of thousands). A person's cover is cleared by the catalog when its face leaves them (moved,
+    /// or removed with its photo), so that a person whose cover is not their own is one with faces and no cover; covers
+    /// that were not their person's own are cleared once here.
     /// </summary>
     const string V12 = """
         CREATE INDEX faces_to_cluster ON faces(id) WHERE person_id IS NULL AND clustered = 0 AND ignored = 0 AND not_face = 0;
