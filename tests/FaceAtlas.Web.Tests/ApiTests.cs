@@ -86,7 +86,8 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
     public async Task Should_SayTheCatalogIsEmpty_When_SearchingBeforeAnIndex()
     {
         // Given a catalog made and never indexed into
-        var path = Path.Combine(Path.GetTempPath(), $"faceatlas-empty-{Guid.NewGuid():N}.db");
+        using var temp = new TempFolder(); // removed after the server stops: no catalog left in the temp folder run after run
+        var path = temp.File("empty.db");
         using (FaceAtlas.Storage.CatalogStores.For(path).OpenForWriting(create: true)) { }
         await using var server = await fixture.StartAsync(catalog: path);
 
