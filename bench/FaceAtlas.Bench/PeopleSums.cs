@@ -11,7 +11,9 @@ namespace FaceAtlas.Bench;
 /// random, read with no sum kept (every face read, as every clustering did before sums were kept), then with their
 /// sums kept; then 20 faces placed in the largest person by a change that carries the sums (as clustering places
 /// them), and the people read again. On a SQLite catalog, or on a PostgreSQL one (`catalog copy` of it). The catalog
-/// is left as it was, but for the sums it keeps. `--commit-new-faces N` commits big-catalog's 60 new faces instead (a
+/// is left as it was, but for the sums it keeps. `--everyone`: people's centres (what the review looks for candidates
+/// among) made as before, from every face in a person, and from the kept sums: with none kept, kept, and after a move
+/// that did not carry them; every sum is left kept. `--commit-new-faces N` commits big-catalog's 60 new faces instead (a
 /// batch of its own per N), for `./faceatlas cluster` to place, timed from outside.
 /// </summary>
 internal static class PeopleSums
@@ -25,7 +27,8 @@ internal static class PeopleSums
             return 0;
         }
         bool server = location.StartsWith("postgresql://", StringComparison.Ordinal);
-        Measure(server ? "PostgreSQL" : "SQLite", location, () =>
+        var measure = args.Contains("--everyone") ? (Action<string, string, Action>)MeasureEveryone : Measure;
+        measure(server ? "PostgreSQL" : "SQLite", location, () =>
         {
             if (!server)
             {
@@ -42,6 +45,61 @@ internal static class PeopleSums
             delete.ExecuteNonQuery();
         });
         return 0;
+    }
+
+    static void MeasureEveryone(string backend, string location, Action forgetSums)
+    {
+        using var catalog = CatalogStores.For(location).Open();
+        var everyone = catalog.People(includeHidden: true);
+        long largest = everyone[0].Id;
+        var loose = catalog.FacesInNoPerson(newest: 20).Select(f => f.FaceId).ToList();
+        (T Value, double Ms, long Allocated) Time<T>(Func<T> make)
+        {
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var watch = Stopwatch.StartNew();
+            var value = make();
+            return (value, watch.Elapsed.TotalMilliseconds, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+        }
+        void Row<T>(string what, (T Value, double Ms, long Allocated) run) =>
+            Console.WriteLine($"| {what} | {run.Ms / 1000:F2} s | {run.Allocated / 1e6:N0} MB |");
+
+        Console.WriteLine($"### {backend}: every person's centre, {everyone.Count:N0} people, {everyone.Sum(p => p.Faces):N0} faces");
+        Console.WriteLine();
+        Console.WriteLine("| made | time | allocated |");
+        Console.WriteLine("|---|---|---|");
+        forgetSums();
+        var averages = Time(() => PersonAverage.Of(catalog));
+        Row("before: every face in a person read (`PersonAverage.Of`)", averages);
+        var first = Time(() => PersonCentres.Of(catalog));
+        Row("from sums, none kept (every face read, the sums kept)", first);
+        for (int i = 0; i < 2; i++) Row("from sums, all kept", Time(() => PersonCentres.Of(catalog)));
+        catalog.Change(rows =>
+        {
+            rows.PlaceFaces(loose, largest, FaceAssignment.User);
+            return 0;
+        });
+        Row($"after {loose.Count} faces moved into the largest person ({everyone[0].Faces:N0}) without carrying", Time(() => PersonCentres.Of(catalog)));
+        catalog.Change(rows =>
+        {
+            rows.PlaceFaces(loose, null, FaceAssignment.None);
+            return 0;
+        });
+        catalog.EveryPersonAsCluster(); // every sum left kept, for `cluster-steps` to start from
+        Console.WriteLine();
+
+        // The same centres either way (but for float rounding): the average's direction is the sum's.
+        var mean = averages.Value.ToDictionary(a => a.Person.Id, a => a.Mean);
+        var centres = first.Value;
+        float worst = 0;
+        for (int i = 0; i < centres.People.Count; i++)
+        {
+            var old = mean[centres.People[i]];
+            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(old);
+            var centre = centres.Centre(i);
+            for (int d = 0; d < old.Length; d++) worst = Math.Max(worst, Math.Abs(old[d] / norm - centre[d]));
+        }
+        if (centres.People.Count != mean.Count) throw new InvalidOperationException($"{centres.People.Count} centres against {mean.Count} averages");
+        Console.WriteLine($"The same {centres.People.Count:N0} people either way; the largest difference in a centre's coordinate: {worst:G3}. Peak working set {Environment.WorkingSet / 1e6:N0} MB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:N0} MB at the most.");
     }
 
     static void Measure(string backend, string location, Action forgetSums)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using Microsoft.Data.Sqlite;
@@ -123,35 +125,15 @@ public sealed partial class SqliteCatalog
     public IReadOnlyList<PersonAsCluster> PeopleAsClusters(IReadOnlyCollection<long> people, IReadOnlyCollection<long> photos)
     {
         var sums = new List<SumToKeep>();
-        var toKeep = new List<SumToKeep>();
+        List<SumToKeep> read;
         var present = new Dictionary<long, HashSet<long>>();
         // One snapshot: each sum read again from the faces holds at the revision read beside it.
         using (var tx = _connection.BeginTransaction(deferred: true))
         {
-            using var faces = Command("""
-                SELECT e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
-                WHERE f.person_id = $p AND f.ignored = 0 AND f.not_face = 0
-                """, tx, "$p");
-            foreach (var k in KeptSums(people.Distinct().ToList(), tx).Values)
-            {
-                if (k.Current)
-                {
-                    sums.Add(new SumToKeep(k.Person, k.Revision, k.Faces, k.Sum!));
-                    continue;
-                }
-                faces.Parameters[0].Value = k.Person;
-                var sum = new double[Embeddings.Dimensions];
-                int count = 0;
-                using (var r = faces.ExecuteReader())
-                    while (r.Read())
-                    {
-                        PersonSums.Add(sum, r.Floats(0, Embeddings.Dimensions));
-                        count++;
-                    }
-                var read = new SumToKeep(k.Person, k.Revision, count, sum);
-                sums.Add(read);
-                toKeep.Add(read);
-            }
+            var kept = KeptSums(people.Distinct().ToList(), tx).Values;
+            sums.AddRange(kept.Where(k => k.Current).Select(k => new SumToKeep(k.Person, k.Revision, k.Faces, k.Sum!)));
+            read = SumsFromFaces(kept.Where(k => !k.Current).ToDictionary(k => k.Person, k => k.Revision), everyFace: false, tx);
+            sums.AddRange(read);
             var wanted = sums.Select(s => s.Person).ToHashSet();
             using var inPhoto = Command("""
                 SELECT DISTINCT f.person_id FROM faces f JOIN embeddings e ON e.face_id = f.id
@@ -167,13 +149,78 @@ public sealed partial class SqliteCatalog
             }
             tx.Commit();
         }
-        if (toKeep.Count > 0)
+        KeepInTurns(read);
+        return PersonSums.AsClusters(sums, present);
+    }
+
+    public IReadOnlyList<PersonAsCluster> EveryPersonAsCluster()
+    {
+        var clusters = new List<PersonAsCluster>();
+        List<SumToKeep> read;
+        using (var tx = _connection.BeginTransaction(deferred: true))
         {
-            using var tx = _connection.BeginTransaction();
-            Keep(toKeep, tx);
+            var stale = new Dictionary<long, long>();
+            long staleFaces = 0, allFaces = 0;
+            using (var cmd = Command("SELECT p.id, p.faces_rev, s.faces_rev, s.faces, s.sum, p.face_count FROM people p LEFT JOIN person_sums s ON s.person_id = p.id", tx))
+            using (var r = cmd.ExecuteReader())
+                while (r.Read())
+                {
+                    long person = r.Long(0), revision = r.Long(1);
+                    allFaces += r.Long(5);
+                    if (r.IsDBNull(2) || r.Long(2) != revision)
+                    {
+                        stale[person] = revision;
+                        staleFaces += r.Long(5);
+                    }
+                    else if (r.Long(3) > 0)
+                        clusters.Add(new PersonAsCluster(person, PersonSums.DecodeToFloats(r.Blob(4)), (int)r.Long(3), []));
+                }
+            read = SumsFromFaces(stale, everyFace: PersonSums.ReadEveryFace(staleFaces, allFaces), tx);
             tx.Commit();
         }
-        return PersonSums.AsClusters(sums, present);
+        KeepInTurns(read);
+        clusters.AddRange(PersonSums.AsClusters(read, new Dictionary<long, HashSet<long>>()));
+        return clusters;
+    }
+
+    /// <summary>
+    /// The sums of these people (each with the revision read in <paramref name="tx"/>'s snapshot) read from their
+    /// faces: person by person through the person index, or, <paramref name="everyFace"/>, in one pass over every face
+    /// in a person (many people's faces are read faster in the table's order than by seeking each).
+    /// </summary>
+    List<SumToKeep> SumsFromFaces(IReadOnlyDictionary<long, long> revisions, bool everyFace, SqliteTransaction tx)
+    {
+        var sums = revisions.Keys.ToDictionary(p => p, _ => (Sum: new double[Embeddings.Dimensions], Faces: 0));
+        if (sums.Count == 0) return [];
+        const string Counting = "f.ignored = 0 AND f.not_face = 0";
+        using var cmd = everyFace
+            ? Command($"SELECT f.person_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.person_id IS NOT NULL AND {Counting}", tx)
+            : Command($"SELECT f.person_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.person_id = $p AND {Counting}", tx, "$p");
+        IEnumerable<long> reads = everyFace ? [0L] : sums.Keys;
+        foreach (long person in reads)
+        {
+            if (!everyFace) cmd.Parameters[0].Value = person;
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                ref var s = ref CollectionsMarshal.GetValueRefOrNullRef(sums, r.Long(0));
+                if (Unsafe.IsNullRef(ref s)) continue;
+                PersonSums.Add(s.Sum, r.Floats(1, Embeddings.Dimensions));
+                s.Faces++;
+            }
+        }
+        return sums.Select(s => new SumToKeep(s.Key, revisions[s.Key], s.Value.Faces, s.Value.Sum)).ToList();
+    }
+
+    /// <summary>Keeps sums read outside a change, a few hundred per transaction: a change waits for one turn, not all.</summary>
+    void KeepInTurns(IReadOnlyList<SumToKeep> sums)
+    {
+        foreach (var turn in sums.Chunk(PersonSums.KeptPerTurn))
+        {
+            using var tx = _connection.BeginTransaction();
+            Keep(turn, tx);
+            tx.Commit();
+        }
     }
 
     /// <summary>Where these faces are, as a kept sum sees it (faces that do not exist are left out).</summary>

@@ -339,7 +339,8 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     {
         try
         {
-            // One after the other: each reads every face in a person, and meanwhile the saved ones answer.
+            // One after the other (the first start's centres, and always the suggestions, read every face in a
+            // person), and meanwhile the saved ones answer.
             KeptCentres.GetMade();
             KeptSuggestions.GetMade();
         }
@@ -355,9 +356,10 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     Kept<IReadOnlyList<LeftoverGroup>>? _leftovers;
 
     /// <summary>
-    /// People's average faces, the review's candidates are looked for among: made from every face in a person
-    /// (seconds at a million faces), so a change is waited for briefly and meanwhile the last ones serve (a group's
-    /// candidates are read afresh from the catalog: names, covers, hidden or gone people are always current).
+    /// People's average faces, the review's candidates are looked for among: made from the sums the catalog keeps
+    /// (from every face in a person the first time: seconds at a million faces), so a change is waited for briefly and
+    /// meanwhile the last ones serve (a group's candidates are read afresh from the catalog: names, covers, hidden or
+    /// gone people are always current).
     /// </summary>
     Kept<PersonCentres> KeptCentres => LazyInitializer.EnsureInitialized(ref _centres,
         () => new(this, PersonCentres.Of, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2),

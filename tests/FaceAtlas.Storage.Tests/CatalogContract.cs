@@ -419,6 +419,88 @@ public abstract class CatalogContract
         }
     }
 
+    /// <summary>
+    /// A clustering of everything writes every person anew, so it ends by keeping each one's sum: the next few photos'
+    /// clustering reads a row per person near them, not every face of each.
+    /// </summary>
+    [ContractFact]
+    public void Should_KeepEveryPersonsSum_When_EverythingIsClusteredAnew()
+    {
+        // Given: photos of two people, no sum kept
+        using var catalog = Created(out var store);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 2), Photo("/p/3.jpg", 1)]);
+        RunSql(store, "DELETE FROM person_sums");
+
+        // When: everything is clustered anew
+        new PeopleService(catalog).Cluster(full: true);
+
+        // Then: each person's sum is kept and current (made wrong underneath, the answer shows it)
+        var people = catalog.People(includeHidden: true).Select(p => p.Id).ToList();
+        Assert.Equal(2, people.Count);
+        RunSql(store, "UPDATE person_sums SET faces = faces + 100 WHERE faces > 0");
+        Assert.Equal([102, 103], catalog.PeopleAsClusters(people, []).Select(c => c.Faces).Order());
+    }
+
+    /// <summary>
+    /// Every person at once holds the same sums as one at a time: read from the faces the first time (in one pass),
+    /// then kept, so that the next answer, and clustering's, read the kept ones; a person changed since is read again
+    /// alone (through the person index), and a person with no face that counts is left out.
+    /// </summary>
+    [ContractFact]
+    public void Should_SumEveryPersonAsTheirFacesAre_AndKeepTheSums_When_AllAreAskedForAtOnce()
+    {
+        // Given: five people of one to three faces, one of whose only face is ignored; no sum kept yet
+        using var catalog = Created(out var store);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 3), Photo("/p/3.jpg", 4, 5), Photo("/p/4.jpg", 4, 5), Photo("/p/5.jpg", 4, 6)]);
+        var faces = catalog.Faces(false).OrderBy(f => f.Id).Select(f => f.Id).ToList();
+        var people = catalog.Change(rows =>
+        {
+            long[] groups = [.. Enumerable.Range(0, 5).Select(_ => rows.NewPerson())];
+            rows.PlaceFaces([faces[0], faces[2]], groups[0], FaceAssignment.Machine);
+            rows.PlaceFaces([faces[1]], groups[1], FaceAssignment.Machine);
+            rows.PlaceFaces([faces[3]], groups[2], FaceAssignment.Machine);
+            rows.PlaceFaces([faces[4], faces[6], faces[8]], groups[3], FaceAssignment.Machine);
+            rows.PlaceFaces([faces[5], faces[7]], groups[4], FaceAssignment.Machine);
+            rows.SetIgnored([faces[3]], true);
+            return groups;
+        });
+        RunSql(store, "DELETE FROM person_sums");
+        void AllAreTheirFaces(IReadOnlyList<PersonAsCluster> answer)
+        {
+            var truth = catalog.FacesInPeople().GroupBy(f => f.Person).ToDictionary(g => g.Key, g => g.ToList());
+            Assert.Equal(truth.Keys.Order(), answer.Select(c => c.Person).Order());
+            foreach (var cluster in answer)
+            {
+                Assert.Equal(truth[cluster.Person].Count, cluster.Faces);
+                Assert.Empty(cluster.PhotosAmong);
+                for (int d = 0; d < 512; d++)
+                    Assert.Equal(truth[cluster.Person].Sum(f => (double)f.Embedding[d]), cluster.Sum[d], 5);
+            }
+        }
+
+        // When: every person is asked for at once
+        var first = catalog.EveryPersonAsCluster();
+
+        // Then: each holds their faces' sum; the ignored face's person, with none that counts, is not there
+        AllAreTheirFaces(first);
+        Assert.DoesNotContain(people[2], first.Select(c => c.Person));
+
+        // And: the sums were kept: made wrong underneath, both answers show it (nothing was read again)
+        RunSql(store, "UPDATE person_sums SET faces = faces + 100 WHERE faces > 0");
+        Assert.Equal(103, catalog.PeopleAsClusters([people[3]], []).Single().Faces);
+        Assert.All(catalog.EveryPersonAsCluster(), c => Assert.True(c.Faces > 100, $"person {c.Person}: {c.Faces} faces, not the kept sum"));
+        RunSql(store, "UPDATE person_sums SET faces = faces - 100 WHERE faces > 100");
+
+        // And: a person changed since (not by clustering) is read again from their faces, the rest stay kept
+        catalog.Change(rows => { rows.SetIgnored([faces[2]], true); return 0; });
+        RunSql(store, $"UPDATE person_sums SET faces = faces + 100 WHERE person_id = {people[3]}");
+        var afterChange = catalog.EveryPersonAsCluster().ToDictionary(c => c.Person);
+        Assert.Equal(1, afterChange[people[0]].Faces);
+        Assert.Equal(103, afterChange[people[3]].Faces);
+        RunSql(store, $"UPDATE person_sums SET faces = faces - 100 WHERE person_id = {people[3]}");
+        AllAreTheirFaces(catalog.EveryPersonAsCluster());
+    }
+
     [ContractFact]
     public void Should_WriteNothing_When_AChangeFailsHalfWay()
     {

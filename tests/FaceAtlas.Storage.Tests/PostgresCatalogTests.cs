@@ -216,7 +216,10 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         Assert.Contains("newer FaceAtlas", e.Message);
     }
 
-    /// <summary>Schemas 6 to 8 count what a catalog of schema 5 holds, and keep counting; schema 8 clears covers not their own.</summary>
+    /// <summary>
+    /// Schemas 6 to 9 count what a catalog of schema 5 holds, and keep counting; schema 8 clears covers not their own;
+    /// schema 9 keeps people's sums uncompressed.
+    /// </summary>
     [PostgresFact]
     public void Should_CountWhatItHoldsAndPageAPersonInOrder_When_UpgradedFromSchema5()
     {
@@ -265,7 +268,8 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         Assert.Equal(4, upgraded.Catalog.PeopleAsClusters([person], []).Single().Faces); // schema 7: no sum kept, read from the faces
         Assert.Null(upgraded.Catalog.Person(person)!.CoverFace); // schema 8: a cover not the person's own (the stranger's) cleared
         Assert.Equal([person], upgraded.Catalog.Change(rows => rows.PeopleWithoutTheirOwnCover()));
-        Assert.Equal("8", server.Psql(_databases[store], "SELECT value FROM meta WHERE key = 'schema_version'").Trim());
+        Assert.Equal("9", server.Psql(_databases[store], "SELECT value FROM meta WHERE key = 'schema_version'").Trim());
+        Assert.Equal("e", server.Psql(_databases[store], "SELECT attstorage FROM pg_attribute WHERE attrelid = 'person_sums'::regclass AND attname = 'sum'").Trim());
     }
 
     /// <summary>Many count changes are folded into one row a name by a read, and read the same after.</summary>

@@ -41,8 +41,9 @@ public readonly record struct ReviewKey(int Size, long Face) : IComparable<Revie
 
 /// <summary>
 /// The visible people's average faces (length 1), packed one after another for <see cref="BlockDot"/>: what a
-/// group's candidates are looked for among. Reading them reads every face in a person, so they are made once and
-/// kept while faces change (<see cref="FaceReview.Candidates"/> reads each candidate's person afresh).
+/// group's candidates are looked for among. Made from the catalog's kept sums, a row per person (hundreds of megabytes
+/// at a million faces), so they are made once and kept while faces change (<see cref="FaceReview.Candidates"/> reads
+/// each candidate's person afresh).
 /// </summary>
 public sealed class PersonCentres
 {
@@ -51,18 +52,26 @@ public sealed class PersonCentres
     public IReadOnlyList<long> People { get; }
     internal float[] Packed { get; }
 
+    /// <summary>The centre of <see cref="People"/>[<paramref name="i"/>].</summary>
+    public ReadOnlySpan<float> Centre(int i) => Packed.AsSpan(i * Embeddings.Dimensions, Embeddings.Dimensions);
+
+    /// <summary>
+    /// The visible people's centres, from the sums the catalog keeps (an average's direction is its sum's): reading
+    /// them is a row per person, once the catalog has kept them; the first time, every face in a person.
+    /// </summary>
     public static PersonCentres Of(IPeopleCatalog catalog)
     {
-        var averages = PersonAverage.Of(catalog);
-        var packed = new float[(long)averages.Count * Embeddings.Dimensions];
-        for (int i = 0; i < averages.Count; i++)
+        var visible = catalog.People(includeHidden: false).Select(p => p.Id).ToHashSet();
+        var people = catalog.EveryPersonAsCluster().Where(p => visible.Contains(p.Person)).ToList();
+        var packed = new float[(long)people.Count * Embeddings.Dimensions];
+        for (int i = 0; i < people.Count; i++)
         {
             var centre = packed.AsSpan(i * Embeddings.Dimensions, Embeddings.Dimensions);
-            averages[i].Mean.CopyTo(centre);
+            people[i].Sum.CopyTo(centre);
             float norm = TensorPrimitives.Norm(centre);
             if (norm > 0) TensorPrimitives.Divide(centre, norm, centre);
         }
-        return new PersonCentres(averages.Select(a => a.Person.Id).ToList(), packed);
+        return new PersonCentres(people.Select(p => p.Person).ToList(), packed);
     }
 }
 

@@ -58,6 +58,13 @@ public interface IPeopleCatalog
     IReadOnlyList<PersonAsCluster> PeopleAsClusters(IReadOnlyCollection<long> people, IReadOnlyCollection<long> photos);
 
     /// <summary>
+    /// <see cref="PeopleAsClusters"/> of every person at once (no photos asked about): the kept sums that are current,
+    /// and the rest read from their faces in one pass and kept. Once it has run, people are read whole again only after
+    /// a change that could not carry their sum; at a million faces, the first run reads every face in a person.
+    /// </summary>
+    IReadOnlyList<PersonAsCluster> EveryPersonAsCluster();
+
+    /// <summary>
     /// Every face in a person that has an embedding and is not ignored (nor said not to be a face), read as it is
     /// enumerated (never all held at once: at a million faces that would be gigabytes).
     /// </summary>

@@ -44,6 +44,16 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
             if (fresh.Count <= most)
                 return ClusterNeighbourhood(NotBeforeTheirBirth(fresh), neighbours, started, cancel);
         }
+        var summary = ClusterAll(full, started, cancel);
+        // Every person was written anew: each one's sum is kept now (every face in a person read once more, once
+        // the faces read above are let go), so the next photos' clustering and the review read a row per person.
+        if (full) catalog.EveryPersonAsCluster();
+        return summary with { Elapsed = started.Elapsed };
+    }
+
+    /// <summary>Clusters every face (moving only those in no person unless <paramref name="full"/>).</summary>
+    ClusteringSummary ClusterAll(bool full, System.Diagnostics.Stopwatch started, CancellationToken cancel)
+    {
         var faces = NotBeforeTheirBirth(catalog.FacesForClustering());
         var before = faces.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value).ToHashSet();
         var plan = new FaceClusterer(_options).Plan(faces, full, cancel);

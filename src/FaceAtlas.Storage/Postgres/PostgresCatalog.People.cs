@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using Npgsql;
@@ -135,24 +137,7 @@ public sealed partial class PostgresCatalog
             // One snapshot: each sum read again from the faces holds at the revision read beside it.
             using var tx = c.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
             var kept = KeptSums(c, tx, people.Distinct().ToList());
-            var stale = kept.Values.Where(k => !k.Current).ToDictionary(k => k.Person, k => (Sum: new double[Embeddings.Dimensions], Count: 0));
-            if (stale.Count > 0)
-            {
-                using var cmd = Command(c, """
-                    SELECT f.person_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
-                    WHERE f.person_id = ANY(@p) AND f.ignored = 0 AND f.not_face = 0
-                    """, ("p", stale.Keys.ToArray()));
-                cmd.Transaction = tx;
-                using var r = cmd.ExecuteReader();
-                while (r.Read())
-                {
-                    long person = r.GetInt64(0);
-                    var (sum, count) = stale[person];
-                    PersonSums.Add(sum, Floats(r, 1, Embeddings.Dimensions));
-                    stale[person] = (sum, count + 1);
-                }
-            }
-            var read = stale.Select(s => new SumToKeep(s.Key, kept[s.Key].Revision, s.Value.Count, s.Value.Sum)).ToList();
+            var read = SumsFromFaces(c, tx, kept.Values.Where(k => !k.Current).ToDictionary(k => k.Person, k => k.Revision), everyFace: false);
             var sums = kept.Values.Where(k => k.Current).Select(k => new SumToKeep(k.Person, k.Revision, k.Faces, k.Sum!)).Concat(read).ToList();
             var present = new Dictionary<long, HashSet<long>>();
             using (var cmd = Command(c, """
@@ -168,15 +153,81 @@ public sealed partial class PostgresCatalog
             tx.Commit();
             return (sums, read, present);
         });
-        try
-        {
-            if (toKeep.Count > 0) _db.Write((c, tx) => Keep(c, tx, toKeep));
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-        {
-            // A person removed by another change as their sum was written: nothing of theirs is to be kept.
-        }
+        KeepInTurns(toKeep);
         return PersonSums.AsClusters(sums, present);
+    }
+
+    public IReadOnlyList<PersonAsCluster> EveryPersonAsCluster()
+    {
+        var (clusters, read) = _db.Read(c =>
+        {
+            using var tx = c.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+            var clusters = new List<PersonAsCluster>();
+            var stale = new Dictionary<long, long>();
+            long staleFaces = 0, allFaces = 0;
+            using (var cmd = Command(c, "SELECT p.id, p.faces_rev, s.faces_rev, s.faces, s.sum, p.face_count FROM people p LEFT JOIN person_sums s ON s.person_id = p.id"))
+            {
+                cmd.Transaction = tx;
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                {
+                    long person = r.GetInt64(0), revision = r.GetInt64(1);
+                    allFaces += r.GetInt64(5);
+                    if (r.IsDBNull(2) || r.GetInt64(2) != revision)
+                    {
+                        stale[person] = revision;
+                        staleFaces += r.GetInt64(5);
+                    }
+                    else if (r.GetInt64(3) > 0)
+                        clusters.Add(new PersonAsCluster(person, PersonSums.DecodeToFloats(r.GetFieldValue<byte[]>(4)), (int)r.GetInt64(3), []));
+                }
+            }
+            var read = SumsFromFaces(c, tx, stale, everyFace: PersonSums.ReadEveryFace(staleFaces, allFaces));
+            tx.Commit();
+            return (clusters, read);
+        });
+        KeepInTurns(read);
+        clusters.AddRange(PersonSums.AsClusters(read, new Dictionary<long, HashSet<long>>()));
+        return clusters;
+    }
+
+    /// <summary>
+    /// The sums of these people (each with the revision read in <paramref name="tx"/>'s snapshot) read from their
+    /// faces: through the person index, or, <paramref name="everyFace"/>, in one pass over every face in a person
+    /// (many people's faces are read faster in the table's order than by seeking each).
+    /// </summary>
+    static List<SumToKeep> SumsFromFaces(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyDictionary<long, long> revisions, bool everyFace)
+    {
+        if (revisions.Count == 0) return [];
+        var sums = revisions.Keys.ToDictionary(p => p, _ => (Sum: new double[Embeddings.Dimensions], Faces: 0));
+        using var cmd = Command(c, $"""
+            SELECT f.person_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
+            WHERE {(everyFace ? "f.person_id IS NOT NULL" : "f.person_id = ANY(@p)")} AND f.ignored = 0 AND f.not_face = 0
+            """, everyFace ? [] : [("p", revisions.Keys.ToArray())]);
+        cmd.Transaction = tx;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            ref var s = ref CollectionsMarshal.GetValueRefOrNullRef(sums, r.GetInt64(0));
+            if (Unsafe.IsNullRef(ref s)) continue;
+            PersonSums.Add(s.Sum, Floats(r, 1, Embeddings.Dimensions));
+            s.Faces++;
+        }
+        return sums.Select(s => new SumToKeep(s.Key, revisions[s.Key], s.Value.Faces, s.Value.Sum)).ToList();
+    }
+
+    /// <summary>Keeps sums read outside a change, a few hundred per transaction: a change waits for one turn, not all.</summary>
+    void KeepInTurns(IReadOnlyList<SumToKeep> sums)
+    {
+        foreach (var turn in sums.Chunk(PersonSums.KeptPerTurn))
+            try
+            {
+                _db.Write((c, tx) => Keep(c, tx, turn));
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                // A person removed by another change as their sum was written: the turn's sums are read again when asked.
+            }
     }
 
     /// <summary>Where these faces are, as a kept sum sees it (faces that do not exist are left out); <paramref name="lockRows"/>: locked until the transaction ends.</summary>
