@@ -212,14 +212,25 @@ public sealed partial class SqliteCatalog
         return sums.Select(s => new SumToKeep(s.Key, revisions[s.Key], s.Value.Faces, s.Value.Sum)).ToList();
     }
 
-    /// <summary>Keeps sums read outside a change, a few hundred per transaction: a change waits for one turn, not all.</summary>
+    /// <summary>
+    /// Keeps sums read outside a change, a few hundred per transaction: a change waits for one turn, not all. Keeping
+    /// spares a later read and is never what was asked for, so a catalog another writer holds past the busy timeout
+    /// (a long <c>cluster --full</c>), or one this process may not write, keeps none and answers all the same.
+    /// </summary>
     void KeepInTurns(IReadOnlyList<SumToKeep> sums)
     {
-        foreach (var turn in sums.Chunk(PersonSums.KeptPerTurn))
+        try
         {
-            using var tx = _connection.BeginTransaction();
-            Keep(turn, tx);
-            tx.Commit();
+            foreach (var turn in sums.Chunk(PersonSums.KeptPerTurn))
+            {
+                using var tx = _connection.BeginTransaction();
+                Keep(turn, tx);
+                tx.Commit();
+            }
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_READONLY)
+        {
+            // The sums not kept are read again from the faces when next asked.
         }
     }
 
