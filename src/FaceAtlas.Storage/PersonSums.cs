@@ -134,6 +134,28 @@ internal static class PersonSums
         return carried;
     }
 
+    /// <summary>
+    /// The sums after every face of <paramref name="from"/> moved into <paramref name="into"/> (a merge) by one
+    /// statement that moved <paramref name="moved"/> faces: the two kept sums added, and nothing left in
+    /// <paramref name="from"/>; for each of the two whose revision moved by exactly those faces (the triggers move it
+    /// once a face) and only when both sums were current before (a merge reads no embedding, so it can add only what
+    /// is kept). <paramref name="after"/>: the two people's revisions after the move.
+    /// </summary>
+    public static List<SumToKeep> Merged(KeptSum? from, KeptSum? into, int moved, IReadOnlyDictionary<long, KeptSum> after)
+    {
+        if (moved == 0 || from is not { Current: true, Sum: { } fromSum } || into is not { Current: true, Sum: { } intoSum }) return [];
+        var carried = new List<SumToKeep>();
+        if (after.TryGetValue(into.Person, out var i) && i.Revision == into.Revision + moved)
+        {
+            var sum = (double[])intoSum.Clone();
+            for (int d = 0; d < sum.Length; d++) sum[d] += fromSum[d];
+            carried.Add(new SumToKeep(into.Person, i.Revision, into.Faces + from.Faces, sum));
+        }
+        if (after.TryGetValue(from.Person, out var f) && f.Revision == from.Revision + moved)
+            carried.Add(new SumToKeep(from.Person, f.Revision, 0, new double[Embeddings.Dimensions]));
+        return carried;
+    }
+
     /// <summary>The people with faces that count, as clusters: their sums, and which of the photos asked about each is in.</summary>
     public static List<PersonAsCluster> AsClusters(IEnumerable<SumToKeep> sums, IReadOnlyDictionary<long, HashSet<long>> present) =>
         sums.Where(s => s.Faces > 0)

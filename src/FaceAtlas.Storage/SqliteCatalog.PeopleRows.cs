@@ -74,10 +74,13 @@ public sealed partial class SqliteCatalog
             ForEachFace(faces, "UPDATE faces SET person_id = $p, assigned_by = $by WHERE id = $f AND assigned_by IS NOT $keep",
                 ["$p", "$by", "$keep"], person, (int)by, unlessPlacedBy is { } keep ? (int)keep : null);
 
+        /// <summary>One statement; the two people's kept sums are added when both are current (<see cref="PersonSums.Merged"/>).</summary>
         public void MoveAllFaces(long from, long into)
         {
+            var before = catalog.KeptSums([from, into], tx);
             using var cmd = Command("UPDATE faces SET person_id = $into WHERE person_id = $from", "$into", "$from");
-            Run(cmd, into, from);
+            int moved = Bind(cmd, into, from).ExecuteNonQuery();
+            catalog.Keep(PersonSums.Merged(before.GetValueOrDefault(from), before.GetValueOrDefault(into), moved, catalog.KeptSums([from, into], tx)), tx);
         }
 
         public void SetPlacedBy(long person, FaceAssignment by)

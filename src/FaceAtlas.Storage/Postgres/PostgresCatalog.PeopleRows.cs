@@ -65,7 +65,19 @@ public sealed partial class PostgresCatalog
                 Do($"UPDATE faces SET person_id = NULL, assigned_by = @by WHERE id = ANY(@f){keep}", ("by", (long)by), ("f", faces.ToArray()));
         }
 
-        public void MoveAllFaces(long from, long into) => Do("UPDATE faces SET person_id = @into WHERE person_id = @from", ("into", into), ("from", from));
+        /// <summary>
+        /// One statement; the two people's kept sums are added when both are current (<see cref="PersonSums.Merged"/>).
+        /// Its rows are locked as it moves them and its triggers lock the two people, so the revisions read after are
+        /// the ones before plus this move, unless another writer changed them between: then nothing is carried.
+        /// </summary>
+        public void MoveAllFaces(long from, long into)
+        {
+            var before = KeptSums(c, tx, [from, into]);
+            using var cmd = Query("WITH moved AS (UPDATE faces SET person_id = @into WHERE person_id = @from RETURNING 1) SELECT count(*) FROM moved",
+                ("into", into), ("from", from));
+            int moved = (int)(long)cmd.ExecuteScalar()!;
+            Keep(c, tx, PersonSums.Merged(before.GetValueOrDefault(from), before.GetValueOrDefault(into), moved, KeptSums(c, tx, [from, into])));
+        }
 
         public void SetPlacedBy(long person, FaceAssignment by) =>
             Do("UPDATE faces SET assigned_by = @by WHERE person_id = @p AND assigned_by <> @by", ("by", (long)by), ("p", person));
