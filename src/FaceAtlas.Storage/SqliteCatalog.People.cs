@@ -21,13 +21,26 @@ public sealed partial class SqliteCatalog
     public IEnumerable<PersonFace> FacesInPeople()
     {
         using var cmd = Command($"""
-            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality, {CatalogTables.TakenDay}
+            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality, {CatalogTables.TakenDay}, f.id
             FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
             WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
             """);
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            yield return new PersonFace(r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), r.Float(3), r.IsDBNull(4) ? null : r.Float(4),
+            yield return new PersonFace(r.Long(6), r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), r.Float(3), r.IsDBNull(4) ? null : r.Float(4),
+                CatalogTables.Day(r.IsDBNull(5) ? null : r.GetString(5)));
+    }
+
+    public IEnumerable<PersonFaceSeen> FacesSeenInPeople()
+    {
+        using var cmd = Command($"""
+            SELECT f.id, f.person_id, f.photo_id, f.score, f.quality, {CatalogTables.TakenDay}
+            FROM faces f JOIN photos p ON p.id = f.photo_id
+            WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0
+            """);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            yield return new PersonFaceSeen(r.Long(0), r.Long(1), r.Long(2), r.Float(3), r.IsDBNull(4) ? null : r.Float(4),
                 CatalogTables.Day(r.IsDBNull(5) ? null : r.GetString(5)));
     }
 

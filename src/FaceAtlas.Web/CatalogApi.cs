@@ -339,8 +339,8 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     {
         try
         {
-            // One after the other (the first start's centres, and always the suggestions, read every face in a
-            // person), and meanwhile the saved ones answer.
+            // One after the other (each reads every person, and on a first start every face in one), and meanwhile
+            // the saved ones answer.
             KeptCentres.GetMade();
             KeptSuggestions.GetMade();
         }

@@ -335,6 +335,9 @@ public abstract class CatalogContract
         Assert.Equal([faces[3]], leftOver.Select(f => f.FaceId)); // the newest not in a person; the ignored one never
         Assert.Equal(vectors[faces[3]], leftOver[0].Embedding);
         Assert.Equal([faces[3], faces[1]], catalog.FacesInNoPerson(newest: 10).Select(f => f.FaceId));
+        var seen = catalog.FacesSeenInPeople().OrderBy(f => f.Face).ToList(); // the same faces, without embeddings
+        Assert.Equal([faces[0], faces[2]], seen.Select(f => f.Face));
+        Assert.Equal(inPeople.Select(f => (f.Person, f.Photo, f.Score, f.Quality, f.Taken)), seen.Select(f => (f.Person, f.Photo, f.Score, f.Quality, f.Taken)));
     }
 
     /// <summary>
@@ -425,6 +428,47 @@ public abstract class CatalogContract
                 throw new Xunit.Sdk.XunitException($"after \"{path}\": {e.Message}");
             }
         }
+    }
+
+    /// <summary>
+    /// People's averages of the faces that count (as the suggestions make them) are the same whether made from the kept
+    /// sums less the faces left out, or, when many are left out, from every face: the same people, photos, earliest
+    /// days and means.
+    /// </summary>
+    [ContractFact]
+    public void Should_AverageEachPersonAsEveryFaceWould_When_SomeFacesDoNotCount()
+    {
+        // Given: four people of six faces over twelve photos, their sums kept
+        using var catalog = Created(out var store);
+        catalog.Commit([.. Enumerable.Range(1, 12).Select(i => (PhotoOutcome)(Photo($"/p/{i}.jpg", i % 2 + 1, i % 2 + 3) with
+        {
+            Taken = new CaptureDate(new DateTime(2000 + i, 1, 1), null, DateSource.Exif),
+        }))]);
+        new PeopleService(catalog).Cluster(full: true);
+        Func<PersonFaceSeen, bool> sure = f => f.Score >= 0.8f;
+        void SameEitherWay()
+        {
+            var summed = PersonAverage.Of(catalog, sure).ToDictionary(a => a.Person.Id);
+            var read = PersonAverage.FromEveryFace(catalog, sure).ToDictionary(a => a.Person.Id);
+            Assert.Equal(read.Keys.Order(), summed.Keys.Order());
+            foreach (var (person, average) in read)
+            {
+                Assert.Equal(average.Photos.Order(), summed[person].Photos.Order());
+                Assert.Equal(average.Earliest, summed[person].Earliest);
+                for (int d = 0; d < average.Mean.Length; d++) Assert.Equal(average.Mean[d], summed[person].Mean[d], 5);
+            }
+        }
+
+        // When: one face of 24 is unsure (the sums less it), then five (every face read)
+        var faces = catalog.Faces(false).OrderBy(f => f.Id).Select(f => f.Id).ToList();
+        RunSql(store, $"UPDATE faces SET score = 0.5 WHERE id = {faces[0]}");
+
+        // Then: the same either way, the unsure faces in no average and their photos in no person's
+        SameEitherWay();
+        RunSql(store, $"UPDATE faces SET score = 0.5 WHERE id IN ({string.Join(", ", faces.Take(5))})");
+        SameEitherWay();
+        Assert.DoesNotContain(PersonAverage.Of(catalog, sure), a => a.Photos.Contains(catalog.Face(faces[0])!.Photo.Id)
+            && catalog.Face(faces[0])!.PersonId == a.Person.Id);
     }
 
     /// <summary>

@@ -12,7 +12,14 @@ public sealed record StoredFace(long FaceId, long PhotoId, float[] Embedding, lo
 /// A face in a person, with what a person's average face and photos are made of, its detection's confidence and its
 /// quality (null: indexed before qualities were kept).
 /// </summary>
-public readonly record struct PersonFace(long Person, long Photo, float[] Embedding, float Score, float? Quality, DateOnly? Taken = null);
+public readonly record struct PersonFace(long Face, long Person, long Photo, float[] Embedding, float Score, float? Quality, DateOnly? Taken = null)
+{
+    /// <summary>The face without its embedding.</summary>
+    public PersonFaceSeen Seen => new(Face, Person, Photo, Score, Quality, Taken);
+}
+
+/// <summary>A face in a person without its embedding: what decides whether it makes their average, and where and when it was seen.</summary>
+public readonly record struct PersonFaceSeen(long Face, long Person, long Photo, float Score, float? Quality, DateOnly? Taken);
 
 /// <summary>
 /// A person as one cluster, for clustering new faces beside them: the sum of their faces' embeddings and how many
@@ -69,6 +76,12 @@ public interface IPeopleCatalog
     /// enumerated (never all held at once: at a million faces that would be gigabytes).
     /// </summary>
     IEnumerable<PersonFace> FacesInPeople();
+
+    /// <summary>
+    /// Every face in a person that is not ignored (nor said not to be a face), without its embedding (a small row each,
+    /// where the embedding is 2 KB), read as it is enumerated. A face with no embedding yet is among them.
+    /// </summary>
+    IEnumerable<PersonFaceSeen> FacesSeenInPeople();
 
     /// <summary>
     /// The newest faces in no person, not ignored (nor said not to be faces), with their embeddings: at most
