@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FaceAtlas.Core;
 using FaceAtlas.Core.Faces;
@@ -38,13 +39,6 @@ internal sealed record SumToKeep(long Person, long Revision, int Faces, double[]
 internal static class PersonSums
 {
     public const int Bytes = Embeddings.Dimensions * sizeof(double);
-
-    /// <summary>
-    /// Whether to sum people again in one pass over every face in a person rather than person by person through the
-    /// person index: when their faces are more than a quarter of all (reading in the table's order is several times
-    /// cheaper per face than a seek).
-    /// </summary>
-    public static bool ReadEveryFace(long staleFaces, long allFaces) => staleFaces * 4 > allFaces;
 
     /// <summary>Sums kept per transaction when many are kept at once (4 KB each).</summary>
     public const int KeptPerTurn = 500;
@@ -161,4 +155,58 @@ internal static class PersonSums
         sums.Where(s => s.Faces > 0)
             .Select(s => new PersonAsCluster(s.Person, ToFloats(s.Sum), s.Faces, present.GetValueOrDefault(s.Person) ?? []))
             .ToList();
+}
+
+/// <summary>
+/// Every person's row as <c>EveryPersonAsCluster</c> reads it (their revision, the kept sum's revision, faces and
+/// bytes, and their kept face count), sorted the same way on every backend: a current kept sum as a cluster (a person
+/// with no face that counts left out), every other person to be read again from their faces.
+/// </summary>
+internal sealed class EveryPerson
+{
+    long _staleFaces, _allFaces;
+
+    public List<PersonAsCluster> Current { get; } = [];
+
+    /// <summary>The people to read again, each with the revision read.</summary>
+    public Dictionary<long, long> Stale { get; } = [];
+
+    /// <param name="sum">The kept sum as stored: read only when it is current.</param>
+    public void Add(long person, long revision, long? sumRevision, long sumFaces, Func<byte[]> sum, long faceCount)
+    {
+        _allFaces += faceCount;
+        if (sumRevision != revision)
+        {
+            Stale[person] = revision;
+            _staleFaces += faceCount;
+        }
+        else if (sumFaces > 0)
+            Current.Add(new PersonAsCluster(person, PersonSums.DecodeToFloats(sum()), (int)sumFaces, []));
+    }
+
+    /// <summary>
+    /// Whether to read the stale people in one pass over every face in a person rather than person by person through
+    /// the person index: when their faces are more than a quarter of all (reading in the table's order is several
+    /// times cheaper per face than a seek).
+    /// </summary>
+    public bool ReadEveryFace => _staleFaces * 4 > _allFaces;
+}
+
+/// <summary>
+/// People's sums read again from their faces, in double precision, each at the revision read with them; a face of
+/// anyone else (a pass over every face) is passed over.
+/// </summary>
+internal sealed class SumsReadAgain(IReadOnlyDictionary<long, long> revisions)
+{
+    readonly Dictionary<long, (double[] Sum, int Faces)> _sums = revisions.Keys.ToDictionary(p => p, _ => (new double[Embeddings.Dimensions], 0));
+
+    public void Add(long person, ReadOnlySpan<float> embedding)
+    {
+        ref var s = ref CollectionsMarshal.GetValueRefOrNullRef(_sums, person);
+        if (Unsafe.IsNullRef(ref s)) return;
+        PersonSums.Add(s.Sum, embedding);
+        s.Faces++;
+    }
+
+    public List<SumToKeep> Read() => _sums.Select(s => new SumToKeep(s.Key, revisions[s.Key], s.Value.Faces, s.Value.Sum)).ToList();
 }

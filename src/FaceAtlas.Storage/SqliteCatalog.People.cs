@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using Microsoft.Data.Sqlite;
@@ -168,27 +166,17 @@ public sealed partial class SqliteCatalog
 
     public IReadOnlyList<PersonAsCluster> EveryPersonAsCluster()
     {
-        var clusters = new List<PersonAsCluster>();
+        List<PersonAsCluster> clusters;
         List<SumToKeep> read;
         using (var tx = _connection.BeginTransaction(deferred: true))
         {
-            var stale = new Dictionary<long, long>();
-            long staleFaces = 0, allFaces = 0;
+            var everyone = new EveryPerson();
             using (var cmd = Command("SELECT p.id, p.faces_rev, s.faces_rev, s.faces, s.sum, p.face_count FROM people p LEFT JOIN person_sums s ON s.person_id = p.id", tx))
             using (var r = cmd.ExecuteReader())
                 while (r.Read())
-                {
-                    long person = r.Long(0), revision = r.Long(1);
-                    allFaces += r.Long(5);
-                    if (r.IsDBNull(2) || r.Long(2) != revision)
-                    {
-                        stale[person] = revision;
-                        staleFaces += r.Long(5);
-                    }
-                    else if (r.Long(3) > 0)
-                        clusters.Add(new PersonAsCluster(person, PersonSums.DecodeToFloats(r.Blob(4)), (int)r.Long(3), []));
-                }
-            read = SumsFromFaces(stale, everyFace: PersonSums.ReadEveryFace(staleFaces, allFaces), tx);
+                    everyone.Add(r.Long(0), r.Long(1), r.IsDBNull(2) ? null : r.Long(2), r.IsDBNull(3) ? 0 : r.Long(3), () => r.Blob(4), r.Long(5));
+            clusters = everyone.Current;
+            read = SumsFromFaces(everyone.Stale, everyone.ReadEveryFace, tx);
             tx.Commit();
         }
         KeepInTurns(read);
@@ -203,26 +191,20 @@ public sealed partial class SqliteCatalog
     /// </summary>
     List<SumToKeep> SumsFromFaces(IReadOnlyDictionary<long, long> revisions, bool everyFace, SqliteTransaction tx)
     {
-        var sums = revisions.Keys.ToDictionary(p => p, _ => (Sum: new double[Embeddings.Dimensions], Faces: 0));
-        if (sums.Count == 0) return [];
+        if (revisions.Count == 0) return [];
+        var sums = new SumsReadAgain(revisions);
         const string Counting = "f.ignored = 0 AND f.not_face = 0";
         using var cmd = everyFace
             ? Command($"SELECT f.person_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.person_id IS NOT NULL AND {Counting}", tx)
             : Command($"SELECT f.person_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.person_id = $p AND {Counting}", tx, "$p");
-        IEnumerable<long> reads = everyFace ? [0L] : sums.Keys;
+        IEnumerable<long> reads = everyFace ? [0L] : revisions.Keys;
         foreach (long person in reads)
         {
             if (!everyFace) cmd.Parameters[0].Value = person;
             using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                ref var s = ref CollectionsMarshal.GetValueRefOrNullRef(sums, r.Long(0));
-                if (Unsafe.IsNullRef(ref s)) continue;
-                PersonSums.Add(s.Sum, r.Floats(1, Embeddings.Dimensions));
-                s.Faces++;
-            }
+            while (r.Read()) sums.Add(r.Long(0), r.Floats(1, Embeddings.Dimensions));
         }
-        return sums.Select(s => new SumToKeep(s.Key, revisions[s.Key], s.Value.Faces, s.Value.Sum)).ToList();
+        return sums.Read();
     }
 
     /// <summary>

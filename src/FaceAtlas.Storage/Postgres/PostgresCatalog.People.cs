@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using FaceAtlas.Core.Faces;
 using FaceAtlas.Core.People;
 using Npgsql;
@@ -176,29 +174,18 @@ public sealed partial class PostgresCatalog
         var (clusters, read) = _db.Read(c =>
         {
             using var tx = c.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-            var clusters = new List<PersonAsCluster>();
-            var stale = new Dictionary<long, long>();
-            long staleFaces = 0, allFaces = 0;
+            var everyone = new EveryPerson();
             using (var cmd = Command(c, "SELECT p.id, p.faces_rev, s.faces_rev, s.faces, s.sum, p.face_count FROM people p LEFT JOIN person_sums s ON s.person_id = p.id"))
             {
                 cmd.Transaction = tx;
                 using var r = cmd.ExecuteReader();
                 while (r.Read())
-                {
-                    long person = r.GetInt64(0), revision = r.GetInt64(1);
-                    allFaces += r.GetInt64(5);
-                    if (r.IsDBNull(2) || r.GetInt64(2) != revision)
-                    {
-                        stale[person] = revision;
-                        staleFaces += r.GetInt64(5);
-                    }
-                    else if (r.GetInt64(3) > 0)
-                        clusters.Add(new PersonAsCluster(person, PersonSums.DecodeToFloats(r.GetFieldValue<byte[]>(4)), (int)r.GetInt64(3), []));
-                }
+                    everyone.Add(r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.IsDBNull(3) ? 0 : r.GetInt64(3),
+                        () => r.GetFieldValue<byte[]>(4), r.GetInt64(5));
             }
-            var read = SumsFromFaces(c, tx, stale, everyFace: PersonSums.ReadEveryFace(staleFaces, allFaces));
+            var read = SumsFromFaces(c, tx, everyone.Stale, everyone.ReadEveryFace);
             tx.Commit();
-            return (clusters, read);
+            return (everyone.Current, read);
         });
         KeepInTurns(read);
         clusters.AddRange(PersonSums.AsClusters(read, new Dictionary<long, HashSet<long>>()));
@@ -213,21 +200,15 @@ public sealed partial class PostgresCatalog
     static List<SumToKeep> SumsFromFaces(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyDictionary<long, long> revisions, bool everyFace)
     {
         if (revisions.Count == 0) return [];
-        var sums = revisions.Keys.ToDictionary(p => p, _ => (Sum: new double[Embeddings.Dimensions], Faces: 0));
+        var sums = new SumsReadAgain(revisions);
         using var cmd = Command(c, $"""
             SELECT f.person_id, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id
             WHERE {(everyFace ? "f.person_id IS NOT NULL" : "f.person_id = ANY(@p)")} AND f.ignored = 0 AND f.not_face = 0
             """, everyFace ? [] : [("p", revisions.Keys.ToArray())]);
         cmd.Transaction = tx;
         using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            ref var s = ref CollectionsMarshal.GetValueRefOrNullRef(sums, r.GetInt64(0));
-            if (Unsafe.IsNullRef(ref s)) continue;
-            PersonSums.Add(s.Sum, Floats(r, 1, Embeddings.Dimensions));
-            s.Faces++;
-        }
-        return sums.Select(s => new SumToKeep(s.Key, revisions[s.Key], s.Value.Faces, s.Value.Sum)).ToList();
+        while (r.Read()) sums.Add(r.GetInt64(0), Floats(r, 1, Embeddings.Dimensions));
+        return sums.Read();
     }
 
     /// <summary>Keeps sums read outside a change, a few hundred per transaction: a change waits for one turn, not all.</summary>
