@@ -6,7 +6,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 12;
+    public const int Version = 13;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -315,6 +315,17 @@ internal static class CatalogSchema
         END;
         """;
 
+    /// <summary>
+    /// Every photo in the pages' order (the undated after the dated, then the latest taken, then the highest id), those
+    /// that could be used: so that a page of the library's photos, and its first and last day, are ranges of an index,
+    /// never a sort or a count of every photo. The expressions are <c>CatalogTables</c>' own, as the pages' statements
+    /// write them.
+    /// </summary>
+    const string V13 = """
+        CREATE INDEX photos_in_order ON photos((CASE WHEN taken IS NULL OR taken_source = 'file' THEN 1 ELSE 0 END), coalesce(taken, '') DESC, id DESC)
+            WHERE failure IS NULL;
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -329,7 +340,7 @@ internal static class CatalogSchema
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
             // (Joined by lines: a step may end in a comment.)
-            string[] steps = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
+            string[] steps = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
             cmd.CommandText = string.Join('\n', steps.Skip(version)) + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }

@@ -86,10 +86,14 @@ internal static class CatalogTables
             if (query.To is not null) yield return $"{Undated} = 0 AND substr({Taken}, 1, 10) <= {prefix}to";
         }
 
-        /// <summary>How many rows of <paramref name="table"/> <paramref name="where"/> holds, and the first and last moment the dated ones were taken.</summary>
+        /// <summary>
+        /// How many rows of <paramref name="table"/> <paramref name="where"/> holds, and the first and last moment the
+        /// dated ones were taken: each end of the order's index read, not every row (a min and max in the count would be).
+        /// </summary>
         public string Count(string table, string where) => $"""
-            SELECT count(*), min(CASE WHEN {Undated} = 0 THEN {Taken} END), max(CASE WHEN {Undated} = 0 THEN {Taken} END)
-            FROM {table} WHERE {where}
+            SELECT (SELECT count(*) FROM {table} WHERE {where}),
+                (SELECT {Taken} FROM {table} WHERE {where} AND {Undated} = 0 ORDER BY {Taken} LIMIT 1),
+                (SELECT {Taken} FROM {table} WHERE {where} AND {Undated} = 0 ORDER BY {Taken} DESC LIMIT 1)
             """;
     }
 

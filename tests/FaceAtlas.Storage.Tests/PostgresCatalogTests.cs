@@ -252,6 +252,7 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
             DROP TABLE person_sums; ALTER TABLE people DROP COLUMN faces_rev;
             DROP INDEX faces_to_cluster; DROP INDEX people_uncovered; DROP INDEX people_born;
             UPDATE people SET cover_face_id = (SELECT id FROM faces WHERE person_id IS NULL);
+            DROP INDEX photos_in_order;
             UPDATE meta SET value = '5' WHERE key = 'schema_version';
             """);
 
@@ -268,7 +269,8 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         Assert.Equal(4, upgraded.Catalog.PeopleAsClusters([person], []).Single().Faces); // schema 7: no sum kept, read from the faces
         Assert.Null(upgraded.Catalog.Person(person)!.CoverFace); // schema 8: a cover not the person's own (the stranger's) cleared
         Assert.Equal([person], upgraded.Catalog.Change(rows => rows.PeopleWithoutTheirOwnCover()));
-        Assert.Equal("9", server.Psql(_databases[store], "SELECT value FROM meta WHERE key = 'schema_version'").Trim());
+        Assert.Equal("10", server.Psql(_databases[store], "SELECT value FROM meta WHERE key = 'schema_version'").Trim());
+        Assert.Equal("1", server.Psql(_databases[store], "SELECT count(*) FROM pg_indexes WHERE indexname = 'photos_in_order'").Trim()); // schema 10
         Assert.Equal("e", server.Psql(_databases[store], "SELECT attstorage FROM pg_attribute WHERE attrelid = 'person_sums'::regclass AND attname = 'sum'").Trim());
     }
 

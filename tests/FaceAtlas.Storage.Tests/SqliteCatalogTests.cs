@@ -84,6 +84,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
             DROP TRIGGER person_embedding_added; DROP TRIGGER person_embedding_changed; DROP TRIGGER person_embedding_removed;
             DROP TABLE person_sums; ALTER TABLE people DROP COLUMN faces_rev;
             DROP INDEX faces_to_cluster; DROP INDEX people_uncovered; DROP INDEX people_born; DROP TRIGGER cover_leaves; DROP TRIGGER cover_removed;
+            DROP INDEX photos_in_order;
             PRAGMA user_version = 10;
             """);
 
@@ -93,7 +94,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
         // Then: their faces are summed and the sum kept at their revision; forgotten, they leave no sum behind
         Assert.Equal(3, asCluster.Faces);
-        Assert.Equal(12, Scalar(store, "PRAGMA user_version"));
+        Assert.Equal(13, Scalar(store, "PRAGMA user_version"));
         Assert.Equal(1, Scalar(store, $"SELECT count(*) FROM person_sums s JOIN people p ON p.id = s.person_id AND p.faces_rev = s.faces_rev WHERE s.faces = 3 AND p.id = {person}"));
         new Core.People.PeopleService(upgraded.Catalog).Forget(person);
         Assert.Equal(0, Scalar(store, "SELECT count(*) FROM person_sums"));
@@ -113,6 +114,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
         RunSql(store, """
             DROP INDEX faces_to_cluster; DROP INDEX people_uncovered; DROP INDEX people_born; DROP TRIGGER cover_leaves; DROP TRIGGER cover_removed;
             UPDATE people SET cover_face_id = (SELECT id FROM faces WHERE person_id IS NULL);
+            DROP INDEX photos_in_order;
             PRAGMA user_version = 11;
             """);
 
@@ -123,9 +125,59 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
         // Then: the cover that was not theirs is cleared, and one of their own faces covers them
         Assert.Null(cleared);
-        Assert.Equal(12, Scalar(store, "PRAGMA user_version"));
+        Assert.Equal(13, Scalar(store, "PRAGMA user_version"));
         Assert.Contains(upgraded.Catalog.Person(person)!.CoverFace!.Value, upgraded.Catalog.FacesOf(person));
         Assert.Equal(5, Scalar(store, "SELECT count(*) FROM sqlite_master WHERE name IN ('faces_to_cluster', 'people_uncovered', 'people_born', 'cover_leaves', 'cover_removed')"));
+    }
+
+    /// <summary>
+    /// Schema 13 on a catalog of schema 12: a page of every photo, and its first and last day, read through the pages'
+    /// index (the statements' expressions are the index's own), never by sorting or scanning every photo.
+    /// </summary>
+    [Fact]
+    public void Should_PageEveryPhotoThroughTheirIndex_When_UpgradedFromSchema12()
+    {
+        // Given: dated photos, an undated one, one dated by its file only and a failed one, in a catalog taken back to schema 12
+        var store = NewStore();
+        PhotoOutcome.Analysed On(string path, int? year, DateSource source = DateSource.Exif) => ContractPhotos.Photo(path, 1) with
+        {
+            Taken = year is { } y ? new CaptureDate(new DateTime(y, 1, 1), null, source) : null,
+        };
+        using (var writer = store.OpenForWriting(create: true))
+            writer.Catalog.Commit([On("/p/2019.jpg", 2019), On("/p/2021.jpg", 2021), On("/p/none.jpg", null), On("/p/file.jpg", 2024, DateSource.File),
+                On("/p/2020.jpg", 2020), new PhotoOutcome.Failed(new PhotoFile("/p/bad.jpg", 5, 1), [9], "not a photo")]);
+        RunSql(store, "DROP INDEX photos_in_order; PRAGMA user_version = 12;");
+
+        // When: opened by this version, every photo paged
+        using var upgraded = store.OpenForWriting();
+        var first = upgraded.Catalog.Photos(new PhotoQuery([]), new PageRequest(0, 3));
+        var rest = upgraded.Catalog.Photos(new PhotoQuery([]), new PageRequest(0, 3, first.Next));
+
+        // Then: newest first, the undated last, the failed left out; the days' span of the dated; each statement an index range
+        Assert.Equal(13, Scalar(store, "PRAGMA user_version"));
+        Assert.Equal(["/p/2021.jpg", "/p/2020.jpg", "/p/2019.jpg", "/p/file.jpg", "/p/none.jpg"], first.Photos.Concat(rest.Photos).Select(p => p.Photo.Path));
+        Assert.Equal((5, "2019-01-01T00:00:00", "2021-01-01T00:00:00"), (first.Total, first.FirstTaken, first.LastTaken));
+        var (count, page) = CatalogTables.PhotoPageStatements(new PhotoQuery([]), new PageRequest(0, 3), '$');
+        foreach (var statement in new[] { count, page })
+        {
+            var plan = Plan(store, statement);
+            Assert.Contains("USING INDEX photos_in_order", plan);
+            Assert.DoesNotContain("TEMP B-TREE", plan);
+            Assert.DoesNotContain("SCAN p\n", plan + "\n");
+        }
+    }
+
+    /// <summary>SQLite's plan of a statement (its parameters unbound), one step a line.</summary>
+    static string Plan(ICatalogStore store, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Location};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var r = cmd.ExecuteReader();
+        var steps = new List<string>();
+        while (r.Read()) steps.Add(r.GetString(3));
+        return string.Join('\n', steps);
     }
 
     [Fact]

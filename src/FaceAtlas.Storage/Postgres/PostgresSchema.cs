@@ -10,7 +10,7 @@ namespace FaceAtlas.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 9;
+    public const int Version = 10;
 
     /// <summary>Taken (per transaction) while the schema is made or upgraded: workers starting at once make it once.</summary>
     const long SchemaLockKey = 0x4661636541746C01;
@@ -528,6 +528,15 @@ internal static class PostgresSchema
         ALTER TABLE person_sums ALTER COLUMN sum SET STORAGE EXTERNAL;
         """;
 
+    /// <summary>
+    /// Every photo in the pages' order, those that could be used (SQLite's schema 13): a page of the library's photos,
+    /// and its first and last day, are ranges of an index, never a sort or a count of every photo.
+    /// </summary>
+    const string V10 = """
+        CREATE INDEX photos_in_order ON photos((CASE WHEN taken IS NULL OR taken_source = 'file' THEN 1 ELSE 0 END), (coalesce(taken, '')) DESC, id DESC)
+            WHERE failure IS NULL;
+        """;
+
     /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>
     public static void Apply(NpgsqlConnection connection, string location)
     {
@@ -538,7 +547,7 @@ internal static class PostgresSchema
             throw new DamagedCatalogException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
         if (version == Version) return;
         // Each step upgrades from the version before it; a new catalog takes them all.
-        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + (version < 9 ? V9 : "")
+        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + (version < 9 ? V9 : "") + (version < 10 ? V10 : "")
             + $"\nDELETE FROM meta WHERE key = 'schema_version'; INSERT INTO meta(key, value) VALUES ('schema_version', '{Version}');");
         tx.Commit();
     }
