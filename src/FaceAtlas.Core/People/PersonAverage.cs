@@ -33,6 +33,9 @@ public sealed record PersonAverage(PersonSummary Person, float[] Mean, IReadOnly
         var earliest = new Dictionary<long, DateOnly>();
         var leftOut = new List<long>();
         long seen = 0;
+        // The people's kept counts tell how many faces the pass will meet: once the faces left out are past the share
+        // of those, every face is read at once, not after the rest of this pass.
+        double mostLeftOut = people.Values.Sum(p => (double)p.Faces) * MostLeftOut;
         foreach (var face in catalog.FacesSeenInPeople())
         {
             if (!people.ContainsKey(face.Person)) continue;
@@ -41,11 +44,12 @@ public sealed record PersonAverage(PersonSummary Person, float[] Mean, IReadOnly
             if (counts?.Invoke(face) == false)
             {
                 leftOut.Add(face.Face);
+                if (leftOut.Count > mostLeftOut) break; // the pass's reader closed before every face is read
                 continue;
             }
             (photos.TryGetValue(face.Person, out var set) ? set : photos[face.Person] = []).Add(face.Photo);
         }
-        if (leftOut.Count > seen * MostLeftOut) return FromEveryFace(catalog, counts);
+        if (leftOut.Count > mostLeftOut || leftOut.Count > seen * MostLeftOut) return FromEveryFace(catalog, people, counts);
         var sums = catalog.EveryPersonAsCluster().Where(c => people.ContainsKey(c.Person))
             .ToDictionary(c => c.Person, c => (c.Sum, Count: c.Faces));
         // A face left out leaves its person's sum, by the person it is in now (a face with no embedding is in no sum).
@@ -67,9 +71,11 @@ public sealed record PersonAverage(PersonSummary Person, float[] Mean, IReadOnly
     /// <see cref="Of"/> made from every face in a person, in one pass over them as the catalog reads them: what is held
     /// is a vector per person, never every face's.
     /// </summary>
-    public static IReadOnlyList<PersonAverage> FromEveryFace(IPeopleCatalog catalog, Func<PersonFaceSeen, bool>? counts = null)
+    public static IReadOnlyList<PersonAverage> FromEveryFace(IPeopleCatalog catalog, Func<PersonFaceSeen, bool>? counts = null) =>
+        FromEveryFace(catalog, catalog.People(includeHidden: false).ToDictionary(p => p.Id), counts);
+
+    static IReadOnlyList<PersonAverage> FromEveryFace(IPeopleCatalog catalog, Dictionary<long, PersonSummary> people, Func<PersonFaceSeen, bool>? counts)
     {
-        var people = catalog.People(includeHidden: false).ToDictionary(p => p.Id);
         var sums = new Dictionary<long, (float[] Sum, int Count, HashSet<long> Photos)>();
         var earliest = new Dictionary<long, DateOnly>();
         foreach (var face in catalog.FacesInPeople())
