@@ -87,11 +87,12 @@ internal static class CatalogTables
         }
 
         /// <summary>
-        /// How many rows of <paramref name="table"/> <paramref name="where"/> holds, and the first and last moment the
-        /// dated ones were taken: each end of the order's index read, not every row (a min and max in the count would be).
+        /// How many rows of <paramref name="table"/> <paramref name="where"/> holds (<paramref name="counted"/>: a
+        /// statement that knows), and the first and last moment the dated ones were taken: each end of the order's
+        /// index read, not every row (a min and max in the count would be).
         /// </summary>
-        public string Count(string table, string where) => $"""
-            SELECT (SELECT count(*) FROM {table} WHERE {where}),
+        public string Count(string table, string where, string? counted = null) => $"""
+            SELECT ({counted ?? $"SELECT count(*) FROM {table} WHERE {where}"}),
                 (SELECT {Taken} FROM {table} WHERE {where} AND {Undated} = 0 ORDER BY {Taken} LIMIT 1),
                 (SELECT {Taken} FROM {table} WHERE {where} AND {Undated} = 0 ORDER BY {Taken} DESC LIMIT 1)
             """;
@@ -144,13 +145,16 @@ internal static class CatalogTables
     /// schema 10, PostgreSQL's 6), read without the photos table but for the page itself: no sort, and no look-up of
     /// each photo counted or skipped (a photo that failed has no faces, so none of its rows is there).
     /// </summary>
-    public static (string Count, string Page) PhotoPageStatements(Core.Catalog.PhotoQuery query, Core.Catalog.PageRequest page, char prefix)
+    /// <param name="usablePhotos">The backend's statement of how many photos could be used, from its kept counts: the
+    /// count of a page of every photo, which would otherwise read an index entry a photo.</param>
+    public static (string Count, string Page) PhotoPageStatements(Core.Catalog.PhotoQuery query, Core.Catalog.PageRequest page, char prefix, string usablePhotos)
     {
         var people = query.People.Distinct().ToList();
         if (people.Count != 1)
         {
             var where = PhotoQueryConditions(query, prefix);
-            return (OfPhotos.Count("photos p", where), PhotoPageQuery(where, page, prefix));
+            bool everyPhoto = people.Count == 0 && query.From is null && query.To is null;
+            return (OfPhotos.Count("photos p", where, everyPhoto ? usablePhotos : null), PhotoPageQuery(where, page, prefix));
         }
         var pp = OfPersonPhotos;
         var mine = string.Join(" AND ", pp.Dates(query, prefix).Prepend($"pp.person_id = {IdList(people)}"));

@@ -5,9 +5,12 @@ namespace FaceAtlas.Storage;
 
 public sealed partial class SqliteCatalog
 {
+    /// <summary>How many photos could be used, from the counts the catalog keeps (schema 10).</summary>
+    internal const string UsablePhotos = "SELECT (SELECT value FROM tallies WHERE name = 'photos') - (SELECT value FROM tallies WHERE name = 'failed')";
+
     public PhotoPage Photos(PhotoQuery query, PageRequest page)
     {
-        var (countSql, pageSql) = CatalogTables.PhotoPageStatements(query, page, '$');
+        var (countSql, pageSql) = CatalogTables.PhotoPageStatements(query, page, '$', UsablePhotos);
         void Dates(Microsoft.Data.Sqlite.SqliteCommand cmd)
         {
             if (query.From is { } from) cmd.Parameters.AddWithValue("$from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));

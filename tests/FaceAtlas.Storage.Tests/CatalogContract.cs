@@ -294,7 +294,7 @@ public abstract class CatalogContract
         catalog.Commit([
             Dated("/p/ann-bob-2019.jpg", new DateTime(2019, 7, 4, 15, 30, 0), 1, 2), Dated("/p/ann-2020.jpg", new DateTime(2020, 1, 1), 1),
             Dated("/p/bob-2021.jpg", new DateTime(2021, 1, 1), 2), Dated("/p/all-2022.jpg", new DateTime(2022, 12, 31, 23, 59, 0), 1, 2, 3),
-            Photo("/p/nobody.jpg") with { Taken = null },
+            Photo("/p/nobody.jpg") with { Taken = null }, new PhotoOutcome.Failed(new PhotoFile("/p/broken.jpg", 5, 1), [9], "not a photo"),
         ]);
         var people = new PeopleService(catalog);
         long ann = people.MoveFaces(catalog.Faces(false).Where(f => f.Box.X == 10 && !f.Photo.Path.Contains("bob-2021")).Select(f => f.Id).ToList(), null);
@@ -309,7 +309,10 @@ public abstract class CatalogContract
         Assert.Equal(["/p/all-2022.jpg", "/p/ann-2020.jpg", "/p/ann-bob-2019.jpg"], Paths(new PhotoQuery([ann])));
         Assert.Equal(["/p/ann-2020.jpg", "/p/ann-bob-2019.jpg"], Paths(new PhotoQuery([ann], new DateOnly(2019, 7, 4), new DateOnly(2020, 1, 1))));
         Assert.Equal(["/p/all-2022.jpg"], Paths(new PhotoQuery([bob], From: new DateOnly(2022, 12, 31))));
-        Assert.Equal(5, catalog.Photos(new PhotoQuery([]), new PageRequest(0, 100)).Total); // nobody named: every photo, the faceless too
+        var every = catalog.Photos(new PhotoQuery([]), new PageRequest(0, 100));
+        Assert.Equal(5, every.Total); // nobody named: every photo, the faceless too, not the one that failed
+        Assert.Equal(5, every.Photos.Count);
+        Assert.Equal(("2019-07-04T15:30:00", "2022-12-31T23:59:00"), (every.FirstTaken, every.LastTaken));
         Assert.Equal(3, catalog.Photos(new PhotoQuery([]), new PageRequest(0, 100)).Photos.Single(p => p.Photo.Path == "/p/all-2022.jpg").Faces.Count);
         Assert.Empty(Paths(new PhotoQuery([], From: new DateOnly(2023, 1, 1))));
         Assert.DoesNotContain("/p/nobody.jpg", Paths(new PhotoQuery([], To: new DateOnly(2030, 1, 1)))); // no date: in no span

@@ -153,11 +153,12 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
         var first = upgraded.Catalog.Photos(new PhotoQuery([]), new PageRequest(0, 3));
         var rest = upgraded.Catalog.Photos(new PhotoQuery([]), new PageRequest(0, 3, first.Next));
 
-        // Then: newest first, the undated last, the failed left out; the days' span of the dated; each statement an index range
+        // Then: newest first, the undated last, the failed left out (and not counted); the days' span of the dated; each
+        // statement an index range
         Assert.Equal(13, Scalar(store, "PRAGMA user_version"));
         Assert.Equal(["/p/2021.jpg", "/p/2020.jpg", "/p/2019.jpg", "/p/file.jpg", "/p/none.jpg"], first.Photos.Concat(rest.Photos).Select(p => p.Photo.Path));
         Assert.Equal((5, "2019-01-01T00:00:00", "2021-01-01T00:00:00"), (first.Total, first.FirstTaken, first.LastTaken));
-        var (count, page) = CatalogTables.PhotoPageStatements(new PhotoQuery([]), new PageRequest(0, 3), '$');
+        var (count, page) = CatalogTables.PhotoPageStatements(new PhotoQuery([]), new PageRequest(0, 3), '$', SqliteCatalog.UsablePhotos);
         foreach (var statement in new[] { count, page })
         {
             var plan = Plan(store, statement);

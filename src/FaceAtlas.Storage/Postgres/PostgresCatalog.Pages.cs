@@ -5,9 +5,15 @@ namespace FaceAtlas.Storage.Postgres;
 
 public sealed partial class PostgresCatalog
 {
+    /// <summary>How many photos could be used, from the counts' changes the catalog keeps (schema 6).</summary>
+    const string UsablePhotos = """
+        SELECT (coalesce(sum(delta) FILTER (WHERE name = 'photos'), 0) - coalesce(sum(delta) FILTER (WHERE name = 'failed'), 0))::bigint
+        FROM tally_changes
+        """;
+
     public PhotoPage Photos(PhotoQuery query, PageRequest page)
     {
-        var (countSql, pageSql) = CatalogTables.PhotoPageStatements(query, page, '@');
+        var (countSql, pageSql) = CatalogTables.PhotoPageStatements(query, page, '@', UsablePhotos);
         (string, object?) From = ("from", query.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         (string, object?) To = ("to", query.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         var (total, firstTaken, lastTaken, photos) = _db.Read(c =>
