@@ -14,7 +14,10 @@ namespace FaceAtlas.Bench;
 /// incremental clustering an `index` of new photos ends with). The faces are synthetic (as <see cref="PeopleWrites"/>'s):
 /// 40 % strangers seen once, people of heavy-tailed size, the largest about 3.4 % of all faces (as LFW grown 64-fold
 /// was); photos of one to three faces, dated over twenty years (one in ten by its file only); a third of the people
-/// named. People are written as they are known (clustering a million faces is `cluster-scale`'s to measure).
+/// named; one identity in 50 of six faces or more split into two people, as clustering leaves some, for the suggestions
+/// to offer. People are written as they are known (clustering a million faces is `cluster-scale`'s to measure). With
+/// `--pictures` each photo is a picture the pages can show, with `--pages` they are opened in Chromium
+/// (<see cref="BigCatalogPages"/>).
 /// </summary>
 internal static class BigCatalog
 {
@@ -36,19 +39,25 @@ internal static class BigCatalog
             }
             if (!args.Contains("--postgres"))
             {
-                await Endpoints(launcher, given, largestPerson, itsPhoto, requests);
+                if (!args.Contains("--pages-only")) await Endpoints(launcher, given, largestPerson, itsPhoto, requests);
+                if (args.Contains("--pages") || args.Contains("--pages-only")) await BigCatalogPages.RunAsync(launcher, given, largestPerson);
                 return 0;
             }
             // The kept catalog on PostgreSQL: the new faces' reference places made on a copy of it here (exactly,
             // no search index), then the copy into PostgreSQL, its answers and its incremental clustering.
+            bool clusters = !args.Contains("--no-incremental");
             var copy = Path.Combine(Path.GetDirectoryName(given)!, "exact.db");
-            File.Copy(given, copy, overwrite: true);
             try
             {
-                AddNewFaces(copy);
-                var reference = ExactPlaces(copy);
+                List<string> reference = [];
+                if (clusters)
+                {
+                    File.Copy(given, copy, overwrite: true);
+                    AddNewFaces(copy);
+                    reference = ExactPlaces(copy);
+                }
                 await BigCatalogOnPostgres.RunAsync(launcher, given, largestPerson, itsPhoto, requests, !args.Contains("--no-endpoints"), reference,
-                    incremental: !args.Contains("--no-incremental"));
+                    incremental: clusters, pages: args.Contains("--pages"));
             }
             finally
             {
@@ -59,6 +68,7 @@ internal static class BigCatalog
         bool keep = args.Contains("--keep");
         bool postgres = args.Contains("--postgres");
         bool endpoints = !args.Contains("--no-endpoints");
+        bool pictures = args.Contains("--pictures") || args.Contains("--pages");
         foreach (int n in sizes)
         {
             var work = Directory.CreateTempSubdirectory("faceatlas-big-catalog-").FullName;
@@ -66,7 +76,7 @@ internal static class BigCatalog
             try
             {
                 var made = Stopwatch.StartNew();
-                var (largest, anyPhoto) = Make(path, n);
+                var (largest, anyPhoto) = Make(path, n, pictures ? Path.Combine(work, "library") : null);
                 Console.WriteLine($"## {n:N0} faces: catalog made in {made.Elapsed.TotalSeconds:F0} s, {new FileInfo(path).Length / 1048576:N0} MB");
                 Console.WriteLine();
                 if (args.Contains("--make-only")) continue; // for `--catalog` to measure later (with --keep)
@@ -75,9 +85,10 @@ internal static class BigCatalog
                     await Endpoints(launcher, path, largest, anyPhoto, requests, "first start");
                     await Endpoints(launcher, path, largest, anyPhoto, requests, "started again (people's averages and suggestions saved by the first)");
                 }
+                if (args.Contains("--pages")) await BigCatalogPages.RunAsync(launcher, path, largest);
                 var pristine = postgres ? Path.Combine(work, "before.db") : null;
                 var placed = await Incremental(launcher, path, pristine);
-                if (pristine is not null) await BigCatalogOnPostgres.RunAsync(launcher, pristine, largest, anyPhoto, requests, endpoints, placed);
+                if (pristine is not null) await BigCatalogOnPostgres.RunAsync(launcher, pristine, largest, anyPhoto, requests, endpoints, placed, pages: args.Contains("--pages"));
             }
             finally
             {
@@ -88,9 +99,15 @@ internal static class BigCatalog
         return 0;
     }
 
-    /// <summary>Makes the catalog; returns its largest person and a photo of theirs.</summary>
-    static (long Person, long Photo) Make(string path, int n)
+    /// <summary>
+    /// Makes the catalog; returns its largest person and a photo of theirs. With <paramref name="library"/>, each photo
+    /// is a picture there: a symbolic link to one of lfw-dev's photos (250 by 250 pixels, its faces' boxes inside it),
+    /// so that the pages can show faces; without, the photos' paths lead nowhere.
+    /// </summary>
+    static (long Person, long Photo) Make(string path, int n, string? library = null)
     {
+        var lfw = library is null ? [] : Directory.GetFiles(Path.Combine(BenchPaths.RepositoryRoot, "..", "shared", "datasets", "lfw-dev"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        if (library is not null && lfw.Length == 0) throw new InvalidOperationException("--pictures: no photos in ../shared/datasets/lfw-dev");
         var random = new Random(39);
         // Identities: a face's identity, drawn so that the largest holds ~3.4 % and 40 % are seen once.
         var identityOf = new int[n];
@@ -108,6 +125,11 @@ internal static class BigCatalog
         float[] Centre(int identity) => centres[identity] ??= SyntheticFaces.Face(random, new float[Embeddings.Dimensions], 1.0);
         var points = new FivePoints(new(20, 30), new(40, 30), new(30, 40), new(22, 50), new(38, 50));
 
+        // A face's box in a 4000 by 3000 photo, or inside the 250 by 250 picture (a third of it wide, side by side).
+        FaceBox Box(int i, int width, int height) => library is null
+            ? new FaceBox(40 + 300 * i, 60, width, height)
+            : new FaceBox(20 + 70 * i, 70, width / 2.4f, height / 2.4f);
+
         using (var catalog = SqliteCatalog.Open(path))
         {
             var batch = new List<PhotoOutcome>();
@@ -115,11 +137,18 @@ internal static class BigCatalog
             while (face < n)
             {
                 int count = Math.Min(n - face, random.NextDouble() switch { < 0.85 => 1, < 0.97 => 2, _ => 3 });
-                var faces = Enumerable.Range(0, count).Select(i => new FaceObservation(new FaceBox(40 + 300 * i, 60, 120 + random.Next(80), 120 + random.Next(80)),
+                // The same draws with pictures or without, so both catalogs hold the same faces, people and dates.
+                var faces = Enumerable.Range(0, count).Select(i => new FaceObservation(Box(i, 120 + random.Next(80), 120 + random.Next(80)),
                     0.8f + 0.19f * random.NextSingle(), points, SyntheticFaces.Face(random, Centre(identityOf[face + i]), 0.029))).ToList();
                 var day = new DateTime(2006, 1, 1).AddDays(random.Next(20 * 365)).AddSeconds(random.Next(86_400));
-                var file = new PhotoFile($"/library/{day:yyyy}/{day:MM}/IMG_{photo:D7}.jpg", 3_000_000 + photo, day.Ticks);
-                batch.Add(new PhotoOutcome.Analysed(file, SHA256.HashData(BitConverter.GetBytes(photo)), new PhotoAnalysis(4000, 3000, "JPEG", faces))
+                var file = new PhotoFile($"{library ?? "/library"}/{day:yyyy}/{day:MM}/IMG_{photo:D7}.jpg", 3_000_000 + photo, day.Ticks);
+                if (library is not null)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(file.Path)!);
+                    File.CreateSymbolicLink(file.Path, lfw[photo % lfw.Length]);
+                }
+                var (width, height) = library is null ? (4000, 3000) : (250, 250);
+                batch.Add(new PhotoOutcome.Analysed(file, SHA256.HashData(BitConverter.GetBytes(photo)), new PhotoAnalysis(width, height, "JPEG", faces))
                 {
                     Taken = random.Next(10) == 0 ? CaptureDate.FromFile(DateTime.UtcNow.Ticks) : new CaptureDate(day, null, DateSource.Exif),
                 });
@@ -142,6 +171,9 @@ internal static class BigCatalog
                 (facesOf.TryGetValue(identityOf[k], out var list) ? list : facesOf[identityOf[k]] = []).Add(f.Id);
                 k++;
             }
+            // As clustering leaves some: one identity in 50 of six faces or more split into two people, which the
+            // suggestions then offer to merge (their own random numbers, so the rest is as it was before they were).
+            var splits = new Random(40);
             return catalog.Change(rows =>
             {
                 long giantPerson = 0;
@@ -149,9 +181,15 @@ internal static class BigCatalog
                 {
                     long person = rows.NewPerson();
                     if (identity == 0) giantPerson = person;
-                    rows.PlaceFaces(ids, person, FaceAssignment.Machine);
-                    rows.SetCover(person, ids[0]);
+                    bool split = identity != 0 && ids.Count >= 6 && splits.Next(50) == 0;
+                    var (mine, other) = split ? (ids[..(ids.Count / 2)], ids[(ids.Count / 2)..]) : (ids, []);
+                    rows.PlaceFaces(mine, person, FaceAssignment.Machine);
+                    rows.SetCover(person, mine[0]);
                     if (random.Next(3) == 0) rows.SetName(person, $"{Names[random.Next(Names.Length)]} {identity}");
+                    if (!split) continue;
+                    long half = rows.NewPerson();
+                    rows.PlaceFaces(other, half, FaceAssignment.Machine);
+                    rows.SetCover(half, other[0]);
                 }
                 rows.SetClustered(facesOf.Values.SelectMany(v => v).ToList(), true);
                 return (giantPerson, catalog.Face(facesOf[0][0])!.Photo.Id);
@@ -175,7 +213,7 @@ internal static class BigCatalog
         [
             "api/status", "api/people?limit=200", "api/people?limit=200&q=an", $"api/photos/{photo}", $"api/people/{largest}",
             $"api/people/{largest}/photos?offset=0&limit=60", $"api/people/{largest}/photos?offset=30000&limit=60", "api/review?limit=200",
-            "api/review/page?limit=12", "api/review/page?offset=12&limit=12", "api/suggestions",
+            "api/review/page?limit=12", "api/review/page?offset=12&limit=12", "api/suggestions", "api/photos", $"api/photos?people={largest}",
         ];
         foreach (var path in paths)
         {

@@ -16,7 +16,7 @@ internal static class BigCatalogOnPostgres
 {
     /// <summary><paramref name="placed"/>: where the SQLite catalog's exact neighbourhood put the new faces.</summary>
     public static async Task RunAsync(string launcher, string sqlitePath, long largest, long photo, int requests, bool endpoints, List<string> placed,
-        bool incremental = true)
+        bool incremental = true, bool pages = false)
     {
         if (PostgresServer.Binaries is null) throw new InvalidOperationException(PostgresServer.SkipReason);
         using var server = new PostgresServer();
@@ -25,16 +25,16 @@ internal static class BigCatalogOnPostgres
         new CatalogCopyService(CatalogStores.For(sqlitePath), CatalogStores.For(location)).Copy();
         Console.WriteLine($"### On PostgreSQL {PostgresVersion(server)}: copied in {copying.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine();
-        if (endpoints)
-        {
-            await BigCatalog.Endpoints(launcher, location, largest, photo, requests, "first start on PostgreSQL");
-            await BigCatalog.Endpoints(launcher, location, largest, photo, requests, "started again on PostgreSQL (people's averages and suggestions saved by the first)");
-        }
-
-        if (!incremental) return;
         var localFiles = Path.GetDirectoryName(CatalogStores.For(location).LocalFiles)!;
         try
         {
+            if (endpoints)
+            {
+                await BigCatalog.Endpoints(launcher, location, largest, photo, requests, "first start on PostgreSQL");
+                await BigCatalog.Endpoints(launcher, location, largest, photo, requests, "started again on PostgreSQL (people's averages and suggestions saved by the first)");
+            }
+            if (pages) await BigCatalogPages.RunAsync(launcher, location, largest);
+            if (!incremental) return;
             await BigCatalog.IndexedThenClustered(launcher, location);
             Console.WriteLine();
             BigCatalog.Agreement("neighbourhood on PostgreSQL, through the search index", BigCatalog.NewFacePlaces(location), placed);
@@ -42,7 +42,9 @@ internal static class BigCatalogOnPostgres
         }
         finally
         {
-            Directory.Delete(localFiles, recursive: true); // this machine's search index of a database that goes with the server
+            // This machine's files of a database that goes with the server: saved averages and suggestions, the search
+            // index, thumbnails.
+            if (Directory.Exists(localFiles)) Directory.Delete(localFiles, recursive: true);
         }
     }
 
