@@ -74,7 +74,8 @@ const ages = {
 // One name for a person wherever they are named: theirs, else "Unnamed person 61" (the number tells two apart).
 // Takes a person, a picked person or a face: each carries person and name.
 const label = p => p.name || `Unnamed person ${p.person}`;
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+// A count as the reader's language writes it ("847,092 photos"), the word plural but for one.
+const plural = (n, word) => `${Number.isFinite(n) ? n.toLocaleString() : n} ${word}${n === 1 ? "" : "s"}`;
 // A face's thumbnail: always a square (the server pads it), drawn square by the page at any size.
 const thumbnail = (face, alt, size = 160) => el("img", { class: "face", src: `/api/faces/${face}/thumbnail`, alt, loading: "lazy", width: size, height: size });
 
