@@ -8,10 +8,10 @@ namespace FaceAtlas.Bench;
 /// The web app's pages opened in Debian's Chromium on a big catalog, as a person would: each page at a desktop's and
 /// a phone's size, timed from the address typed to the first face (or photo) on screen, its picture loaded; then the
 /// page scrolled to its end a few times, as a person scrolls on, counting the pictures it then holds and its height.
-/// Each page is opened twice, the face thumbnails not yet made (the first visit: the catalog's thumbnail folder
-/// is removed first) and then made. A screenshot of each goes to <c>.build/screenshots/big-catalog/</c> for a person
-/// to look at. The catalog's photos must be pictures (`big-catalog N --pictures`), else every thumbnail is a broken
-/// image and "first face" never comes.
+/// At each size the pages are opened twice, the face thumbnails not yet made (the thumbnail folder is removed before
+/// that size's first round; a page's thumbnails may still have been made by a page before it) and then made. A
+/// screenshot of each goes to <c>.build/screenshots/big-catalog/</c> for a person to look at. The catalog's photos
+/// must be pictures (`big-catalog N --pictures`), else every thumbnail is a broken image and "first face" never comes.
 /// </summary>
 internal static class BigCatalogPages
 {
@@ -32,9 +32,7 @@ internal static class BigCatalogPages
         }
         var shots = Path.Combine(BenchPaths.RepositoryRoot, ".build", "screenshots", "big-catalog");
         Directory.CreateDirectory(shots);
-        // The first visit's thumbnails are made as a new library's are: any an earlier run made are removed first.
         var thumbnails = FaceAtlas.Storage.CatalogStores.For(catalog).LocalFiles + ".thumbs";
-        if (Directory.Exists(thumbnails)) Directory.Delete(thumbnails, recursive: true);
         using var serve = Start(launcher, "serve", "--port", "0", "--catalog", catalog);
         var address = (await serve.StandardOutput.ReadLineAsync())!["FaceAtlas is at ".Length..].Split(' ')[0].TrimEnd('/');
         _ = serve.StandardOutput.ReadToEndAsync();
@@ -60,8 +58,11 @@ internal static class BigCatalogPages
         Console.WriteLine();
         Console.WriteLine($"| page | size | visit | first picture on screen | page settled | pictures after {scrolls} scrolls to the end | of them loaded | page height |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        foreach (var visit in new[] { "thumbnails not made", "thumbnails made" })
-            foreach (var (size, options) in sizes)
+        foreach (var (size, options) in sizes)
+            foreach (var visit in new[] { "thumbnails not made", "thumbnails made" })
+            {
+                // A size's first visits make their thumbnails as a new library's are: those made before are removed.
+                if (visit.EndsWith("not made") && Directory.Exists(thumbnails)) Directory.Delete(thumbnails, recursive: true);
                 foreach (var (name, hash) in pages)
                 {
                     await using var context = await browser.NewContextAsync(options);
@@ -86,6 +87,7 @@ internal static class BigCatalogPages
                         """);
                     Console.WriteLine($"| {name} | {size} | {visit} | {first} | {Ms(settled)} | {held[0]:N0} | {held[1]:N0} | {held[2]:N0} px |");
                 }
+            }
         Console.WriteLine();
         Console.WriteLine($"serve's peak memory: {HighWaterMark(serve.Id) / 1048576:N0} MB; screenshots in {shots}");
         Console.WriteLine();

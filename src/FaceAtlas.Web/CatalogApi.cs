@@ -265,10 +265,12 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// <summary>
     /// What is made from the catalog and kept between requests, made again after any change through this server and
     /// when older than <paramref name="maxAge"/> (which bounds how long a change by another program, an index or a
-    /// command, takes to show). Made again in the background, one making at a time: a request waits for it up to
-    /// <paramref name="patience"/> (always for the first), and is answered from the last one made meanwhile.
-    /// With <paramref name="saved"/> and <paramref name="save"/>, each one made is saved, and the first request
-    /// after a start is answered at once from the last one saved while it is made anew.
+    /// command, takes to show). Made again in the background, one making at a time. After a change through this
+    /// server a request waits for it up to <paramref name="patience"/> (always for the first), and is answered from
+    /// the last one made meanwhile; one that is only old is answered at once while it is made anew (the change it
+    /// would show, if any, was not this user's: it shows a request later). With <paramref name="saved"/> and
+    /// <paramref name="save"/>, each one made is saved, and the first request after a start is answered at once from
+    /// the last one saved while it is made anew.
     /// </summary>
     sealed class Kept<T>(CatalogApi api, Func<IFaceCatalog, T> make, TimeSpan maxAge, TimeSpan patience,
         Func<IFaceCatalog, T?>? saved = null, Action<IFaceCatalog, T>? save = null) where T : class
@@ -283,7 +285,11 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         public T Get()
         {
             var made = _made ?? Saved();
-            if (made is not null && !made.Saved && made.Changes == Interlocked.Read(ref api._changes) && DateTime.UtcNow - made.At <= maxAge) return made.Value;
+            if (made is not null && !made.Saved && made.Changes == Interlocked.Read(ref api._changes))
+            {
+                if (DateTime.UtcNow - made.At > maxAge) Making();
+                return made.Value;
+            }
             var making = Making();
             return made is null || (!made.Saved && (patience == Timeout.InfiniteTimeSpan || making.Wait(patience))) ? making.GetAwaiter().GetResult().Value : made.Value;
         }
