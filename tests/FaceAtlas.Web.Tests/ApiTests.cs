@@ -394,6 +394,39 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
             f => f.GetProperty("face").GetInt64() == faceOfA);
     }
 
+    /// <summary>
+    /// Another program's change (faces ignored by a command, not through this server) shows in the review within its
+    /// 30 s and one request: the request that finds the groups old is answered at once with them, and they are made
+    /// anew behind it.
+    /// </summary>
+    [DatasetFact]
+    [Trait("Category", "Slow")] // half a minute: the review's groups must grow old
+    public async Task Should_AnswerTheOldReviewAtOnce_AndShowAnotherProgramsChangeNext_When_ItsGroupsAreOld()
+    {
+        // Given: the review's groups read, then the first group's faces ignored by another program
+        await using var server = await fixture.StartAsync();
+        var before = await server.GetJson("/api/review/page?limit=200");
+        int groups = before.GetProperty("total_groups").GetInt32();
+        var faces = before.GetProperty("groups")[0].GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("face").GetInt64()).ToList();
+        using (var writer = Storage.CatalogStores.For(server.Catalog).OpenForWriting())
+            new PeopleService(writer.Catalog).Ignore(faces);
+
+        // When: asked again once the groups are older than 30 s, then until they change (at most 10 s)
+        await Task.Delay(TimeSpan.FromSeconds(31));
+        var old = await server.GetJson("/api/review/page?limit=200");
+        var fresh = old;
+        for (int i = 0; i < 100 && fresh.GetProperty("total_groups").GetInt32() == groups; i++)
+        {
+            await Task.Delay(100);
+            fresh = await server.GetJson("/api/review/page?limit=200");
+        }
+
+        // Then: the old groups were answered, the ignored faces' group among them; the next answers leave it out
+        Assert.Equal(groups, old.GetProperty("total_groups").GetInt32());
+        Assert.Equal(groups - 1, fresh.GetProperty("total_groups").GetInt32());
+        Assert.DoesNotContain(fresh.GetProperty("groups").EnumerateArray(), g => g.GetProperty("faces")[0].GetProperty("face").GetInt64() == faces[0]);
+    }
+
     [DatasetFact]
     public async Task Should_PageTheReviewWithoutLosingOrRepeatingAGroup_When_AnsweredBetweenPages()
     {
