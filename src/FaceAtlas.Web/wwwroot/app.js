@@ -326,10 +326,10 @@ async function people(offset = 0, hidden = false) {
   const more = page.offset + page.people.length < page.total
     ? el("button", { onclick: () => { location.hash = `#/people/${page.offset + PAGE}`; } }, "Next page") : "";
   const range = el("p", { class: "count", id: "range" }, hidden ? `${shown.length} hidden ${shown.length === 1 ? "person" : "people"}`
-    : `${page.offset + 1}-${page.offset + page.people.length} of ${page.total}`,
+    : `${(page.offset + 1).toLocaleString()}-${(page.offset + page.people.length).toLocaleString()} of ${page.total.toLocaleString()}`,
     " · ", el("a", { href: hidden ? "#/people" : "#/hidden" }, hidden ? "All people" : "Hidden people"),
     " · ", el("a", { href: "#/review" }, "Faces to review"));
-  show(hidden ? `Hidden people (${shown.length})` : `People (${page.total})`, range, grid, more);
+  show(hidden ? `Hidden people (${shown.length.toLocaleString()})` : `People (${page.total.toLocaleString()})`, range, grid, more);
 }
 
 function personCard(p) {
