@@ -32,7 +32,7 @@ public sealed class ScaleTests(WebFixture fixture) : IClassFixture<WebFixture>
             new PeopleService(catalog).Cluster(full: false);
         }
         await using var server = await fixture.StartAsync(catalog: path);
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await fixture.Browser.NewPageAsync(new() { Locale = "en-US" }); // counts are written in the reader's language
 
         // When: the first page, then the last
         await page.GotoAsync(server.Address + "/");
@@ -40,11 +40,11 @@ public sealed class ScaleTests(WebFixture fixture) : IClassFixture<WebFixture>
         int first = await page.Locator("#people .person").CountAsync();
         string title = (await page.Locator("h1").TextContentAsync())!;
         await page.GotoAsync(server.Address + "/#/people/9800");
-        await page.WaitForSelectorAsync("#range:has-text('9801-10000 of 10000')"); // the page re-rendered, not the first one still
+        await page.WaitForSelectorAsync("#range:has-text('9,801-10,000 of 10,000')"); // the page re-rendered, not the first one still
         int last = await page.Locator("#people .person").CountAsync();
 
         // Then
-        Assert.Equal("People (10000)", title);
+        Assert.Equal("People (10,000)", title);
         Assert.Equal(200, first);
         Assert.Equal(200, last);
         Assert.Equal(0, await page.Locator("text=Next page").CountAsync()); // the last page has no next
@@ -69,7 +69,7 @@ public sealed class ScaleTests(WebFixture fixture) : IClassFixture<WebFixture>
         }
         await using var server = await fixture.StartAsync(catalog: path);
         long person = (await server.GetJson("/api/people")).GetProperty("people")[0].GetProperty("person").GetInt64();
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await fixture.Browser.NewPageAsync(new() { Locale = "en-US" }); // counts are written in the reader's language
 
         // When: their page, scrolled to the end
         await page.GotoAsync(server.Address + $"/#/person/{person}");
