@@ -39,6 +39,26 @@ internal static class CatalogTables
     /// <summary>The day a photo on <c>photos p</c> was taken (yyyy-MM-dd), when it records one: never a file's date.</summary>
     public const string TakenDay = "(CASE WHEN p.taken IS NULL OR p.taken_source = 'file' THEN NULL ELSE substr(p.taken, 1, 10) END)";
 
+    /// <summary>
+    /// Every face in a person that counts, with its embedding, in id order, as both catalogs read it: person, photo,
+    /// vector, score, quality, day (<see cref="TakenDay"/>), face id.
+    /// </summary>
+    public const string FacesInPeople = $"""
+        SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality, {TakenDay}, f.id
+        FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
+        WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
+        """;
+
+    /// <summary>
+    /// The same faces without their embeddings (a face with none yet among them), in no order: face id, person,
+    /// photo, score, quality, day.
+    /// </summary>
+    public const string FacesSeenInPeople = $"""
+        SELECT f.id, f.person_id, f.photo_id, f.score, f.quality, {TakenDay}
+        FROM faces f JOIN photos p ON p.id = f.photo_id
+        WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0
+        """;
+
     /// <summary>A day as the catalog keeps it (yyyy-MM-dd); null for none or one that is not a day.</summary>
     public static DateOnly? Day(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day) ? day : null;

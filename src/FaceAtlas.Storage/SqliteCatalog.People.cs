@@ -18,11 +18,7 @@ public sealed partial class SqliteCatalog
 
     public IEnumerable<PersonFace> FacesInPeople()
     {
-        using var cmd = Command($"""
-            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality, {CatalogTables.TakenDay}, f.id
-            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
-            WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
-            """);
+        using var cmd = Command(CatalogTables.FacesInPeople);
         using var r = cmd.ExecuteReader();
         while (r.Read())
             yield return new PersonFace(r.Long(6), r.Long(0), r.Long(1), r.Floats(2, Embeddings.Dimensions), r.Float(3), r.IsDBNull(4) ? null : r.Float(4),
@@ -31,11 +27,7 @@ public sealed partial class SqliteCatalog
 
     public IEnumerable<PersonFaceSeen> FacesSeenInPeople()
     {
-        using var cmd = Command($"""
-            SELECT f.id, f.person_id, f.photo_id, f.score, f.quality, {CatalogTables.TakenDay}
-            FROM faces f JOIN photos p ON p.id = f.photo_id
-            WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0
-            """);
+        using var cmd = Command(CatalogTables.FacesSeenInPeople);
         using var r = cmd.ExecuteReader();
         while (r.Read())
             yield return new PersonFaceSeen(r.Long(0), r.Long(1), r.Long(2), r.Float(3), r.IsDBNull(4) ? null : r.Float(4),

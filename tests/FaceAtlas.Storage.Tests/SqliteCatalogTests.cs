@@ -14,8 +14,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
     protected override void RunSql(ICatalogStore store, string sql)
     {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Location};Pooling=False");
-        connection.Open();
+        using var connection = Connect(store);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
@@ -23,11 +22,18 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
     long Scalar(ICatalogStore store, string sql)
     {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Location};Pooling=False");
-        connection.Open();
+        using var connection = Connect(store);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         return Convert.ToInt64(cmd.ExecuteScalar());
+    }
+
+    /// <summary>A connection of the test's own to the catalog file, beside the catalog's.</summary>
+    static Microsoft.Data.Sqlite.SqliteConnection Connect(ICatalogStore store)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Location};Pooling=False");
+        connection.Open();
+        return connection;
     }
 
     /// <summary>
@@ -44,8 +50,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
         writer.Catalog.Commit([ContractPhotos.Photo("/p/1.jpg", 1, 1), ContractPhotos.Photo("/p/2.jpg", 1)]);
         long person = new Core.People.PeopleService(writer.Catalog).MoveFaces(writer.Catalog.Faces(false).Select(f => f.Id).ToList(), null);
         RunSql(store, "DELETE FROM person_sums");
-        using var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Location};Pooling=False");
-        other.Open();
+        using var other = Connect(store);
         using (var begin = other.CreateCommand())
         {
             begin.CommandText = "BEGIN IMMEDIATE";
@@ -171,8 +176,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
     /// <summary>SQLite's plan of a statement (its parameters unbound), one step a line.</summary>
     static string Plan(ICatalogStore store, string sql)
     {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Location};Pooling=False");
-        connection.Open();
+        using var connection = Connect(store);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
         using var r = cmd.ExecuteReader();

@@ -51,11 +51,7 @@ public sealed partial class PostgresCatalog
     public IEnumerable<PersonFace> FacesInPeople()
     {
         using var c = _db.Open();
-        using var cmd = Command(c, $"""
-            SELECT f.person_id, f.photo_id, e.vector, f.score, f.quality, {CatalogTables.TakenDay}, f.id
-            FROM faces f JOIN embeddings e ON e.face_id = f.id JOIN photos p ON p.id = f.photo_id
-            WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0 ORDER BY f.id
-            """);
+        using var cmd = Command(c, CatalogTables.FacesInPeople);
         using var r = cmd.ExecuteReader();
         while (r.Read())
             yield return new PersonFace(r.GetInt64(6), r.GetInt64(0), r.GetInt64(1), Floats(r, 2, Embeddings.Dimensions), (float)r.GetDouble(3), r.IsDBNull(4) ? null : (float)r.GetDouble(4),
@@ -65,11 +61,7 @@ public sealed partial class PostgresCatalog
     public IEnumerable<PersonFaceSeen> FacesSeenInPeople()
     {
         using var c = _db.Open();
-        using var cmd = Command(c, $"""
-            SELECT f.id, f.person_id, f.photo_id, f.score, f.quality, {CatalogTables.TakenDay}
-            FROM faces f JOIN photos p ON p.id = f.photo_id
-            WHERE f.person_id IS NOT NULL AND f.ignored = 0 AND f.not_face = 0
-            """);
+        using var cmd = Command(c, CatalogTables.FacesSeenInPeople);
         using var r = cmd.ExecuteReader();
         while (r.Read())
             yield return new PersonFaceSeen(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), (float)r.GetDouble(3), r.IsDBNull(4) ? null : (float)r.GetDouble(4),
