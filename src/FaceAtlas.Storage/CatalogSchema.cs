@@ -6,7 +6,7 @@ namespace FaceAtlas.Storage;
 /// <summary>Creates and upgrades the catalog's tables; the version lives in SQLite's user_version.</summary>
 internal static class CatalogSchema
 {
-    public const int Version = 13;
+    public const int Version = 14;
 
     const string V1 = """
         CREATE TABLE photos(
@@ -326,6 +326,32 @@ internal static class CatalogSchema
             WHERE failure IS NULL;
         """;
 
+    /// <summary>
+    /// The people's revision (<c>IPeopleCatalog.PeopleRevision</c>), one count for the whole catalog moved on by
+    /// triggers whenever what people's averages and the suggestions are made of changes: a person's faces or their
+    /// embeddings (their <c>faces_rev</c> moves), who is hidden, a birth day, the day of a photo someone is in, and
+    /// the pairs said to be two people. So a server that starts again on an unchanged catalog keeps what it saved,
+    /// and one that is browsed makes nothing again until something changed.
+    /// </summary>
+    const string V14 = """
+        INSERT INTO tallies VALUES ('people_revision', 0);
+        CREATE TRIGGER people_revised AFTER UPDATE OF faces_rev, hidden, birth ON people
+            WHEN OLD.faces_rev <> NEW.faces_rev OR OLD.hidden <> NEW.hidden OR OLD.birth IS NOT NEW.birth BEGIN
+            UPDATE tallies SET value = value + 1 WHERE name = 'people_revision';
+        END;
+        CREATE TRIGGER people_told_apart AFTER INSERT ON distinct_people BEGIN
+            UPDATE tallies SET value = value + 1 WHERE name = 'people_revision';
+        END;
+        CREATE TRIGGER people_not_told_apart AFTER DELETE ON distinct_people BEGIN
+            UPDATE tallies SET value = value + 1 WHERE name = 'people_revision';
+        END;
+        CREATE TRIGGER people_photo_redated AFTER UPDATE OF taken, taken_source ON photos
+            WHEN (OLD.taken IS NOT NEW.taken OR OLD.taken_source IS NOT NEW.taken_source)
+                AND EXISTS (SELECT 1 FROM person_photos WHERE photo_id = NEW.id) BEGIN
+            UPDATE tallies SET value = value + 1 WHERE name = 'people_revision';
+        END;
+        """;
+
     public static void Apply(SqliteConnection connection, string location)
     {
         int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
@@ -340,7 +366,7 @@ internal static class CatalogSchema
             cmd.Transaction = tx;
             // Each step upgrades from the version before it; a new catalog takes them all.
             // (Joined by lines: a step may end in a comment.)
-            string[] steps = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
+            string[] steps = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14];
             cmd.CommandText = string.Join('\n', steps.Skip(version)) + $"\nPRAGMA user_version = {Version};";
             cmd.ExecuteNonQuery();
         }

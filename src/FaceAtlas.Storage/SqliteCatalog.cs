@@ -321,11 +321,18 @@ public sealed partial class SqliteCatalog : IFaceCatalog
     public CatalogCounts Counts()
     {
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = "SELECT name, value FROM tallies";
+        cmd.CommandText = "SELECT name, value FROM tallies WHERE name IN ('photos', 'photos_with_faces', 'faces', 'failed')";
         using var reader = cmd.ExecuteReader();
         var tallies = new Dictionary<string, int>();
         while (reader.Read()) tallies[reader.Text(0)] = reader.Int(1);
         return new CatalogCounts(tallies["photos"], tallies["photos_with_faces"], tallies["faces"], tallies["failed"]);
+    }
+
+    public long PeopleRevision()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT value FROM tallies WHERE name = 'people_revision'";
+        return StoredValues.Long(cmd.ExecuteScalar(), "the people's revision");
     }
 
     static void Execute(SqliteConnection connection, string sql)

@@ -556,6 +556,64 @@ public abstract class CatalogContract
         AllAreTheirFaces(catalog.EveryPersonAsCluster());
     }
 
+    /// <summary>
+    /// The people's revision moves with every change to what people's averages and the suggestions are made of, by
+    /// any path of writing, and holds through the changes that are not (a server keeps what it made while it holds).
+    /// </summary>
+    [ContractFact]
+    public void Should_MoveThePeoplesRevision_When_WhatTheirAveragesAreMadeOfChanges_AndHoldItOtherwise()
+    {
+        // Given: two people in four photos, and a photo of nobody
+        using var catalog = Created(out var store);
+        catalog.Commit([Photo("/p/1.jpg", 1, 2), Photo("/p/2.jpg", 1, 3), Photo("/p/3.jpg", 1, 2), Photo("/p/4.jpg", 1), Photo("/p/nobody.jpg", 9)]);
+        var all = catalog.Faces(false).OrderBy(f => f.Id).ToList();
+        long Face(string photo, int i) => all.Where(f => f.Photo.Path == photo).ElementAt(i).Id;
+        PhotoOutcome.Unchanged Redated(string path, DateTime day)
+        {
+            var known = catalog.PhotosUnder(path).Single();
+            return new(new PhotoFile(known.Path, known.Size, known.ModifiedTicks), known.Id) { Taken = new CaptureDate(day, null, DateSource.Exif) };
+        }
+        var (ann, ben) = catalog.Change(rows =>
+        {
+            var (a, b) = (rows.NewPerson(), rows.NewPerson());
+            rows.PlaceFaces([Face("/p/1.jpg", 0), Face("/p/2.jpg", 0), Face("/p/3.jpg", 0)], a, FaceAssignment.Machine);
+            rows.PlaceFaces([Face("/p/1.jpg", 1), Face("/p/3.jpg", 1)], b, FaceAssignment.Machine);
+            return (a, b);
+        });
+        catalog.Commit([Redated("/p/1.jpg", new DateTime(2020, 1, 2))]);
+
+        // When / Then: each change to what averages are made of moves it on; each other change holds it
+        (string Path, Action Change, bool Moves)[] paths =
+        [
+            ("named", () => catalog.Change(rows => { rows.SetName(ann, "Ann"); return 0; }), false),
+            ("a cover chosen", () => catalog.Change(rows => { rows.SetCover(ann, Face("/p/2.jpg", 0)); return 0; }), false),
+            ("faces marked clustered", () => catalog.Change(rows => { rows.SetClustered([Face("/p/4.jpg", 0)], true); return 0; }), false),
+            ("a photo of nobody dated", () => catalog.Commit([Redated("/p/nobody.jpg", new DateTime(2021, 5, 6))]), false),
+            ("a photo seen again on the same day", () => catalog.Commit([Redated("/p/1.jpg", new DateTime(2020, 1, 2))]), false),
+            ("a face placed", () => catalog.Change(rows => { rows.PlaceFaces([Face("/p/4.jpg", 0)], ben, FaceAssignment.User); return 0; }), true),
+            ("a face ignored", () => catalog.Change(rows => { rows.SetIgnored([Face("/p/2.jpg", 0)], true); return 0; }), true),
+            ("a face said not to be one", () => catalog.Change(rows => { rows.SetNotFace([Face("/p/3.jpg", 1)], true); return 0; }), true),
+            ("hidden", () => catalog.Change(rows => { rows.SetHidden(ben, true); return 0; }), true),
+            ("shown again", () => catalog.Change(rows => { rows.SetHidden(ben, false); return 0; }), true),
+            ("a birth day", () => catalog.Change(rows => { rows.SetBirth(ann, new DateOnly(1990, 3, 4)); return 0; }), true),
+            ("told apart", () => catalog.Change(rows => { rows.MarkDistinct(ann, ben); return 0; }), true),
+            ("told apart no more", () => catalog.Change(rows => { rows.UnmarkDistinct(ann, ben); return 0; }), true),
+            ("a photo of theirs dated anew", () => catalog.Commit([Redated("/p/1.jpg", new DateTime(2020, 1, 3))]), true),
+            ("merged", () => catalog.Change(rows => { rows.MoveAllFaces(ben, ann); return 0; }), true),
+            ("analysed again", () => catalog.Commit([Photo("/p/3.jpg", 7, 8)]), true),
+            ("a photo removed", () => catalog.RemovePhotos([all.First(f => f.Photo.Path == "/p/2.jpg").Photo.Id]), true),
+            ("written from outside", () => RunSql(store, $"UPDATE faces SET person_id = NULL WHERE id = {Face("/p/1.jpg", 0)}"), true),
+        ];
+        foreach (var (path, change, moves) in paths)
+        {
+            long before = catalog.PeopleRevision();
+            change();
+            long after = catalog.PeopleRevision();
+            if (moves) Assert.True(after > before, $"after \"{path}\" the revision is {after}, {before} before");
+            else Assert.True(after == before, $"after \"{path}\" the revision is {after}, {before} before");
+        }
+    }
+
     [ContractFact]
     public void Should_WriteNothing_When_AChangeFailsHalfWay()
     {

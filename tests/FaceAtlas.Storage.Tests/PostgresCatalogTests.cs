@@ -218,7 +218,7 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
 
     /// <summary>
     /// Schemas 6 to 9 count what a catalog of schema 5 holds, and keep counting; schema 8 clears covers not their own;
-    /// schema 9 keeps people's sums uncompressed.
+    /// schema 9 keeps people's sums uncompressed; schema 11 keeps the people's revision.
     /// </summary>
     [PostgresFact]
     public void Should_CountWhatItHoldsAndPageAPersonInOrder_When_UpgradedFromSchema5()
@@ -238,6 +238,8 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         }
         // ... taken back to schema 5: no kept counts, person_photos without the pages' order
         RunSql(store, """
+            DROP TRIGGER people_revised ON people; DROP TRIGGER people_told_apart ON distinct_people; DROP TRIGGER people_photos_redated ON photos;
+            DROP FUNCTION people_revised(); DROP FUNCTION people_rows_revised(); DROP FUNCTION people_photos_redated();
             DROP TRIGGER photo_tallies ON photos; DROP FUNCTION photo_tallies();
             DROP TRIGGER face_tallies ON faces; DROP FUNCTION face_tallies(); DROP TABLE tally_changes;
             DROP TRIGGER photo_redated ON photos; DROP FUNCTION photo_redated();
@@ -269,7 +271,10 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         Assert.Equal(4, upgraded.Catalog.PeopleAsClusters([person], []).Single().Faces); // schema 7: no sum kept, read from the faces
         Assert.Null(upgraded.Catalog.Person(person)!.CoverFace); // schema 8: a cover not the person's own (the stranger's) cleared
         Assert.Equal([person], upgraded.Catalog.Change(rows => rows.PeopleWithoutTheirOwnCover()));
-        Assert.Equal("10", server.Psql(_databases[store], "SELECT value FROM meta WHERE key = 'schema_version'").Trim());
+        long revision = upgraded.Catalog.PeopleRevision();
+        new PeopleService(upgraded.Catalog).Hide(person, true);
+        Assert.True(upgraded.Catalog.PeopleRevision() > revision, "schema 11: the people's revision kept");
+        Assert.Equal(PostgresSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), server.Psql(_databases[store], "SELECT value FROM meta WHERE key = 'schema_version'").Trim());
         Assert.Equal("1", server.Psql(_databases[store], "SELECT count(*) FROM pg_indexes WHERE indexname = 'photos_in_order'").Trim()); // schema 10
         Assert.Equal("e", server.Psql(_databases[store], "SELECT attstorage FROM pg_attribute WHERE attrelid = 'person_sums'::regclass AND attname = 'sum'").Trim());
     }

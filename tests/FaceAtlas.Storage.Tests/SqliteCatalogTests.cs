@@ -72,6 +72,38 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
         Assert.Equal(1, Scalar(store, $"SELECT count(*) FROM person_sums WHERE person_id = {person} AND faces = 3"));
     }
 
+    /// <summary>What schema 14 adds, taken away: the people's revision and its triggers.</summary>
+    const string WithoutPeoplesRevision = """
+        DROP TRIGGER people_revised; DROP TRIGGER people_told_apart; DROP TRIGGER people_not_told_apart; DROP TRIGGER people_photo_redated;
+        DELETE FROM tallies WHERE name = 'people_revision';
+
+        """;
+
+    /// <summary>Schema 14 on a catalog of schema 13: the people's revision kept from then on.</summary>
+    [Fact]
+    public void Should_KeepThePeoplesRevision_When_UpgradedFromSchema13()
+    {
+        // Given: a person in a catalog taken back to schema 13
+        var store = NewStore();
+        long person;
+        using (var writer = store.OpenForWriting(create: true))
+        {
+            writer.Catalog.Commit([ContractPhotos.Photo("/p/1.jpg", 1), ContractPhotos.Photo("/p/2.jpg", 1)]);
+            person = new Core.People.PeopleService(writer.Catalog).MoveFaces(writer.Catalog.Faces(false).Select(f => f.Id).ToList(), null);
+        }
+        RunSql(store, WithoutPeoplesRevision + "PRAGMA user_version = 13;");
+
+        // When: opened by this version, the person hidden
+        using var upgraded = store.OpenForWriting();
+        long before = upgraded.Catalog.PeopleRevision();
+        new Core.People.PeopleService(upgraded.Catalog).Hide(person, true);
+
+        // Then: the revision is kept from the upgrade on
+        Assert.Equal(CatalogSchema.Version, Scalar(store, "PRAGMA user_version"));
+        Assert.Equal(0, before);
+        Assert.True(upgraded.Catalog.PeopleRevision() > before);
+    }
+
     /// <summary>Schema 11 on a catalog of schema 10: people's sums read from their faces, then kept; a person forgotten takes theirs.</summary>
     [Fact]
     public void Should_SumPeopleAndForgetTheirSums_When_UpgradedFromSchema10()
@@ -84,7 +116,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
             writer.Catalog.Commit([ContractPhotos.Photo("/p/1.jpg", 1, 1), ContractPhotos.Photo("/p/2.jpg", 1)]);
             person = new Core.People.PeopleService(writer.Catalog).MoveFaces(writer.Catalog.Faces(false).Select(f => f.Id).ToList(), null);
         }
-        RunSql(store, """
+        RunSql(store, WithoutPeoplesRevision + """
             DROP TRIGGER person_face_added; DROP TRIGGER person_face_removed; DROP TRIGGER person_face_moved;
             DROP TRIGGER person_embedding_added; DROP TRIGGER person_embedding_changed; DROP TRIGGER person_embedding_removed;
             DROP TABLE person_sums; ALTER TABLE people DROP COLUMN faces_rev;
@@ -99,7 +131,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
         // Then: their faces are summed and the sum kept at their revision; forgotten, they leave no sum behind
         Assert.Equal(3, asCluster.Faces);
-        Assert.Equal(13, Scalar(store, "PRAGMA user_version"));
+        Assert.Equal(CatalogSchema.Version, Scalar(store, "PRAGMA user_version"));
         Assert.Equal(1, Scalar(store, $"SELECT count(*) FROM person_sums s JOIN people p ON p.id = s.person_id AND p.faces_rev = s.faces_rev WHERE s.faces = 3 AND p.id = {person}"));
         new Core.People.PeopleService(upgraded.Catalog).Forget(person);
         Assert.Equal(0, Scalar(store, "SELECT count(*) FROM person_sums"));
@@ -116,7 +148,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
             writer.Catalog.Commit([ContractPhotos.Photo("/p/1.jpg", 1), ContractPhotos.Photo("/p/2.jpg", 1), ContractPhotos.Photo("/p/3.jpg", 3)]);
             person = new Core.People.PeopleService(writer.Catalog).MoveFaces(writer.Catalog.Faces(false).Where(f => f.Photo.Path != "/p/3.jpg").Select(f => f.Id).ToList(), null);
         }
-        RunSql(store, """
+        RunSql(store, WithoutPeoplesRevision + """
             DROP INDEX faces_to_cluster; DROP INDEX people_uncovered; DROP INDEX people_born; DROP TRIGGER cover_leaves; DROP TRIGGER cover_removed;
             UPDATE people SET cover_face_id = (SELECT id FROM faces WHERE person_id IS NULL);
             DROP INDEX photos_in_order;
@@ -130,7 +162,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
         // Then: the cover that was not theirs is cleared, and one of their own faces covers them
         Assert.Null(cleared);
-        Assert.Equal(13, Scalar(store, "PRAGMA user_version"));
+        Assert.Equal(CatalogSchema.Version, Scalar(store, "PRAGMA user_version"));
         Assert.Contains(upgraded.Catalog.Person(person)!.CoverFace!.Value, upgraded.Catalog.FacesOf(person));
         Assert.Equal(5, Scalar(store, "SELECT count(*) FROM sqlite_master WHERE name IN ('faces_to_cluster', 'people_uncovered', 'people_born', 'cover_leaves', 'cover_removed')"));
     }
@@ -151,7 +183,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
         using (var writer = store.OpenForWriting(create: true))
             writer.Catalog.Commit([On("/p/2019.jpg", 2019), On("/p/2021.jpg", 2021), On("/p/none.jpg", null), On("/p/file.jpg", 2024, DateSource.File),
                 On("/p/2020.jpg", 2020), new PhotoOutcome.Failed(new PhotoFile("/p/bad.jpg", 5, 1), [9], "not a photo")]);
-        RunSql(store, "DROP INDEX photos_in_order; PRAGMA user_version = 12;");
+        RunSql(store, WithoutPeoplesRevision + "DROP INDEX photos_in_order; PRAGMA user_version = 12;");
 
         // When: opened by this version, every photo paged
         using var upgraded = store.OpenForWriting();
@@ -160,7 +192,7 @@ public sealed class SqliteCatalogTests : CatalogContract, IDisposable
 
         // Then: newest first, the undated last, the failed left out (and not counted); the days' span of the dated; each
         // statement an index range
-        Assert.Equal(13, Scalar(store, "PRAGMA user_version"));
+        Assert.Equal(CatalogSchema.Version, Scalar(store, "PRAGMA user_version"));
         Assert.Equal(["/p/2021.jpg", "/p/2020.jpg", "/p/2019.jpg", "/p/file.jpg", "/p/none.jpg"], first.Photos.Concat(rest.Photos).Select(p => p.Photo.Path));
         Assert.Equal((5, "2019-01-01T00:00:00", "2021-01-01T00:00:00"), (first.Total, first.FirstTaken, first.LastTaken));
         var (count, page) = CatalogTables.PhotoPageStatements(new PhotoQuery([]), new PageRequest(0, 3), '$', SqliteCatalog.UsablePhotos);

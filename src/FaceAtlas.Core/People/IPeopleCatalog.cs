@@ -84,6 +84,15 @@ public interface IPeopleCatalog
     IEnumerable<PersonFaceSeen> FacesSeenInPeople();
 
     /// <summary>
+    /// A count that goes up with every change to what people's averages and the merge suggestions are made of: which
+    /// faces make each person and their embeddings, who is hidden, birth days, the days of the photos people are in, and
+    /// the pairs said to be two people. Kept by the catalog itself (by any path of writing: a command, an index, a
+    /// server, a worker), so that what was made at one count is current while the count holds: within one catalog,
+    /// as a catalog restored from a backup may count the same again.
+    /// </summary>
+    long PeopleRevision();
+
+    /// <summary>
     /// The newest faces in no person, not ignored (nor said not to be faces), with their embeddings: at most
     /// <paramref name="newest"/>.
     /// </summary>

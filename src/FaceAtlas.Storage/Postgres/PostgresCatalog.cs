@@ -280,6 +280,26 @@ public sealed partial class PostgresCatalog : IFaceCatalog
             int Of(string name) => (int)sums.GetValueOrDefault(name);
             return (new CatalogCounts(Of("photos"), Of("photos_with_faces"), Of("faces"), Of("failed")), rows);
         });
+        FoldTallyChanges(changes);
+        return counts;
+    }
+
+    public long PeopleRevision()
+    {
+        var (revision, changes) = _db.Read(c =>
+        {
+            using var cmd = Command(c, "SELECT coalesce(sum(delta) FILTER (WHERE name = 'people_revision'), 0)::bigint, count(*) FROM tally_changes");
+            using var r = cmd.ExecuteReader();
+            r.Read();
+            return (r.GetInt64(0), r.GetInt64(1));
+        });
+        FoldTallyChanges(changes);
+        return revision;
+    }
+
+    /// <summary>Folds the count changes into a row per count once a read met more than <see cref="FoldTallyChangesAt"/>.</summary>
+    void FoldTallyChanges(long changes)
+    {
         if (changes > FoldTallyChangesAt)
             // The rows read gone and their sums in their place, in one statement: changes committed meanwhile stay.
             _db.Write((c, tx) =>
@@ -290,7 +310,6 @@ public sealed partial class PostgresCatalog : IFaceCatalog
                     """);
                 return true;
             });
-        return counts;
     }
 
     /// <summary>How many count changes a read sums before it folds them (a read of them stays a few milliseconds).</summary>

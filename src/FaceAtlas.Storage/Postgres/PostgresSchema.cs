@@ -10,7 +10,7 @@ namespace FaceAtlas.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 10;
+    public const int Version = 11;
 
     /// <summary>Taken (per transaction) while the schema is made or upgraded: workers starting at once make it once.</summary>
     const long SchemaLockKey = 0x4661636541746C01;
@@ -537,6 +537,45 @@ internal static class PostgresSchema
             WHERE failure IS NULL;
         """;
 
+    /// <summary>
+    /// The people's revision (SQLite's schema 14): one count for the whole catalog, kept as the other counts are (a row
+    /// of changes per statement, no row every writer waits on), moved on whenever what people's averages and the
+    /// suggestions are made of changes: a person's faces or their embeddings (their <c>faces_rev</c> moves), who is
+    /// hidden, a birth day, the day of a photo someone is in, and the pairs said to be two people. Once per statement
+    /// that changed any: the count only says whether something changed. (Transition tables refuse a column list, so
+    /// the people and photos triggers see every update and look for the columns that changed.)
+    /// </summary>
+    const string V11 = """
+        CREATE FUNCTION people_revised() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO tally_changes VALUES ('people_revision', 1);
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION people_rows_revised() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM old_people o JOIN new_people n ON n.id = o.id
+                       WHERE o.faces_rev <> n.faces_rev OR o.hidden <> n.hidden OR o.birth IS DISTINCT FROM n.birth) THEN
+                INSERT INTO tally_changes VALUES ('people_revision', 1);
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION people_photos_redated() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM old_photos o JOIN new_photos n ON n.id = o.id
+                       WHERE (o.taken IS DISTINCT FROM n.taken OR o.taken_source IS DISTINCT FROM n.taken_source)
+                         AND EXISTS (SELECT 1 FROM person_photos pp WHERE pp.photo_id = n.id)) THEN
+                INSERT INTO tally_changes VALUES ('people_revision', 1);
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER people_revised AFTER UPDATE ON people REFERENCING OLD TABLE AS old_people NEW TABLE AS new_people
+            FOR EACH STATEMENT EXECUTE FUNCTION people_rows_revised();
+        CREATE TRIGGER people_told_apart AFTER INSERT OR DELETE ON distinct_people
+            FOR EACH STATEMENT EXECUTE FUNCTION people_revised();
+        CREATE TRIGGER people_photos_redated AFTER UPDATE ON photos REFERENCING OLD TABLE AS old_photos NEW TABLE AS new_photos
+            FOR EACH STATEMENT EXECUTE FUNCTION people_photos_redated();
+        """;
+
     /// <summary>Makes the tables of a new catalog, or upgrades an older one.</summary>
     public static void Apply(NpgsqlConnection connection, string location)
     {
@@ -547,7 +586,7 @@ internal static class PostgresSchema
             throw new DamagedCatalogException($"{location} was written by a newer FaceAtlas (schema {version}, this one knows {Version})");
         if (version == Version) return;
         // Each step upgrades from the version before it; a new catalog takes them all.
-        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + (version < 9 ? V9 : "") + (version < 10 ? V10 : "")
+        Run(connection, tx, (version < 1 ? V1 : "") + (version < 2 ? V2 : "") + (version < 3 ? V3 : "") + (version < 4 ? V4 : "") + (version < 5 ? V5 : "") + (version < 6 ? V6 : "") + (version < 7 ? V7 : "") + (version < 8 ? V8 : "") + (version < 9 ? V9 : "") + (version < 10 ? V10 : "") + (version < 11 ? V11 : "")
             + $"\nDELETE FROM meta WHERE key = 'schema_version'; INSERT INTO meta(key, value) VALUES ('schema_version', '{Version}');");
         tx.Commit();
     }
