@@ -121,7 +121,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/suggestions/dismiss", (DismissRequest body, HttpContext http) => Undoable(http, p => p.Dismiss(body.First, body.Second)));
         api.MapGet("/history", (int? limit) => Read(c => new PeopleService(c).History(Math.Clamp(limit ?? 50, 1, 1000)).Select(View).ToList()));
         api.MapPost("/undo", (UndoRequest? body) => Read(c => View(Changed(new PeopleService(c).Undo(body?.Change)))));
-        api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Current(KeptSuggestions.Get()).Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
+        api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Current(KeptSuggestions.Get(c)).Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
         api.MapPost("/photos/{id:long}/faces", (long id, DrawRequest body) => DrawAsync(id, body));
         api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => Decoding(() => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http), http));
@@ -246,8 +246,8 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     List<ReviewGroupView> Review(IFaceCatalog catalog, int limit)
     {
         var review = new FaceReview(catalog);
-        var groups = limit == ReviewFaces ? KeptLeftovers.Get() : review.Leftovers(limit);
-        return groups.Count == 0 ? [] : Views(catalog, review.Candidates(groups, KeptCentres.Get()));
+        var groups = limit == ReviewFaces ? KeptLeftovers.Get(catalog) : review.Leftovers(limit);
+        return groups.Count == 0 ? [] : Views(catalog, review.Candidates(groups, KeptCentres.Get(catalog)));
     }
 
     /// <summary>The groups as the page shows them, every face of them read in one go.</summary>
@@ -263,46 +263,59 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     const int ReviewFaces = 2000;
 
     /// <summary>
-    /// What is made from the catalog and kept between requests, made again after any change through this server and
-    /// when older than <paramref name="maxAge"/> (which bounds how long a change by another program, an index or a
-    /// command, takes to show). Made again in the background, one making at a time. After a change through this
-    /// server a request waits for it up to <paramref name="patience"/> (always for the first), and is answered from
-    /// the last one made meanwhile; one that is only old is answered at once while it is made anew (the change it
-    /// would show, if any, was not this user's: it shows a request later). With <paramref name="saved"/> and
-    /// <paramref name="save"/>, each one made is saved, and the first request after a start is answered at once from
-    /// the last one saved while it is made anew.
+    /// What is made from the catalog and kept between requests, made again after a change through this server and when
+    /// older than <paramref name="maxAge"/> (which bounds how long a change by another program, an index or a command,
+    /// takes to show). With <paramref name="revision"/> (the catalog's count of changes to what it is made of), only
+    /// when that count moved: one found current is kept, however old, and costs a read of the count. Made again in the
+    /// background, one making at a time. After a change through this server a request waits for it up to
+    /// <paramref name="patience"/> (always for the first), and is answered from the last one made meanwhile; one that
+    /// is only old is answered at once while it is made anew (the change it would show, if any, was not this user's: it
+    /// shows a request later). With <paramref name="saved"/> and <paramref name="save"/>, each one made is saved with
+    /// its revision, and the first request after a start is answered from the last one saved: kept when the catalog
+    /// is still at its revision, else answered at once while it is made anew.
     /// </summary>
     sealed class Kept<T>(CatalogApi api, Func<IFaceCatalog, T> make, TimeSpan maxAge, TimeSpan patience,
-        Func<IFaceCatalog, T?>? saved = null, Action<IFaceCatalog, T>? save = null) where T : class
+        Func<IFaceCatalog, long>? revision = null, Func<IFaceCatalog, SavedLikeness.Saved<T>?>? saved = null,
+        Action<IFaceCatalog, long, T>? save = null) where T : class
     {
-        /// <summary><paramref name="Saved"/>: read from the file a server before saved; made again at once.</summary>
-        sealed record Made(long Changes, DateTime At, T Value, bool Saved = false);
+        /// <summary>
+        /// <paramref name="Changes"/>: this server's changes when it was made or last found current, at
+        /// <paramref name="At"/>; <paramref name="Revision"/>: the catalog's revision it was made at (null: not known);
+        /// <paramref name="Saved"/>: read from the file a server before saved, not yet found current.
+        /// </summary>
+        sealed record Made(long Changes, long? Revision, DateTime At, T Value, bool Saved = false);
         Made? _made;
         Task<Made>? _making;
         bool _savedRead;
         readonly Lock _gate = new();
 
-        public T Get()
+        public T Get(IFaceCatalog catalog)
         {
-            var made = _made ?? Saved();
-            if (made is not null && !made.Saved && made.Changes == Interlocked.Read(ref api._changes))
+            var made = _made ?? Saved(catalog);
+            if (made is null) return Making().GetAwaiter().GetResult().Value; // the first: always waited for
+            long changes = Interlocked.Read(ref api._changes);
+            bool changedHere = !made.Saved && made.Changes != changes;
+            if (!made.Saved && !changedHere && DateTime.UtcNow - made.At <= maxAge) return made.Value;
+            // The count read after this server's changes: a change of ours it misses is counted again next time.
+            if (revision is not null && made.Revision is { } at && revision(catalog) == at)
             {
-                if (DateTime.UtcNow - made.At > maxAge) Making();
+                lock (_gate)
+                    if (_made == made) _made = made with { Changes = changes, At = DateTime.UtcNow, Saved = false };
                 return made.Value;
             }
             var making = Making();
-            return made is null || (!made.Saved && (patience == Timeout.InfiniteTimeSpan || making.Wait(patience))) ? making.GetAwaiter().GetResult().Value : made.Value;
+            return changedHere && (patience == Timeout.InfiniteTimeSpan || making.Wait(patience)) ? making.GetAwaiter().GetResult().Value : made.Value;
         }
 
-        /// <summary>As <see cref="Get"/>, but one this server made: waits for the making a saved one began.</summary>
-        public T GetMade()
+        /// <summary>As <see cref="Get"/>, but current: waits for the making a saved or old one began.</summary>
+        public T GetMade(IFaceCatalog catalog)
         {
-            var value = Get();
+            var value = Get(catalog);
             return Volatile.Read(ref _making) is { } making ? making.GetAwaiter().GetResult().Value : value;
         }
 
         /// <summary>The last one saved, read once, while nothing was made yet.</summary>
-        Made? Saved()
+        Made? Saved(IFaceCatalog catalog)
         {
             if (saved is null) return null;
             lock (_gate)
@@ -310,8 +323,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
                 if (_made is null && !_savedRead)
                 {
                     _savedRead = true;
-                    using var catalog = api.Open();
-                    if (saved(catalog) is { } value) _made = new Made(-1, DateTime.MinValue, value, Saved: true);
+                    if (saved(catalog) is { } file) _made = new Made(-1, file.PeopleRevision, DateTime.MinValue, file.Value, Saved: true);
                 }
                 return _made;
             }
@@ -327,9 +339,10 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
                     try
                     {
                         using var catalog = api.Open();
-                        var made = new Made(changes, DateTime.UtcNow, make(catalog)); // stamped when made: a long making is not stale at once
+                        long? at = revision?.Invoke(catalog); // read before it is made: a change meanwhile moves it past
+                        var made = new Made(changes, at, DateTime.UtcNow, make(catalog)); // stamped when made: a long making is not stale at once
                         lock (_gate) _made = made;
-                        save?.Invoke(catalog, made.Value);
+                        if (at is { } known) save?.Invoke(catalog, known, made.Value);
                         return made;
                     }
                     finally
@@ -346,9 +359,10 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         try
         {
             // One after the other (each reads every person, and on a first start every face in one), and meanwhile
-            // the saved ones answer.
-            KeptCentres.GetMade();
-            KeptSuggestions.GetMade();
+            // the saved ones answer; those saved at the catalog's revision are kept, nothing made.
+            using var catalog = Open();
+            KeptCentres.GetMade(catalog);
+            KeptSuggestions.GetMade(catalog);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -368,16 +382,16 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// gone people are always current).
     /// </summary>
     Kept<PersonCentres> KeptCentres => LazyInitializer.EnsureInitialized(ref _centres,
-        () => new(this, PersonCentres.Of, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2),
+        () => new(this, PersonCentres.Of, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2), c => c.PeopleRevision(),
             c => SavedLikeness.LoadCentres(SavedLikeness.CentresPath(options.Catalog.LocalFiles), c.CatalogId),
-            (c, centres) => SavedLikeness.Save(SavedLikeness.CentresPath(options.Catalog.LocalFiles), c.CatalogId, centres)));
+            (c, revision, centres) => SavedLikeness.Save(SavedLikeness.CentresPath(options.Catalog.LocalFiles), c.CatalogId, revision, centres)));
     Kept<PersonCentres>? _centres;
 
     /// <summary>The suggestions, made from people's averages as <see cref="KeptCentres"/> are, and kept the same way.</summary>
     Kept<IReadOnlyList<MergeSuggestion>> KeptSuggestions => LazyInitializer.EnsureInitialized(ref _suggestions,
-        () => new(this, c => new PeopleService(c).Suggest(), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2),
+        () => new(this, c => new PeopleService(c).Suggest(), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2), c => c.PeopleRevision(),
             c => SavedLikeness.LoadSuggestions(SavedLikeness.SuggestionsPath(options.Catalog.LocalFiles), c.CatalogId, c),
-            (c, suggestions) => SavedLikeness.Save(SavedLikeness.SuggestionsPath(options.Catalog.LocalFiles), c.CatalogId, suggestions)));
+            (c, revision, suggestions) => SavedLikeness.Save(SavedLikeness.SuggestionsPath(options.Catalog.LocalFiles), c.CatalogId, revision, suggestions)));
     Kept<IReadOnlyList<MergeSuggestion>>? _suggestions;
 
     /// <summary>
@@ -387,14 +401,14 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
     /// </summary>
     ReviewPageView ReviewPage(IFaceCatalog catalog, int offset, int limit, string? after)
     {
-        var groups = KeptLeftovers.Get();
+        var groups = KeptLeftovers.Get(catalog);
         if (after is not null)
         {
             var key = ReviewKey.Parse(after);
             offset = groups.Count(g => g.Key.CompareTo(key) <= 0);
         }
         var page = groups.Skip(offset).Take(limit).ToList();
-        var shown = page.Count == 0 ? [] : new FaceReview(catalog).Candidates(page, KeptCentres.Get());
+        var shown = page.Count == 0 ? [] : new FaceReview(catalog).Candidates(page, KeptCentres.Get(catalog));
         return new ReviewPageView(groups.Count, groups.Sum(g => g.Faces.Count), offset, Views(catalog, shown),
             offset + page.Count < groups.Count ? page[^1].Key.Text : null);
     }

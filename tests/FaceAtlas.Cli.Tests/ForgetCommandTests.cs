@@ -36,8 +36,8 @@ public sealed class ForgetCommandTests : IDisposable
         // and people's averages and suggestions saved as a server saves them
         using (var opened = Storage.CatalogStores.For(Catalog).Open())
         {
-            Core.People.SavedLikeness.Save(Catalog + ".centres", opened.CatalogId, Core.People.PersonCentres.Of(opened));
-            Core.People.SavedLikeness.Save(Catalog + ".suggestions", opened.CatalogId, new Core.People.PeopleService(opened).Suggest());
+            Core.People.SavedLikeness.Save(Catalog + ".centres", opened.CatalogId, opened.PeopleRevision(), Core.People.PersonCentres.Of(opened));
+            Core.People.SavedLikeness.Save(Catalog + ".suggestions", opened.CatalogId, opened.PeopleRevision(), new Core.People.PeopleService(opened).Suggest());
         }
         var before = CatalogFiles().Select(File.ReadAllBytes).ToList();
         Assert.All(needles, n => Assert.Contains(before, file => Contains(file, n))); // the scan can find them

@@ -73,22 +73,54 @@ public sealed class SavedLikenessTests : IDisposable
     {
         Person(_s.Direction(), 3);
         Person(_s.Direction(), 2);
+        long revision = _catalog.PeopleRevision();
         var made = PersonCentres.Of(_catalog);
 
-        SavedLikeness.Save(Path("c.centres"), _catalog.CatalogId, made);
-        var read = SavedLikeness.LoadCentres(Path("c.centres"), _catalog.CatalogId);
+        SavedLikeness.Save(Path("c.centres"), _catalog.CatalogId, revision, made);
+        var saved = SavedLikeness.LoadCentres(Path("c.centres"), _catalog.CatalogId);
 
-        Assert.NotNull(read);
+        Assert.NotNull(saved);
+        Assert.Equal(revision, saved.PeopleRevision);
+        var read = saved.Value;
         Assert.Equal(made.People, read.People);
         Assert.Equal(made.Packed, read.Packed);
         Assert.Equal(2, read.People.Count);
     }
 
     [Fact]
+    public void Should_ReadAFileOfTheFirstVersion_AtNoRevision_When_SavedBeforeRevisionsWereKept()
+    {
+        // Given: centres saved by a FaceAtlas before the people's revision was saved with them (version 1: no revision)
+        Person(_s.Direction(), 3);
+        var made = PersonCentres.Of(_catalog);
+        SavedLikeness.Save(Path("c.centres"), _catalog.CatalogId, 12345, made);
+        var whole = File.ReadAllBytes(Path("c.centres"));
+        using (var r = new BinaryReader(new MemoryStream(whole)))
+        {
+            r.ReadString();
+            int versionAt = (int)r.BaseStream.Position;
+            Assert.Equal(2, r.ReadInt32());
+            r.ReadString();
+            int revisionAt = (int)r.BaseStream.Position;
+            Assert.Equal(12345, r.ReadInt64());
+            byte[] first = [.. whole[..versionAt], 1, 0, 0, 0, .. whole[(versionAt + 4)..revisionAt], .. whole[(revisionAt + 8)..]];
+            File.WriteAllBytes(Path("first.centres"), first);
+        }
+
+        // When: read
+        var saved = SavedLikeness.LoadCentres(Path("first.centres"), _catalog.CatalogId);
+
+        // Then: the centres, at no revision (a server answers with them and makes them anew)
+        Assert.NotNull(saved);
+        Assert.Null(saved.PeopleRevision);
+        Assert.Equal(made.Packed, saved.Value.Packed);
+    }
+
+    [Fact]
     public void Should_ReadNothing_When_TheFileIsOfAnotherCatalogCutShortOrNotThere()
     {
         Person(_s.Direction(), 3);
-        SavedLikeness.Save(Path("c.centres"), _catalog.CatalogId, PersonCentres.Of(_catalog));
+        SavedLikeness.Save(Path("c.centres"), _catalog.CatalogId, _catalog.PeopleRevision(), PersonCentres.Of(_catalog));
         var whole = File.ReadAllBytes(Path("c.centres"));
         File.WriteAllBytes(Path("short.centres"), whole[..^4]);
         File.WriteAllBytes(Path("long.centres"), [.. whole, 0]);
@@ -110,14 +142,14 @@ public sealed class SavedLikenessTests : IDisposable
         var pairs = Enumerable.Range(0, 4).Select(_ => _s.Direction()).Select(id => (Person(id, 3), Person(id, 2))).ToList();
         var made = _people.Suggest();
         Assert.All(pairs, p => Assert.Contains(made, s => new[] { s.First.Id, s.Second.Id }.Order().SequenceEqual(new[] { p.Item1, p.Item2 }.Order())));
-        SavedLikeness.Save(Path("c.suggestions"), _catalog.CatalogId, made);
+        SavedLikeness.Save(Path("c.suggestions"), _catalog.CatalogId, _catalog.PeopleRevision(), made);
 
         // When: one pair merged, one person hidden, one pair said to be two people, the last one named
         _people.Merge(pairs[0].Item1, [pairs[0].Item2]);
         _people.Hide(pairs[1].Item2, true);
         _people.Dismiss(pairs[2].Item1, pairs[2].Item2);
         _people.Name(pairs[3].Item1, "Ada");
-        var read = SavedLikeness.LoadSuggestions(Path("c.suggestions"), _catalog.CatalogId, _catalog);
+        var read = SavedLikeness.LoadSuggestions(Path("c.suggestions"), _catalog.CatalogId, _catalog)?.Value;
 
         // Then: only the last pair is left, with its name as it is now and its similarity as it was saved
         Assert.NotNull(read);

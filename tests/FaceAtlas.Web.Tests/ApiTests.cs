@@ -50,9 +50,11 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
             review = (await first.GetJson("/api/review")).GetRawText();
         }
         Assert.True(File.Exists(SavedLikeness.CentresPath(catalog)), "people's averages saved beside the catalog");
-        // and, saved in place of the suggestions made, one no making gives: the two largest people, 0.99 alike
+        // and, saved in place of the suggestions made, one no making gives: the two largest people, 0.99 alike, saved
+        // at a revision the catalog is not at (its people changed since it was saved)
         using (var opened = FaceAtlas.Storage.CatalogStores.For(catalog).Open())
-            SavedLikeness.Save(SavedLikeness.SuggestionsPath(catalog), opened.CatalogId, [new MergeSuggestion(opened.Person(a)!, opened.Person(b)!, 0.99f)]);
+            SavedLikeness.Save(SavedLikeness.SuggestionsPath(catalog), opened.CatalogId, opened.PeopleRevision() - 1,
+                [new MergeSuggestion(opened.Person(a)!, opened.Person(b)!, 0.99f)]);
         static (long, long, float) Pair(JsonElement s) => (s.GetProperty("first").GetProperty("person").GetInt64(),
             s.GetProperty("second").GetProperty("person").GetInt64(), s.GetProperty("similarity").GetSingle());
         Assert.DoesNotContain(JsonDocument.Parse(suggestions).RootElement.EnumerateArray(), s => Pair(s) == (a, b, 0.99f));
@@ -75,11 +77,51 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
         {
             using var opened = FaceAtlas.Storage.CatalogStores.For(catalog).Open();
             var saved = SavedLikeness.LoadSuggestions(SavedLikeness.SuggestionsPath(catalog), opened.CatalogId, opened);
-            return saved is not null && saved.All(s => s.Similarity != 0.99f);
+            return saved is not null && saved.Value.All(s => s.Similarity != 0.99f);
         }
         while (!SavedAgain() && DateTime.UtcNow < deadline)
             await Task.Delay(100);
         Assert.True(SavedAgain(), "the suggestions made anew are saved over the old ones");
+    }
+
+    [DatasetFact]
+    public async Task Should_KeepTheSavedSuggestions_UntilWhatTheyAreMadeOfChanges_When_AServerStartsAgainOnAnUnchangedCatalog()
+    {
+        // Given: a server that made the suggestions, then stopped
+        string catalog;
+        long a, b, third;
+        await using (var first = await fixture.StartAsync())
+        {
+            catalog = first.Catalog;
+            (a, b, _, _) = await TwoPeople(first);
+            third = (await first.GetJson("/api/people")).GetProperty("people")[2].GetProperty("person").GetInt64();
+            await first.GetJson("/api/suggestions");
+        }
+        // and, saved in their place at the catalog's revision, one no making gives: the two largest people, 0.99 alike
+        using (var opened = FaceAtlas.Storage.CatalogStores.For(catalog).Open())
+            SavedLikeness.Save(SavedLikeness.SuggestionsPath(catalog), opened.CatalogId, opened.PeopleRevision(),
+                [new MergeSuggestion(opened.Person(a)!, opened.Person(b)!, 0.99f)]);
+        async Task<List<(long, long, float)>> Suggested(Server server) => [.. (await server.GetJson("/api/suggestions")).EnumerateArray()
+            .Select(s => (s.GetProperty("first").GetProperty("person").GetInt64(), s.GetProperty("second").GetProperty("person").GetInt64(), s.GetProperty("similarity").GetSingle()))];
+
+        // When: a server starts again on the catalog, unchanged, and is asked for a while
+        await using var second = await fixture.StartAsync(catalog: catalog);
+        for (var until = DateTime.UtcNow.AddSeconds(3); DateTime.UtcNow < until; await Task.Delay(200))
+            Assert.Equal([(a, b, 0.99f)], await Suggested(second));
+
+        // Then: the saved answer stays (one made anew replaces it at once: the test above), and a change that is not to
+        // what suggestions are made of, a name, keeps it, the person named as they are now
+        Assert.Equal(HttpStatusCode.OK, (await Post(second, $"/api/people/{a}/name", """{"name":"Ada"}""")).StatusCode);
+        var named = await second.GetJson("/api/suggestions");
+        Assert.Equal("Ada", Assert.Single(named.EnumerateArray()).GetProperty("first").GetProperty("name").GetString());
+        // and one that is, a person hidden, has them made anew: the saved pair gone, the hidden person in none
+        Assert.Equal(HttpStatusCode.OK, (await Post(second, $"/api/people/{third}/hide", "{}")).StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        List<(long, long, float)> made;
+        while ((made = await Suggested(second)).Contains((a, b, 0.99f)) && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.DoesNotContain((a, b, 0.99f), made);
+        Assert.DoesNotContain(made, s => s.Item1 == third || s.Item2 == third);
     }
 
     [DatasetFact]

@@ -4,12 +4,15 @@ namespace FaceAtlas.Core.People;
 /// People's average faces (<see cref="PersonCentres"/>) and the merge suggestions made from them, saved on this
 /// machine beside the catalog (<c>LocalFiles.centres</c>, <c>LocalFiles.suggestions</c>). Making either reads every
 /// face in a person, seconds at a million faces: a server that starts again answers with the last ones saved at once
-/// while it makes them anew. A cache like the search index: tied to the catalog's id, ignored when absent, unreadable
-/// or of another catalog, and removed when a person is forgotten (an average face is derived from theirs).
+/// while it makes them anew, and with nothing to make anew when the catalog's people did not change since
+/// (<see cref="IPeopleCatalog.PeopleRevision"/>, saved with them). A cache like the search index: tied to the
+/// catalog's id, ignored when absent, unreadable or of another catalog, and removed when a person is forgotten (an
+/// average face is derived from theirs).
 /// </summary>
 public static class SavedLikeness
 {
-    const int Version = 1;
+    /// <summary>2 adds the people's revision; a file of 1 is still read, at no revision (made anew once).</summary>
+    const int Version = 2;
     const string CentresKind = "FaceAtlas people's average faces", SuggestionsKind = "FaceAtlas merge suggestions";
 
     public static string CentresPath(string localFiles) => localFiles + ".centres";
@@ -28,7 +31,11 @@ public static class SavedLikeness
         return removed;
     }
 
-    public static void Save(string path, string catalogId, PersonCentres centres) => Write(path, CentresKind, catalogId, w =>
+    /// <summary>What was saved, and the people's revision it was made at (null: not known, from a file of version 1).</summary>
+    public sealed record Saved<T>(T Value, long? PeopleRevision);
+
+    /// <summary>Saves <paramref name="centres"/>, made at the catalog's <paramref name="peopleRevision"/>.</summary>
+    public static void Save(string path, string catalogId, long peopleRevision, PersonCentres centres) => Write(path, CentresKind, catalogId, peopleRevision, w =>
     {
         w.Write(centres.People.Count);
         foreach (long person in centres.People) w.Write(person);
@@ -36,7 +43,7 @@ public static class SavedLikeness
     });
 
     /// <summary>The centres saved for this catalog; null when there are none to use.</summary>
-    public static PersonCentres? LoadCentres(string path, string catalogId) => Read(path, CentresKind, catalogId, r =>
+    public static Saved<PersonCentres>? LoadCentres(string path, string catalogId) => Read(path, CentresKind, catalogId, r =>
     {
         int count = r.ReadInt32();
         long left = r.BaseStream.Length - r.BaseStream.Position;
@@ -49,7 +56,9 @@ public static class SavedLikeness
         return new PersonCentres(people, packed);
     });
 
-    public static void Save(string path, string catalogId, IReadOnlyList<MergeSuggestion> suggestions) => Write(path, SuggestionsKind, catalogId, w =>
+    /// <summary>Saves <paramref name="suggestions"/>, made at the catalog's <paramref name="peopleRevision"/>.</summary>
+    public static void Save(string path, string catalogId, long peopleRevision, IReadOnlyList<MergeSuggestion> suggestions) =>
+        Write(path, SuggestionsKind, catalogId, peopleRevision, w =>
     {
         w.Write(suggestions.Count);
         foreach (var s in suggestions)
@@ -64,7 +73,7 @@ public static class SavedLikeness
     /// The suggestions saved for this catalog, each person read from <paramref name="catalog"/> as it holds them now
     /// (<see cref="PeopleService.Current"/>); null when there are none to use.
     /// </summary>
-    public static IReadOnlyList<MergeSuggestion>? LoadSuggestions(string path, string catalogId, IPeopleCatalog catalog)
+    public static Saved<IReadOnlyList<MergeSuggestion>>? LoadSuggestions(string path, string catalogId, IPeopleCatalog catalog)
     {
         var pairs = Read(path, SuggestionsKind, catalogId, r =>
         {
@@ -74,11 +83,11 @@ public static class SavedLikeness
             for (int i = 0; i < count; i++) read.Add((r.ReadInt64(), r.ReadInt64(), r.ReadSingle()));
             return read;
         });
-        return pairs is null ? null : PeopleService.Current(catalog, pairs);
+        return pairs is null ? null : new(PeopleService.Current(catalog, pairs.Value), pairs.PeopleRevision);
     }
 
     /// <summary>Written whole to a file beside it, then moved over it: a reader never sees half a file.</summary>
-    static void Write(string path, string kind, string catalogId, Action<BinaryWriter> body)
+    static void Write(string path, string kind, string catalogId, long peopleRevision, Action<BinaryWriter> body)
     {
         var partial = path + ".partial";
         try
@@ -89,6 +98,7 @@ public static class SavedLikeness
                 w.Write(kind);
                 w.Write(Version);
                 w.Write(catalogId);
+                w.Write(peopleRevision);
                 body(w);
             }
             File.Move(partial, path, overwrite: true);
@@ -101,14 +111,17 @@ public static class SavedLikeness
         }
     }
 
-    static T? Read<T>(string path, string kind, string catalogId, Func<BinaryReader, T> body) where T : class
+    static Saved<T>? Read<T>(string path, string kind, string catalogId, Func<BinaryReader, T> body) where T : class
     {
         try
         {
             using var r = new BinaryReader(File.OpenRead(path));
-            if (r.ReadString() != kind || r.ReadInt32() != Version || r.ReadString() != catalogId) return null;
+            if (r.ReadString() != kind) return null;
+            int version = r.ReadInt32();
+            if (version is not (1 or Version) || r.ReadString() != catalogId) return null;
+            long? revision = version == Version ? r.ReadInt64() : null;
             var value = body(r);
-            return r.BaseStream.Position == r.BaseStream.Length ? value : null;
+            return r.BaseStream.Position == r.BaseStream.Length ? new(value, revision) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
         {
