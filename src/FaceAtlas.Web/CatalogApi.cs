@@ -300,7 +300,7 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             if (revision is not null && made.Revision is { } at && revision(catalog) == at)
             {
                 lock (_gate)
-                    if (_made == made) _made = made with { Changes = changes, At = DateTime.UtcNow, Saved = false };
+                    if (ReferenceEquals(_made, made)) _made = made with { Changes = changes, At = DateTime.UtcNow, Saved = false };
                 return made.Value;
             }
             var making = Making();

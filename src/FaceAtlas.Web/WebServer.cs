@@ -16,7 +16,15 @@ public static class WebServer
 {
     public static WebApplication Build(ServeOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "FaceAtlas" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "FaceAtlas",
+            // The program's own folder, not the one serve was started in, and no settings file watched: the host
+            // watches its content root (every folder under it) for settings files, and started in a home folder of
+            // 847,000 photos that walk took 11 s before the first request, and can use up the system's inotify watches.
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

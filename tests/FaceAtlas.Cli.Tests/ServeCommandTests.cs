@@ -157,6 +157,45 @@ public sealed class ServeCommandTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Started in a folder of many folders (a home folder of albums), serve watches none of them: the web host watched
+    /// the folder it was started in for settings files, every folder under it, which took 11 s before the first
+    /// request in a folder of 847,000 photos (docs/BENCHMARKS.md).
+    /// </summary>
+    [Fact]
+    public async Task Should_WatchNoFolder_When_StartedInAFolderOfManyFolders()
+    {
+        // Given: a catalog, and a folder of 200 albums to start in
+        using (FaceAtlas.Storage.CatalogStores.For(Catalog).OpenForWriting(create: true)) { }
+        var home = _temp.File("home");
+        for (int i = 0; i < 200; i++) Directory.CreateDirectory(Path.Combine(home, $"album-{i}", "edited"));
+        var start = new System.Diagnostics.ProcessStartInfo(Cli.Program, ["serve", "--port", "0", "--catalog", Catalog])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = home,
+        };
+        start.Environment.Remove("FACEATLAS_CATALOG");
+
+        // When: serve starts there and answers
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.StartsWith("FaceAtlas is at http://", line);
+            using var http = new HttpClient();
+            Assert.Contains("\"total\":", await http.GetStringAsync(line!["FaceAtlas is at ".Length..].Split(' ')[0] + "api/people"));
+
+            // Then: it holds no folder watch (inotify), where the host's watch held one a folder
+            int watches = Directory.GetFiles($"/proc/{process.Id}/fdinfo").Sum(f => File.ReadLines(f).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal)));
+            Assert.Equal(0, watches);
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
     [Fact]
     public void Should_Refuse_When_TheCatalogIsMissingOrTheAddressIsNot()
     {
