@@ -238,8 +238,9 @@ public sealed class PostgresCatalogTests(PostgresServer server) : CatalogContrac
         }
         // ... taken back to schema 5: no kept counts, person_photos without the pages' order
         RunSql(store, """
-            DROP TRIGGER people_revised ON people; DROP TRIGGER people_told_apart ON distinct_people; DROP TRIGGER people_photos_redated ON photos;
-            DROP FUNCTION people_revised(); DROP FUNCTION people_rows_revised(); DROP FUNCTION people_photos_redated();
+            DROP TRIGGER people_faces_revised ON people; DROP TRIGGER people_hidden_or_born ON people; DROP TRIGGER people_told_apart ON distinct_people;
+            DROP TRIGGER people_photo_redated ON photos;
+            DROP FUNCTION people_revised(); DROP FUNCTION people_faces_revised(); DROP FUNCTION people_photo_redated();
             DROP TRIGGER photo_tallies ON photos; DROP FUNCTION photo_tallies();
             DROP TRIGGER face_tallies ON faces; DROP FUNCTION face_tallies(); DROP TABLE tally_changes;
             DROP TRIGGER photo_redated ON photos; DROP FUNCTION photo_redated();
