@@ -16,7 +16,7 @@ internal static class BigCatalogOnPostgres
 {
     /// <summary><paramref name="placed"/>: where the SQLite catalog's exact neighbourhood put the new faces.</summary>
     public static async Task RunAsync(string launcher, string sqlitePath, long largest, long photo, int requests, bool endpoints, List<string> placed,
-        bool incremental = true, bool pages = false)
+        bool incremental = true, bool pages = false, bool restarts = false)
     {
         if (PostgresServer.Binaries is null) throw new InvalidOperationException(PostgresServer.SkipReason);
         using var server = new PostgresServer();
@@ -28,6 +28,11 @@ internal static class BigCatalogOnPostgres
         var localFiles = Path.GetDirectoryName(CatalogStores.For(location).LocalFiles)!;
         try
         {
+            if (restarts)
+            {
+                await BigCatalogRestarts.RunAsync(launcher, location);
+                return;
+            }
             if (endpoints)
             {
                 await BigCatalog.Endpoints(launcher, location, largest, photo, requests, "first start on PostgreSQL");
