@@ -265,6 +265,35 @@ public sealed partial class PagesTests
         Assert.Empty(failed); // the icon included: no 404 on any load
     }
 
+    [BrowserTheory]
+    [MemberData(nameof(ReviewTests.Sizes), MemberType = typeof(ReviewTests))]
+    public async Task Should_SayWhatItIsWaitingFor_When_TheSuggestionsTakeAMoment(int width, int height)
+    {
+        // Given: the People page, and suggestions that take 2 s to answer (as on a large library's first start)
+        await using var server = await fixture.StartAsync();
+        var page = await Open(server, width, height, "#/people");
+        await page.Locator("#people .card").First.WaitForAsync();
+        await page.RouteAsync("**/api/suggestions", async route =>
+        {
+            await Task.Delay(2000);
+            await route.ContinueAsync();
+        });
+
+        // When: the Suggestions page is asked for
+        await page.EvaluateAsync("location.hash = '#/suggestions'");
+
+        // Then: the page says what it waits for in place of the People page, then shows the suggestions
+        var waiting = page.Locator("main #waiting");
+        await waiting.WaitForAsync(new() { Timeout = 1900 });
+        Assert.Equal(0, await page.Locator("#people").CountAsync());
+        Assert.Contains("people who may be the same", await waiting.TextContentAsync());
+        Assert.Equal("Same person?", await page.Locator("main h1").TextContentAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(WebFixture.Screenshots, $"suggestions-waiting-{width}.png") });
+        await page.Locator(".suggestion").First.WaitForAsync();
+        Assert.Equal(0, await waiting.CountAsync());
+        Assert.True(await page.Locator(".suggestion").CountAsync() > 0);
+    }
+
     [BrowserFact]
     public async Task Should_SayAllIsDone_When_TheLastSuggestionIsAnswered()
     {

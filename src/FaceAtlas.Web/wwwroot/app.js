@@ -863,12 +863,27 @@ async function status() {
   if (s.indexing) setTimeout(() => { if (location.hash === "#/status") status().catch(e => say(e.message)); }, 3000);
 }
 
+// A page whose answer takes a moment says so, in place of the page before, rather than leaving that on screen as if
+// the click did nothing: the suggestions on a library's first start (everyone's average face is made first) take
+// seconds. Only while the page has not shown itself: a page that shows, then loads more, is never wiped.
+const waiting = {
+  suggestions: ["Same person?", "Comparing everyone’s faces for people who may be the same…"],
+  review: ["Faces to review", "Finding faces in no person, and who they may be…"],
+};
+let routed = 0;
+
 async function route() {
   say(done, doneChanges);
   done = "";
   const [, page, arg, more] = location.hash.split("/");
   openMenu(false);
   for (const a of document.querySelectorAll("header nav a")) a.toggleAttribute("aria-current", a.getAttribute("href") === `#/${page || "people"}`);
+  const turn = ++routed, before = main.firstChild;
+  const slow = setTimeout(() => {
+    if (turn !== routed || main.firstChild !== before) return;
+    const [title, words] = waiting[page] ?? [null, "Loading…"];
+    main.replaceChildren(...(title ? [el("h1", {}, title)] : []), el("p", { class: "count", id: "waiting", role: "status" }, words));
+  }, 600);
   try {
     if (page === "person") await person(Number(arg), more?.startsWith("age-") ? Number(more.slice(4)) : null);
     else if (page === "photo") await photo(Number(arg));
@@ -880,7 +895,10 @@ async function route() {
     else if (page === "history") await changes();
     else if (page === "hidden") await people(0, true);
     else await people(Number(arg) || 0);
-  } catch (e) { say(e.message); }
+  } catch (e) {
+    say(e.message);
+    main.querySelector("#waiting")?.remove(); // what was waited for failed: the message line says why
+  } finally { clearTimeout(slow); }
 }
 
 // The header: the menu (one button on a phone, which opens it below the header), and the search by name, on
