@@ -40,7 +40,7 @@ public sealed record PersonAverage(PersonSummary Person, float[] Mean, IReadOnly
         {
             if (!people.ContainsKey(face.Person)) continue;
             seen++;
-            if (face.Taken is { } day && (!earliest.TryGetValue(face.Person, out var first) || day < first)) earliest[face.Person] = day;
+            KeepEarliest(earliest, face.Person, face.Taken);
             if (counts?.Invoke(face) == false)
             {
                 leftOut.Add(face.Face);
@@ -67,6 +67,12 @@ public sealed record PersonAverage(PersonSummary Person, float[] Mean, IReadOnly
         }).ToList();
     }
 
+    /// <summary>A person's earliest day: <paramref name="taken"/> when it is earlier than theirs so far.</summary>
+    static void KeepEarliest(Dictionary<long, DateOnly> earliest, long person, DateOnly? taken)
+    {
+        if (taken is { } day && (!earliest.TryGetValue(person, out var first) || day < first)) earliest[person] = day;
+    }
+
     /// <summary>
     /// <see cref="Of"/> made from every face in a person, in one pass over them as the catalog reads them: what is held
     /// is a vector per person, never every face's.
@@ -81,7 +87,7 @@ public sealed record PersonAverage(PersonSummary Person, float[] Mean, IReadOnly
         foreach (var face in catalog.FacesInPeople())
         {
             if (!people.ContainsKey(face.Person)) continue;
-            if (face.Taken is { } day && (!earliest.TryGetValue(face.Person, out var seen) || day < seen)) earliest[face.Person] = day;
+            KeepEarliest(earliest, face.Person, face.Taken);
             if (counts?.Invoke(face.Seen) == false) continue;
             var (sum, count, photos) = sums.TryGetValue(face.Person, out var s) ? s : (new float[face.Embedding.Length], 0, []);
             TensorPrimitives.Add(sum, face.Embedding, sum);
