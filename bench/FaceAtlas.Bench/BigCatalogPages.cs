@@ -62,7 +62,7 @@ internal static class BigCatalogPages
             foreach (var visit in new[] { "thumbnails not made", "thumbnails made" })
             {
                 // A size's first visits make their thumbnails as a new library's are: those made before are removed.
-                if (visit.EndsWith("not made") && Directory.Exists(thumbnails)) Directory.Delete(thumbnails, recursive: true);
+                if (visit.EndsWith("not made")) await RemoveThumbnails(thumbnails);
                 foreach (var (name, hash) in pages)
                 {
                     await using var context = await browser.NewContextAsync(options);
@@ -114,4 +114,23 @@ internal static class BigCatalogPages
     }
 
     static string Ms(double ms) => ms >= 1000 ? $"{ms / 1000:F1} s" : $"{ms:F0} ms";
+
+    /// <summary>
+    /// The thumbnails made so far, removed; the server may still be making some that the last page asked for (the
+    /// page closed before they came), so a folder that fills again as it is removed is removed again.
+    /// </summary>
+    static async Task RemoveThumbnails(string thumbnails)
+    {
+        for (int attempt = 1; Directory.Exists(thumbnails); attempt++)
+        {
+            try
+            {
+                Directory.Delete(thumbnails, recursive: true);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
 }
