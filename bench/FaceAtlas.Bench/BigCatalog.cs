@@ -228,7 +228,7 @@ internal static class BigCatalog
         [
             "api/status", "api/people?limit=200", "api/people?limit=200&q=an", $"api/photos/{photo}", $"api/people/{largest}",
             $"api/people/{largest}/photos?offset=0&limit=60", $"api/people/{largest}/photos?offset=30000&limit=60", "api/review?limit=200",
-            "api/review/page?limit=12", "api/review/page?offset=12&limit=12", "api/suggestions", "api/photos", $"api/photos?people={largest}",
+            "api/review/page?limit=12", "api/review/page?offset=12&limit=12", "api/suggestions", "api/suggestions/page?limit=12", "api/suggestions/page?offset=500&limit=12", "api/photos", $"api/photos?people={largest}",
         ];
         foreach (var path in paths)
         {

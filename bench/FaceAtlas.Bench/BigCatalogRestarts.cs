@@ -9,7 +9,7 @@ namespace FaceAtlas.Bench;
 /// What a start of `./faceatlas serve` costs on a kept big catalog, as a user meets it: started with nothing saved
 /// beside the catalog (its first start ever, or the first after `forget`), started again, started after a name by
 /// another program (which changes nothing people's averages are made of), and after a hide (which does). Each start:
-/// when its address is printed, the first two answers of the review page and of the suggestions, then the server's
+/// when its address is printed, the first two answers of the review page and of the suggestions' page, then the server's
 /// own CPU time until it has been idle for 3 s, the wall time to that, and its peak memory. The name and the hide are
 /// undone at the end (two more changes in the catalog's history).
 /// </summary>
@@ -65,9 +65,9 @@ internal static class BigCatalogRestarts
             _ = serve.StandardError.ReadToEndAsync();
             using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(10) };
             var review = new[] { await Timed(http, "api/review/page?limit=12"), 0 };
-            var suggestions = new[] { await Timed(http, "api/suggestions"), 0 };
+            var suggestions = new[] { await Timed(http, "api/suggestions/page?limit=12"), 0 };
             review[1] = await Timed(http, "api/review/page?limit=12");
-            suggestions[1] = await Timed(http, "api/suggestions");
+            suggestions[1] = await Timed(http, "api/suggestions/page?limit=12");
             // Idle: the server's CPU time moved less than 0.05 s in each of three seconds running.
             var cpu = Cpu(serve);
             for (int quiet = 0; quiet < 3;)

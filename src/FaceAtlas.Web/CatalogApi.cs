@@ -44,6 +44,11 @@ public sealed record CoverRequest(long Face);
 public sealed record DrawRequest(float[]? Box, long? To, string? Name);
 public sealed record DrawnView(long Face, long Person);
 public sealed record SuggestionView(PersonView First, PersonView Second, float Similarity);
+/// <summary>
+/// A page of the suggestions, most alike first: <paramref name="Suggestions"/> from <paramref name="Offset"/> of
+/// <paramref name="Total"/>; <paramref name="Next"/>: pass it as <c>after</c> for the next page (null: the last page).
+/// </summary>
+public sealed record SuggestionsPageView(int Total, int Offset, IReadOnlyList<SuggestionView> Suggestions, string? Next);
 public sealed record IndexingView(int PhotosDone, int PhotosTotal, int FacesFound, bool Watching = false);
 public sealed record StatusView(int Photos, int Faces, int People, long CatalogBytes, bool Indexing, IndexingView? Progress,
     IReadOnlyList<WorkerView> Workers);
@@ -121,7 +126,9 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         api.MapPost("/suggestions/dismiss", (DismissRequest body, HttpContext http) => Undoable(http, p => p.Dismiss(body.First, body.Second)));
         api.MapGet("/history", (int? limit) => Read(c => new PeopleService(c).History(Math.Clamp(limit ?? 50, 1, 1000)).Select(View).ToList()));
         api.MapPost("/undo", (UndoRequest? body) => Read(c => View(Changed(new PeopleService(c).Undo(body?.Change)))));
-        api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Current(KeptSuggestions.Get(c)).Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
+        api.MapGet("/suggestions", () => Read(c => new PeopleService(c).Current(KeptSuggestions.Get(c)).Take(FirstSuggestions)
+            .Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList()));
+        api.MapGet("/suggestions/page", (int? offset, int? limit, string? after) => Read(c => SuggestionsPage(c, Math.Max(offset ?? 0, 0), Math.Clamp(limit ?? 12, 1, 200), after)));
         api.MapGet("/photos/{id:long}", (long id) => Read(c => Photo(c, id)));
         api.MapPost("/photos/{id:long}/faces", (long id, DrawRequest body) => DrawAsync(id, body));
         api.MapGet("/photos/{id:long}/image", (long id, int? size, HttpContext http) => Decoding(() => PhotoImage(id, Math.Clamp(size ?? 1024, 64, 2048), http), http));
@@ -387,9 +394,15 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
             (c, revision, centres) => SavedLikeness.Save(SavedLikeness.CentresPath(options.Catalog.LocalFiles), c.CatalogId, revision, centres)));
     Kept<PersonCentres>? _centres;
 
+    /// <summary>How many suggestions <c>GET /api/suggestions</c> answers: the first of those kept.</summary>
+    const int FirstSuggestions = 20;
+
+    /// <summary>How many suggestions are kept, for the pages to go through: more come as these are answered.</summary>
+    const int KeptSuggestionCount = 1000;
+
     /// <summary>The suggestions, made from people's averages as <see cref="KeptCentres"/> are, and kept the same way.</summary>
     Kept<IReadOnlyList<MergeSuggestion>> KeptSuggestions => LazyInitializer.EnsureInitialized(ref _suggestions,
-        () => new(this, c => new PeopleService(c).Suggest(), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2), c => c.PeopleRevision(),
+        () => new(this, c => new PeopleService(c).Suggest(KeptSuggestionCount), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2), c => c.PeopleRevision(),
             c => SavedLikeness.LoadSuggestions(SavedLikeness.SuggestionsPath(options.Catalog.LocalFiles), c.CatalogId, c),
             (c, revision, suggestions) => SavedLikeness.Save(SavedLikeness.SuggestionsPath(options.Catalog.LocalFiles), c.CatalogId, revision, suggestions)));
     Kept<IReadOnlyList<MergeSuggestion>>? _suggestions;
@@ -411,6 +424,24 @@ internal sealed class CatalogApi(ServeOptions options) : IDisposable
         var shown = page.Count == 0 ? [] : new FaceReview(catalog).Candidates(page, KeptCentres.Get(catalog));
         return new ReviewPageView(groups.Count, groups.Sum(g => g.Faces.Count), offset, Views(catalog, shown),
             offset + page.Count < groups.Count ? page[^1].Key.Text : null);
+    }
+
+    /// <summary>
+    /// A page of the suggestions as they stand now: from <paramref name="offset"/>, or after the pair whose key is
+    /// <paramref name="after"/> (the page before's <c>next</c>), which neither skips nor repeats a pair when pairs are
+    /// answered between pages (they leave the list) or the suggestions are made again.
+    /// </summary>
+    SuggestionsPageView SuggestionsPage(IFaceCatalog catalog, int offset, int limit, string? after)
+    {
+        var pairs = new PeopleService(catalog).Current(KeptSuggestions.Get(catalog));
+        if (after is not null)
+        {
+            var key = SuggestionKey.Parse(after);
+            offset = pairs.Count(s => s.Key.CompareTo(key) <= 0);
+        }
+        var page = pairs.Skip(offset).Take(limit).ToList();
+        return new SuggestionsPageView(pairs.Count, offset, page.Select(s => new SuggestionView(View(s.First), View(s.Second), s.Similarity)).ToList(),
+            offset + page.Count < pairs.Count ? page[^1].Key.Text : null);
     }
 
     StatusView Status(IFaceCatalog catalog)

@@ -27,6 +27,7 @@ public sealed record OkView(bool Ok);
 [JsonSerializable(typeof(List<ReviewGroupView>))]
 [JsonSerializable(typeof(ReviewPageView))]
 [JsonSerializable(typeof(List<SuggestionView>))]
+[JsonSerializable(typeof(SuggestionsPageView))]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(DrawnView))]
 [JsonSerializable(typeof(PersonSummary))]

@@ -99,7 +99,7 @@ public sealed class SavedLikenessTests : IDisposable
         {
             r.ReadString();
             int versionAt = (int)r.BaseStream.Position;
-            Assert.Equal(2, r.ReadInt32());
+            Assert.Equal(3, r.ReadInt32());
             r.ReadString();
             int revisionAt = (int)r.BaseStream.Position;
             Assert.Equal(12345, r.ReadInt64());
@@ -114,6 +114,38 @@ public sealed class SavedLikenessTests : IDisposable
         Assert.NotNull(saved);
         Assert.Null(saved.PeopleRevision);
         Assert.Equal(made.Packed, saved.Value.Packed);
+    }
+
+    [Fact]
+    public void Should_ReadSuggestionsOfTheSecondVersion_AtNoRevision_AndCentresAtTheirs_When_SavedBeforeAThousandWereKept()
+    {
+        // Given: centres and suggestions saved at the catalog's revision, each then marked as of version 2 (a server
+        // that kept twenty suggestions)
+        long a = Person(_s.Direction(), 3), b = Person(_s.Direction(), 3);
+        long revision = _catalog.PeopleRevision();
+        SavedLikeness.Save(Path("c.centres"), _catalog.CatalogId, revision, PersonCentres.Of(_catalog));
+        SavedLikeness.Save(Path("c.suggestions"), _catalog.CatalogId, revision, [new MergeSuggestion(_catalog.Person(a)!, _catalog.Person(b)!, 0.5f)]);
+        foreach (var file in new[] { "c.centres", "c.suggestions" })
+        {
+            var whole = File.ReadAllBytes(Path(file));
+            using var r = new BinaryReader(new MemoryStream(whole));
+            r.ReadString();
+            int versionAt = (int)r.BaseStream.Position;
+            Assert.Equal(3, r.ReadInt32());
+            whole[versionAt] = 2;
+            File.WriteAllBytes(Path(file), whole);
+        }
+
+        // When: read
+        var centres = SavedLikeness.LoadCentres(Path("c.centres"), _catalog.CatalogId);
+        var suggestions = SavedLikeness.LoadSuggestions(Path("c.suggestions"), _catalog.CatalogId, _catalog);
+
+        // Then: the centres at their revision (kept while people are unchanged); the suggestions at none (answered,
+        // then made anew once, a thousand of them)
+        Assert.Equal(revision, centres?.PeopleRevision);
+        Assert.NotNull(suggestions);
+        Assert.Null(suggestions.PeopleRevision);
+        Assert.Equal((a, b), (Assert.Single(suggestions.Value).First.Id, suggestions.Value[0].Second.Id));
     }
 
     [Fact]

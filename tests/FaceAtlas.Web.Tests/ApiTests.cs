@@ -212,6 +212,35 @@ public sealed class ApiTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     [DatasetFact]
+    public async Task Should_PageTheSuggestions_WithoutLosingOrRepeatingAPair_When_PairsAreAnsweredBetweenPages()
+    {
+        // Given: every suggestion, in one page
+        await using var server = await fixture.StartAsync();
+        await server.SplitOneFaceOffEach(4);
+        static (long, long) Pair(JsonElement s) => (s.GetProperty("first").GetProperty("person").GetInt64(), s.GetProperty("second").GetProperty("person").GetInt64());
+        var whole = await server.GetJson("/api/suggestions/page?limit=200");
+        var all = whole.GetProperty("suggestions").EnumerateArray().Select(Pair).ToList();
+        Assert.True(all.Count >= 3, $"the test catalog gives {all.Count} suggestions; paging needs three or more");
+        Assert.Equal(all.Count, whole.GetProperty("total").GetInt32());
+        Assert.Equal(JsonValueKind.Null, whole.GetProperty("next").ValueKind);
+        Assert.Equal(all.Take(20), (await server.GetJson("/api/suggestions")).EnumerateArray().Select(Pair)); // the first ones, as before
+
+        // When: they are read a pair at a time, the first pair answered after its page and the last before its own
+        var pages = new List<JsonElement> { await server.GetJson("/api/suggestions/page?limit=1") };
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, "/api/suggestions/dismiss", $$"""{"first":{{all[0].Item1}},"second":{{all[0].Item2}}}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Post(server, "/api/suggestions/dismiss", $$"""{"first":{{all[^1].Item1}},"second":{{all[^1].Item2}}}""")).StatusCode);
+        for (var next = pages[^1].GetProperty("next"); next.ValueKind == JsonValueKind.String && pages.Count <= all.Count; next = pages[^1].GetProperty("next"))
+            pages.Add(await server.GetJson($"/api/suggestions/page?limit=1&after={Uri.EscapeDataString(next.GetString()!)}"));
+        var badCursor = await server.Http.GetAsync("/api/suggestions/page?after=yesterday");
+
+        // Then: each pair once, in order, but for the one answered before its page came
+        Assert.Equal(all.SkipLast(1), pages.SelectMany(p => p.GetProperty("suggestions").EnumerateArray()).Select(Pair));
+        Assert.Equal(all.Count - 2, pages[^1].GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+        Assert.Contains("suggestions", await Error(badCursor));
+    }
+
+    [DatasetFact]
     public async Task Should_ListPhotosOfPeopleTogether_When_AskedForSeveral()
     {
         await using var server = await fixture.StartAsync();

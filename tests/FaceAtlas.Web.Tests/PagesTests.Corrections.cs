@@ -273,7 +273,7 @@ public sealed partial class PagesTests
         await using var server = await fixture.StartAsync();
         var page = await Open(server, width, height, "#/people");
         await page.Locator("#people .card").First.WaitForAsync();
-        await page.RouteAsync("**/api/suggestions", async route =>
+        await page.RouteAsync("**/api/suggestions/page?*", async route =>
         {
             await Task.Delay(2000);
             await route.ContinueAsync();
@@ -292,6 +292,45 @@ public sealed partial class PagesTests
         await page.Locator(".suggestion").First.WaitForAsync();
         Assert.Equal(0, await waiting.CountAsync());
         Assert.True(await page.Locator(".suggestion").CountAsync() > 0);
+    }
+
+    [BrowserFact]
+    public async Task Should_BringTheNextPageOfSuggestions_When_TheShownOnesAreAnswered()
+    {
+        // Given: the suggestions, and the page asking for them a pair at a time (it asks for 12)
+        await using var server = await fixture.StartAsync();
+        int total = await server.SplitOneFaceOffEach(4);
+        Assert.True(total >= 3, $"the test catalog gives {total} suggestions; paging needs three or more");
+        var page = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var asked = new List<string>();
+        await page.RouteAsync("**/api/suggestions/page?*", async route =>
+        {
+            var url = route.Request.Url.Replace("limit=12", "limit=1");
+            asked.Add(url);
+            await route.ContinueAsync(new() { Url = url });
+        });
+        await page.GotoAsync(server.Address + "/#/suggestions");
+        await page.Locator(".suggestion").First.WaitForAsync();
+
+        // When: each first pair is answered "not the same" as it comes
+        var answered = new List<string>();
+        while (answered.Count <= total)
+        {
+            var first = page.Locator("#suggestions .suggestion").First;
+            Assert.True(await Until(async () => await first.CountAsync() > 0 || await page.Locator("#suggestions-done").CountAsync() > 0), "a pair, or all done");
+            if (await first.CountAsync() == 0) break;
+            string a = (await first.GetAttributeAsync("data-first"))!, b = (await first.GetAttributeAsync("data-second"))!;
+            answered.Add($"{a}-{b}");
+            await page.Keyboard.PressAsync("n");
+            Assert.True(await Until(async () => await page.Locator($".suggestion[data-first='{a}'][data-second='{b}']").CountAsync() == 0), "the pair answered leaves");
+        }
+
+        // Then: every pair came, each once, by pages after the first, and the page says all is done
+        await page.Locator("#suggestions-done").WaitForAsync();
+        Assert.Equal(total, answered.Count);
+        Assert.Equal(total, answered.Distinct().Count());
+        Assert.Contains(asked, url => url.Contains("after="));
+        Assert.Equal(0, (await server.GetJson("/api/suggestions/page")).GetProperty("total").GetInt32());
     }
 
     [BrowserFact]

@@ -120,6 +120,23 @@ public sealed class Server(WebApplication app, string address, string catalog) :
 
     public async Task<JsonElement> GetJson(string path) => await Http.GetFromJsonAsync<JsonElement>(path);
 
+    /// <summary>
+    /// More "same person?" pairs than the test catalog's one: a face of each of the <paramref name="people"/> largest
+    /// moved to a new person of its own, as clustering sometimes leaves a person in two. Returns the suggestions' count.
+    /// </summary>
+    public async Task<int> SplitOneFaceOffEach(int people)
+    {
+        var largest = (await GetJson("/api/people")).GetProperty("people").EnumerateArray().Take(people).Select(p => p.GetProperty("person").GetInt64()).ToList();
+        foreach (var person in largest)
+        {
+            long face = (await GetJson($"/api/people/{person}")).GetProperty("faces")[0].GetProperty("face").GetInt64();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/faces/move") { Content = JsonContent.Create(new { faces = new[] { face }, to = (long?)null }) };
+            request.Headers.Add("X-FaceAtlas-Request", "1");
+            (await Http.SendAsync(request)).EnsureSuccessStatusCode();
+        }
+        return (await GetJson("/api/suggestions/page?limit=200")).GetProperty("total").GetInt32();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

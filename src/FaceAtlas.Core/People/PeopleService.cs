@@ -13,7 +13,33 @@ public sealed record ClusteringSummary(int Faces, int People, int NewPeople, int
     bool Neighbourhood = false);
 
 /// <summary>Two people who are probably one, for a quick "same person?" review.</summary>
-public sealed record MergeSuggestion(PersonSummary First, PersonSummary Second, float Similarity);
+public sealed record MergeSuggestion(PersonSummary First, PersonSummary Second, float Similarity)
+{
+    public SuggestionKey Key => new(Similarity, First.Id, Second.Id);
+}
+
+/// <summary>
+/// A suggestion's place in their order (most alike first, then by the two people's ids), which holds while others
+/// are answered or the suggestions are made again: a page that starts after a key neither skips nor repeats a pair.
+/// </summary>
+public readonly record struct SuggestionKey(float Similarity, long First, long Second) : IComparable<SuggestionKey>
+{
+    public int CompareTo(SuggestionKey other) => Similarity != other.Similarity ? other.Similarity.CompareTo(Similarity)
+        : First != other.First ? First.CompareTo(other.First) : Second.CompareTo(other.Second);
+
+    public string Text => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Similarity:R}_{First}_{Second}");
+
+    public static SuggestionKey Parse(string text)
+    {
+        var parts = text.Split('_');
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return parts.Length == 3 && float.TryParse(parts[0], System.Globalization.NumberStyles.Float, invariant, out float similarity) && float.IsFinite(similarity)
+            && long.TryParse(parts[1], System.Globalization.NumberStyles.None, invariant, out long first)
+            && long.TryParse(parts[2], System.Globalization.NumberStyles.None, invariant, out long second)
+            ? new SuggestionKey(similarity, first, second)
+            : throw new InvalidRequestException($"after takes the 'next' of a page of suggestions, not '{text}'");
+    }
+}
 
 /// <summary>
 /// The rules for people: clustering, naming, merging, moving and rejecting faces, splitting, suggestions. Every
@@ -608,7 +634,7 @@ public sealed class PeopleService(IPeopleCatalog catalog, ClusteringOptions? opt
             float sim = TensorPrimitives.Dot(a.Mean, b.Mean);
             if (sim >= minSimilarity) suggestions.Add(new MergeSuggestion(a.Person, b.Person, sim));
         }
-        return suggestions.OrderByDescending(s => s.Similarity).Take(count).ToList();
+        return suggestions.OrderBy(s => s.Key).Take(count).ToList();
     }
 
     /// <summary>

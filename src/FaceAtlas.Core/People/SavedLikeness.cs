@@ -11,8 +11,12 @@ namespace FaceAtlas.Core.People;
 /// </summary>
 public static class SavedLikeness
 {
-    /// <summary>2 adds the people's revision; a file of 1 is still read, at no revision (made anew once).</summary>
-    const int Version = 2;
+    /// <summary>
+    /// 2 adds the people's revision; 3 marks suggestions of a server that keeps a thousand of them, not twenty. A file
+    /// of 1 is still read, at no revision (made anew once), as are suggestions of 2 (their revision said nothing of
+    /// how many were kept).
+    /// </summary>
+    const int Version = 3;
     const string CentresKind = "FaceAtlas people's average faces", SuggestionsKind = "FaceAtlas merge suggestions";
 
     public static string CentresPath(string localFiles) => localFiles + ".centres";
@@ -43,7 +47,7 @@ public static class SavedLikeness
     });
 
     /// <summary>The centres saved for this catalog; null when there are none to use.</summary>
-    public static Saved<PersonCentres>? LoadCentres(string path, string catalogId) => Read(path, CentresKind, catalogId, r =>
+    public static Saved<PersonCentres>? LoadCentres(string path, string catalogId) => Read(path, CentresKind, catalogId, revisionFrom: 2, r =>
     {
         int count = r.ReadInt32();
         long left = r.BaseStream.Length - r.BaseStream.Position;
@@ -75,7 +79,7 @@ public static class SavedLikeness
     /// </summary>
     public static Saved<IReadOnlyList<MergeSuggestion>>? LoadSuggestions(string path, string catalogId, IPeopleCatalog catalog)
     {
-        var pairs = Read(path, SuggestionsKind, catalogId, r =>
+        var pairs = Read(path, SuggestionsKind, catalogId, revisionFrom: 3, r =>
         {
             int count = r.ReadInt32();
             if (count is < 0 or > 100_000) throw new InvalidDataException($"{count} suggestions");
@@ -111,15 +115,17 @@ public static class SavedLikeness
         }
     }
 
-    static Saved<T>? Read<T>(string path, string kind, string catalogId, Func<BinaryReader, T> body) where T : class
+    /// <summary>A file of a version from 1 on; its revision is believed from <paramref name="revisionFrom"/> on.</summary>
+    static Saved<T>? Read<T>(string path, string kind, string catalogId, int revisionFrom, Func<BinaryReader, T> body) where T : class
     {
         try
         {
             using var r = new BinaryReader(File.OpenRead(path));
             if (r.ReadString() != kind) return null;
             int version = r.ReadInt32();
-            if (version is not (1 or Version) || r.ReadString() != catalogId) return null;
-            long? revision = version == Version ? r.ReadInt64() : null;
+            if (version is < 1 or > Version || r.ReadString() != catalogId) return null;
+            long? revision = version >= 2 ? r.ReadInt64() : null;
+            if (version < revisionFrom) revision = null;
             var value = body(r);
             return r.BaseStream.Position == r.BaseStream.Length ? new(value, revision) : null;
         }

@@ -725,14 +725,17 @@ function reviewGroup(g, ignored, answered = () => {}) {
 
 // Suggestions: "same person?" pairs, each person as several faces with name and photos; one click, or y / n for
 // the first pair, merges or dismisses (remembered: never suggested again), and the next pair is first at once.
-// Two named people are merged only once asked which name to keep. The last pair answered, the page says all is done.
+// Two named people are merged only once asked which name to keep. A page of pairs at a time, most alike first; the
+// next page comes as the last pairs are reached or answered (a pair already on the page is never shown twice). The
+// last pair answered, the page says all is done.
+const SUGGESTIONS_PAGE = 12;
 async function suggestions() {
-  const pairs = await api("/suggestions");
+  const first = await api(`/suggestions/page?limit=${SUGGESTIONS_PAGE}`);
   const faces = async p => (await api(`/people/${p.person}?limit=4`)).faces;
   const side = (p, shown) => el("div", { class: "side" },
     el("div", { class: "faces quad" }, shown.map(f => thumbnail(f.face, `${label(p)}, ${dated(f)}`, 96))),
     el("a", { href: `#/person/${p.person}` }, label(p)), el("div", { class: "count" }, plural(p.photos, "photo")));
-  const cards = await Promise.all(pairs.map(async s => {
+  const card = async s => {
     const [a, b] = await Promise.all([faces(s.first), faces(s.second)]);
     const row = el("div", { class: "card suggestion", "data-first": s.first.person, "data-second": s.second.person },
       el("div", { class: "pair" }, side(s.first, a), el("div", { class: "alike" }, `${(s.similarity * 100).toFixed(0)} %`, el("br"), "alike"), side(s.second, b)),
@@ -742,6 +745,9 @@ async function suggestions() {
           if (!order) return say("Not merged");
           const [from, into] = order;
           const { change } = await post(`/people/${into.person}/merge`, { others: [from.person] });
+          // the person merged away is in no other pair now: those leave the page with this one
+          for (const other of list.querySelectorAll(`.suggestion[data-first="${from.person}"], .suggestion[data-second="${from.person}"]`))
+            if (other !== row) other.remove();
           answered(row, `Merged into ${label(into)}`, [change]);
         } }, "Same person (y)"),
         el("button", { class: "different", onclick: async () => {
@@ -749,17 +755,46 @@ async function suggestions() {
           answered(row, "Noted", [change]);
         } }, "Not the same (n)")));
     return row;
-  }));
-  const list = el("div", { id: "suggestions" }, cards);
+  };
+  const list = el("div", { id: "suggestions" });
+  const more = el("p", { class: "count", id: "suggestions-more", hidden: true }, "More people who may be the same…");
+  const shown = new Set();
+  let loading = null, exhausted = false, next = null;
+  const add = async page => {
+    const fresh = page.suggestions.filter(s => !shown.has(`${s.first.person}-${s.second.person}`));
+    for (const s of fresh) shown.add(`${s.first.person}-${s.second.person}`);
+    list.append(...await Promise.all(fresh.map(card)));
+    next = page.next;
+    exhausted = next === null;
+    return fresh.length;
+  };
+  const left = () => list.querySelectorAll(".suggestion").length;
+  const recount = () => {
+    if (!left() && exhausted) list.replaceChildren(allDone());
+    more.hidden = exhausted;
+  };
+  // The next page starts after the last pair of the one before (by its place in the order, not by a count): pairs
+  // answered meanwhile leave the server's list without moving where it starts.
+  const load = () => loading ??= (async () => {
+    try {
+      // a page of pairs all shown already (made again meanwhile) is passed over
+      while (!await add(await api(`/suggestions/page?after=${encodeURIComponent(next)}&limit=${SUGGESTIONS_PAGE}`)) && !exhausted);
+      recount();
+    } finally { loading = null; }
+  })();
   const allDone = () => el("div", { class: "card done", id: "suggestions-done" },
     el("p", {}, el("strong", {}, "All done."), " No more “same person?” pairs for now: new ones come as photos are added."),
     el("p", {}, el("a", { href: "#/review" }, "Faces to review"), " · ", el("a", { href: "#/people" }, "People")));
   function answered(row, words, changes) {
     row.remove();
     say(words, changes);
-    if (!list.querySelector(".suggestion")) list.replaceChildren(allDone());
+    recount();
+    if (!exhausted && left() < 3) load().catch(e => say(e.message));
   }
-  show("Same person?", pairs.length ? list : allDone());
+  await add(first);
+  recount();
+  show("Same person?", list, more);
+  new IntersectionObserver(entries => { if (!exhausted && entries.some(e => e.isIntersecting)) load().catch(e => say(e.message)); }, { rootMargin: "600px" }).observe(more);
 }
 
 document.addEventListener("keydown", e => {
