@@ -37,62 +37,69 @@ internal static class BigCatalogPages
         var address = (await serve.StandardOutput.ReadLineAsync())!["FaceAtlas is at ".Length..].Split(' ')[0].TrimEnd('/');
         _ = serve.StandardOutput.ReadToEndAsync();
         _ = serve.StandardError.ReadToEndAsync();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        try
         {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
-        (string Name, string Hash)[] pages =
-        [
-            ("People", "#/people"), ("The largest person", $"#/person/{largest}"), ("The largest person's photos", $"#/photos/{largest}"),
-            ("Photos (every one)", "#/photos"), ("Review", "#/review"), ("Suggestions", "#/suggestions"),
-        ];
-        (string Name, BrowserNewContextOptions Options)[] sizes =
-        [
-            ("desktop", new() { ViewportSize = new() { Width = 1366, Height = 900 } }),
-            ("phone", new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 2 }),
-        ];
-        Console.WriteLine("### pages in Chromium");
-        Console.WriteLine();
-        Console.WriteLine($"| page | size | visit | first picture on screen | page settled | pictures after {scrolls} scrolls to the end | of them loaded | page height |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        foreach (var (size, options) in sizes)
-            foreach (var visit in new[] { "thumbnails not made", "thumbnails made" })
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new()
             {
-                // A size's first visits make their thumbnails as a new library's are: those made before are removed.
-                if (visit.EndsWith("not made")) await RemoveThumbnails(thumbnails);
-                foreach (var (name, hash) in pages)
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            });
+            (string Name, string Hash)[] pages =
+            [
+                ("People", "#/people"), ("The largest person", $"#/person/{largest}"), ("The largest person's photos", $"#/photos/{largest}"),
+                ("Photos (every one)", "#/photos"), ("Review", "#/review"), ("Suggestions", "#/suggestions"),
+            ];
+            (string Name, BrowserNewContextOptions Options)[] sizes =
+            [
+                ("desktop", new() { ViewportSize = new() { Width = 1366, Height = 900 } }),
+                ("phone", new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 2 }),
+            ];
+            Console.WriteLine("### pages in Chromium");
+            Console.WriteLine();
+            Console.WriteLine($"| page | size | visit | first picture on screen | page settled | pictures after {scrolls} scrolls to the end | of them loaded | page height |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            foreach (var (size, options) in sizes)
+                foreach (var visit in new[] { "thumbnails not made", "thumbnails made" })
                 {
-                    await using var context = await browser.NewContextAsync(options);
-                    var page = await context.NewPageAsync();
-                    page.SetDefaultTimeout(60_000);
-                    var watch = Stopwatch.StartNew();
-                    await page.GotoAsync($"{address}/{hash}");
-                    var first = await FirstPicture(page, watch);
-                    await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-                    var settled = watch.Elapsed.TotalMilliseconds - 500; // network idle is 500 ms of quiet
-                    var file = $"{hash.Trim('#', '/').Replace('/', '-')}-{size}{(visit.EndsWith("not made") ? "" : "-again")}.png";
-                    await page.ScreenshotAsync(new() { Path = Path.Combine(shots, file) });
-                    for (int i = 0; i < scrolls; i++)
+                    // A size's first visits make their thumbnails as a new library's are: those made before are removed.
+                    if (visit.EndsWith("not made")) await RemoveThumbnails(thumbnails);
+                    foreach (var (name, hash) in pages)
                     {
-                        await page.EvaluateAsync("() => window.scrollTo(0, document.documentElement.scrollHeight)");
+                        await using var context = await browser.NewContextAsync(options);
+                        var page = await context.NewPageAsync();
+                        page.SetDefaultTimeout(60_000);
+                        var watch = Stopwatch.StartNew();
+                        await page.GotoAsync($"{address}/{hash}");
+                        var first = await FirstPicture(page, watch);
                         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-                        await page.WaitForTimeoutAsync(300);
+                        var settled = watch.Elapsed.TotalMilliseconds - 500; // network idle is 500 ms of quiet
+                        var file = $"{hash.Trim('#', '/').Replace('/', '-')}-{size}{(visit.EndsWith("not made") ? "" : "-again")}.png";
+                        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, file) });
+                        for (int i = 0; i < scrolls; i++)
+                        {
+                            await page.EvaluateAsync("() => window.scrollTo(0, document.documentElement.scrollHeight)");
+                            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                            await page.WaitForTimeoutAsync(300);
+                        }
+                        var held = await page.EvaluateAsync<int[]>("""
+                            () => { const all = [...document.querySelectorAll('#main img')];
+                                    return [all.length, all.filter(i => i.complete && i.naturalWidth > 0).length, document.documentElement.scrollHeight]; }
+                            """);
+                        Console.WriteLine($"| {name} | {size} | {visit} | {first} | {Ms(settled)} | {held[0]:N0} | {held[1]:N0} | {held[2]:N0} px |");
                     }
-                    var held = await page.EvaluateAsync<int[]>("""
-                        () => { const all = [...document.querySelectorAll('#main img')];
-                                return [all.length, all.filter(i => i.complete && i.naturalWidth > 0).length, document.documentElement.scrollHeight]; }
-                        """);
-                    Console.WriteLine($"| {name} | {size} | {visit} | {first} | {Ms(settled)} | {held[0]:N0} | {held[1]:N0} | {held[2]:N0} px |");
                 }
-            }
-        Console.WriteLine();
-        Console.WriteLine($"serve's peak memory: {HighWaterMark(serve.Id) / 1048576:N0} MB; screenshots in {shots}");
-        Console.WriteLine();
-        serve.Kill(entireProcessTree: true);
-        await serve.WaitForExitAsync();
+            Console.WriteLine();
+            Console.WriteLine($"serve's peak memory: {HighWaterMark(serve.Id) / 1048576:N0} MB; screenshots in {shots}");
+            Console.WriteLine();
+        }
+        finally
+        {
+            // also when a page fails: no server left running on the catalog
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+        }
     }
 
     /// <summary>
