@@ -23,6 +23,19 @@ internal static class BenchProcesses
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
+    /// <summary>
+    /// `./faceatlas serve` started on <paramref name="catalog"/> on a free port, and the address it printed (ending in
+    /// '/'); its output read on, so that it never waits on a full pipe. The caller stops it.
+    /// </summary>
+    public static async Task<(Process Serve, string Address)> StartServe(string launcher, string catalog)
+    {
+        var serve = Start(launcher, "serve", "--port", "0", "--catalog", catalog);
+        var address = (await serve.StandardOutput.ReadLineAsync())!["FaceAtlas is at ".Length..].Split(' ')[0];
+        _ = serve.StandardOutput.ReadToEndAsync();
+        _ = serve.StandardError.ReadToEndAsync();
+        return (serve, address);
+    }
+
     public static Process Start(string program, params string[] args)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

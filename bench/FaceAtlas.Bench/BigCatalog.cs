@@ -217,10 +217,8 @@ internal static class BigCatalog
     {
         Console.WriteLine($"### serve: {start}");
         Console.WriteLine();
-        using var serve = Start(launcher, "serve", "--port", "0", "--catalog", catalog);
-        var address = (await serve.StandardOutput.ReadLineAsync())!["FaceAtlas is at ".Length..].Split(' ')[0];
-        _ = serve.StandardOutput.ReadToEndAsync();
-        _ = serve.StandardError.ReadToEndAsync();
+        var (serve, address) = await StartServe(launcher, catalog);
+        using var running = serve;
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(10) };
         Console.WriteLine("| answer | first | median | worst | bytes |");
         Console.WriteLine("|---|---|---|---|---|");
@@ -359,7 +357,7 @@ internal static class BigCatalog
     }
 
     /// <summary>Runs the program under GNU time; its output, and its peak resident memory in bytes.</summary>
-    static async Task<(string Output, long Peak)> Run(string launcher, params string[] args)
+    internal static async Task<(string Output, long Peak)> Run(string launcher, params string[] args)
     {
         using var process = Start("/usr/bin/time", ["-f", "peak-kb %M", launcher, .. args]);
         var output = process.StandardOutput.ReadToEndAsync();

@@ -33,10 +33,9 @@ internal static class BigCatalogPages
         var shots = Path.Combine(BenchPaths.RepositoryRoot, ".build", "screenshots", "big-catalog");
         Directory.CreateDirectory(shots);
         var thumbnails = FaceAtlas.Storage.CatalogStores.For(catalog).LocalFiles + ".thumbs";
-        using var serve = Start(launcher, "serve", "--port", "0", "--catalog", catalog);
-        var address = (await serve.StandardOutput.ReadLineAsync())!["FaceAtlas is at ".Length..].Split(' ')[0].TrimEnd('/');
-        _ = serve.StandardOutput.ReadToEndAsync();
-        _ = serve.StandardError.ReadToEndAsync();
+        var (serve, served) = await StartServe(launcher, catalog);
+        using var running = serve;
+        var address = served.TrimEnd('/');
         try
         {
             using var playwright = await Playwright.CreateAsync();

@@ -26,12 +26,12 @@ internal static class BigCatalogRestarts
         SavedLikeness.Remove(localFiles);
         await Start(launcher, location, "first start, nothing saved");
         await Start(launcher, location, "started again");
-        await Run(launcher, "people", "name", $"{person}", $"{name} (restarts)", "--catalog", location);
+        await BigCatalog.Run(launcher, "people", "name", $"{person}", $"{name} (restarts)", "--catalog", location);
         await Start(launcher, location, "after a name by another program");
-        await Run(launcher, "people", "hide", $"{person}", "--catalog", location);
+        await BigCatalog.Run(launcher, "people", "hide", $"{person}", "--catalog", location);
         await Start(launcher, location, "after a hide by another program");
-        await Run(launcher, "people", "unhide", $"{person}", "--catalog", location);
-        await Run(launcher, "people", "name", $"{person}", name, "--catalog", location);
+        await BigCatalog.Run(launcher, "people", "unhide", $"{person}", "--catalog", location);
+        await BigCatalog.Run(launcher, "people", "name", $"{person}", name, "--catalog", location);
         Console.WriteLine();
     }
 
@@ -44,25 +44,14 @@ internal static class BigCatalogRestarts
         return (people[0].Id, people[0].Name!);
     }
 
-    static async Task Run(string launcher, params string[] args)
-    {
-        using var process = BenchProcesses.Start(launcher, args);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"faceatlas {string.Join(' ', args)}: exit {process.ExitCode}: {await errors}{await output}");
-    }
-
     static async Task Start(string launcher, string location, string label)
     {
         var started = Stopwatch.StartNew();
-        using var serve = BenchProcesses.Start(launcher, "serve", "--port", "0", "--catalog", location);
+        var (serve, address) = await StartServe(launcher, location);
+        using var running = serve;
         try
         {
-            var address = (await serve.StandardOutput.ReadLineAsync())!["FaceAtlas is at ".Length..].Split(' ')[0];
             var printed = started.Elapsed;
-            _ = serve.StandardOutput.ReadToEndAsync();
-            _ = serve.StandardError.ReadToEndAsync();
             using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(10) };
             var review = new[] { await Timed(http, "api/review/page?limit=12"), 0 };
             var suggestions = new[] { await Timed(http, "api/suggestions/page?limit=12"), 0 };

@@ -26,10 +26,8 @@ internal static class ServeLoad
         {
             var catalog = Path.Combine(work, "c.db");
             Run(launcher, "index", Path.Combine(datasets, "deepface-tests"), Path.Combine(datasets, "bbt", "identities"), "--catalog", catalog);
-            using var serve = Start(launcher, "serve", "--port", "0", "--catalog", catalog);
-            var address = (await serve.StandardOutput.ReadLineAsync())!["FaceAtlas is at ".Length..].Split(' ')[0];
-            _ = serve.StandardOutput.ReadToEndAsync();
-            _ = serve.StandardError.ReadToEndAsync();
+            var (serve, address) = await StartServe(launcher, catalog);
+            using var running = serve;
             using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
             var people = (await http.GetFromJsonElement("api/people?limit=1000")).GetProperty("people").EnumerateArray().Select(p => p.GetProperty("person").GetInt64()).ToList();
             var faces = new List<(long Photo, long Face)>();
